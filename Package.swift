@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Ambassador: a batch ETL pipeline and linkage-analytics tool.
+/// One library module per stage; the `ambassador` executable only wires them together.
+let package = Package(
+    name: "ambassador",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ambassador", targets: ["ambassador"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .target(
+            name: "AmbassadorCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "Warehouse", dependencies: ["CSQLite", "AmbassadorCore"]),
+        .target(
+            name: "Extract",
+            dependencies: [
+                "AmbassadorCore", "Warehouse", "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(name: "Normalize", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(name: "Generate", dependencies: ["AmbassadorCore"]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "AmbassadorCore", "Warehouse", "Extract", "Normalize", "Load", "Score", "Report",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "ambassador",
+            dependencies: [
+                "Pipeline", "AmbassadorCore", "Generate", "Extract", "Normalize", "Warehouse",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "ambassador-bench",
+            dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore"]),
+        .executableTarget(name: "bench-c-insert", dependencies: ["CSQLite"]),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore"]),
+        .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore"]),
+        .testTarget(name: "GenerateTests", dependencies: ["Generate", "AmbassadorCore"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Warehouse", "AmbassadorCore"]),
+        .testTarget(name: "ambassadorTests", dependencies: ["Warehouse"]),
+    ]
+)

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Named places where a crash test may kill the process, for proving crash safety.
+///
+/// Set `AMBASSADOR_KILL_AT=<name>` (optionally `<name>#N` for the N-th time it is reached)
+/// or `AMBASSADOR_KILL_AFTER=<N>` (the N-th fault point of any name) and the process sends
+/// itself SIGKILL there, exactly as `kill -9` from outside would. Unset, this is one
+/// comparison per call, and it is only called at commit boundaries, never per row.
+package enum FaultPoint {
+    private nonisolated(unsafe) static var hits: [String: Int] = [:]
+    private nonisolated(unsafe) static var total = 0
+    private static let killAt: (name: String, count: Int)? = {
+        guard let raw = getenv("AMBASSADOR_KILL_AT").map({ String(cString: $0) }), !raw.isEmpty else {
+            return nil
+        }
+        let parts = raw.split(separator: "#", maxSplits: 1)
+        let count = parts.count > 1 ? Int(parts[1]) ?? 1 : 1
+        return (String(parts[0]), count)
+    }()
+    private static let killAfter: Int? = getenv("AMBASSADOR_KILL_AFTER").flatMap { Int(String(cString: $0)) }
+
+    /// Marks that the process reached the point `name`.
+    package static func reached(_ name: String) {
+        guard killAt != nil || killAfter != nil else { return }
+        total += 1
+        hits[name, default: 0] += 1
+        if let target = killAt, target.name == name, hits[name] == target.count {
+            kill(getpid(), SIGKILL)
+        }
+        if let after = killAfter, total == after {
+            kill(getpid(), SIGKILL)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/// The parsed, validated contents of a `pipelines/*.yml` file.
+///
+/// Plain values only: parsing and validation live in the `Pipeline` module, so every stage
+/// can read its settings without depending on YAML.
+package struct PipelineConfig: Sendable, Equatable {
+    /// The pipeline file this was read from (for messages).
+    package var path: String
+    /// Directory that relative paths in the file are resolved against.
+    package var root: String
+    /// Absolute path of the SQLite warehouse file.
+    package var warehouse: String
+    /// IANA time zone used for timestamps that carry no offset.
+    package var timeZone: String
+    /// Share of rejected rows above which a file is not loaded (0...1).
+    package var rejectThreshold: Double
+    /// Sources in the order the file lists them.
+    package var sources: [SourceConfig]
+    package var score: ScoreConfig
+    package var report: ReportConfig
+
+    package init(
+        path: String, root: String, warehouse: String, timeZone: String = "UTC",
+        rejectThreshold: Double = 0.05, sources: [SourceConfig], score: ScoreConfig = ScoreConfig(),
+        report: ReportConfig
+    ) {
+        self.path = path
+        self.root = root
+        self.warehouse = warehouse
+        self.timeZone = timeZone
+        self.rejectThreshold = rejectThreshold
+        self.sources = sources
+        self.score = score
+        self.report = report
+    }
+
+    /// The source called `name`, if the file defines one.
+    package func source(named name: String) -> SourceConfig? {
+        sources.first { $0.name == name }
+    }
+}
+
+/// What a source holds; decides which canonical entity normalize maps it to.
+package enum SourceKind: String, Sendable, CaseIterable {
+    case hrRoster = "hr_roster"
+    case tickets = "tickets"
+}
+
+/// How a file's partition date is found.
+package enum PartitionRule: Sendable, Equatable {
+    /// The first `YYYY-MM-DD` (or `YYYYMMDD`) in the file name.
+    case fileName
+    /// The value of this column in the first record.
+    case column(String)
+    /// The file has no partition date.
+    case none
+}
+
+/// One input source of a pipeline.
+package struct SourceConfig: Sendable, Equatable {
+    package var name: String
+    package var kind: SourceKind
+    /// Reader format, e.g. `csv`.
+    package var format: String
+    /// Absolute glob pattern of the inbox files.
+    package var inbox: String
+    /// Text encoding: `auto`, `utf-8`, `utf-16`, `windows-1252`, `latin-1`.
+    package var encoding: String
+    /// Field delimiter; `nil` sniffs it from the header line.
+    package var delimiter: UInt8?
+    package var partition: PartitionRule
+    /// canonical field → source column, overriding the built-in aliases.
+    package var fields: [String: String]
+    /// canonical field → (source value → canonical value).
+    package var values: [String: [String: String]]
+    /// Values that mean "no value" for every field of this source.
+    package var nullValues: [String]
+
+    package init(
+        name: String, kind: SourceKind, format: String = "csv", inbox: String,
+        encoding: String = "auto", delimiter: UInt8? = nil, partition: PartitionRule = .fileName,
+        fields: [String: String] = [:], values: [String: [String: String]] = [:],
+        nullValues: [String] = ["", "NULL", "null", "N/A", "n/a", "?"]
+    ) {
+        self.name = name
+        self.kind = kind
+        self.format = format
+        self.inbox = inbox
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.partition = partition
+        self.fields = fields
+        self.values = values
+        self.nullValues = nullValues
+    }
+}
+
+/// Scoring settings (SCORING.md); defaults are the specification's.
+package struct ScoreConfig: Sendable, Equatable {
+    /// `month` or `quarter`.
+    package var period: String = "month"
+    package var anonymityThreshold: Int = 5
+    /// Pseudo-tickets used to shrink an agent's rate toward the team mean.
+    package var shrinkagePseudoTickets: Double = 20
+
+    package init(period: String = "month", anonymityThreshold: Int = 5, shrinkagePseudoTickets: Double = 20) {
+        self.period = period
+        self.anonymityThreshold = anonymityThreshold
+        self.shrinkagePseudoTickets = shrinkagePseudoTickets
+    }
+}
+
+/// Report settings.
+package struct ReportConfig: Sendable, Equatable {
+    /// Absolute directory the report files are written to.
+    package var outDir: String
+    package var title: String
+
+    package init(outDir: String, title: String = "Ambassador report") {
+        self.outDir = outDir
+        self.title = title
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Every fatal problem of the warehouse layer. Messages follow the house form
+/// `file: what happened, what was expected` and carry SQLite's code, message and the SQL.
+package enum WarehouseError: Error, CustomStringConvertible, Equatable {
+    /// `sqlite3_open_v2` or the connection set-up failed.
+    case open(path: String, code: Int32, message: String)
+    /// A statement failed to prepare, bind or step.
+    case sqlite(path: String, code: Int32, message: String, sql: String)
+    /// A file-system operation around the database failed.
+    case fileSystem(path: String, message: String)
+    /// A migration could not be applied.
+    case migration(path: String, version: Int, message: String)
+    /// The database was written by a newer Ambassador.
+    case schemaTooNew(path: String, found: Int, known: Int)
+
+    /// SQLite's primary result code, where there is one.
+    package var code: Int32? {
+        switch self {
+        case .open(_, let code, _), .sqlite(_, let code, _, _): return code
+        default: return nil
+        }
+    }
+
+    /// True when the disk (or a file-size limit) is full: SQLITE_FULL or an I/O error.
+    package var isDiskFull: Bool {
+        guard let code else { return false }
+        return code & 0xFF == 13 || code & 0xFF == 10
+    }
+
+    package var description: String {
+        switch self {
+        case let .open(path, code, message):
+            return "\(path): cannot open the warehouse: SQLite error \(code) (\(message)); expected a writable SQLite file"
+        case let .sqlite(path, code, message, sql):
+            return "\(path): SQLite error \(code) (\(message)) in `\(WarehouseError.shorten(sql))`; expected the statement to succeed"
+        case let .fileSystem(path, message):
+            return "\(path): \(message)"
+        case let .migration(path, version, message):
+            return "\(path): migration \(version) failed: \(message); expected the schema to upgrade cleanly"
+        case let .schemaTooNew(path, found, known):
+            return "\(path): the warehouse schema is version \(found), this ambassador knows up to \(known); expected a warehouse made by this or an older version"
+        }
+    }
+
+    private static func shorten(_ sql: String) -> String {
+        let oneLine = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ")
+        return oneLine.count > 300 ? String(oneLine.prefix(300)) + "…" : oneLine
+    }
+}

@@ -1,0 +1,206 @@
+/// The warehouse's tables (DESIGN.md, "Warehouse model"). Names are the contract; later
+/// migrations add columns and tables, never rename.
+package enum WarehouseSchema {
+    package static let migrations: [Migration] = [
+        Migration(version: 1, name: "ledger, manifest, staging, dimensions, facts, scores", sql: v1),
+    ]
+
+    static let v1 = """
+        CREATE TABLE etl_run (
+            run_id      INTEGER PRIMARY KEY,
+            command     TEXT NOT NULL,
+            arguments   TEXT NOT NULL,
+            run_date    TEXT NOT NULL,
+            pid         INTEGER,
+            started_at  TEXT NOT NULL,
+            ended_at    TEXT,
+            status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'data_rejected', 'interrupted')),
+            exit_code   INTEGER,
+            message     TEXT
+        );
+        CREATE TABLE etl_stage_run (
+            stage_run_id  INTEGER PRIMARY KEY,
+            run_id        INTEGER NOT NULL REFERENCES etl_run (run_id),
+            stage         TEXT NOT NULL,
+            source        TEXT NOT NULL DEFAULT '',
+            started_at    TEXT NOT NULL,
+            ended_at      TEXT,
+            status        TEXT NOT NULL,
+            rows_read     INTEGER NOT NULL DEFAULT 0,
+            rows_written  INTEGER NOT NULL DEFAULT 0,
+            rows_rejected INTEGER NOT NULL DEFAULT 0,
+            files_done    INTEGER NOT NULL DEFAULT 0,
+            files_skipped INTEGER NOT NULL DEFAULT 0,
+            files_failed  INTEGER NOT NULL DEFAULT 0,
+            message       TEXT
+        );
+        CREATE TABLE etl_source_file (
+            file_id        INTEGER PRIMARY KEY,
+            source         TEXT NOT NULL,
+            path           TEXT NOT NULL,
+            sha256         TEXT NOT NULL,
+            size           INTEGER NOT NULL,
+            partition_date TEXT,
+            status         TEXT NOT NULL CHECK (status IN ('extracted', 'normalized', 'loaded', 'failed', 'superseded')),
+            records        INTEGER NOT NULL DEFAULT 0,
+            rejected       INTEGER NOT NULL DEFAULT 0,
+            error          TEXT,
+            run_id         INTEGER REFERENCES etl_run (run_id),
+            superseded_by  INTEGER REFERENCES etl_source_file (file_id),
+            UNIQUE (source, path, sha256)
+        );
+        CREATE INDEX etl_source_file_status ON etl_source_file (source, status);
+        CREATE TABLE etl_reject (
+            reject_id  INTEGER PRIMARY KEY,
+            run_id     INTEGER REFERENCES etl_run (run_id),
+            stage      TEXT NOT NULL,
+            source     TEXT NOT NULL,
+            file_id    INTEGER REFERENCES etl_source_file (file_id),
+            file_path  TEXT,
+            record_no  INTEGER,
+            field      TEXT,
+            raw_value  TEXT,
+            reason     TEXT NOT NULL
+        );
+        CREATE INDEX etl_reject_file ON etl_reject (file_id);
+        CREATE TABLE etl_check (
+            check_id     INTEGER PRIMARY KEY,
+            run_id       INTEGER REFERENCES etl_run (run_id),
+            name         TEXT NOT NULL,
+            table_name   TEXT NOT NULL,
+            severity     TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
+            failing_rows INTEGER NOT NULL,
+            sample_keys  TEXT,
+            checked_at   TEXT NOT NULL
+        );
+        CREATE TABLE etl_state (
+            source TEXT NOT NULL,
+            key    TEXT NOT NULL,
+            value  TEXT,
+            PRIMARY KEY (source, key)
+        );
+        CREATE TABLE etl_schema_change (
+            change_id   INTEGER PRIMARY KEY,
+            run_id      INTEGER REFERENCES etl_run (run_id),
+            source      TEXT NOT NULL,
+            table_name  TEXT NOT NULL,
+            column_name TEXT NOT NULL,
+            file_id     INTEGER REFERENCES etl_source_file (file_id)
+        );
+
+        CREATE TABLE stg_employee (
+            file_id          INTEGER NOT NULL REFERENCES etl_source_file (file_id),
+            record_no        INTEGER NOT NULL,
+            source           TEXT NOT NULL,
+            snapshot_date    TEXT NOT NULL,
+            employee_id      TEXT NOT NULL,
+            name             TEXT,
+            email            TEXT,
+            team             TEXT,
+            manager_id       TEXT,
+            role             TEXT,
+            location         TEXT,
+            hire_date        TEXT,
+            termination_date TEXT,
+            status           TEXT,
+            agent_ids        TEXT,
+            PRIMARY KEY (file_id, record_no)
+        );
+        CREATE TABLE stg_ticket (
+            file_id           INTEGER NOT NULL REFERENCES etl_source_file (file_id),
+            record_no         INTEGER NOT NULL,
+            source            TEXT NOT NULL,
+            ticket_id         TEXT NOT NULL,
+            customer_id       TEXT,
+            created_at        TEXT NOT NULL,
+            updated_at        TEXT,
+            resolved_at       TEXT,
+            status            TEXT,
+            priority          TEXT,
+            channel           TEXT,
+            category          TEXT,
+            first_assignee_id TEXT,
+            assignee_id       TEXT,
+            reassignments     INTEGER,
+            reopens           INTEGER,
+            escalated         INTEGER,
+            PRIMARY KEY (file_id, record_no)
+        );
+        CREATE INDEX stg_ticket_file_ticket ON stg_ticket (file_id, ticket_id, updated_at);
+
+        CREATE TABLE dim_team (
+            team_id    TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen  TEXT NOT NULL
+        );
+        CREATE TABLE dim_employee (
+            employee_key     INTEGER PRIMARY KEY,
+            employee_id      TEXT NOT NULL,
+            name             TEXT,
+            email            TEXT,
+            team_id          TEXT,
+            manager_id       TEXT,
+            role             TEXT,
+            location         TEXT,
+            hire_date        TEXT,
+            termination_date TEXT,
+            status           TEXT NOT NULL,
+            valid_from       TEXT NOT NULL,
+            valid_to         TEXT,
+            is_current       INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+            source_file_id   INTEGER REFERENCES etl_source_file (file_id),
+            UNIQUE (employee_id, valid_from)
+        );
+        CREATE INDEX dim_employee_history ON dim_employee (employee_id, valid_from);
+        CREATE TABLE dim_agent_identity (
+            system      TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            employee_id TEXT NOT NULL,
+            PRIMARY KEY (system, external_id)
+        );
+        CREATE TABLE dim_customer (
+            customer_id     TEXT PRIMARY KEY,
+            first_ticket_at TEXT,
+            tickets         INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE fact_ticket (
+            ticket_id                  TEXT PRIMARY KEY,
+            source                     TEXT NOT NULL,
+            customer_id                TEXT,
+            created_at                 TEXT NOT NULL,
+            updated_at                 TEXT,
+            resolved_at                TEXT,
+            status                     TEXT,
+            priority                   TEXT,
+            channel                    TEXT,
+            category                   TEXT,
+            first_assignee_id          TEXT,
+            first_assignee_employee_id TEXT,
+            assignee_id                TEXT,
+            resolver_employee_id       TEXT,
+            team_id                    TEXT,
+            reassignments              INTEGER,
+            reopens                    INTEGER,
+            escalated                  INTEGER,
+            _file_id                   INTEGER NOT NULL REFERENCES etl_source_file (file_id),
+            _record_no                 INTEGER NOT NULL
+        );
+        CREATE INDEX fact_ticket_created ON fact_ticket (created_at);
+
+        CREATE TABLE score_agent_period (
+            period          TEXT NOT NULL,
+            employee_id     TEXT NOT NULL,
+            team_id         TEXT NOT NULL,
+            tickets         INTEGER NOT NULL,
+            resolved        INTEGER NOT NULL,
+            own_rate        REAL,
+            xfer_rate       REAL,
+            own_shrunk      REAL,
+            xfer_shrunk     REAL,
+            team_own_rate   REAL,
+            team_xfer_rate  REAL,
+            PRIMARY KEY (period, employee_id, team_id)
+        );
+        """
+}
