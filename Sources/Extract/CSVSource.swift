@@ -1,0 +1,108 @@
+import AmbassadorCore
+
+/// Plain CSV with one header row (HR roster reports, ticket logs, customer events).
+///
+/// Records whose field count differs from the header are rejected (a row with only extra
+/// empty fields, as from a trailing delimiter, is accepted). Records with a NUL byte,
+/// invalid UTF-8 or an unterminated quote are rejected with the field and offset.
+package struct CSVSource: Source {
+    package static let formatName = "csv"
+    package var encoding: TextEncoding?
+    package var delimiter: UInt8?
+    package var maxRecordBytes = CSVReader.defaultMaxRecordBytes
+
+    package init(encoding: TextEncoding?, delimiter: UInt8?) {
+        self.encoding = encoding
+        self.delimiter = delimiter
+    }
+
+    package func read(_ path: String, into sink: RecordSink, progress: ProgressReporter) throws {
+        let input = try TextInput(path: path, encoding: encoding)
+        let reader = CSVReader(input: input, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
+        var header: [String]? = nil
+        var rows = 0
+        progress.begin("extract \(path.split(separator: "/").last.map(String.init) ?? path)", total: input.size)
+        defer { progress.end() }
+        try reader.forEach { record in
+            guard let names = header else {
+                if let bad = record.firstBadByte() {
+                    throw ExtractError.malformed(
+                        path: path, line: record.line, column: nil,
+                        message: bad.nul ? "NUL byte in the header" : String(format: "invalid byte 0x%02X in the header (encoding %@)", bad.byte, reader.encoding.rawValue),
+                        expected: "a text header row in the configured encoding")
+                }
+                if let problem = record.problem {
+                    throw ExtractError.malformed(path: path, line: record.line, column: nil,
+                                                 message: "unusable header (\(problem))", expected: "a header row naming the columns")
+                }
+                var fields = record.strings
+                while fields.count > 1, fields.last?.isEmpty == true { fields.removeLast() }
+                let unique = uniqueColumnNames(fields)
+                header = unique
+                try sink.columns(unique)
+                return true
+            }
+            rows += 1
+            progress.update(rows: rows, done: reader.bytesRead)
+            return try deliver(record, header: names, sink: sink, encoding: reader.encoding)
+        }
+        if header == nil {
+            throw ExtractError.malformed(path: path, line: 1, column: nil, message: "the file is empty",
+                                         expected: "a header row naming the columns")
+        }
+    }
+
+    private func deliver(_ record: CSVRecord, header: [String], sink: RecordSink, encoding: TextEncoding) throws -> Bool {
+        if let problem = record.problem {
+            let reason: String
+            switch problem {
+            case .unterminatedQuote(let line):
+                reason = "unterminated quoted field starting on line \(line); expected a closing quote"
+            case .tooLarge(let bytes, let limit):
+                reason = "record larger than \(limit) bytes (at least \(bytes)); expected records under the limit"
+            }
+            try sink.reject(record.line, field: nil, rawValue: nil, reason: reason)
+            return true
+        }
+        if let bad = record.firstBadByte() {
+            let field = bad.field < header.count ? header[bad.field] : "field \(bad.field + 1)"
+            let reason = bad.nul
+                ? "NUL byte at offset \(bad.offset) of the field; expected text"
+                : String(format: "invalid byte 0x%02X at offset %d of the field for encoding %@; expected valid text (set encoding: windows-1252 for Windows exports)", bad.byte, bad.offset, encoding.rawValue)
+            try sink.reject(record.line, field: field, rawValue: nil, reason: reason)
+            return true
+        }
+        var count = record.fieldCount
+        if count > header.count {
+            var extraEmpty = true
+            for index in header.count..<count where record.field(index).count > 0 {
+                extraEmpty = false
+                break
+            }
+            if extraEmpty {
+                count = header.count
+            } else {
+                try sink.reject(record.line, field: nil, rawValue: record.strings.joined(separator: ","),
+                                reason: "ragged row: \(record.fieldCount) fields, expected \(header.count) as in the header")
+                return true
+            }
+        } else if count < header.count {
+            try sink.reject(record.line, field: header[count], rawValue: record.strings.joined(separator: ","),
+                            reason: "ragged row: \(count) fields, expected \(header.count) as in the header")
+            return true
+        }
+        return try sink.record(record.line, CSVFields(record: record, count: count))
+    }
+}
+
+/// A CSV record seen as `FieldValues`, trimmed to the header's width.
+struct CSVFields: FieldValues {
+    let record: CSVRecord
+    let count: Int
+
+    func withValue<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        try body(index < count ? record.field(index) : nil)
+    }
+}
+
+import Foundation

@@ -1,0 +1,25 @@
+/// Fatal problems of the extract stage for one file (the file fails alone; the run goes on).
+package enum ExtractError: Error, CustomStringConvertible, Equatable {
+    /// The file cannot be opened or read.
+    case unreadable(path: String, reason: String)
+    /// The file is not in the expected format at `line` (and `column`, when known).
+    case malformed(path: String, line: Int, column: Int?, message: String, expected: String)
+    /// No reader handles this format name.
+    case unknownFormat(path: String, format: String, known: [String])
+    /// The file's partition date could not be found.
+    case noPartitionDate(path: String, rule: String)
+
+    package var description: String {
+        switch self {
+        case let .unreadable(path, reason):
+            return "\(path): cannot read the file (\(reason)); expected a readable regular file"
+        case let .malformed(path, line, column, message, expected):
+            let position = column.map { "\(line):\($0)" } ?? "\(line)"
+            return "\(path):\(position): \(message); expected \(expected)"
+        case let .unknownFormat(path, format, known):
+            return "\(path): unknown format '\(format)'; expected one of: \(known.joined(separator: ", "))"
+        case let .noPartitionDate(path, rule):
+            return "\(path): no partition date found (\(rule)); expected a date like 2026-11-22 in the file name, or set partition: none"
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import AmbassadorCore
+import Logging
+import Warehouse
+
+/// The extract stage: finds new or changed inbox files (by SHA-256), streams each into
+/// `raw_<source>` with its manifest row, one transaction per file. A malformed file fails
+/// alone and is recorded as failed; the other files go on.
+package enum ExtractStage {
+    package static let name = "extract"
+
+    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+        var all: [StageCounts] = []
+        for source in context.selectedSources {
+            all.append(try extract(source: source, database: database, context: context))
+        }
+        return all
+    }
+
+    static func extract(source: SourceConfig, database: Database, context: StageContext) throws -> StageCounts {
+        var counts = StageCounts(source: source.name)
+        let files = InboxScanner.files(matching: source.inbox)
+        if files.isEmpty {
+            context.logger.warning("\(source.name): no file matches \(source.inbox)")
+        }
+        for path in files {
+            let partition: CivilDate?
+            switch source.partition {
+            case .fileName: partition = InboxScanner.dateInFileName(path)
+            case .column, .none: partition = nil
+            }
+            if let range = context.partitionRange, let partition, !range.contains(partition) {
+                continue
+            }
+            let digest: (hex: String, size: Int64)
+            do {
+                digest = try FileDigest.sha256(path)
+            } catch let error as ExtractError {
+                try recordFailure(database, source: source.name, path: path, sha: "unreadable", size: 0,
+                                  partition: partition, error: error, runID: context.runID)
+                context.logger.error("\(error)")
+                counts.filesFailed += 1
+                continue
+            }
+            let previous = try database.query(
+                "SELECT file_id, status FROM etl_source_file WHERE source = ? AND sha256 = ? AND status <> 'superseded' ORDER BY file_id DESC LIMIT 1",
+                [.text(source.name), .text(digest.hex)]) { ($0.int64(0), $0.text(1) ?? "") }.first
+            let reprocess = context.partitionRange != nil && previous != nil && previous?.1 != "failed"
+            if previous != nil && !reprocess {
+                counts.filesSkipped += 1
+                continue
+            }
+            if source.partition == .fileName && partition == nil && source.kind == .hrRoster {
+                let error = ExtractError.noPartitionDate(path: path, rule: "partition: file_name")
+                try recordFailure(database, source: source.name, path: path, sha: digest.hex, size: digest.size,
+                                  partition: nil, error: error, runID: context.runID)
+                context.logger.error("\(error)")
+                counts.filesFailed += 1
+                continue
+            }
+            do {
+                let result = try database.transaction { () throws -> (Int, Int) in
+                    let fileID: Int64
+                    if reprocess, let previous {
+                        fileID = previous.0
+                        try clear(fileID: fileID, source: source.name, database: database)
+                    } else {
+                        try database.run("""
+                            INSERT INTO etl_source_file (source, path, sha256, size, partition_date, status, run_id)
+                            VALUES (?, ?, ?, ?, ?, 'extracted', ?)
+                            """, [.text(source.name), .text(path), .text(digest.hex), .integer(digest.size),
+                                  SQLValue(partition?.description), .integer(context.runID)])
+                        fileID = database.lastInsertRowID
+                    }
+                    let writer = RawTableWriter(database: database, source: source.name, fileID: fileID,
+                                                filePath: path, runID: context.runID)
+                    let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding,
+                                                           delimiter: source.delimiter, path: path)
+                    try reader.read(path, into: writer, progress: context.progress)
+                    try database.run(
+                        "UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ? WHERE file_id = ?",
+                        [.integer(Int64(writer.written)), .integer(Int64(writer.rejected)), .integer(context.runID), .integer(fileID)])
+                    try supersedePredecessors(of: fileID, source: source.name, path: path, database: database)
+                    FaultPoint.reached("extract.file")
+                    return (writer.written, writer.rejected)
+                }
+                FaultPoint.reached("extract.file.committed")
+                counts.rowsRead += result.0 + result.1
+                counts.rowsWritten += result.0
+                counts.rowsRejected += result.1
+                counts.filesDone += 1
+                context.logger.info("\(source.name): extracted \(path): \(result.0) records, \(result.1) rejected")
+            } catch let error as ExtractError {
+                try recordFailure(database, source: source.name, path: path, sha: digest.hex, size: digest.size,
+                                  partition: partition, error: error, runID: context.runID)
+                context.logger.error("\(error)")
+                counts.filesFailed += 1
+                counts.messages.append("\(error)")
+            }
+        }
+        return counts
+    }
+
+    /// Marks older versions of the same path superseded and drops their raw and staged rows,
+    /// inside the caller's transaction, so a corrected re-export replaces its predecessor.
+    private static func supersedePredecessors(of fileID: Int64, source: String, path: String, database: Database) throws {
+        let older = try database.query(
+            "SELECT file_id FROM etl_source_file WHERE source = ? AND path = ? AND file_id <> ? AND status NOT IN ('superseded', 'failed')",
+            [.text(source), .text(path), .integer(fileID)]) { $0.int64(0) }
+        for id in older {
+            try clear(fileID: id, source: source, database: database)
+            try database.run("UPDATE etl_source_file SET status = 'superseded', superseded_by = ? WHERE file_id = ?",
+                             [.integer(fileID), .integer(id)])
+        }
+    }
+
+    /// Removes what a file contributed to the raw and staging layers (and its rejects).
+    static func clear(fileID: Int64, source: String, database: Database) throws {
+        if try database.tableExists("raw_" + source) {
+            try database.run("DELETE FROM \(Database.quote("raw_" + source)) WHERE _file_id = ?", [.integer(fileID)])
+        }
+        for table in ["stg_employee", "stg_ticket"] {
+            try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
+        }
+        try database.run("DELETE FROM etl_reject WHERE file_id = ?", [.integer(fileID)])
+    }
+
+    private static func recordFailure(
+        _ database: Database, source: String, path: String, sha: String, size: Int64, partition: CivilDate?,
+        error: ExtractError, runID: Int64
+    ) throws {
+        try database.transaction {
+            try database.run("""
+                INSERT INTO etl_source_file (source, path, sha256, size, partition_date, status, error, run_id)
+                VALUES (?, ?, ?, ?, ?, 'failed', ?, ?)
+                ON CONFLICT (source, path, sha256) DO UPDATE SET status = 'failed', error = excluded.error, run_id = excluded.run_id
+                """, [.text(source), .text(path), .text(sha), .integer(size), SQLValue(partition?.description),
+                      .text("\(error)"), .integer(runID)])
+        }
+    }
+}

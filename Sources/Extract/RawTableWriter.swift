@@ -1,0 +1,81 @@
+import AmbassadorCore
+import Warehouse
+
+/// Writes one file's records into `raw_<source>`: columns named by the source, plus
+/// `_file_id` and `_record_no`. A column the table lacks is added and recorded in
+/// `etl_schema_change` (a later export with a new column is never fatal).
+final class RawTableWriter: RecordSink {
+    private let database: Database
+    private let table: String
+    private let source: String
+    private let fileID: Int64
+    private let filePath: String
+    private let runID: Int64
+    private var insert: Statement?
+    private var rejectStatement: Statement?
+    private(set) var written = 0
+    private(set) var rejected = 0
+    private var columnCount = 0
+
+    init(database: Database, source: String, fileID: Int64, filePath: String, runID: Int64) {
+        self.database = database
+        self.table = "raw_" + source
+        self.source = source
+        self.fileID = fileID
+        self.filePath = filePath
+        self.runID = runID
+    }
+
+    func columns(_ names: [String]) throws {
+        let quotedTable = Database.quote(table)
+        if try !database.tableExists(table) {
+            let definitions = (["_file_id INTEGER NOT NULL", "_record_no INTEGER NOT NULL"]
+                + names.map { Database.quote($0) + " TEXT" }).joined(separator: ", ")
+            try database.execute("CREATE TABLE \(quotedTable) (\(definitions))")
+            try database.execute(
+                "CREATE INDEX \(Database.quote(table + "_file")) ON \(quotedTable) (_file_id, _record_no)")
+        } else {
+            let existing = Set(try database.columns(of: table).map { $0.lowercased() })
+            for name in names where !existing.contains(name.lowercased()) {
+                try database.execute("ALTER TABLE \(quotedTable) ADD COLUMN \(Database.quote(name)) TEXT")
+                try database.run(
+                    "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, ?, ?, ?)",
+                    [.integer(runID), .text(source), .text(table), .text(name), .integer(fileID)])
+            }
+        }
+        let inserter = try BulkInserter(database: database, table: table, columns: ["_file_id", "_record_no"] + names)
+        insert = inserter.statement
+        columnCount = names.count
+    }
+
+    func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool {
+        guard let insert else { return false }
+        try insert.bind(.integer(fileID), at: 1)
+        try insert.bind(.integer(Int64(number)), at: 2)
+        for index in 0..<min(columnCount, values.count) {
+            try values.withValue(index) { bytes in
+                if let bytes {
+                    try insert.bindText(bytes, at: Int32(index + 3))
+                }
+            }
+        }
+        defer { insert.reset() }
+        try insert.step()
+        written += 1
+        return true
+    }
+
+    func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {
+        if rejectStatement == nil {
+            rejectStatement = try database.prepare("""
+                INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
+                VALUES (?, 'extract', ?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+        try rejectStatement?.execute([
+            .integer(runID), .text(source), .integer(fileID), .text(filePath), .integer(Int64(number)),
+            SQLValue(field), SQLValue(rawValue.map { String($0.prefix(2000)) }), .text(reason),
+        ])
+        rejected += 1
+    }
+}

@@ -1,0 +1,75 @@
+import AmbassadorCore
+
+/// Field values of one record, read by index without copying.
+package protocol FieldValues {
+    var count: Int { get }
+    /// Calls `body` with the UTF-8 bytes of value `index`, or `nil` when the record has none.
+    func withValue<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R
+}
+
+/// Receives what a source reads from one file.
+package protocol RecordSink: AnyObject {
+    /// The file's column names, before its first record (unique, in file order).
+    func columns(_ names: [String]) throws
+    /// One record; `number` is its line (CSV) or element index (XML/JSON). Return `false` to stop.
+    func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool
+    /// A record that cannot be kept as it is, with the field at fault and the reason.
+    func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws
+}
+
+/// A reader of one vendor format: turns a file into column names and records.
+package protocol Source {
+    /// The name used in pipeline files and `preview --format`.
+    static var formatName: String { get }
+    /// Streams the file at `path` into `sink`. Throws `ExtractError` when the file as a whole is unusable.
+    func read(_ path: String, into sink: RecordSink, progress: ProgressReporter) throws
+}
+
+/// The formats this build reads, by name.
+package enum SourceRegistry {
+    package static let formats: [String] = [CSVSource.formatName]
+
+    /// A reader for `format` with the source's options.
+    package static func source(format: String, encoding: String, delimiter: UInt8?, path: String) throws -> Source {
+        switch format {
+        case CSVSource.formatName:
+            guard let parsed = TextEncoding.named(encoding) else {
+                throw ExtractError.unknownFormat(path: path, format: "encoding \(encoding)", known: TextEncoding.allCases.map(\.rawValue) + ["auto"])
+            }
+            return CSVSource(encoding: parsed, delimiter: delimiter)
+        default:
+            throw ExtractError.unknownFormat(path: path, format: format, known: formats)
+        }
+    }
+
+    /// Guesses the format of `path` from its name (for `preview --format auto`).
+    package static func detect(_ path: String) throws -> String {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") {
+            return CSVSource.formatName
+        }
+        throw ExtractError.unknownFormat(path: path, format: "auto (from the file name)", known: formats)
+    }
+}
+
+/// Makes a list of column names unique and usable: blanks become `column_N`, and a name
+/// seen before (ignoring case, as SQLite does) gets a `_2`, `_3`… suffix.
+package func uniqueColumnNames(_ names: [String], reserved: Set<String> = ["_file_id", "_record_no"]) -> [String] {
+    var seen = Set(reserved.map { $0.lowercased() })
+    var result: [String] = []
+    for (index, raw) in names.enumerated() {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = trimmed.isEmpty ? "column_\(index + 1)" : trimmed
+        var name = base
+        var suffix = 2
+        while seen.contains(name.lowercased()) {
+            name = "\(base)_\(suffix)"
+            suffix += 1
+        }
+        seen.insert(name.lowercased())
+        result.append(name)
+    }
+    return result
+}
+
+import Foundation
