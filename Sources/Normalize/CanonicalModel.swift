@@ -1,0 +1,90 @@
+import AmbassadorCore
+
+/// How a canonical field's text is coerced.
+package enum FieldType: Sendable {
+    case text, identifier, email, date, timestamp, integer, boolean, employeeStatus
+}
+
+/// One field of the canonical model, with the source column names it is found under.
+package struct CanonicalField: Sendable {
+    package let name: String
+    package let type: FieldType
+    package let required: Bool
+    /// Header spellings, compared after `CanonicalField.key` (lower case, letters and digits only).
+    package let aliases: [String]
+
+    init(_ name: String, _ type: FieldType, required: Bool = false, _ aliases: [String]) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.aliases = aliases
+    }
+
+    /// The comparison key of a header: lower case with everything but letters and digits removed.
+    package static func key(_ header: String) -> String {
+        String(String.UnicodeScalarView(header.lowercased().unicodeScalars.filter {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9")
+        }))
+    }
+}
+
+/// A canonical entity: the staging table a source kind normalizes into.
+package struct CanonicalEntity: Sendable {
+    package let table: String
+    package let fields: [CanonicalField]
+
+    /// The entity for a source kind.
+    package static func forKind(_ kind: SourceKind) -> CanonicalEntity {
+        switch kind {
+        case .hrRoster: return employee
+        case .tickets: return ticket
+        }
+    }
+
+    /// An HR roster row (DESIGN.md, "HR rosters").
+    package static let employee = CanonicalEntity(table: "stg_employee", fields: [
+        CanonicalField("employee_id", .identifier, required: true,
+                       ["employee id", "employee_id", "employeeid", "emp id", "eeid", "employee number", "employee no",
+                        "worker id", "person id", "id"]),
+        CanonicalField("name", .text, ["name", "full name", "employee name", "display name", "preferred name"]),
+        CanonicalField("email", .email, ["email", "work email", "email address", "e-mail", "business email"]),
+        CanonicalField("team", .text, ["team", "department", "dept", "team name", "group", "division", "org unit"]),
+        CanonicalField("manager_id", .identifier,
+                       ["manager id", "manager_id", "supervisor id", "reports to id", "manager employee id", "supervisor eeid"]),
+        CanonicalField("role", .text, ["role", "job title", "title", "position", "job"]),
+        CanonicalField("location", .text, ["location", "office", "site", "work location", "city"]),
+        CanonicalField("hire_date", .date, ["hire date", "hired", "start date", "original hire date", "date of hire"]),
+        CanonicalField("termination_date", .date,
+                       ["termination date", "term date", "end date", "last day", "separation date"]),
+        CanonicalField("status", .employeeStatus, ["status", "employment status", "employee status"]),
+        CanonicalField("agent_ids", .text,
+                       ["agent ids", "agent id", "zendesk user id", "zendesk id", "ticketing id", "servicenow sys id",
+                        "freshdesk agent id"]),
+        CanonicalField("snapshot_date", .date, ["snapshot date", "as of", "as of date", "report date"]),
+    ])
+
+    /// A support ticket (one row per ticket, its latest state).
+    package static let ticket = CanonicalEntity(table: "stg_ticket", fields: [
+        CanonicalField("ticket_id", .identifier, required: true,
+                       ["ticket id", "ticket_id", "ticket number", "incident number", "number", "id"]),
+        CanonicalField("customer_id", .identifier,
+                       ["customer id", "requester id", "requester", "customer", "account id", "caller id", "caller"]),
+        CanonicalField("created_at", .timestamp, required: true,
+                       ["created at", "created", "opened at", "opened", "creation date", "created date"]),
+        CanonicalField("updated_at", .timestamp, ["updated at", "updated", "last updated", "sys updated on", "modified"]),
+        CanonicalField("resolved_at", .timestamp,
+                       ["solved at", "resolved at", "resolved", "solved", "closed at", "closed"]),
+        CanonicalField("status", .text, ["status", "state", "ticket status"]),
+        CanonicalField("priority", .text, ["priority", "urgency"]),
+        CanonicalField("channel", .text, ["channel", "via", "via channel", "contact type", "source"]),
+        CanonicalField("category", .text, ["category", "ticket type", "type", "issue type", "topic"]),
+        CanonicalField("first_assignee_id", .identifier,
+                       ["first assignee id", "first assignee", "initial assignee", "first agent id"]),
+        CanonicalField("assignee_id", .identifier,
+                       ["assignee id", "assignee", "assigned to", "agent id", "resolver id", "solver id"]),
+        CanonicalField("reassignments", .integer,
+                       ["reassignments", "reassignment count", "assignee stations", "transfers"]),
+        CanonicalField("reopens", .integer, ["reopens", "reopen count", "reopened count"]),
+        CanonicalField("escalated", .boolean, ["escalated", "escalation", "is escalated"]),
+    ])
+}

@@ -1,0 +1,78 @@
+import AmbassadorCore
+import Warehouse
+
+/// Which raw columns feed which canonical field for one source, decided once per file.
+struct FieldPlan {
+    let entity: CanonicalEntity
+    /// The canonical fields written to the staging table, in order.
+    let outputFields: [CanonicalField]
+    /// The raw columns selected, in order (index i is result column i + 1).
+    let rawColumns: [String]
+    /// For each output field, the selected columns joined to make it (e.g. first + last name).
+    let columnsByField: [[Int]?]
+    private let kind: SourceKind
+
+    init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String) throws {
+        self.entity = entity
+        self.kind = source.kind
+        var keyed: [String: String] = [:]
+        for column in columns where keyed[CanonicalField.key(column)] == nil {
+            keyed[CanonicalField.key(column)] = column
+        }
+        var selected: [String] = []
+        var byField: [[Int]?] = []
+        func slot(_ column: String) -> Int {
+            if let index = selected.firstIndex(of: column) { return index }
+            selected.append(column)
+            return selected.count - 1
+        }
+        for field in entity.fields {
+            if let configured = source.fields[field.name] {
+                guard let column = columns.first(where: { $0.lowercased() == configured.lowercased() }) else {
+                    throw NormalizeError.unknownColumn(path: path, source: source.name, field: field.name, column: configured)
+                }
+                byField.append([slot(column)])
+                continue
+            }
+            if let column = field.aliases.lazy.compactMap({ keyed[CanonicalField.key($0)] }).first {
+                byField.append([slot(column)])
+            } else if field.name == "name", let first = keyed["firstname"], let last = keyed["lastname"] {
+                byField.append([slot(first), slot(last)])
+            } else if field.required {
+                throw NormalizeError.missingColumn(path: path, source: source.name, field: field.name, tried: field.aliases)
+            } else {
+                byField.append(nil)
+            }
+        }
+        // snapshot_date is written as its own column of stg_employee; other fields map 1:1.
+        outputFields = entity.fields
+        rawColumns = selected
+        columnsByField = byField
+    }
+
+    /// Entity rules that need several fields; returns a failure to reject the row.
+    func finish(_ values: inout [SQLValue], partition: String?) -> (field: String, raw: String?, reason: String)? {
+        switch kind {
+        case .hrRoster:
+            guard let snapshotSlot = outputFields.firstIndex(where: { $0.name == "snapshot_date" }) else { return nil }
+            if case .null = values[snapshotSlot] {
+                guard let partition else {
+                    return ("snapshot_date", nil, "no snapshot date; expected a date in the file name or a snapshot date column")
+                }
+                values[snapshotSlot] = .text(partition)
+            }
+            if let statusSlot = outputFields.firstIndex(where: { $0.name == "status" }), case .null = values[statusSlot] {
+                let snapshot = values[snapshotSlot].stringValue ?? ""
+                let terminated = outputFields.firstIndex(where: { $0.name == "termination_date" })
+                    .flatMap { values[$0].stringValue }.map { $0 <= snapshot } ?? false
+                values[statusSlot] = .text(terminated ? "terminated" : "active")
+            }
+        case .tickets:
+            if let first = outputFields.firstIndex(where: { $0.name == "first_assignee_id" }),
+               let current = outputFields.firstIndex(where: { $0.name == "assignee_id" }), case .null = values[first] {
+                values[first] = values[current]
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,20 @@
+/// Fatal problems of the normalize stage for one file (the file fails alone).
+package enum NormalizeError: Error, CustomStringConvertible, Equatable {
+    /// A required canonical field has no column in the file.
+    case missingColumn(path: String, source: String, field: String, tried: [String])
+    /// A configured column name is not in the file.
+    case unknownColumn(path: String, source: String, field: String, column: String)
+    /// The configured time zone is not known.
+    case unknownTimeZone(name: String)
+
+    package var description: String {
+        switch self {
+        case let .missingColumn(path, source, field, tried):
+            return "\(path):1: source '\(source)' has no column for the required field '\(field)'; expected a header named one of: \(tried.joined(separator: ", ")) (or map it under sources.\(source).fields.\(field))"
+        case let .unknownColumn(path, source, field, column):
+            return "\(path):1: sources.\(source).fields.\(field) names the column '\(column)', which the file does not have; expected one of the file's header names"
+        case let .unknownTimeZone(name):
+            return "time zone '\(name)' is not known; expected an IANA name such as Europe/Berlin or UTC"
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import AmbassadorCore
+import Logging
+import Warehouse
+
+/// The normalize stage: maps each extracted file's raw records onto the canonical model
+/// (`stg_*`), coercing types and quarantining bad rows in `etl_reject`, one transaction
+/// per file. A file whose reject share exceeds the threshold is not staged at all and is
+/// marked failed; the run then exits 65 after finishing the other files.
+package enum NormalizeStage {
+    package static let name = "normalize"
+
+    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+        let coercer = try Coercer(timeZone: context.config.timeZone)
+        var all: [StageCounts] = []
+        for source in context.selectedSources {
+            all.append(try normalize(source: source, coercer: coercer, database: database, context: context))
+        }
+        return all
+    }
+
+    private struct PendingFile {
+        let id: Int64
+        let path: String
+        let partition: String?
+        let extracted: Int
+        let extractRejects: Int
+    }
+
+    static func normalize(source: SourceConfig, coercer: Coercer, database: Database, context: StageContext) throws -> StageCounts {
+        var counts = StageCounts(source: source.name)
+        let files = try database.query("""
+            SELECT file_id, path, partition_date, records, rejected FROM etl_source_file
+            WHERE source = ? AND status = 'extracted' ORDER BY file_id
+            """, [.text(source.name)]) {
+            PendingFile(id: $0.int64(0), path: $0.text(1) ?? "", partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4))
+        }
+        guard !files.isEmpty else { return counts }
+        let entity = CanonicalEntity.forKind(source.kind)
+        let rawTable = "raw_" + source.name
+        let rawColumns = try database.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
+        for file in files {
+            do {
+                let plan = try FieldPlan(entity: entity, source: source, columns: rawColumns, path: file.path)
+                let outcome = try database.transaction { () throws -> (written: Int, rejected: Int, failed: String?) in
+                    let result = try normalizeFile(file, plan: plan, rawTable: rawTable, source: source,
+                                                   coercer: coercer, database: database, context: context)
+                    let total = file.extracted + file.extractRejects
+                    let rejected = result.rejected + file.extractRejects
+                    let share = total == 0 ? 0 : Double(rejected) / Double(total)
+                    if share > context.config.rejectThreshold {
+                        let message = "\(file.path): \(rejected) of \(total) rows rejected (\(percent(share))), above the reject threshold of \(percent(context.config.rejectThreshold)); the file is not loaded — see etl_reject for the reasons"
+                        try database.run("DELETE FROM \(entity.table) WHERE file_id = ?", [.integer(file.id)])
+                        try database.run("UPDATE etl_source_file SET status = 'failed', error = ?, rejected = ? WHERE file_id = ?",
+                                         [.text(message), .integer(Int64(rejected)), .integer(file.id)])
+                        return (0, result.rejected, message)
+                    }
+                    try database.run("UPDATE etl_source_file SET status = 'normalized', rejected = ? WHERE file_id = ?",
+                                     [.integer(Int64(rejected)), .integer(file.id)])
+                    FaultPoint.reached("normalize.file")
+                    return (result.written, result.rejected, nil)
+                }
+                FaultPoint.reached("normalize.file.committed")
+                counts.rowsRead += outcome.written + outcome.rejected
+                counts.rowsWritten += outcome.written
+                counts.rowsRejected += outcome.rejected
+                if let message = outcome.failed {
+                    counts.filesFailed += 1
+                    counts.dataFailure = true
+                    counts.messages.append(message)
+                    context.logger.error("\(message)")
+                } else {
+                    counts.filesDone += 1
+                }
+            } catch let error as NormalizeError {
+                try database.run("UPDATE etl_source_file SET status = 'failed', error = ? WHERE file_id = ?",
+                                 [.text("\(error)"), .integer(file.id)])
+                counts.filesFailed += 1
+                counts.dataFailure = true
+                counts.messages.append("\(error)")
+                context.logger.error("\(error)")
+            }
+        }
+        return counts
+    }
+
+    private static func normalizeFile(
+        _ file: PendingFile, plan: FieldPlan, rawTable: String, source: SourceConfig, coercer: Coercer,
+        database: Database, context: StageContext
+    ) throws -> (written: Int, rejected: Int) {
+        let entity = plan.entity
+        let columnList = plan.rawColumns.map(Database.quote).joined(separator: ", ")
+        let select = "SELECT _record_no\(columnList.isEmpty ? "" : ", " + columnList) FROM \(Database.quote(rawTable)) WHERE _file_id = ? ORDER BY _record_no"
+        let inserter = try BulkInserter(database: database, table: entity.table,
+                                        columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name))
+        let rejects = try database.prepare("""
+            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
+            VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let nulls = Set(source.nullValues)
+        let valueMaps = source.values.mapValues { map in
+            Dictionary(map.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+        var written = 0
+        var rejected = 0
+        var values = [SQLValue](repeating: .null, count: plan.outputFields.count)
+        context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
+        defer { context.progress.end() }
+        try database.forEach(select, [.integer(file.id)]) { row in
+            let recordNo = row.int64(0)
+            var failure: (field: String, raw: String?, reason: String)? = nil
+            for (slot, field) in plan.outputFields.enumerated() {
+                var raw: String? = nil
+                if let columns = plan.columnsByField[slot] {
+                    let parts = columns.compactMap { row.text(Int32($0 + 1))?.trimmingCharacters(in: .whitespacesAndNewlines) }
+                        .filter { !$0.isEmpty && !nulls.contains($0) }
+                    raw = parts.isEmpty ? nil : parts.joined(separator: " ")
+                }
+                if let text = raw, let map = valueMaps[field.name], let mapped = map[text.lowercased()] {
+                    raw = nulls.contains(mapped) ? nil : mapped
+                }
+                guard let text = raw else {
+                    values[slot] = .null
+                    if field.required {
+                        failure = (field.name, nil, "required field '\(field.name)' is empty; expected a value")
+                        break
+                    }
+                    continue
+                }
+                switch coercer.coerce(text, as: field.type) {
+                case .value(let v): values[slot] = .text(v)
+                case .integer(let v): values[slot] = .integer(v)
+                case .null:
+                    values[slot] = .null
+                    if field.required {
+                        failure = (field.name, text, "required field '\(field.name)' has no value; expected a value")
+                    }
+                case .invalid(let reason):
+                    failure = (field.name, text, reason)
+                }
+                if failure != nil { break }
+            }
+            if failure == nil {
+                failure = plan.finish(&values, partition: file.partition)
+            }
+            if let failure {
+                try rejects.execute([
+                    .integer(context.runID), .text(source.name), .integer(file.id), .text(file.path), .integer(recordNo),
+                    .text(failure.field), SQLValue(failure.raw.map { String($0.prefix(2000)) }), .text(failure.reason),
+                ])
+                rejected += 1
+            } else {
+                try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + values)
+                written += 1
+            }
+            context.progress.update(rows: written + rejected, done: Int64(written + rejected))
+        }
+        return (written, rejected)
+    }
+
+    private static func percent(_ share: Double) -> String {
+        let value = (share * 1000).rounded() / 10
+        return "\(value)%"
+    }
+}
+
+import Foundation
