@@ -1,0 +1,66 @@
+import Warehouse
+
+/// The data checks run after every load and recorded in `etl_check`.
+package enum DataChecks {
+    package struct Result: Equatable {
+        package let name: String
+        package let table: String
+        package let severity: String
+        package let failingRows: Int
+        package let sampleKeys: String
+    }
+
+    struct Check {
+        let name: String
+        let table: String
+        let severity: String
+        /// A query returning one key per failing row.
+        let failingKeys: String
+    }
+
+    static let checks: [Check] = [
+        Check(name: "scd2_no_overlap", table: "dim_employee", severity: "error", failingKeys: """
+            SELECT a.employee_id || '@' || a.valid_from FROM dim_employee a JOIN dim_employee b
+              ON a.employee_id = b.employee_id AND a.employee_key < b.employee_key
+             AND a.valid_from < coalesce(b.valid_to, '9999-12-31') AND b.valid_from < coalesce(a.valid_to, '9999-12-31')
+            """),
+        Check(name: "one_current_version", table: "dim_employee", severity: "error", failingKeys: """
+            SELECT employee_id FROM dim_employee GROUP BY employee_id HAVING sum(is_current) <> 1
+            """),
+        Check(name: "created_at_not_null", table: "fact_ticket", severity: "error", failingKeys: """
+            SELECT ticket_id FROM fact_ticket WHERE created_at IS NULL
+            """),
+        Check(name: "resolved_after_created", table: "fact_ticket", severity: "warning", failingKeys: """
+            SELECT ticket_id FROM fact_ticket WHERE resolved_at IS NOT NULL AND resolved_at < created_at
+            """),
+        Check(name: "first_assignee_resolves_to_employee", table: "fact_ticket", severity: "warning", failingKeys: """
+            SELECT ticket_id FROM fact_ticket WHERE first_assignee_id IS NOT NULL AND first_assignee_employee_id IS NULL
+            """),
+        Check(name: "ticket_team_known_at_open", table: "fact_ticket", severity: "warning", failingKeys: """
+            SELECT ticket_id FROM fact_ticket WHERE first_assignee_employee_id IS NOT NULL AND team_id IS NULL
+            """),
+    ]
+
+    /// Runs every check, records the results for `runID`, and returns them.
+    package static func run(database: Database, runID: Int64) throws -> [Result] {
+        var results: [Result] = []
+        for check in checks {
+            let failing = try database.count("SELECT count(*) FROM (\(check.failingKeys))")
+            let sample = failing == 0 ? "" : try database.query("SELECT * FROM (\(check.failingKeys)) ORDER BY 1 LIMIT 5") {
+                $0.text(0) ?? ""
+            }.joined(separator: ", ")
+            results.append(Result(name: check.name, table: check.table, severity: check.severity, failingRows: failing, sampleKeys: sample))
+        }
+        try database.transaction {
+            let insert = try database.prepare("""
+                INSERT INTO etl_check (run_id, name, table_name, severity, failing_rows, sample_keys, checked_at)
+                VALUES (?, ?, ?, ?, ?, ?, (SELECT started_at FROM etl_run WHERE run_id = ?))
+                """)
+            for result in results {
+                try insert.execute([.integer(runID), .text(result.name), .text(result.table), .text(result.severity),
+                                    .integer(Int64(result.failingRows)), .text(result.sampleKeys), .integer(runID)])
+            }
+        }
+        return results
+    }
+}

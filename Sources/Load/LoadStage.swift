@@ -1,0 +1,94 @@
+import AmbassadorCore
+import Logging
+import Warehouse
+
+/// The load stage: staged rows become dimensions and facts, one entity per transaction —
+/// employees (SCD2 rebuild with the identity crosswalk), then each ticket file (an
+/// idempotent merge on the ticket id, latest `updated_at` wins), then attribution of
+/// tickets to employees and teams — followed by the data checks.
+package enum LoadStage {
+    package static let name = "load"
+
+    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+        var all: [StageCounts] = []
+        var changed = false
+        let rosters = context.config.sources.filter { $0.kind == .hrRoster }.map(\.name)
+        let selected = Set(context.selectedSources.map(\.name))
+
+        if rosters.contains(where: selected.contains) {
+            var counts = StageCounts(source: rosters.joined(separator: ","))
+            let pending = try pendingFiles(database, sources: rosters)
+            if !pending.isEmpty {
+                counts.rowsRead = try database.count(
+                    "SELECT count(*) FROM stg_employee WHERE file_id IN (\(pending.map { String($0) }.joined(separator: ",")))")
+                counts.rowsWritten = try database.transaction {
+                    let versions = try EmployeeHistory.rebuild(database: database, sources: rosters)
+                    try markLoaded(database, pending)
+                    FaultPoint.reached("load.employees")
+                    return versions
+                }
+                FaultPoint.reached("load.employees.committed")
+                counts.filesDone = pending.count
+                changed = true
+                context.logger.info("load: dim_employee rebuilt, \(counts.rowsWritten) versions from \(pending.count) new roster file(s)")
+            }
+            all.append(counts)
+        }
+
+        for source in context.selectedSources where source.kind == .tickets {
+            var counts = StageCounts(source: source.name)
+            for fileID in try pendingFiles(database, sources: [source.name]) {
+                let merged = try database.transaction { () throws -> (Int, Int) in
+                    let read = try database.count("SELECT count(*) FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
+                    let written = try TicketMerge.merge(fileID: fileID, database: database)
+                    try markLoaded(database, [fileID])
+                    FaultPoint.reached("load.tickets")
+                    return (read, written)
+                }
+                FaultPoint.reached("load.tickets.committed")
+                counts.rowsRead += merged.0
+                counts.rowsWritten += merged.1
+                counts.filesDone += 1
+                changed = true
+            }
+            all.append(counts)
+        }
+
+        if changed {
+            try database.transaction {
+                try TicketMerge.attribute(database: database)
+                FaultPoint.reached("load.attribution")
+            }
+            FaultPoint.reached("load.attribution.committed")
+        }
+
+        var checks = StageCounts(source: "checks")
+        let results = try DataChecks.run(database: database, runID: context.runID)
+        for result in results where result.failingRows > 0 {
+            let message = "check \(result.name) (\(result.severity)) on \(result.table): \(result.failingRows) failing rows, e.g. \(result.sampleKeys)"
+            if result.severity == "error" {
+                checks.dataFailure = true
+                context.logger.error("\(message)")
+            } else {
+                context.logger.warning("\(message)")
+            }
+            checks.messages.append(message)
+        }
+        checks.rowsRead = results.count
+        checks.rowsRejected = results.filter { $0.failingRows > 0 }.count
+        all.append(checks)
+        return all
+    }
+
+    private static func pendingFiles(_ database: Database, sources: [String]) throws -> [Int64] {
+        let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
+        return try database.query(
+            "SELECT file_id FROM etl_source_file WHERE status = 'normalized' AND source IN (\(marks)) ORDER BY file_id",
+            sources.map { .text($0) }) { $0.int64(0) }
+    }
+
+    private static func markLoaded(_ database: Database, _ files: [Int64]) throws {
+        let statement = try database.prepare("UPDATE etl_source_file SET status = 'loaded' WHERE file_id = ?")
+        for id in files { try statement.execute([.integer(id)]) }
+    }
+}
