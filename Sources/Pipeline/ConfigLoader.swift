@@ -1,0 +1,317 @@
+import AmbassadorCore
+import Foundation
+import Yams
+
+/// Reads a pipeline file strictly: every key is known, every value has its type, and
+/// every error names the file, line, column, key path and what was expected.
+/// `${VAR}` and `${VAR:-default}` in values are replaced from the environment.
+package struct ConfigLoader {
+    private let path: String
+    private let environment: [String: String]
+
+    /// - Parameter environment: the variables `${VAR}` may use (the process environment by default).
+    package init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.path = path
+        self.environment = environment
+    }
+
+    /// Loads and validates the file; `warehouseOverride` replaces its `warehouse` key.
+    package func load(warehouseOverride: String? = nil) throws -> PipelineConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PipelineError.config(path: path, line: nil, column: nil, key: "", message: "cannot read the pipeline file",
+                                       expected: "a readable YAML file (see pipelines/sample.yml)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PipelineError.config(path: path, line: nil, column: nil, key: "", message: "the file is not UTF-8 text",
+                                       expected: "a UTF-8 YAML file")
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw fail(nil, "", "the file is empty", "a mapping with 'warehouse' and 'sources'")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw yamlError(error)
+        }
+        let top = try mapping(root, "", allowed: ["version", "root", "warehouse", "timezone", "reject_threshold", "sources", "score", "report"])
+        if let version = top["version"] {
+            guard try int(version, "version") == 1 else { throw fail(version, "version", "unsupported version", "1") }
+        }
+        let fileDirectory = (absolute(path, base: FileManager.default.currentDirectoryPath) as NSString).deletingLastPathComponent
+        let rootDirectory = try top["root"].map { absolute(try string($0, "root"), base: fileDirectory) } ?? fileDirectory
+        guard let warehouseNode = top["warehouse"] else {
+            throw fail(root, "warehouse", "missing key", "the path of the SQLite warehouse file, e.g. var/warehouse.sqlite")
+        }
+        let warehouse = absolute(try warehouseOverride ?? string(warehouseNode, "warehouse"),
+                                 base: warehouseOverride == nil ? rootDirectory : FileManager.default.currentDirectoryPath)
+        let timeZone = try top["timezone"].map { try string($0, "timezone") } ?? "UTC"
+        if let node = top["timezone"], TimeZone(identifier: timeZone) == nil {
+            throw fail(node, "timezone", "unknown time zone '\(timeZone)'", "an IANA name such as UTC or Europe/Berlin")
+        }
+        let threshold = try top["reject_threshold"].map { try number($0, "reject_threshold") } ?? 0.05
+        if let node = top["reject_threshold"], !(0...1).contains(threshold) {
+            throw fail(node, "reject_threshold", "\(threshold) is out of range", "a share between 0 and 1, e.g. 0.05")
+        }
+        guard let sourcesNode = top["sources"] else {
+            throw fail(root, "sources", "missing key", "a mapping of source names to their settings")
+        }
+        let sources = try loadSources(sourcesNode, root: rootDirectory)
+        let score = try top["score"].map { try loadScore($0) } ?? ScoreConfig()
+        let report = try loadReport(top["report"], root: rootDirectory)
+        return PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
+                              rejectThreshold: threshold, sources: sources, score: score, report: report)
+    }
+
+    // MARK: - Sections
+
+    private func loadSources(_ node: Node, root: String) throws -> [SourceConfig] {
+        guard case .mapping(let map) = node else {
+            throw fail(node, "sources", "not a mapping", "source names, each with kind, format and inbox")
+        }
+        var sources: [SourceConfig] = []
+        var seen = Set<String>()
+        for (keyNode, value) in map {
+            let name = keyNode.string ?? ""
+            let key = "sources.\(name)"
+            guard name.range(of: "^[a-z][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+                throw fail(keyNode, key, "invalid source name '\(name)'", "lower-case letters, digits and _ (it names the raw_<source> table)")
+            }
+            guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
+            let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "partition", "fields", "values", "null_values"])
+            guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
+            let kindText = try string(kindNode, key + ".kind")
+            guard let kind = SourceKind(rawValue: kindText) else {
+                throw fail(kindNode, key + ".kind", "unknown kind '\(kindText)'", "one of: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let format = try fields["format"].map { try string($0, key + ".format") } ?? "csv"
+            guard ["csv"].contains(format) else {
+                throw fail(fields["format"], key + ".format", "unknown format '\(format)'", "one of: csv")
+            }
+            guard let inboxNode = fields["inbox"] else { throw fail(value, key + ".inbox", "missing key", "a glob of input files, e.g. samples/hr/*.csv") }
+            let inbox = absolute(try string(inboxNode, key + ".inbox"), base: root)
+            let encoding = try fields["encoding"].map { try string($0, key + ".encoding") } ?? "auto"
+            let encodings = ["auto", "utf-8", "utf-16", "utf-16le", "utf-16be", "windows-1252", "latin-1"]
+            guard encodings.contains(encoding.lowercased()) else {
+                throw fail(fields["encoding"], key + ".encoding", "unknown encoding '\(encoding)'", "one of: " + encodings.joined(separator: ", "))
+            }
+            var delimiter: UInt8? = nil
+            if let node = fields["delimiter"] {
+                let text = try string(node, key + ".delimiter")
+                switch text {
+                case "tab", "\\t", "\t": delimiter = UInt8(ascii: "\t")
+                case "auto": delimiter = nil
+                default:
+                    guard text.utf8.count == 1, let byte = text.utf8.first, byte != UInt8(ascii: "\""), byte != 10, byte != 13 else {
+                        throw fail(node, key + ".delimiter", "invalid delimiter '\(text)'", "one character such as ',' ';' '|', or 'tab' or 'auto'")
+                    }
+                    delimiter = byte
+                }
+            }
+            var partition = PartitionRule.fileName
+            if let node = fields["partition"] {
+                let text = try string(node, key + ".partition")
+                switch text {
+                case "file_name": partition = .fileName
+                case "none": partition = .none
+                default:
+                    guard text.hasPrefix("column:"), text.count > 7 else {
+                        throw fail(node, key + ".partition", "unknown rule '\(text)'", "file_name, none, or column:<header>")
+                    }
+                    partition = .column(String(text.dropFirst(7)))
+                }
+            }
+            let canonical = canonicalFields(kind)
+            var fieldMap: [String: String] = [:]
+            if let node = fields["fields"] {
+                for (name, column) in try stringMapping(node, key + ".fields") {
+                    guard canonical.contains(name.value) else {
+                        throw fail(name.node, key + ".fields." + name.value, "unknown canonical field '\(name.value)'\(suggestion(name.value, canonical))",
+                                   "one of: " + canonical.joined(separator: ", "))
+                    }
+                    fieldMap[name.value] = column.value
+                }
+                if case .column(let column) = partition, kind == .hrRoster, fieldMap["snapshot_date"] == nil {
+                    fieldMap["snapshot_date"] = column
+                }
+            } else if case .column(let column) = partition, kind == .hrRoster {
+                fieldMap["snapshot_date"] = column
+            }
+            var values: [String: [String: String]] = [:]
+            if let node = fields["values"] {
+                let map = try mapping(node, key + ".values", allowed: nil)
+                for (name, valueNode) in map.ordered {
+                    guard canonical.contains(name.value) else {
+                        throw fail(name.node, key + ".values." + name.value, "unknown canonical field '\(name.value)'\(suggestion(name.value, canonical))",
+                                   "one of: " + canonical.joined(separator: ", "))
+                    }
+                    values[name.value] = Dictionary(try stringMapping(valueNode, key + ".values." + name.value).map { ($0.0.value, $0.1.value) },
+                                                    uniquingKeysWith: { a, _ in a })
+                }
+            }
+            var nullValues = SourceConfig(name: name, kind: kind, inbox: inbox).nullValues
+            if let node = fields["null_values"] {
+                guard case .sequence(let items) = node else {
+                    throw fail(node, key + ".null_values", "not a list", "a list of strings, e.g. ['', 'NULL', 'N/A']")
+                }
+                nullValues = try items.map { try string($0, key + ".null_values") }
+            }
+            sources.append(SourceConfig(name: name, kind: kind, format: format, inbox: inbox, encoding: encoding,
+                                        delimiter: delimiter, partition: partition, fields: fieldMap, values: values,
+                                        nullValues: nullValues))
+        }
+        guard !sources.isEmpty else { throw fail(node, "sources", "no sources", "at least one source") }
+        return sources
+    }
+
+    private func loadScore(_ node: Node) throws -> ScoreConfig {
+        let map = try mapping(node, "score", allowed: ["period", "anonymity_threshold", "shrinkage_pseudo_tickets"])
+        var score = ScoreConfig()
+        if let node = map["period"] {
+            score.period = try string(node, "score.period")
+            guard ["month", "quarter"].contains(score.period) else {
+                throw fail(node, "score.period", "unknown period '\(score.period)'", "month or quarter")
+            }
+        }
+        if let node = map["anonymity_threshold"] {
+            score.anonymityThreshold = try int(node, "score.anonymity_threshold")
+            guard score.anonymityThreshold >= 1 else { throw fail(node, "score.anonymity_threshold", "must be positive", "a whole number ≥ 1, default 5") }
+        }
+        if let node = map["shrinkage_pseudo_tickets"] {
+            score.shrinkagePseudoTickets = try number(node, "score.shrinkage_pseudo_tickets")
+            guard score.shrinkagePseudoTickets >= 0 else { throw fail(node, "score.shrinkage_pseudo_tickets", "must not be negative", "a number ≥ 0, default 20") }
+        }
+        return score
+    }
+
+    private func loadReport(_ node: Node?, root: String) throws -> ReportConfig {
+        guard let node else { return ReportConfig(outDir: absolute("out", base: root)) }
+        let map = try mapping(node, "report", allowed: ["out", "title"])
+        let out = try map["out"].map { try string($0, "report.out") } ?? "out"
+        let title = try map["title"].map { try string($0, "report.title") } ?? "Ambassador report"
+        return ReportConfig(outDir: absolute(out, base: root), title: title)
+    }
+
+    private func canonicalFields(_ kind: SourceKind) -> [String] {
+        switch kind {
+        case .hrRoster:
+            return ["employee_id", "name", "email", "team", "manager_id", "role", "location", "hire_date",
+                    "termination_date", "status", "agent_ids", "snapshot_date"]
+        case .tickets:
+            return ["ticket_id", "customer_id", "created_at", "updated_at", "resolved_at", "status", "priority", "channel",
+                    "category", "first_assignee_id", "assignee_id", "reassignments", "reopens", "escalated"]
+        }
+    }
+
+    // MARK: - Typed access
+
+    private struct KeyedNodes {
+        var ordered: [(key: (value: String, node: Node), value: Node)] = []
+        subscript(_ key: String) -> Node? { ordered.first { $0.key.value == key }?.value }
+    }
+
+    private func mapping(_ node: Node, _ key: String, allowed: [String]?) throws -> KeyedNodes {
+        guard case .mapping(let map) = node else {
+            throw fail(node, key, "not a mapping", allowed.map { "keys among: " + $0.joined(separator: ", ") } ?? "a mapping")
+        }
+        var result = KeyedNodes()
+        for (keyNode, value) in map {
+            guard let name = keyNode.string else { throw fail(keyNode, key, "a key is not text", "text keys") }
+            let path = key.isEmpty ? name : key + "." + name
+            if let allowed, !allowed.contains(name) {
+                throw fail(keyNode, path, "unknown key '\(name)'\(suggestion(name, allowed))", "one of: " + allowed.joined(separator: ", "))
+            }
+            if result[name] != nil { throw fail(keyNode, path, "duplicate key '\(name)'", "each key once") }
+            result.ordered.append(((name, keyNode), value))
+        }
+        return result
+    }
+
+    private func stringMapping(_ node: Node, _ key: String) throws -> [((value: String, node: Node), (value: String, node: Node))] {
+        try mapping(node, key, allowed: nil).ordered.map { entry in
+            (entry.key, (try string(entry.value, key + "." + entry.key.value), entry.value))
+        }
+    }
+
+    private func string(_ node: Node, _ key: String) throws -> String {
+        guard case .scalar(let scalar) = node else { throw fail(node, key, "not a single value", "text") }
+        return try substitute(scalar.string, node: node, key: key)
+    }
+
+    private func int(_ node: Node, _ key: String) throws -> Int {
+        let text = try string(node, key)
+        guard let value = Int(text) else { throw fail(node, key, "'\(text)' is not a whole number", "a whole number") }
+        return value
+    }
+
+    private func number(_ node: Node, _ key: String) throws -> Double {
+        let text = try string(node, key)
+        guard let value = Double(text), value.isFinite else { throw fail(node, key, "'\(text)' is not a number", "a number such as 0.05") }
+        return value
+    }
+
+    /// Replaces `${VAR}` and `${VAR:-default}` from the environment.
+    private func substitute(_ text: String, node: Node, key: String) throws -> String {
+        guard text.contains("${") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                throw fail(node, key, "unterminated ${ in '\(text)'", "${NAME} or ${NAME:-default}")
+            }
+            let inner = rest[start.upperBound..<end]
+            let parts = inner.components(separatedBy: ":-")
+            let name = parts[0]
+            if let value = environment[name], !value.isEmpty {
+                out += value
+            } else if parts.count > 1 {
+                out += parts.dropFirst().joined(separator: ":-")
+            } else {
+                throw fail(node, key, "environment variable \(name) is not set", "\(name) set in the environment, or a default: ${\(name):-value}")
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
+    }
+
+    private func fail(_ node: Node?, _ key: String, _ message: String, _ expected: String) -> PipelineError {
+        .config(path: path, line: node?.mark?.line, column: node?.mark?.column, key: key, message: message, expected: expected)
+    }
+
+    private func yamlError(_ error: YamlError) -> PipelineError {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _):
+            return .config(path: path, line: mark.line, column: mark.column, key: "", message: "YAML syntax error: \(problem)", expected: "valid YAML")
+        default:
+            return .config(path: path, line: nil, column: nil, key: "", message: "YAML error: \(error)", expected: "valid YAML")
+        }
+    }
+
+    /// ` (did you mean 'x'?)` when a known word is one or two edits away.
+    private func suggestion(_ word: String, _ known: [String]) -> String {
+        let best = known.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= 2 else { return "" }
+        return " (did you mean '\(best.0)'?)"
+    }
+
+    private func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+/// `path` made absolute against `base` (and `~` expanded), without resolving links.
+package func absolute(_ path: String, base: String) -> String {
+    let expanded = (path as NSString).expandingTildeInPath
+    if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
+    return ((base as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+}

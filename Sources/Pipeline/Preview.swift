@@ -1,0 +1,56 @@
+import AmbassadorCore
+import Extract
+import Foundation
+
+/// `ambassador preview`: what extract would produce from one file, as JSON Lines; writes nothing.
+package enum Preview {
+    /// Streams the records of `path`; returns (records written, records rejected).
+    package static func run(
+        path: String, format: String, limit: Int?, encoding: String = "auto", delimiter: UInt8? = nil,
+        output: FileDescriptorWriter, errors: FileDescriptorWriter
+    ) throws -> (written: Int, rejected: Int) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PipelineError.noInput(message: "\(path): no such file; expected a file to preview")
+        }
+        let resolved = format == "auto" ? try SourceRegistry.detect(path) : format
+        let source = try SourceRegistry.source(format: resolved, encoding: encoding, delimiter: delimiter, path: path)
+        let sink = JSONLinesWriter(path: path, limit: limit, write: output.write, writeError: errors.write)
+        defer { output.flush() }
+        try source.read(path, into: sink, progress: .silent)
+        return (sink.written, sink.rejected)
+    }
+
+    /// The formats `--format` accepts.
+    package static var formats: [String] { ["auto"] + SourceRegistry.formats }
+}
+
+/// `ambassador run --dry-run`: which inbox files are new, changed or unchanged; writes nothing.
+package enum DryRun {
+    package static func plan(config: PipelineConfig, sourceFilter: String?) throws -> String {
+        let manifest: Set<String>
+        if FileManager.default.fileExists(atPath: config.warehouse),
+           let database = try? Warehouse.Database(path: config.warehouse, readOnly: true),
+           (try? database.tableExists("etl_source_file")) == true {
+            manifest = Set(try database.query("SELECT source || ' ' || sha256 FROM etl_source_file WHERE status <> 'superseded'") { $0.text(0) ?? "" })
+        } else {
+            manifest = []
+        }
+        var out = "dry run of \(config.path): nothing is written\n"
+        for source in config.sources where sourceFilter == nil || source.name == sourceFilter {
+            let files = InboxScanner.files(matching: source.inbox)
+            out += "\(source.name) (\(source.inbox)): \(files.count) file(s)\n"
+            for file in files {
+                let state: String
+                if let digest = try? FileDigest.sha256(file) {
+                    state = manifest.contains(source.name + " " + digest.hex) ? "unchanged, skipped" : "new or changed, would extract"
+                } else {
+                    state = "unreadable"
+                }
+                out += "  \(file): \(state)\n"
+            }
+        }
+        return out
+    }
+}
+
+import Warehouse

@@ -1,0 +1,140 @@
+import AmbassadorCore
+import Extract
+import Load
+import Logging
+import Normalize
+import Report
+import Score
+import Warehouse
+import Foundation
+
+/// A named step of a pipeline: a stage's name and its body over the warehouse and context.
+package struct PipelineStep: Sendable {
+    package let name: String
+    package let body: @Sendable (Database, StageContext) throws -> [StageCounts]
+
+    package static let extract = PipelineStep(name: ExtractStage.name, body: ExtractStage.run)
+    package static let normalize = PipelineStep(name: NormalizeStage.name, body: NormalizeStage.run)
+    package static let load = PipelineStep(name: LoadStage.name, body: LoadStage.run)
+    package static let score = PipelineStep(name: ScoreStage.name, body: ScoreStage.run)
+    package static let report = PipelineStep(name: ReportStage.name, body: ReportStage.run)
+    /// Every stage in order: what `run` and `backfill` do.
+    package static let all: [PipelineStep] = [extract, normalize, load, score, report]
+
+    /// The step called `name`.
+    package static func named(_ name: String) -> PipelineStep? {
+        all.first { $0.name == name }
+    }
+}
+
+/// What a finished run reports.
+package struct RunSummary {
+    package var runID: Int64
+    package var stages: [(name: String, counts: [StageCounts])] = []
+    /// 0, or 65 when rows were rejected above the threshold or an error-level check failed.
+    package var exitCode: Int32 = 0
+
+    /// The final summary printed on stdout.
+    package var text: String {
+        var lines = ["run \(runID): " + (exitCode == 0 ? "succeeded" : "finished with data rejected (exit \(exitCode))")]
+        for (name, counts) in stages {
+            for c in counts {
+                var parts = ["read \(c.rowsRead)", "written \(c.rowsWritten)", "rejected \(c.rowsRejected)"]
+                if c.filesDone + c.filesSkipped + c.filesFailed > 0 {
+                    parts.append("files \(c.filesDone) done, \(c.filesSkipped) unchanged, \(c.filesFailed) failed")
+                }
+                lines.append("  \(name) \(c.source.isEmpty ? "" : c.source + ": ")" + parts.joined(separator: ", "))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Options of one invocation.
+package struct RunOptions {
+    package var command: String
+    package var arguments: [String]
+    package var runDate: CivilDate
+    package var sourceFilter: String?
+    package var partitionRange: ClosedRange<CivilDate>?
+    /// Wall-clock time source for the ledger (stages never see it).
+    package var now: () -> String
+
+    package init(command: String, arguments: [String], runDate: CivilDate, sourceFilter: String? = nil,
+                 partitionRange: ClosedRange<CivilDate>? = nil, now: @escaping () -> String) {
+        self.command = command
+        self.arguments = arguments
+        self.runDate = runDate
+        self.sourceFilter = sourceFilter
+        self.partitionRange = partitionRange
+        self.now = now
+    }
+}
+
+/// Runs steps against the warehouse: takes the lock, migrates, opens a ledger entry,
+/// runs each step (`[2/5] normalize`), records its counts, and closes the run.
+package struct Runner {
+    package let config: PipelineConfig
+    package let logger: Logger
+    package let progress: ProgressReporter
+
+    package init(config: PipelineConfig, logger: Logger, progress: ProgressReporter) {
+        self.config = config
+        self.logger = logger
+        self.progress = progress
+    }
+
+    package func run(_ steps: [PipelineStep], options: RunOptions) throws -> RunSummary {
+        if let filter = options.sourceFilter, config.source(named: filter) == nil {
+            throw PipelineError.usage(message: "--source \(filter): no such source in \(config.path); expected one of: \(config.sources.map(\.name).joined(separator: ", "))")
+        }
+        let lock = WarehouseLock(warehouse: config.warehouse)
+        try lock.acquire(command: options.command, startedAt: options.now())
+        defer { lock.release() }
+
+        if steps.contains(where: { $0.name == ExtractStage.name }) {
+            let selected = config.sources.filter { options.sourceFilter == nil || $0.name == options.sourceFilter }
+            if selected.allSatisfy({ InboxScanner.files(matching: $0.inbox).isEmpty }) {
+                throw PipelineError.noInput(message: "no input: no file matches " + selected.map { "\($0.name) (\($0.inbox))" }.joined(separator: ", ") + "; expected files in the inbox")
+            }
+        }
+
+        let database = try Database(path: config.warehouse)
+        try Migrator.migrate(database, appliedAt: options.now())
+        let ledger = RunLedger(database: database)
+        let runID = try ledger.begin(command: options.command, arguments: options.arguments, runDate: options.runDate,
+                                     startedAt: options.now(), pid: getpid())
+        var summary = RunSummary(runID: runID)
+        var context = StageContext(config: config, runDate: options.runDate, runID: runID, sourceFilter: options.sourceFilter,
+                                   partitionRange: options.partitionRange, logger: logger, progress: progress)
+        for (index, step) in steps.enumerated() {
+            context.logger[metadataKey: "stage"] = Logger.MetadataValue.string(step.name)
+            logger.info("[\(index + 1)/\(steps.count)] \(step.name)")
+            let started = options.now()
+            do {
+                let counts = try step.body(database, context)
+                let failed = counts.contains { $0.dataFailure }
+                try ledger.stage(runID: runID, stage: step.name, counts: counts, startedAt: started, endedAt: options.now(),
+                                 status: failed ? "data_rejected" : "succeeded")
+                summary.stages.append((step.name, counts))
+                if failed { summary.exitCode = 65 }
+            } catch {
+                let message = "[\(step.name)] \(error)"
+                try? ledger.stage(runID: runID, stage: step.name, counts: [], startedAt: started, endedAt: options.now(), status: "failed")
+                try? ledger.finish(runID: runID, status: "failed", exitCode: 1, endedAt: options.now(), message: message)
+                throw StageFailure(stage: step.name, underlying: error)
+            }
+        }
+        try ledger.finish(runID: runID, status: summary.exitCode == 0 ? "succeeded" : "data_rejected",
+                          exitCode: summary.exitCode, endedAt: options.now(), message: nil)
+        return summary
+    }
+}
+
+/// An error stamped with the stage it happened in.
+package struct StageFailure: Error, CustomStringConvertible {
+    package let stage: String
+    package let underlying: Error
+
+    package var description: String { "[\(stage)] \(underlying)" }
+}

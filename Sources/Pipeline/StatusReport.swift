@@ -1,0 +1,82 @@
+import AmbassadorCore
+import Foundation
+import Warehouse
+
+/// `ambassador status`: the last runs, their counts, the manifest, rejects, checks,
+/// schema changes and table sizes, read without taking the lock (WAL lets it read during a run).
+package enum StatusReport {
+    package static func render(warehouse: String, runs: Int = 10) throws -> String {
+        guard FileManager.default.fileExists(atPath: warehouse) else {
+            throw PipelineError.noInput(message: "\(warehouse): no warehouse yet; expected one made by `ambassador run` (or `make nightly`)")
+        }
+        let database = try Database(path: warehouse, readOnly: true)
+        guard try database.tableExists("etl_run") else {
+            return "\(warehouse): empty warehouse (no run yet)\n"
+        }
+        var out = "Warehouse \(warehouse) (schema version \(try Migrator.currentVersion(database)))\n\n"
+        out += "Last runs:\n"
+        out += table(["run", "command", "run date", "started", "ended", "status", "exit"], try database.query("""
+            SELECT run_id, command, run_date, started_at, coalesce(ended_at, '-'), status, coalesce(exit_code, '-')
+            FROM etl_run ORDER BY run_id DESC LIMIT ?
+            """, [.integer(Int64(runs))]) { row in (0..<7).map { row.value(Int32($0)).stringValue ?? "" } })
+        if let last = try database.scalar("SELECT max(run_id) FROM etl_run").intValue {
+            out += "\nStages of run \(last):\n"
+            out += table(["stage", "source", "status", "read", "written", "rejected", "files done/unchanged/failed"], try database.query("""
+                SELECT stage, source, status, rows_read, rows_written, rows_rejected,
+                       files_done || '/' || files_skipped || '/' || files_failed
+                FROM etl_stage_run WHERE run_id = ? ORDER BY stage_run_id
+                """, [.integer(last)]) { row in (0..<7).map { row.value(Int32($0)).stringValue ?? "" } })
+            if let message = try database.scalar("SELECT message FROM etl_run WHERE run_id = ?", [.integer(last)]).stringValue {
+                out += "  message: \(message)\n"
+            }
+        }
+        out += "\nFiles by source and status:\n"
+        out += table(["source", "status", "files", "records", "rejected"], try database.query("""
+            SELECT source, status, count(*), sum(records), sum(rejected) FROM etl_source_file GROUP BY source, status ORDER BY source, status
+            """) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
+        let failed = try database.query("SELECT path, error FROM etl_source_file WHERE status = 'failed' ORDER BY file_id DESC LIMIT 10") {
+            "  \($0.text(0) ?? ""): \($0.text(1) ?? "")"
+        }
+        if !failed.isEmpty { out += "Failed files:\n" + failed.joined(separator: "\n") + "\n" }
+        out += "\nRejected rows by reason (top 10):\n"
+        out += table(["source", "stage", "field", "reason", "rows"], try database.query("""
+            SELECT source, stage, coalesce(field, ''), reason, count(*) FROM etl_reject
+            GROUP BY source, stage, field, reason ORDER BY count(*) DESC, source LIMIT 10
+            """) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
+        out += "\nData checks (latest):\n"
+        out += table(["check", "table", "severity", "failing", "sample keys"], try database.query("""
+            SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check
+            WHERE run_id = (SELECT max(run_id) FROM etl_check) ORDER BY failing_rows = 0, severity, name
+            """) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
+        let changes = try database.query("""
+            SELECT c.source, c.column_name, f.path FROM etl_schema_change c LEFT JOIN etl_source_file f ON f.file_id = c.file_id
+            ORDER BY c.change_id DESC LIMIT 20
+            """) { "  \($0.text(0) ?? ""): new column '\($0.text(1) ?? "")' from \($0.text(2) ?? "")" }
+        if !changes.isEmpty { out += "\nSchema changes:\n" + changes.joined(separator: "\n") + "\n" }
+        out += "\nRows:\n"
+        var sizes: [[String]] = []
+        for name in ["dim_employee", "dim_team", "dim_agent_identity", "dim_customer", "fact_ticket", "score_agent_period", "etl_reject"] {
+            if try database.tableExists(name) {
+                sizes.append([name, String(try database.count("SELECT count(*) FROM \(Database.quote(name))"))])
+            }
+        }
+        out += table(["table", "rows"], sizes)
+        return out
+    }
+
+    /// A plain aligned text table.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        guard !rows.isEmpty else { return "  (none)\n" }
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], min(cell.count, 60)) }
+        }
+        func line(_ cells: [String]) -> String {
+            "  " + cells.enumerated().map { i, cell in
+                let text = cell.count > 60 ? String(cell.prefix(59)) + "…" : cell
+                return i == cells.count - 1 ? text : text.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ") + "\n"
+        }
+        return line(header) + rows.map(line).joined()
+    }
+}

@@ -1,0 +1,41 @@
+import AmbassadorCore
+import ArgumentParser
+import Extract
+import Normalize
+import Pipeline
+import Warehouse
+
+/// Runs a command body and turns every error into its message on stderr and the exit
+/// code of DESIGN.md: 1 failure, 64 usage, 65 data, 66 no input, 75 locked, 78 config.
+func withExitCodes(_ body: () throws -> Int32) throws {
+    let code: Int32
+    do {
+        code = try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        let underlying = (error as? StageFailure)?.underlying ?? error
+        FileDescriptorWriter.standardError.write("ambassador: error: \(error)\n")
+        code = exitCode(for: underlying)
+    }
+    FileDescriptorWriter.standardOutput.flush()
+    if code != 0 { throw ExitCode(code) }
+}
+
+/// The exit code for an error.
+func exitCode(for error: Error) -> Int32 {
+    switch error {
+    case let error as PipelineError: return error.exitCode
+    case is ExtractError: return 65
+    case is NormalizeError: return 78
+    default: return 1
+    }
+}
+
+/// Prints the run summary on stdout.
+func printSummary(_ summary: RunSummary) -> Int32 {
+    FileDescriptorWriter.standardOutput.write(summary.text + "\n")
+    return summary.exitCode
+}
