@@ -1,0 +1,239 @@
+import AmbassadorCore
+import Foundation
+
+/// Fatal problems of `generate`.
+package enum GenerateError: Error, CustomStringConvertible {
+    case write(path: String, reason: String)
+    case invalid(option: String, message: String)
+
+    package var description: String {
+        switch self {
+        case let .write(path, reason): return "\(path): cannot write (\(reason)); expected a writable output directory"
+        case let .invalid(option, message): return "\(option): \(message)"
+        }
+    }
+}
+
+/// What a generation wrote (also the `counts` of truth.json).
+package struct GeneratedCounts: Sendable, Equatable {
+    package var rosterFiles = 0
+    package var rosterRows = 0
+    package var employees = 0
+    package var ticketFiles = 0
+    package var tickets = 0
+    package var repeatTickets = 0
+    package var transferred = 0
+    package var resolved = 0
+}
+
+/// Writes vendor-format files from a seeded organisation with a planted effect of
+/// ambassadorship on repeat contacts (SCORING.md §4). Same settings → byte-identical files.
+///
+/// Output streams day by day: memory holds the organisation and at most a week of pending
+/// follow-up tickets, never the whole ticket log.
+package struct Generator {
+    package let settings: GeneratorSettings
+
+    package init(settings: GeneratorSettings) {
+        self.settings = settings
+    }
+
+    /// The intercept of the REPEAT model: a base rate of 15%.
+    static let repeatIntercept = -1.7346
+
+    package func run() throws -> GeneratedCounts {
+        var random = SeededRandom(seed: settings.seed)
+        guard let start = CivilDate(year: settings.start.year, month: settings.start.month, day: 1) else {
+            throw GenerateError.invalid(option: "--start", message: "not a valid month")
+        }
+        for folder in ["hr", "tickets"] {
+            try makeDirectory(settings.outDir + "/" + folder)
+        }
+        var org = Organisation(settings: settings, random: &random, start: start)
+        var counts = GeneratedCounts()
+        let monthStarts = (0...settings.months).map { offset -> CivilDate in
+            let total = settings.start.year * 12 + settings.start.month - 1 + offset
+            return CivilDate(year: total / 12, month: total % 12 + 1, day: 1) ?? start
+        }
+        let totalDays = monthStarts[settings.months].daysSinceEpoch - start.daysSinceEpoch
+        // Primary tickets per day; follow-ups (about 15%) come on top.
+        let primaryPerDay = Double(settings.tickets) / 1.15 / Double(max(totalDays, 1))
+        var pending = [[TicketDraft]](repeating: [], count: totalDays + 8)
+        var carry = 0.0
+        var nextTicket = 100_000
+        for month in 0..<settings.months {
+            let date = monthStarts[month]
+            if month > 0 { org.advance(to: date, monthIndex: month, random: &random) }
+            counts.rosterRows += try writeRoster(org, date: date, previous: month > 0 ? monthStarts[month - 1] : nil)
+            counts.rosterFiles += 1
+            let path = settings.outDir + "/tickets/tickets_\(date).csv"
+            let out = try OutputFile(path: path)
+            out.write(TicketDraft.header)
+            let agents = org.activeAgents()
+            for dayIndex in (date.daysSinceEpoch - start.daysSinceEpoch)..<(monthStarts[month + 1].daysSinceEpoch - start.daysSinceEpoch) {
+                carry += primaryPerDay
+                let count = Int(carry)
+                carry -= Double(count)
+                var today = pending[dayIndex]
+                pending[dayIndex] = []
+                for _ in 0..<count {
+                    let created = Int64(start.daysSinceEpoch + dayIndex) * 86_400 + Int64(random.int(86_400))
+                    today.append(TicketDraft.primary(created: created, customers: settings.customerCount, random: &random))
+                }
+                today.sort { ($0.created, $0.customer) < ($1.created, $1.customer) }
+                for var draft in today {
+                    draft.id = String(nextTicket)
+                    nextTicket += 1
+                    let followUp = draft.play(org: org, agents: agents, scenario: settings.scenario, random: &random)
+                    out.write(draft.csvLine(org: org))
+                    counts.tickets += 1
+                    if draft.isFollowUp { counts.repeatTickets += 1 }
+                    if draft.transferred { counts.transferred += 1 }
+                    if draft.resolved != nil { counts.resolved += 1 }
+                    if let followUp {
+                        let day = Int(followUp.created / 86_400) - start.daysSinceEpoch
+                        if day > dayIndex && day < totalDays { pending[day].append(followUp) }
+                    }
+                }
+            }
+            try out.finish()
+            counts.ticketFiles += 1
+        }
+        counts.employees = org.employees.count
+        try writeTruth(org, counts: counts)
+        try writePipeline()
+        return counts
+    }
+
+    /// One roster snapshot: active employees plus those who left since the last snapshot.
+    private func writeRoster(_ org: Organisation, date: CivilDate, previous: CivilDate?) throws -> Int {
+        let out = try OutputFile(path: settings.outDir + "/hr/roster_\(date).csv")
+        // HR systems on Windows: a UTF-8 byte-order mark and CRLF line ends.
+        out.write("\u{FEFF}Employee ID,Name,Email,Department,Manager ID,Job Title,Location,Hire Date,Termination Date,Status,Zendesk User ID\r\n")
+        var rows = 0
+        for employee in org.employees {
+            let leftRecently = !employee.active && (employee.termination.map { previous == nil || $0 >= previous ?? $0 } ?? false)
+            guard employee.active || leftRecently, employee.hire <= date else { continue }
+            let manager = employee.role == "Team Lead" ? "" : org.employees[org.leads[employee.team]].id
+            let hire = "\(employee.hire.month)/\(employee.hire.day)/\(employee.hire.year)"
+            let termination = employee.termination.map { $0.description } ?? "0000-00-00"
+            let fields = [employee.id, employee.name, employee.email, org.teams[employee.team], manager, employee.role,
+                          employee.location, hire, termination, employee.active ? "Active" : "Terminated", employee.agentID]
+            out.write(fields.map(csvField).joined(separator: ",") + "\r\n")
+            rows += 1
+        }
+        try out.finish()
+        return rows
+    }
+
+    private func writeTruth(_ org: Organisation, counts: GeneratedCounts) throws {
+        let out = try OutputFile(path: settings.outDir + "/truth.json")
+        let latent = org.teamLatent.map { number($0) }.joined(separator: ", ")
+        out.write("""
+            {
+              "generator": "ambassador generate",
+              "seed": \(settings.seed),
+              "scenario": "\(settings.scenario.rawValue)",
+              "start": "\(settings.start.year)-\(pad(settings.start.month, 2))",
+              "months": \(settings.months),
+              "effects": {
+                "repeat_team_per_sd": \(number(settings.scenario.teamEffect)),
+                "repeat_agent_per_sd": \(number(settings.scenario.agentEffect)),
+                "team_icc": \(number(Organisation.teamICC))
+              },
+              "base_rates": {
+                "repeat_intercept_logit": \(number(Generator.repeatIntercept)),
+                "repeat_share_of_tickets": \(number(Double(counts.repeatTickets) / Double(max(counts.tickets, 1)))),
+                "transfer_share_of_tickets": \(number(Double(counts.transferred) / Double(max(counts.tickets, 1)))),
+                "resolved_share_of_tickets": \(number(Double(counts.resolved) / Double(max(counts.tickets, 1))))
+              },
+              "counts": {
+                "teams": \(org.teams.count),
+                "employees": \(counts.employees),
+                "roster_files": \(counts.rosterFiles),
+                "roster_rows": \(counts.rosterRows),
+                "ticket_files": \(counts.ticketFiles),
+                "tickets": \(counts.tickets),
+                "repeat_tickets": \(counts.repeatTickets),
+                "customers": \(settings.customerCount),
+                "dirty_rows": 0
+              },
+              "team_latent": [\(latent)]
+            }
+
+            """)
+        try out.finish()
+    }
+
+    private func writePipeline() throws {
+        let out = try OutputFile(path: settings.outDir + "/pipeline.yml")
+        out.write("""
+            # Written by `ambassador generate` (seed \(settings.seed), scenario \(settings.scenario.rawValue)).
+            # Runs on the files beside it: ambassador run --pipeline \(settings.outDir)/pipeline.yml
+            version: 1
+            warehouse: var/warehouse.sqlite
+            timezone: UTC
+            reject_threshold: 0.05
+            sources:
+              roster:
+                kind: hr_roster
+                format: csv
+                inbox: hr/*.csv
+              tickets:
+                kind: tickets
+                format: csv
+                inbox: tickets/*.csv
+            score:
+              period: month
+            report:
+              out: out
+
+            """)
+        try out.finish()
+    }
+
+    private func makeDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw GenerateError.write(path: path, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// A number printed the same way everywhere (six decimals, trailing zeros dropped).
+func number(_ value: Double) -> String {
+    let scaled = (value * 1_000_000).rounded() / 1_000_000
+    if scaled == scaled.rounded() { return String(Int64(scaled)) }
+    var text = String(format: "%.6f", scaled)
+    while text.hasSuffix("0") { text.removeLast() }
+    return text
+}
+
+/// Quotes a CSV field when it holds a delimiter, quote or line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// A buffered output file, created 0644.
+final class OutputFile {
+    let path: String
+    private let writer: FileDescriptorWriter
+
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw GenerateError.write(path: path, reason: String(cString: strerror(errno))) }
+        writer = FileDescriptorWriter(fd: fd, capacity: 1 << 20)
+    }
+
+    func write(_ text: String) {
+        writer.write(text)
+    }
+
+    func finish() throws {
+        writer.close()
+        if writer.failed { throw GenerateError.write(path: path, reason: "write failed (disk full?)") }
+    }
+}

@@ -1,0 +1,53 @@
+/// A planted truth (SCORING.md §4): the effect of ambassadorship on REPEAT per SD, logit scale.
+package enum Scenario: String, CaseIterable, Sendable {
+    case null, realistic, strong, reverse
+
+    /// Team-level effect per SD of the team's latent ambassadorship.
+    package var teamEffect: Double {
+        switch self {
+        case .null, .reverse: return 0
+        case .realistic: return -0.06
+        case .strong: return -0.15
+        }
+    }
+
+    /// Agent-level effect per SD of the agent's deviation from the team.
+    package var agentEffect: Double {
+        switch self {
+        case .null, .reverse: return 0
+        case .realistic: return -0.05
+        case .strong: return -0.10
+        }
+    }
+}
+
+/// What to generate.
+package struct GeneratorSettings: Sendable {
+    package var outDir: String
+    package var teams = 12
+    package var agentsPerTeam = 8
+    package var customers: Int? = nil
+    package var tickets = 5_000
+    package var months = 6
+    package var seed: UInt64 = 1
+    package var scenario = Scenario.realistic
+    package var start = CivilDateParts(year: 2026, month: 1)
+
+    package init(outDir: String) {
+        self.outDir = outDir
+    }
+
+    /// Customers default to a third of the tickets (so repeat contacts are common).
+    package var customerCount: Int { customers ?? max(10, tickets / 3) }
+}
+
+/// The first month of the generated period.
+package struct CivilDateParts: Sendable, Equatable {
+    package var year: Int
+    package var month: Int
+
+    package init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+}
