@@ -55,13 +55,15 @@ let package = Package(
             name: "ambassador-bench",
             dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore"]),
         .executableTarget(name: "bench-c-insert", dependencies: ["CSQLite"]),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore"]),
-        .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore"]),
-        .testTarget(name: "GenerateTests", dependencies: ["Generate", "AmbassadorCore"]),
+        // Helpers shared by the test targets: temporary directories, fixtures, the built binary.
+        .target(name: "TestSupport", dependencies: ["AmbassadorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "TestSupport"]),
+        .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore", "TestSupport"]),
+        .testTarget(name: "GenerateTests", dependencies: ["Generate", "AmbassadorCore", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Warehouse", "AmbassadorCore"]),
-        .testTarget(name: "ambassadorTests", dependencies: ["Warehouse"]),
+            dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Generate", "Load", "TestSupport"]),
+        .testTarget(name: "ambassadorTests", dependencies: ["Warehouse", "AmbassadorCore", "Generate", "TestSupport"]),
     ]
 )

@@ -10,6 +10,9 @@ import Darwin
 /// or `AMBASSADOR_KILL_AFTER=<N>` (the N-th fault point of any name) and the process sends
 /// itself SIGKILL there, exactly as `kill -9` from outside would. Unset, this is one
 /// comparison per call, and it is only called at commit boundaries, never per row.
+///
+/// `AMBASSADOR_PAUSE_AT=<name>:<seconds>` sleeps there instead, so a test can hold the
+/// warehouse lock for a known time.
 package enum FaultPoint {
     private nonisolated(unsafe) static var hits: [String: Int] = [:]
     private nonisolated(unsafe) static var total = 0
@@ -22,10 +25,18 @@ package enum FaultPoint {
         return (String(parts[0]), count)
     }()
     private static let killAfter: Int? = getenv("AMBASSADOR_KILL_AFTER").flatMap { Int(String(cString: $0)) }
+    private static let pauseAt: (name: String, seconds: UInt32)? = {
+        guard let raw = getenv("AMBASSADOR_PAUSE_AT").map({ String(cString: $0) }),
+              let colon = raw.lastIndex(of: ":"), let seconds = UInt32(raw[raw.index(after: colon)...]) else { return nil }
+        return (String(raw[..<colon]), seconds)
+    }()
 
     /// Marks that the process reached the point `name`.
     package static func reached(_ name: String) {
-        guard killAt != nil || killAfter != nil else { return }
+        guard killAt != nil || killAfter != nil || pauseAt != nil else { return }
+        if let pause = pauseAt, pause.name == name {
+            sleep(pause.seconds)
+        }
         total += 1
         hits[name, default: 0] += 1
         if let target = killAt, target.name == name, hits[name] == target.count {

@@ -10,6 +10,7 @@ package struct CSVSource: Source {
     package var encoding: TextEncoding?
     package var delimiter: UInt8?
     package var maxRecordBytes = CSVReader.defaultMaxRecordBytes
+    package var chunkSize = TextInput.chunkSize
 
     package init(encoding: TextEncoding?, delimiter: UInt8?) {
         self.encoding = encoding
@@ -17,7 +18,7 @@ package struct CSVSource: Source {
     }
 
     package func read(_ path: String, into sink: RecordSink, progress: ProgressReporter) throws {
-        let input = try TextInput(path: path, encoding: encoding)
+        let input = try TextInput(path: path, encoding: encoding, chunkSize: chunkSize)
         let reader = CSVReader(input: input, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
         var header: [String]? = nil
         var rows = 0

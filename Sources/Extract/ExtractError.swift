@@ -4,6 +4,8 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     /// The file is not in the expected format at `line` (and `column`, when known).
     case malformed(path: String, line: Int, column: Int?, message: String, expected: String)
+    /// The file ends where it cannot (half a UTF-16 character, inside a structure).
+    case truncated(path: String, offset: Int64, message: String, expected: String)
     /// No reader handles this format name.
     case unknownFormat(path: String, format: String, known: [String])
     /// The file's partition date could not be found.
@@ -16,6 +18,8 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
         case let .malformed(path, line, column, message, expected):
             let position = column.map { "\(line):\($0)" } ?? "\(line)"
             return "\(path):\(position): \(message); expected \(expected)"
+        case let .truncated(path, offset, message, expected):
+            return "\(path): byte \(offset): \(message); expected \(expected)"
         case let .unknownFormat(path, format, known):
             return "\(path): unknown format '\(format)'; expected one of: \(known.joined(separator: ", "))"
         case let .noPartitionDate(path, rule):

@@ -49,8 +49,11 @@ package final class TextInput {
     private var first = true
     private let requested: TextEncoding?
 
-    /// Opens `path`. - Parameter encoding: a fixed encoding, or `nil` to detect.
-    package init(path: String, encoding: TextEncoding?) throws {
+    /// Opens `path`.
+    /// - Parameters:
+    ///   - encoding: a fixed encoding, or `nil` to detect.
+    ///   - chunkSize: bytes per read (tests use tiny chunks to cross every boundary).
+    package init(path: String, encoding: TextEncoding?, chunkSize: Int = TextInput.chunkSize) throws {
         self.path = path
         self.requested = encoding
         fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -63,7 +66,7 @@ package final class TextInput {
             close(fd)
             throw ExtractError.unreadable(path: path, reason: "is a directory")
         }
-        raw = [UInt8](repeating: 0, count: TextInput.chunkSize)
+        raw = [UInt8](repeating: 0, count: max(chunkSize, 4))
     }
 
     deinit {
@@ -75,12 +78,9 @@ package final class TextInput {
         let count = try fill()
         if count == 0 {
             if !pending.isEmpty || highSurrogate != nil {
-                // A dangling half code unit at the end of a UTF-16 file.
-                pending.removeAll()
-                highSurrogate = nil
-                let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
-                try replacement.withUnsafeBufferPointer(body)
-                return true
+                throw ExtractError.truncated(
+                    path: path, offset: bytesRead, message: "the file ends in the middle of a UTF-16 character",
+                    expected: "a complete UTF-16 file (an even number of bytes, no lone surrogate at the end)")
             }
             return false
         }

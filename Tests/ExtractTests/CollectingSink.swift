@@ -1,0 +1,43 @@
+@testable import Extract
+
+/// Keeps everything a source emits, for assertions.
+final class CollectingSink: RecordSink {
+    var names: [String] = []
+    var records: [(number: Int, values: [String?])] = []
+    var rejects: [(number: Int, field: String?, reason: String)] = []
+
+    func columns(_ names: [String]) throws {
+        self.names = names
+    }
+
+    func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool {
+        var row: [String?] = []
+        for index in 0..<names.count {
+            row.append(values.withValue(index) { $0.map { String(decoding: $0, as: UTF8.self) } })
+        }
+        records.append((number, row))
+        return true
+    }
+
+    func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {
+        rejects.append((number, field, reason))
+    }
+
+    /// Records as dictionaries, for comparison with JSON expectations.
+    var dictionaries: [[String: String]] {
+        records.map { record in
+            var object: [String: String] = [:]
+            for (name, value) in zip(names, record.values) { object[name] = value ?? "" }
+            return object
+        }
+    }
+
+    /// Reads `path` with a CSV source.
+    static func csv(_ path: String, encoding: TextEncoding? = nil, delimiter: UInt8? = nil, chunkSize: Int = TextInput.chunkSize) throws -> CollectingSink {
+        var source = CSVSource(encoding: encoding, delimiter: delimiter)
+        source.chunkSize = chunkSize
+        let sink = CollectingSink()
+        try source.read(path, into: sink, progress: .silent)
+        return sink
+    }
+}

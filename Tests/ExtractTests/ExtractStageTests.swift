@@ -1,0 +1,100 @@
+import AmbassadorCore
+import Logging
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Extract
+
+final class ExtractStageTests: XCTestCase {
+    private var directory = ""
+    private var database: Database!
+    private var context: StageContext!
+
+    override func setUpWithError() throws {
+        directory = TestSupport.temporaryDirectory()
+        database = try Database(path: directory + "/w.sqlite")
+        try Migrator.migrate(database, appliedAt: "2026-11-22T00:00:00Z")
+        try database.run("INSERT INTO etl_run (command, arguments, run_date, started_at, status) VALUES ('test', '', '2026-11-22', 'now', 'running')")
+        let config = PipelineConfig(
+            path: "test.yml", root: directory, warehouse: directory + "/w.sqlite",
+            sources: [SourceConfig(name: "tickets", kind: .tickets, inbox: directory + "/inbox/*.csv")],
+            report: ReportConfig(outDir: directory + "/out"))
+        context = StageContext(config: config, runDate: CivilDate(year: 2026, month: 11, day: 22)!, runID: 1,
+                               logger: Logger(label: "test"), progress: .silent)
+    }
+
+    private func extract() throws -> StageCounts {
+        try XCTUnwrap(ExtractStage.run(database: database, context: context).first)
+    }
+
+    func testUnchangedFileIsNeverExtractedTwice() throws {
+        TestSupport.write("id,created\n1,2026-01-01\n2,2026-01-02\n", to: directory + "/inbox/t_2026-01-01.csv")
+        let first = try extract()
+        XCTAssertEqual(first.filesDone, 1)
+        XCTAssertEqual(first.rowsWritten, 2)
+        let second = try extract()
+        XCTAssertEqual(second.filesDone, 0)
+        XCTAssertEqual(second.filesSkipped, 1)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM raw_tickets"), 2)
+        XCTAssertEqual(try database.query("SELECT _record_no FROM raw_tickets ORDER BY 1") { $0.int(0) }, [2, 3])
+        let manifest = try database.query("SELECT status, records, partition_date, length(sha256), size FROM etl_source_file") {
+            "\($0.text(0) ?? "")|\($0.int(1))|\($0.text(2) ?? "")|\($0.int(3))|\($0.int(4))"
+        }
+        XCTAssertEqual(manifest, ["extracted|2|2026-01-01|64|37"])
+    }
+
+    func testCorrectedReExportSupersedesItsPredecessor() throws {
+        let path = directory + "/inbox/t_2026-01-01.csv"
+        TestSupport.write("id,created\n1,2026-01-01\n2,2026-01-02\n", to: path)
+        _ = try extract()
+        TestSupport.write("id,created,channel\n1,2026-01-01,email\n", to: path)
+        let counts = try extract()
+        XCTAssertEqual(counts.filesDone, 1)
+        XCTAssertEqual(try database.query("SELECT file_id, status, superseded_by FROM etl_source_file ORDER BY file_id") {
+            "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "-")"
+        }, ["1|superseded|2", "2|extracted|-"])
+        XCTAssertEqual(try database.query("SELECT _file_id, id, channel FROM raw_tickets") { "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "nil")" },
+                       ["2|1|email"], "the predecessor's rows are gone, in the same transaction")
+        XCTAssertEqual(try database.query("SELECT column_name FROM etl_schema_change") { $0.text(0) ?? "" }, ["channel"])
+    }
+
+    func testAMalformedFileFailsAloneAndTheOthersAreExtracted() throws {
+        TestSupport.write("", to: directory + "/inbox/a_empty.csv")
+        TestSupport.write("id\n1\n", to: directory + "/inbox/b_good.csv")
+        TestSupport.write([0xFF, 0xFE, 0x00], to: directory + "/inbox/c_truncated_utf16.csv")
+        let counts = try extract()
+        XCTAssertEqual(counts.filesDone, 1)
+        XCTAssertEqual(counts.filesFailed, 2)
+        let failed = try database.query("SELECT path, error FROM etl_source_file WHERE status = 'failed' ORDER BY path") {
+            ($0.text(0) ?? "", $0.text(1) ?? "")
+        }
+        XCTAssertEqual(failed.count, 2)
+        XCTAssertTrue(failed[0].1.contains("a_empty.csv:1: the file is empty"), failed[0].1)
+        XCTAssertTrue(failed[1].1.contains("c_truncated_utf16.csv: byte 3: the file ends in the middle of a UTF-16 character"), failed[1].1)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM raw_tickets"), 1)
+        // Still failed and unchanged: not retried, not duplicated.
+        let again = try extract()
+        XCTAssertEqual(again.filesSkipped, 3)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM etl_source_file"), 3)
+    }
+
+    func testRejectedRecordsAreQuarantinedWithFileLineAndReason() throws {
+        TestSupport.write("id,note\n1,fine\n2,too,many\n3,ok\n", to: directory + "/inbox/t.csv")
+        let counts = try extract()
+        XCTAssertEqual(counts.rowsWritten, 2)
+        XCTAssertEqual(counts.rowsRejected, 1)
+        let reject = try database.query("SELECT stage, source, file_path, record_no, reason FROM etl_reject") {
+            [$0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", String($0.int(3)), $0.text(4) ?? ""]
+        }
+        XCTAssertEqual(reject.first?[0...3], ["extract", "tickets", directory + "/inbox/t.csv", "3"])
+        XCTAssertTrue(reject.first?[4].contains("3 fields, expected 2") ?? false)
+        XCTAssertEqual(try database.count("SELECT rejected FROM etl_source_file"), 1)
+    }
+
+    func testHostileColumnNameIsQuotedNotExecuted() throws {
+        TestSupport.write("id,\"x\"\"; DROP TABLE fact_ticket; --\"\n1,boom\n", to: directory + "/inbox/t.csv")
+        _ = try extract()
+        XCTAssertTrue(try database.tableExists("fact_ticket"))
+        XCTAssertEqual(try database.columns(of: "raw_tickets"), ["_file_id", "_record_no", "id", "x\"; DROP TABLE fact_ticket; --"])
+    }
+}

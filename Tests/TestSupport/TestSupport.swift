@@ -1,0 +1,117 @@
+import Foundation
+
+/// Paths and helpers the test targets share. Every test gets its own directory and its
+/// own SQLite file: real databases, never mocks.
+public enum TestSupport {
+    /// The package root (found from this file's path).
+    public static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// `../shared/fixtures` beside the project root.
+    public static let fixtures: String = {
+        let env = ProcessInfo.processInfo.environment["AMBASSADOR_FIXTURES"]
+        return env ?? URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
+    }()
+
+    /// A fresh empty directory, removed at process exit only if the test asks.
+    public static func temporaryDirectory(_ name: String = #function) -> String {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let path = NSTemporaryDirectory() + "ambassador-tests/\(safe)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes `text` to `path` (creating directories), byte for byte.
+    public static func write(_ text: String, to path: String) {
+        write(Array(text.utf8), to: path)
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    }
+
+    /// The `ambassador` executable built beside the test bundle (or `AMBASSADOR_BIN`).
+    public static var binary: String {
+        if let env = ProcessInfo.processInfo.environment["AMBASSADOR_BIN"] { return env }
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [directory.appendingPathComponent("ambassador").path,
+                          packageRoot + "/.build/debug/ambassador"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    }
+
+    /// The result of running the binary.
+    public struct Result {
+        public let status: Int32
+        /// True when the process was ended by a signal (`status` is then the signal).
+        public let signaled: Bool
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `ambassador` with `arguments` in `directory`, waiting for it to end.
+    @discardableResult
+    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = try start(arguments, in: directory, environment: environment)
+        return finish(process)
+    }
+
+    /// A started process with its captured output.
+    public final class Running: @unchecked Sendable {
+        public let process: Process
+        let out: Pipe
+        let err: Pipe
+        var outData = Data()
+        var errData = Data()
+        let group = DispatchGroup()
+
+        init(process: Process, out: Pipe, err: Pipe) {
+            self.process = process
+            self.out = out
+            self.err = err
+        }
+    }
+
+    /// Starts `ambassador` without waiting.
+    public static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        for key in ["AMBASSADOR_KILL_AT", "AMBASSADOR_KILL_AFTER", "AMBASSADOR_PAUSE_AT", "AMBASSADOR_PIPELINE"] { env[key] = nil }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let running = Running(process: process, out: out, err: err)
+        running.group.enter()
+        running.group.enter()
+        DispatchQueue.global().async {
+            running.outData = out.fileHandleForReading.readDataToEndOfFile()
+            running.group.leave()
+        }
+        DispatchQueue.global().async {
+            running.errData = err.fileHandleForReading.readDataToEndOfFile()
+            running.group.leave()
+        }
+        try process.run()
+        return running
+    }
+
+    /// Waits for a started process and collects its output.
+    public static func finish(_ running: Running) -> Result {
+        running.process.waitUntilExit()
+        running.group.wait()
+        return Result(status: running.process.terminationStatus,
+                      signaled: running.process.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: running.outData, as: UTF8.self),
+                      stderr: String(decoding: running.errData, as: UTF8.self))
+    }
+}

@@ -1,0 +1,141 @@
+import AmbassadorCore
+import TestSupport
+import XCTest
+@testable import Warehouse
+
+final class DatabaseTests: XCTestCase {
+    private func open() throws -> (Database, String) {
+        let path = TestSupport.temporaryDirectory() + "/w.sqlite"
+        return (try Database(path: path), path)
+    }
+
+    func testNewFileIsPrivateAndInWALModeWithForeignKeys() throws {
+        let directory = TestSupport.temporaryDirectory() + "/nested/var"
+        let path = directory + "/w.sqlite"
+        let database = try Database(path: path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let dirAttributes = try FileManager.default.attributesOfItem(atPath: directory)
+        XCTAssertEqual((dirAttributes[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+        XCTAssertEqual(try database.scalar("PRAGMA journal_mode").stringValue, "wal")
+        XCTAssertEqual(try database.count("PRAGMA foreign_keys"), 1)
+        XCTAssertEqual(try database.count("PRAGMA busy_timeout"), Int(Database.busyTimeoutMilliseconds))
+    }
+
+    func testTypedValuesRoundTrip() throws {
+        let (database, _) = try open()
+        try database.execute("CREATE TABLE t (a, b, c, d)")
+        let text = "Zoë \"quoted\" — 02116"
+        try database.run("INSERT INTO t VALUES (?, ?, ?, ?)", [.integer(-42), .real(2.5), .text(text), .null])
+        let row = try database.query("SELECT a, b, c, d, typeof(c) FROM t") { [$0.value(0), $0.value(1), $0.value(2), $0.value(3), $0.value(4)] }
+        XCTAssertEqual(row.first, [.integer(-42), .real(2.5), .text(text), .null, .text("text")])
+    }
+
+    func testZeroCopyTextBindingKeepsBytesAndEmptyIsNotNull() throws {
+        let (database, _) = try open()
+        try database.execute("CREATE TABLE t (a TEXT)")
+        let statement = try database.prepare("INSERT INTO t VALUES (?)")
+        for text in ["héllo", ""] {
+            var copy = text
+            try copy.withUTF8 { try statement.bindText($0, at: 1) }
+            try statement.step()
+            statement.reset()
+        }
+        XCTAssertEqual(try database.query("SELECT a, a IS NULL FROM t ORDER BY rowid") { "\($0.text(0) ?? "nil")|\($0.int(1))" },
+                       ["héllo|0", "|0"])
+    }
+
+    func testErrorsCarryCodeMessageAndSQL() throws {
+        let (database, path) = try open()
+        XCTAssertThrowsError(try database.run("SELEC 1")) { error in
+            guard case let .sqlite(errorPath, code, message, sql) = error as? WarehouseError else {
+                return XCTFail("unexpected \(error)")
+            }
+            XCTAssertEqual(errorPath, path)
+            XCTAssertEqual(code & 0xFF, 1)
+            XCTAssertTrue(message.contains("syntax error"), message)
+            XCTAssertEqual(sql, "SELEC 1")
+            XCTAssertTrue("\(error)".contains("SELEC 1"))
+        }
+        try database.execute("CREATE TABLE u (k TEXT PRIMARY KEY)")
+        try database.run("INSERT INTO u VALUES ('a')")
+        XCTAssertThrowsError(try database.run("INSERT INTO u VALUES (?)", [.text("a")])) { error in
+            XCTAssertEqual((error as? WarehouseError)?.code, 1555, "SQLITE_CONSTRAINT_PRIMARYKEY, extended code")
+            XCTAssertTrue("\(error)".contains("UNIQUE constraint failed"), "\(error)")
+        }
+    }
+
+    func testTransactionRollsBackOnErrorAndSavepointKeepsOuterWork() throws {
+        let (database, _) = try open()
+        try database.execute("CREATE TABLE t (a INTEGER)")
+        struct Boom: Error {}
+        XCTAssertThrowsError(try database.transaction {
+            try database.run("INSERT INTO t VALUES (1)")
+            throw Boom()
+        })
+        XCTAssertEqual(try database.count("SELECT count(*) FROM t"), 0)
+        try database.transaction {
+            try database.run("INSERT INTO t VALUES (2)")
+            XCTAssertThrowsError(try database.savepoint {
+                try database.run("INSERT INTO t VALUES (3)")
+                throw Boom()
+            })
+            try database.savepoint { try database.run("INSERT INTO t VALUES (4)") }
+        }
+        XCTAssertEqual(try database.query("SELECT a FROM t ORDER BY a") { $0.int(0) }, [2, 4])
+    }
+
+    func testMigrationsApplyOnceAndAreRecorded() throws {
+        let (database, path) = try open()
+        let first = try Migrator.migrate(database, appliedAt: "2026-11-22T00:00:00Z")
+        XCTAssertEqual(first, WarehouseSchema.migrations.map(\.version))
+        XCTAssertEqual(try Migrator.migrate(database, appliedAt: "2026-11-23T00:00:00Z"), [])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM etl_schema_version"), WarehouseSchema.migrations.count)
+        for table in ["etl_run", "etl_stage_run", "etl_source_file", "etl_reject", "etl_check", "etl_state",
+                      "dim_employee", "dim_team", "dim_agent_identity", "fact_ticket", "score_agent_period"] {
+            XCTAssertTrue(try database.tableExists(table), table)
+        }
+        let extra = Migration(version: 99, name: "test", sql: "CREATE TABLE later (x)")
+        XCTAssertEqual(try Migrator.migrate(database, migrations: WarehouseSchema.migrations + [extra], appliedAt: "x"), [99])
+        // The older code now refuses the newer warehouse instead of corrupting it.
+        XCTAssertThrowsError(try Migrator.migrate(database, appliedAt: "x")) { error in
+            XCTAssertEqual(error as? WarehouseError, .schemaTooNew(path: path, found: 99, known: WarehouseSchema.migrations.count))
+        }
+    }
+
+    func testFailedMigrationLeavesNoTrace() throws {
+        let (database, _) = try open()
+        let broken = Migration(version: 1, name: "broken", sql: "CREATE TABLE a (x); CREATE TABLE oops (")
+        XCTAssertThrowsError(try Migrator.migrate(database, migrations: [broken], appliedAt: "x"))
+        XCTAssertFalse(try database.tableExists("a"))
+        XCTAssertEqual(try Migrator.currentVersion(database), 0)
+    }
+
+    func testBulkInserterQuotesHostileIdentifiers() throws {
+        let (database, _) = try open()
+        let hostile = "x\"; DROP TABLE victim; --"
+        try database.execute("CREATE TABLE victim (a)")
+        try database.execute("CREATE TABLE \(Database.quote("t")) (\(Database.quote(hostile)) TEXT, b INTEGER)")
+        let inserter = try BulkInserter(database: database, table: "t", columns: [hostile, "b"])
+        try database.transaction {
+            for i in 0..<1000 { try inserter.insert([.text("v\(i)"), .integer(Int64(i))]) }
+        }
+        XCTAssertEqual(inserter.rowsInserted, 1000)
+        XCTAssertEqual(try database.count("SELECT sum(b) FROM t"), 499_500)
+        XCTAssertTrue(try database.tableExists("victim"))
+        XCTAssertEqual(try database.columns(of: "t"), [hostile, "b"])
+    }
+
+    func testReadOnlyConnectionSeesCommittedDataDuringAWrite() throws {
+        let (writer, path) = try open()
+        try writer.execute("CREATE TABLE t (a)")
+        try writer.run("INSERT INTO t VALUES (1)")
+        try writer.execute("BEGIN IMMEDIATE")
+        try writer.run("INSERT INTO t VALUES (2)")
+        let reader = try Database(path: path, readOnly: true)
+        XCTAssertEqual(try reader.count("SELECT count(*) FROM t"), 1, "WAL: readers see the last commit, never wait")
+        try writer.execute("COMMIT")
+        XCTAssertEqual(try reader.count("SELECT count(*) FROM t"), 2)
+        XCTAssertThrowsError(try reader.run("INSERT INTO t VALUES (3)"))
+    }
+}
