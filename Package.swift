@@ -56,7 +56,7 @@ let package = Package(
             dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore"]),
         .executableTarget(name: "bench-c-insert", dependencies: ["CSQLite"]),
         // Helpers shared by the test targets: temporary directories, fixtures, the built binary.
-        .target(name: "TestSupport", dependencies: ["AmbassadorCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AmbassadorCore", "Warehouse"], path: "Tests/TestSupport"),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore", "TestSupport"]),

@@ -41,9 +41,11 @@ package enum ExtractStage {
                 counts.filesFailed += 1
                 continue
             }
+            // A file is its path and its content: the same bytes under another name (a quiet
+            // month's roster snapshot) are another partition and are extracted.
             let previous = try database.query(
-                "SELECT file_id, status FROM etl_source_file WHERE source = ? AND sha256 = ? AND status <> 'superseded' ORDER BY file_id DESC LIMIT 1",
-                [.text(source.name), .text(digest.hex)]) { ($0.int64(0), $0.text(1) ?? "") }.first
+                "SELECT file_id, status FROM etl_source_file WHERE source = ? AND path = ? AND sha256 = ? AND status <> 'superseded'",
+                [.text(source.name), .text(path), .text(digest.hex)]) { ($0.int64(0), $0.text(1) ?? "") }.first
             let reprocess = context.partitionRange != nil && previous != nil && previous?.1 != "failed"
             if previous != nil && !reprocess {
                 counts.filesSkipped += 1

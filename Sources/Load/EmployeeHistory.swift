@@ -115,8 +115,10 @@ enum EmployeeHistory {
         for (index, version) in versions.enumerated() {
             let next = index + 1 < versions.count ? versions[index + 1].from : nil
             let s = version.snapshot
+            // Off the roster, an employee is in no team: their tickets are not the team's.
+            let team = version.status == "left" ? nil : s.team
             try insert.insert([
-                .text(id), SQLValue(s.name), SQLValue(s.email), SQLValue(s.team), SQLValue(s.manager), SQLValue(s.role),
+                .text(id), SQLValue(s.name), SQLValue(s.email), SQLValue(team), SQLValue(s.manager), SQLValue(s.role),
                 SQLValue(s.location), SQLValue(s.hire), SQLValue(s.termination), .text(version.status),
                 .text(version.from), SQLValue(next), .integer(next == nil ? 1 : 0), .integer(s.fileID),
             ])

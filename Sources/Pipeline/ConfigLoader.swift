@@ -288,11 +288,12 @@ package struct ConfigLoader {
         }
     }
 
-    /// ` (did you mean 'x'?)` when a known word is one or two edits away.
+    /// ` (did you mean 'x'?)` when a known word is one or two edits away, or starts with the word.
     private func suggestion(_ word: String, _ known: [String]) -> String {
         let best = known.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= 2 else { return "" }
-        return " (did you mean '\(best.0)'?)"
+        if let best, best.1 <= 2 { return " (did you mean '\(best.0)'?)" }
+        if word.count >= 3, let prefixed = known.first(where: { $0.hasPrefix(word) }) { return " (did you mean '\(prefixed)'?)" }
+        return ""
     }
 
     private func editDistance(_ a: String, _ b: String) -> Int {

@@ -31,7 +31,7 @@ package enum DryRun {
         if FileManager.default.fileExists(atPath: config.warehouse),
            let database = try? Warehouse.Database(path: config.warehouse, readOnly: true),
            (try? database.tableExists("etl_source_file")) == true {
-            manifest = Set(try database.query("SELECT source || ' ' || sha256 FROM etl_source_file WHERE status <> 'superseded'") { $0.text(0) ?? "" })
+            manifest = Set(try database.query("SELECT source || ' ' || path || ' ' || sha256 FROM etl_source_file WHERE status <> 'superseded'") { $0.text(0) ?? "" })
         } else {
             manifest = []
         }
@@ -42,7 +42,7 @@ package enum DryRun {
             for file in files {
                 let state: String
                 if let digest = try? FileDigest.sha256(file) {
-                    state = manifest.contains(source.name + " " + digest.hex) ? "unchanged, skipped" : "new or changed, would extract"
+                    state = manifest.contains(source.name + " " + file + " " + digest.hex) ? "unchanged, skipped" : "new or changed, would extract"
                 } else {
                     state = "unreadable"
                 }

@@ -98,3 +98,14 @@ final class ExtractStageTests: XCTestCase {
         XCTAssertEqual(try database.columns(of: "raw_tickets"), ["_file_id", "_record_no", "id", "x\"; DROP TABLE fact_ticket; --"])
     }
 }
+
+extension ExtractStageTests {
+    func testIdenticalContentUnderAnotherNameIsAnotherPartition() throws {
+        TestSupport.write("id\n1\n", to: directory + "/inbox/t_2026-01-01.csv")
+        TestSupport.write("id\n1\n", to: directory + "/inbox/t_2026-02-01.csv")
+        let counts = try extract()
+        XCTAssertEqual(counts.filesDone, 2, "a quiet month's snapshot is byte-identical to the last one, and still a snapshot")
+        XCTAssertEqual(try database.query("SELECT partition_date FROM etl_source_file ORDER BY 1") { $0.text(0) ?? "" },
+                       ["2026-01-01", "2026-02-01"])
+    }
+}

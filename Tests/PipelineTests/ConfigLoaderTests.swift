@@ -1,0 +1,88 @@
+import AmbassadorCore
+import TestSupport
+import XCTest
+@testable import Pipeline
+
+final class ConfigLoaderTests: XCTestCase {
+    private func load(_ yaml: String, environment: [String: String] = [:]) throws -> PipelineConfig {
+        let path = TestSupport.temporaryDirectory() + "/p.yml"
+        TestSupport.write(yaml, to: path)
+        return try ConfigLoader(path: path, environment: environment).load()
+    }
+
+    private func configError(_ yaml: String, environment: [String: String] = [:]) -> (PipelineError, String)? {
+        do {
+            _ = try load(yaml, environment: environment)
+            return nil
+        } catch let error as PipelineError {
+            return (error, "\(error)")
+        } catch {
+            return nil
+        }
+    }
+
+    private let minimal = """
+        warehouse: var/w.sqlite
+        sources:
+          tickets:
+            kind: tickets
+            inbox: in/*.csv
+        """
+
+    func testTheBundledPipelinesLoad() throws {
+        let sample = try ConfigLoader(path: TestSupport.packageRoot + "/pipelines/sample.yml").load()
+        XCTAssertEqual(sample.warehouse, TestSupport.packageRoot + "/var/warehouse.sqlite")
+        XCTAssertEqual(sample.sources.map(\.name), ["roster", "tickets"])
+        XCTAssertEqual(sample.sources[0].inbox, TestSupport.packageRoot + "/samples/hr/*.csv")
+        XCTAssertEqual(sample.report.outDir, TestSupport.packageRoot + "/out")
+        let nightly = try ConfigLoader(path: TestSupport.packageRoot + "/pipelines/nightly.yml",
+                                       environment: ["AMBASSADOR_INBOX": "/srv/inbox", "AMBASSADOR_HOME": "/srv/ambassador"]).load()
+        XCTAssertEqual(nightly.warehouse, "/srv/ambassador/var/warehouse.sqlite")
+        XCTAssertEqual(nightly.sources[1].inbox, "/srv/inbox/tickets/*.csv")
+        XCTAssertEqual(nightly.timeZone, "UTC")
+    }
+
+    func testRelativePathsFollowTheFileAndDefaultsApply() throws {
+        let config = try load(minimal)
+        let directory = (config.path as NSString).deletingLastPathComponent
+        XCTAssertEqual(config.warehouse, directory + "/var/w.sqlite")
+        XCTAssertEqual(config.rejectThreshold, 0.05)
+        XCTAssertEqual(config.score, ScoreConfig())
+        XCTAssertEqual(config.sources[0].encoding, "auto")
+    }
+
+    func testATypoInAKeyNamesTheKeyTheLineAndASuggestion() throws {
+        let result = try XCTUnwrap(configError(minimal.replacingOccurrences(of: "sources:", with: "sorces:")))
+        XCTAssertEqual(result.0.exitCode, 78)
+        XCTAssertTrue(result.1.contains("p.yml:2:1: unknown key 'sorces' (did you mean 'sources'?) at 'sorces'"), result.1)
+        let nested = try XCTUnwrap(configError(minimal + "\n    encodng: utf-8\n"))
+        XCTAssertTrue(nested.1.contains(":6:5: unknown key 'encodng' (did you mean 'encoding'?) at 'sources.tickets.encodng'"), nested.1)
+    }
+
+    func testWrongValuesSayWhatWasExpected() throws {
+        let cases: [(String, String)] = [
+            (minimal.replacingOccurrences(of: "kind: tickets", with: "kind: ticket"), "unknown kind 'ticket' at 'sources.tickets.kind'; expected one of: hr_roster, tickets"),
+            (minimal + "\nreject_threshold: 5\n", "5.0 is out of range at 'reject_threshold'"),
+            (minimal + "\ntimezone: Mars/Base\n", "unknown time zone 'Mars/Base'"),
+            (minimal + "\nscore:\n  period: fortnight\n", "unknown period 'fortnight' at 'score.period'"),
+            (minimal + "\n    fields:\n      ticket: Number\n", "unknown canonical field 'ticket' (did you mean 'ticket_id'?)"),
+            (minimal.replacingOccurrences(of: "warehouse: var/w.sqlite\n", with: ""), "missing key at 'warehouse'"),
+            ("warehouse: [unclosed\n", "YAML syntax error"),
+            (minimal.replacingOccurrences(of: "tickets:", with: "Tickets-2:"), "invalid source name 'Tickets-2'"),
+        ]
+        for (yaml, expected) in cases {
+            let result = try XCTUnwrap(configError(yaml), expected)
+            XCTAssertTrue(result.1.contains(expected), "\(result.1)\n  should contain: \(expected)")
+            XCTAssertEqual(result.0.exitCode, 78)
+        }
+    }
+
+    func testEnvironmentVariablesAndTheirDefaults() throws {
+        let yaml = minimal.replacingOccurrences(of: "in/*.csv", with: "${INBOX}/*.csv") + "\ntimezone: ${TZ_NAME:-Europe/Berlin}\n"
+        let config = try load(yaml, environment: ["INBOX": "/data/in"])
+        XCTAssertEqual(config.sources[0].inbox, "/data/in/*.csv")
+        XCTAssertEqual(config.timeZone, "Europe/Berlin")
+        let missing = try XCTUnwrap(configError(yaml))
+        XCTAssertTrue(missing.1.contains("environment variable INBOX is not set at 'sources.tickets.inbox'"), missing.1)
+    }
+}

@@ -1,0 +1,190 @@
+import AmbassadorCore
+import Generate
+import Logging
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Pipeline
+
+final class RunnerTests: XCTestCase {
+    private let runDate = CivilDate(year: 2026, month: 11, day: 22)!
+
+    private func run(_ config: PipelineConfig, steps: [PipelineStep] = PipelineStep.all, range: ClosedRange<CivilDate>? = nil) throws -> RunSummary {
+        let runner = Runner(config: config, logger: Logger(label: "test"), progress: .silent)
+        return try runner.run(steps, options: RunOptions(command: "test", arguments: [], runDate: runDate, partitionRange: range,
+                                                         now: { "2026-11-22T00:00:00Z" }))
+    }
+
+    /// A pipeline over `directory/hr` and `directory/tickets`.
+    private func pipeline(_ directory: String, threshold: Double = 0.05) throws -> PipelineConfig {
+        TestSupport.write("""
+            warehouse: var/w.sqlite
+            reject_threshold: \(threshold)
+            sources:
+              roster:
+                kind: hr_roster
+                inbox: hr/*.csv
+                fields: { team: Department, agent_ids: Agent }
+              tickets:
+                kind: tickets
+                inbox: tickets/*.csv
+            """, to: directory + "/p.yml")
+        return try ConfigLoader(path: directory + "/p.yml").load()
+    }
+
+    func testGeneratedDataRunsEndToEndAndASecondRunChangesNothing() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 6
+        settings.agentsPerTeam = 4
+        settings.tickets = 900
+        settings.months = 3
+        settings.seed = 7
+        let truth = try Generator(settings: settings).run()
+        let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
+
+        let first = try run(config)
+        XCTAssertEqual(first.exitCode, 0)
+        let w = config.warehouse
+        XCTAssertEqual(try WarehouseDump.count(w, "fact_ticket"), truth.tickets)
+        XCTAssertEqual(try WarehouseDump.count(w, "raw_roster"), truth.rosterRows)
+        XCTAssertEqual(try Database(path: w, readOnly: true).count("SELECT count(DISTINCT employee_id) FROM dim_employee"), truth.employees)
+        XCTAssertEqual(try Database(path: w, readOnly: true).count("SELECT count(*) FROM fact_ticket WHERE team_id IS NULL"), 0,
+                       "every ticket is attributed to the team of its first assignee at the time")
+        XCTAssertGreaterThan(try WarehouseDump.count(w, "score_agent_period"), 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: config.report.outDir + "/report.md"))
+        let before = try WarehouseDump.dump(w)
+
+        let second = try run(config)
+        XCTAssertEqual(second.exitCode, 0)
+        let extract = second.stages.first { $0.name == "extract" }?.counts ?? []
+        XCTAssertEqual(extract.map(\.filesDone), [0, 0])
+        XCTAssertEqual(extract.map(\.filesSkipped), [truth.rosterFiles, truth.ticketFiles])
+        XCTAssertEqual(try WarehouseDump.dump(w), before, "a second run changes no fact, dimension or score row")
+        let ledger = try Database(path: w, readOnly: true).query("SELECT status FROM etl_run ORDER BY run_id") { $0.text(0) ?? "" }
+        XCTAssertEqual(ledger, ["succeeded", "succeeded"])
+        XCTAssertEqual(try Database(path: w, readOnly: true).count("SELECT count(DISTINCT stage) FROM etl_stage_run"), 5)
+    }
+
+    func testAFileAboveTheRejectThresholdIsNotLoadedAndTheRunExits65() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Ticket ID,Created At\n1,2026-01-01T10:00:00Z\n2,2026-01-02T10:00:00Z\n", to: directory + "/tickets/good.csv")
+        var bad = "Ticket ID,Created At\n"
+        for i in 0..<20 { bad += "\(100 + i),\(i < 2 ? "someday" : "2026-01-03T10:00:00Z")\n" }
+        TestSupport.write(bad, to: directory + "/tickets/bad.csv")
+        TestSupport.write("Ticket ID,Created At\n", to: directory + "/hr/none.csv")
+        let config = try pipeline(directory)
+        let summary = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(summary.exitCode, 65)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }, ["1", "2"])
+        let failed = try database.query("SELECT path, error FROM etl_source_file WHERE status = 'failed' AND source = 'tickets'") {
+            ($0.text(0) ?? "", $0.text(1) ?? "")
+        }
+        XCTAssertEqual(failed.map(\.0), [directory + "/tickets/bad.csv"])
+        XCTAssertTrue(failed.first?.1.contains("2 of 20 rows rejected (10.0%), above the reject threshold of 5.0%") ?? false, failed.first?.1 ?? "")
+        let rejects = try database.query("SELECT record_no, field, raw_value, reason FROM etl_reject WHERE stage = 'normalize' ORDER BY record_no") {
+            "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "")|\($0.text(3) ?? "")"
+        }
+        XCTAssertEqual(rejects.count, 2)
+        XCTAssertTrue(rejects[0].hasPrefix("2|created_at|someday|not a timestamp"), rejects[0])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket WHERE file_id = (SELECT file_id FROM etl_source_file WHERE path LIKE '%bad.csv')"), 0,
+                       "nothing of a failed file is half-loaded")
+    }
+
+    private let rosterHeader = "Employee ID,Name,Department,Job Title,Hire Date,Agent\n"
+
+    private func writeRosters(_ directory: String, months: [String]) {
+        let rows: [String: String] = [
+            "2026-01-01": "E1,Ada,A,Agent,2025-06-01,101\nE2,Ben,A,Agent,2025-07-01,102\nE3,Cy,B,Agent,2025-08-01,103\n",
+            "2026-02-01": "E1,Ada,B,Agent,2025-06-01,101\nE3,Cy,B,Agent,2025-08-01,103\n",
+            "2026-03-01": "E1,Ada,B,Agent,2025-06-01,101\nE2,Ben,A,Agent,2026-02-20,102\nE3,Cy,B,Agent,2025-08-01,103\n",
+        ]
+        for month in months {
+            TestSupport.write(rosterHeader + (rows[month] ?? ""), to: directory + "/hr/roster_\(month).csv")
+        }
+    }
+
+    private func history(_ path: String) throws -> [String] {
+        try Database(path: path, readOnly: true).query("""
+            SELECT employee_id, team_id, status, valid_from, coalesce(valid_to, 'open'), is_current FROM dim_employee
+            ORDER BY employee_id, valid_from
+            """) { row in (0..<6).map { i in row.value(Int32(i)).stringValue ?? "" }.joined(separator: " ") }
+    }
+
+    func testEmployeeHistoryTracksMovesLeaversAndRehires() throws {
+        let directory = TestSupport.temporaryDirectory()
+        writeRosters(directory, months: ["2026-01-01", "2026-02-01", "2026-03-01"])
+        TestSupport.write("Ticket ID,Created At,Assignee ID\n1,2026-01-15T10:00:00Z,101\n2,2026-02-15T10:00:00Z,101\n3,2026-02-10T09:00:00Z,102\n",
+                          to: directory + "/tickets/t.csv")
+        let config = try pipeline(directory)
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+        XCTAssertEqual(try history(config.warehouse), [
+            "E1 A active 2025-06-01 2026-02-01 0",
+            "E1 B active 2026-02-01 open 1",
+            "E2 A active 2025-07-01 2026-02-01 0",
+            "E2  left 2026-02-01 2026-03-01 0",
+            "E2 A active 2026-03-01 open 1",
+            "E3 B active 2025-08-01 open 1",
+        ])
+        let tickets = try Database(path: config.warehouse, readOnly: true).query(
+            "SELECT ticket_id, first_assignee_employee_id, coalesce(team_id, 'none') FROM fact_ticket ORDER BY 1") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "")"
+        }
+        XCTAssertEqual(tickets, ["1 E1 A", "2 E1 B", "3 E2 none"], "the team is the one valid when the ticket opened; none while away")
+    }
+
+    func testALateRosterLandsInItsPlaceInHistory() throws {
+        let inOrder = TestSupport.temporaryDirectory()
+        writeRosters(inOrder, months: ["2026-01-01", "2026-02-01", "2026-03-01"])
+        let expectedConfig = try pipeline(inOrder)
+        _ = try run(expectedConfig, steps: [.extract, .normalize, .load])
+
+        let late = TestSupport.temporaryDirectory()
+        writeRosters(late, months: ["2026-01-01", "2026-03-01"])
+        let config = try pipeline(late)
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertNotEqual(try history(config.warehouse), try history(expectedConfig.warehouse))
+        writeRosters(late, months: ["2026-02-01"])
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(try history(config.warehouse), try history(expectedConfig.warehouse))
+    }
+
+    func testTheLatestVersionOfATicketWinsWhateverTheFileOrder() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Ticket ID,Created At,Updated At,Status\n7,2026-01-01T10:00:00Z,2026-01-02T10:00:00Z,open\n",
+                          to: directory + "/tickets/a.csv")
+        TestSupport.write("Ticket ID,Created At,Updated At,Status\n7,2026-01-01T10:00:00Z,2026-01-05T10:00:00Z,solved\n7,2026-01-01T10:00:00Z,2026-01-04T10:00:00Z,pending\n",
+                          to: directory + "/tickets/b.csv")
+        let config = try pipeline(directory)
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        TestSupport.write("Ticket ID,Created At,Updated At,Status\n7,2026-01-01T10:00:00Z,2026-01-03T10:00:00Z,pending\n",
+                          to: directory + "/tickets/c_late_but_older.csv")
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        let rows = try Database(path: config.warehouse, readOnly: true).query("SELECT status, updated_at FROM fact_ticket") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "")"
+        }
+        XCTAssertEqual(rows, ["solved 2026-01-05T10:00:00Z"])
+    }
+
+    func testAMissingRequiredColumnFailsTheFileWithTheNamesTried() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Subject,Created At\nHelp,2026-01-01\n", to: directory + "/tickets/t.csv")
+        let config = try pipeline(directory)
+        let summary = try run(config, steps: [.extract, .normalize])
+        XCTAssertEqual(summary.exitCode, 65)
+        let error = try Database(path: config.warehouse, readOnly: true).scalar("SELECT error FROM etl_source_file WHERE source = 'tickets'").stringValue ?? ""
+        XCTAssertTrue(error.contains("t.csv:1: source 'tickets' has no column for the required field 'ticket_id'"), error)
+        XCTAssertTrue(error.contains("ticket number"), error)
+    }
+
+    func testNoInputExits66AndAnUnknownSourceIsAUsageError() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let config = try pipeline(directory)
+        XCTAssertThrowsError(try run(config)) { XCTAssertEqual(($0 as? PipelineError)?.exitCode, 66) }
+        let runner = Runner(config: config, logger: Logger(label: "test"), progress: .silent)
+        XCTAssertThrowsError(try runner.run([.extract], options: RunOptions(command: "x", arguments: [], runDate: runDate, sourceFilter: "nope", now: { "" }))) {
+            XCTAssertEqual(($0 as? PipelineError)?.exitCode, 64)
+        }
+    }
+}
