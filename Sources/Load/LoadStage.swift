@@ -24,6 +24,7 @@ package enum LoadStage {
                 counts.rowsWritten = try database.transaction {
                     let versions = try EmployeeHistory.rebuild(database: database, sources: rosters)
                     try markLoaded(database, pending)
+                    try markAttributionPending(database)
                     FaultPoint.reached("load.employees")
                     return versions
                 }
@@ -42,6 +43,7 @@ package enum LoadStage {
                     let read = try database.count("SELECT count(*) FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
                     let written = try TicketMerge.merge(fileID: fileID, database: database)
                     try markLoaded(database, [fileID])
+                    try markAttributionPending(database)
                     FaultPoint.reached("load.tickets")
                     return (read, written)
                 }
@@ -54,9 +56,14 @@ package enum LoadStage {
             all.append(counts)
         }
 
-        if changed {
+        // The flag is committed with the loads that need it, so a run killed before the
+        // attribution commits redoes it on the rerun even though no file is pending then.
+        let pending = try database.scalar(
+            "SELECT value FROM etl_state WHERE source = 'load' AND key = 'attribution_pending'").stringValue == "1"
+        if changed || pending {
             try database.transaction {
                 try TicketMerge.attribute(database: database)
+                try database.run("DELETE FROM etl_state WHERE source = 'load' AND key = 'attribution_pending'")
                 FaultPoint.reached("load.attribution")
             }
             FaultPoint.reached("load.attribution.committed")
@@ -85,6 +92,10 @@ package enum LoadStage {
         return try database.query(
             "SELECT file_id FROM etl_source_file WHERE status = 'normalized' AND source IN (\(marks)) ORDER BY file_id",
             sources.map { .text($0) }) { $0.int64(0) }
+    }
+
+    private static func markAttributionPending(_ database: Database) throws {
+        try database.run("INSERT OR REPLACE INTO etl_state (source, key, value) VALUES ('load', 'attribution_pending', '1')")
     }
 
     private static func markLoaded(_ database: Database, _ files: [Int64]) throws {

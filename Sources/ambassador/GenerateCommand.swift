@@ -44,6 +44,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Formats to write (this version writes: csv).", valueName: "list"))
     var formats: String = "csv"
 
+    // --pipeline and --warehouse are accepted like everywhere; generate writes its own pipeline.yml.
+    @OptionGroup var common: CommonOptions
+
     func validate() throws {
         guard Scenario(rawValue: scenario) != nil else {
             throw ValidationError("--scenario '\(scenario)' is not known; expected one of: \(Scenario.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -67,6 +70,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
+            _ = common.makeLogger()
             var settings = GeneratorSettings(outDir: out)
             settings.teams = teams
             settings.agentsPerTeam = agentsPerTeam

@@ -1,0 +1,164 @@
+import Foundation
+import Generate
+import TestSupport
+import XCTest
+
+/// The built binary, run as cron and people run it.
+final class CommandLineTests: XCTestCase {
+    /// A generated dataset with its pipeline.yml, in a fresh directory.
+    private func dataset(tickets: Int = 1500, seed: UInt64 = 11) throws -> String {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 8
+        settings.agentsPerTeam = 4
+        settings.tickets = tickets
+        settings.months = 4
+        settings.seed = seed
+        _ = try Generator(settings: settings).run()
+        return directory
+    }
+
+    func testRunThenRerunExtractsNothingAndExitsZero() throws {
+        let directory = try dataset()
+        let first = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: directory)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("run 1: succeeded"), first.stdout)
+        XCTAssertTrue(first.stderr.contains("[1/5] extract") && first.stderr.contains("[5/5] report"), first.stderr)
+        let warehouse = directory + "/var/warehouse.sqlite"
+        let before = try WarehouseDump.dump(warehouse)
+        XCTAssertGreaterThan(before["fact_ticket"]?.count ?? 0, 1000)
+        let report = try String(contentsOfFile: directory + "/out/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("## Data health"))
+
+        let second = try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stdout.contains("files 0 done, 4 unchanged, 0 failed"), second.stdout)
+        XCTAssertEqual(try WarehouseDump.dump(warehouse), before)
+
+        let status = try TestSupport.run(["status", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        for expected in ["Last runs:", "run  command", "succeeded", "Files by source and status:", "fact_ticket", "Data checks (latest):"] {
+            XCTAssertTrue(status.stdout.contains(expected), "status lacks '\(expected)':\n\(status.stdout)")
+        }
+    }
+
+    /// kill -9 at several moments inside load, then a plain rerun: the same warehouse as an
+    /// uninterrupted run, and an intact file.
+    func testKilledInTheMiddleOfLoadARerunEndsInTheSameWarehouse() throws {
+        let reference = try dataset(seed: 5)
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: reference).status, 0)
+        let expected = try WarehouseDump.dump(reference + "/var/warehouse.sqlite")
+
+        for point in ["load.employees", "load.tickets#2", "load.tickets.committed#3", "load.attribution", "normalize.file#5"] {
+            let directory = try dataset(seed: 5)
+            let killed = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: directory,
+                                             environment: ["AMBASSADOR_KILL_AT": point])
+            XCTAssertTrue(killed.signaled && killed.status == 9, "\(point): expected SIGKILL, got \(killed.status)\n\(killed.stderr)")
+            let warehouse = directory + "/var/warehouse.sqlite"
+            XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok", point)
+            let rerun = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: directory)
+            XCTAssertEqual(rerun.status, 0, "\(point): \(rerun.stderr)")
+            XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok", point)
+            let actual = try WarehouseDump.dump(warehouse)
+            for table in WarehouseDump.factTables {
+                XCTAssertEqual(actual[table]?.count, expected[table]?.count, "\(point): row count of \(table)")
+                let differing = zip(actual[table] ?? [], expected[table] ?? []).first { $0 != $1 }
+                XCTAssertNil(differing.map { "\($0.0.prefix(200)) ≠ \($0.1.prefix(200))" }, "\(point): first differing row of \(table)")
+            }
+            let ledger = try WarehouseDump.dump(warehouse, tables: ["etl_run"])["etl_run"] ?? []
+            XCTAssertTrue(ledger.contains { $0.contains("|interrupted|") }, "\(point): the killed run is recorded as interrupted")
+            XCTAssertEqual(try WarehouseDump.count(warehouse, "etl_source_file"), 8)
+        }
+    }
+
+    func testASecondRunExitsAt75WithinTwoSecondsNamingTheHolder() throws {
+        let directory = try dataset(tickets: 300)
+        let holder = try TestSupport.start(["run", "--pipeline", "pipeline.yml"], in: directory,
+                                           environment: ["AMBASSADOR_PAUSE_AT": "extract.file.committed:8"])
+        defer { holder.process.terminate() }
+        let lockFile = directory + "/var/warehouse.sqlite.lock"
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: lockFile, encoding: .utf8), text.contains("pid=\(holder.process.processIdentifier)") { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let started = Date()
+        let second = try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(second.status, 75, second.stderr)
+        XCTAssertLessThan(elapsed, 2.0)
+        XCTAssertTrue(second.stderr.contains("locked by process \(holder.process.processIdentifier) (run) since 20"), second.stderr)
+        // A reader is not blocked by the run.
+        let status = try TestSupport.run(["status", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        holder.process.terminate()
+        _ = TestSupport.finish(holder)
+        // The lock of a dead holder is taken over at once.
+        let after = try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertEqual(after.status, 0, after.stderr)
+    }
+
+    func testConfigurationErrorsExit78AndNameTheKey() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  t:\n    kind: tickets\n    inbx: in/*.csv\n", to: directory + "/p.yml")
+        let result = try TestSupport.run(["run", "--pipeline", "p.yml"], in: directory)
+        XCTAssertEqual(result.status, 78)
+        XCTAssertTrue(result.stderr.contains("p.yml:5:5: unknown key 'inbx' (did you mean 'inbox'?) at 'sources.t.inbx'"), result.stderr)
+        let missing = try TestSupport.run(["status", "--pipeline", "nowhere.yml"], in: directory)
+        XCTAssertEqual(missing.status, 78)
+        XCTAssertTrue(missing.stderr.contains("nowhere.yml: cannot read the pipeline file"), missing.stderr)
+    }
+
+    func testUsageErrorsExit64AndNoInputExits66() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  t:\n    kind: tickets\n    inbox: in/*.csv\n", to: directory + "/p.yml")
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "p.yml"], in: directory).status, 66)
+        XCTAssertEqual(try TestSupport.run(["backfill", "--pipeline", "p.yml", "--from", "2026-13-01", "--to", "2026-01-02"], in: directory).status, 64)
+        XCTAssertEqual(try TestSupport.run(["frobnicate"], in: directory).status, 64)
+        XCTAssertEqual(try TestSupport.run(["extract", "--pipeline", "p.yml", "--source", "nope"], in: directory).status, 64)
+        XCTAssertEqual(try TestSupport.run(["status", "--pipeline", "p.yml"], in: directory).status, 66, "no warehouse yet")
+    }
+
+    func testPreviewPrintsJSONLinesAndRejectsOnStderrAndWritesNothing() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("id,name\n1,\"Zoë, \"\"the\"\" one\"\n2,x,extra\n3,\n", to: directory + "/t.csv")
+        let result = try TestSupport.run(["preview", "t.csv"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, """
+            {"id":"1","name":"Zoë, \\"the\\" one","_record_no":2}
+            {"id":"3","name":"","_record_no":4}
+
+            """)
+        XCTAssertTrue(result.stderr.contains("t.csv:3: rejected: ragged row: 3 fields, expected 2"), result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["t.csv"])
+        let limited = try TestSupport.run(["preview", "t.csv", "--limit", "1"], in: directory)
+        XCTAssertEqual(limited.stdout.split(separator: "\n").count, 1)
+        XCTAssertEqual(try TestSupport.run(["preview", "missing.csv"], in: directory).status, 66)
+        XCTAssertEqual(try TestSupport.run(["preview", "t.csv", "--format", "xlsx"], in: directory).status, 64)
+    }
+
+    func testPreviewReadsEveryCSVFixture() throws {
+        for directory in ["csv/csv-spectrum/csvs", "csv/csvkit", "tickets/fivetran_dbt_zendesk_seeds"] {
+            let path = TestSupport.fixtures + "/" + directory
+            for name in try FileManager.default.contentsOfDirectory(atPath: path).sorted() where name.hasSuffix(".csv") && name != "csvkit_empty.csv" {
+                let result = try TestSupport.run(["preview", path + "/" + name])
+                XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+                for line in result.stdout.split(separator: "\n") {
+                    XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(line.utf8)), "\(name): \(line)")
+                }
+            }
+        }
+    }
+
+    func testEverySubcommandHasHelpWithThePipelineAndWarehouseOptions() throws {
+        let readme = try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)
+        for command in ["run", "extract", "normalize", "load", "score", "report", "backfill", "status", "preview", "generate"] {
+            let help = try TestSupport.run([command, "--help"])
+            XCTAssertEqual(help.status, 0, command)
+            XCTAssertTrue(help.stdout.contains("--pipeline") && help.stdout.contains("--warehouse"), "\(command) --help:\n\(help.stdout)")
+            XCTAssertTrue(readme.contains("ambassador \(command)"), "README does not document `ambassador \(command)`")
+        }
+        let top = try TestSupport.run(["--help"])
+        for code in ["64", "65", "66", "75", "78"] { XCTAssertTrue(top.stdout.contains(code), "exit code \(code) missing from --help") }
+    }
+}
