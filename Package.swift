@@ -54,7 +54,9 @@ let package = Package(
         .executableTarget(
             name: "ambassador-bench",
             dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore"]),
-        .executableTarget(name: "bench-c-insert", dependencies: ["CSQLite"]),
+        .executableTarget(
+            name: "bench-c-insert", dependencies: ["CSQLite"],
+            cSettings: [.unsafeFlags(["-O2"])]),
         // Helpers shared by the test targets: temporary directories, fixtures, the built binary.
         .target(name: "TestSupport", dependencies: ["AmbassadorCore", "Warehouse"], path: "Tests/TestSupport"),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),

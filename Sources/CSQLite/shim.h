@@ -16,4 +16,9 @@ static inline sqlite3_destructor_type ambassador_sqlite_static(void) {
 static inline int ambassador_sqlite_db_config_int(sqlite3 *db, int op, int value, int *result) {
     return sqlite3_db_config(db, op, value, result);
 }
+/// sqlite3_config is variadic; this turns memory statistics on or off. Only valid before
+/// SQLite initialises (returns SQLITE_MISUSE after).
+static inline int ambassador_sqlite_config_memstatus(int on) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, on);
+}
 #endif

@@ -52,11 +52,18 @@ final class RawTableWriter: RecordSink {
         guard let insert else { return false }
         try insert.bind(.integer(fileID), at: 1)
         try insert.bind(.integer(Int64(number)), at: 2)
-        for index in 0..<min(columnCount, values.count) {
-            try values.withValue(index) { bytes in
-                if let bytes {
-                    try insert.bindText(bytes, at: Int32(index + 3))
+        // Every parameter is bound on every row: bindings persist across rows.
+        for index in 0..<columnCount {
+            if index < values.count {
+                try values.withValue(index) { bytes in
+                    if let bytes {
+                        try insert.bindText(bytes, at: Int32(index + 3))
+                    } else {
+                        try insert.bind(.null, at: Int32(index + 3))
+                    }
                 }
+            } else {
+                try insert.bind(.null, at: Int32(index + 3))
             }
         }
         defer { insert.reset() }

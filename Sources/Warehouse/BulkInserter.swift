@@ -24,6 +24,7 @@ package final class BulkInserter {
     }
 
     /// Inserts one row bound by `bind` (for zero-copy binding with `Statement.bindText`).
+    /// `bind` must set every parameter: bindings are kept from the previous row.
     package func insert(binding bind: (Statement) throws -> Void) throws {
         defer { statement.reset() }
         try bind(statement)

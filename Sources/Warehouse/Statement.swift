@@ -78,16 +78,25 @@ package final class Statement {
         }
     }
 
-    /// Resets for another execution and clears the bindings (sqlite3_reset, sqlite3_clear_bindings).
+    /// Resets for another execution, keeping the bindings (sqlite3_reset). The bulk path
+    /// rebinds every parameter per row, so it has no need to clear them.
     package func reset() {
         // sqlite3_reset repeats the last step's error, which step already threw.
         sqlite3_reset(handle)
+    }
+
+    /// Sets every parameter back to NULL (sqlite3_clear_bindings).
+    package func clearBindings() {
         sqlite3_clear_bindings(handle)
     }
 
     /// Binds, steps to completion and resets: one execution of a write statement.
+    /// Parameters not in `values` are NULL.
     package func execute(_ values: [SQLValue] = []) throws {
-        defer { reset() }
+        defer {
+            reset()
+            clearBindings()
+        }
         try bind(values)
         while try step() {}
     }

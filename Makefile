@@ -1,0 +1,80 @@
+# Ambassador — one target per stage, plus the nightly job, tests and benchmarks.
+#   make nightly                      the main job on the bundled samples
+#   make test                         every test (installs what is missing first)
+#   make backfill FROM=2026-01-01 TO=2026-03-31
+# PIPELINE= and WAREHOUSE= choose the pipeline file and override its warehouse.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(PATH):/opt/swift/usr/bin
+
+PIPELINE ?= pipelines/sample.yml
+WAREHOUSE ?=
+SWIFT ?= swift
+BIN := .build/release/ambassador
+ARGS := --pipeline $(PIPELINE) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE),)
+SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3
+SOURCES := $(shell find Sources -type f) Package.swift
+
+.PHONY: help deps build test nightly run extract normalize load score report backfill status samples bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+deps: ## Install missing system packages (apt-get) and check the Swift toolchain
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6.1 or newer (https://swift.org/install)"; exit 1; }
+
+$(BIN): $(SOURCES)
+	$(SWIFT) build -c release --product ambassador
+
+build: deps $(BIN) ## Build the release binary
+
+test: deps ## Run every test (XCTest), each against its own real SQLite file
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+nightly: build ## The nightly job: every stage on $(PIPELINE)
+	$(BIN) run $(ARGS)
+
+run: nightly
+
+extract: build ## Read new or changed inbox files into raw_* tables
+	$(BIN) extract $(ARGS)
+
+normalize: build ## Map raw records to the canonical model; quarantine bad rows
+	$(BIN) normalize $(ARGS)
+
+load: build ## Merge staged rows into dim_* and fact_*; run the data checks
+	$(BIN) load $(ARGS)
+
+score: build ## Compute the score tables
+	$(BIN) score $(ARGS)
+
+report: build ## Write out/report.md
+	$(BIN) report $(ARGS)
+
+backfill: build ## Reprocess a date range: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD
+	@[ -n "$(FROM)" ] && [ -n "$(TO)" ] || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 64; }
+	$(BIN) backfill --from $(FROM) --to $(TO) $(ARGS)
+
+status: build ## Last runs, counts, rejects, checks
+	$(BIN) status $(ARGS)
+
+samples: build ## Regenerate samples/ from the generator (deterministic)
+	rm -rf samples
+	$(BIN) generate --out samples --teams 50 --tickets 20000 --months 6 --seed 20261122 --scenario realistic
+
+bench: deps ## Benchmarks against baselines in the same run; writes BENCHMARKS.md
+	$(SWIFT) build -c release --product ambassador-bench
+	$(SWIFT) build -c release --product bench-c-insert
+	.build/release/ambassador-bench --rows 1000000 --runs 5 --c-baseline .build/release/bench-c-insert --out BENCHMARKS.md
+
+clean: ## Remove build output, the sample warehouse and reports
+	rm -rf .build var out bench-work

@@ -1,0 +1,76 @@
+import AmbassadorCore
+import Foundation
+import TestSupport
+import XCTest
+@testable import Generate
+
+final class GeneratorTests: XCTestCase {
+    private func generate(seed: UInt64, scenario: Scenario = .realistic) throws -> (String, GeneratedCounts) {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 5
+        settings.agentsPerTeam = 3
+        settings.tickets = 2000
+        settings.months = 3
+        settings.seed = seed
+        settings.scenario = scenario
+        return (directory, try Generator(settings: settings).run())
+    }
+
+    private func files(_ directory: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let name = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+                result[name] = FileManager.default.contents(atPath: directory + "/" + name)
+            }
+        }
+        return result
+    }
+
+    func testTheSameSeedGivesByteIdenticalFilesAndAnotherSeedDoesNot() throws {
+        let (a, _) = try generate(seed: 42)
+        let (b, _) = try generate(seed: 42)
+        let (c, _) = try generate(seed: 43)
+        let filesA = try files(a), filesB = try files(b), filesC = try files(c)
+        XCTAssertEqual(Set(filesA.keys), ["hr/roster_2026-01-01.csv", "hr/roster_2026-02-01.csv", "hr/roster_2026-03-01.csv",
+                                           "tickets/tickets_2026-01-01.csv", "tickets/tickets_2026-02-01.csv",
+                                           "tickets/tickets_2026-03-01.csv", "truth.json", "pipeline.yml"])
+        for (name, data) in filesA where name != "pipeline.yml" {
+            XCTAssertEqual(data, filesB[name], name)
+        }
+        XCTAssertNotEqual(filesA["tickets/tickets_2026-01-01.csv"], filesC["tickets/tickets_2026-01-01.csv"])
+    }
+
+    func testTruthCountsMatchTheFilesWritten() throws {
+        let (directory, counts) = try generate(seed: 9)
+        func dataLines(_ folder: String) throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder).reduce(0) { total, name in
+                let text = try String(contentsOfFile: directory + "/" + folder + "/" + name, encoding: .utf8)
+                return total + text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).count - 1
+            }
+        }
+        XCTAssertEqual(try dataLines("tickets"), counts.tickets)
+        XCTAssertEqual(try dataLines("hr"), counts.rosterRows)
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))) as? [String: Any]
+        let truthCounts = truth?["counts"] as? [String: Any]
+        XCTAssertEqual(truthCounts?["tickets"] as? Int, counts.tickets)
+        XCTAssertEqual(truth?["seed"] as? Int, 9)
+        XCTAssertEqual((truth?["team_latent"] as? [Any])?.count, 5)
+        XCTAssertEqual((truth?["effects"] as? [String: Any])?["repeat_team_per_sd"] as? Double, -0.06)
+        // About 2000 tickets, of which a plausible share are repeat contacts.
+        XCTAssertEqual(Double(counts.tickets), 2000, accuracy: 150)
+        let repeatShare = Double(counts.repeatTickets) / Double(counts.tickets)
+        XCTAssertTrue((0.08...0.2).contains(repeatShare), "repeat share \(repeatShare)")
+    }
+
+    func testTheRosterLooksLikeAnHRExport() throws {
+        let (directory, _) = try generate(seed: 3)
+        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: directory + "/hr/roster_2026-01-01.csv"))
+        XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF], "UTF-8 byte-order mark")
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("Employee ID,Name,Email,Department,Manager ID,"))
+        XCTAssertTrue(text.contains("\r\n") && text.contains(",0000-00-00,"), "CRLF and a zero date for no termination")
+    }
+}
