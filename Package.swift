@@ -59,6 +59,7 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])]),
         // Helpers shared by the test targets: temporary directories, fixtures, the built binary.
         .target(name: "TestSupport", dependencies: ["AmbassadorCore", "Warehouse"], path: "Tests/TestSupport"),
+        .testTarget(name: "CoreTests", dependencies: ["AmbassadorCore", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore", "TestSupport"]),

@@ -19,13 +19,20 @@ package final class ProgressReporter: @unchecked Sendable {
     private var lastDraw: Double = 0
     private var calls = 0
     private var drewBar = false
+    private let drawBar: @Sendable (String) -> Void
+    private let minimumInterval: Double
 
     /// - Parameters:
     ///   - interactive: draw a bar (stderr is a terminal); otherwise log lines.
     ///   - logger: where plain progress lines go; `nil` keeps quiet.
-    package init(interactive: Bool, logger: Logger?) {
+    ///   - interval: seconds between updates (default: 0.2 for a bar, 5 for log lines).
+    ///   - drawBar: receives the terminal control text of the bar (stderr by default).
+    package init(interactive: Bool, logger: Logger?, interval: Double? = nil,
+                 drawBar: @escaping @Sendable (String) -> Void = { FileDescriptorWriter.standardError.write($0) }) {
         self.interactive = interactive
         self.logger = logger
+        self.drawBar = drawBar
+        self.minimumInterval = interval ?? (interactive ? 0.2 : 5.0)
     }
 
     /// A reporter that never prints (tests, `preview`).
@@ -50,8 +57,7 @@ package final class ProgressReporter: @unchecked Sendable {
         calls &+= 1
         guard calls & 4095 == 0, logger != nil || interactive else { return }
         let now = monotonicSeconds()
-        let interval = interactive ? 0.2 : 5.0
-        guard now - lastDraw >= interval else { return }
+        guard now - lastDraw >= minimumInterval else { return }
         lastDraw = now
         draw(rows: rows, done: done, now: now)
     }
@@ -59,7 +65,7 @@ package final class ProgressReporter: @unchecked Sendable {
     /// Ends the unit: clears the bar on a terminal.
     package func end() {
         if interactive && drewBar {
-            FileDescriptorWriter.standardError.write("\r\u{1B}[2K")
+            drawBar("\r\u{1B}[2K")
             drewBar = false
         }
     }
@@ -78,7 +84,7 @@ package final class ProgressReporter: @unchecked Sendable {
             let filled = percent >= 0 ? percent * width / 100 : 0
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             let pct = percent >= 0 ? " \(percent)%" : ""
-            FileDescriptorWriter.standardError.write("\r\u{1B}[2K\(label) [\(bar)]\(pct) \(rows) rows \(Int(rate)) rows/s\(eta)")
+            drawBar("\r\u{1B}[2K\(label) [\(bar)]\(pct) \(rows) rows \(Int(rate)) rows/s\(eta)")
             drewBar = true
         } else {
             let pct = percent >= 0 ? "\(percent)% " : ""

@@ -188,3 +188,25 @@ final class RunnerTests: XCTestCase {
         }
     }
 }
+
+extension RunnerTests {
+    func testBackfillRereadsOnlyTheFilesOfItsRangeAndChangesNoFact() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 4
+        settings.agentsPerTeam = 3
+        settings.tickets = 600
+        settings.months = 3
+        _ = try Generator(settings: settings).run()
+        let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
+        _ = try run(config)
+        let before = try WarehouseDump.dump(config.warehouse)
+        let february = CivilDate(year: 2026, month: 2, day: 1)!...CivilDate(year: 2026, month: 2, day: 28)!
+        let summary = try run(config, range: february)
+        XCTAssertEqual(summary.exitCode, 0)
+        let extract = summary.stages.first { $0.name == "extract" }?.counts ?? []
+        XCTAssertEqual(extract.map(\.filesDone), [1, 1], "the February roster and ticket files, nothing else")
+        XCTAssertEqual(try WarehouseDump.dump(config.warehouse), before, "the same data read again gives the same warehouse")
+        XCTAssertEqual(try WarehouseDump.count(config.warehouse, "etl_source_file"), 6, "reprocessed in place, not duplicated")
+    }
+}

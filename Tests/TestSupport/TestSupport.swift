@@ -1,5 +1,8 @@
 import Foundation
 
+/// The scratch root, readable from the `atexit` handler (which cannot capture).
+nonisolated(unsafe) private var scratchRootForExit: String?
+
 /// Paths and helpers the test targets share. Every test gets its own directory and its
 /// own SQLite file: real databases, never mocks.
 public enum TestSupport {
@@ -16,10 +19,24 @@ public enum TestSupport {
         return env ?? URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
     }()
 
-    /// A fresh empty directory, removed at process exit only if the test asks.
+    /// This process's scratch root, removed when the test process exits
+    /// (set `AMBASSADOR_KEEP_TEST_FILES=1` to keep it for a post-mortem).
+    private static let scratchRoot: String = {
+        let path = NSTemporaryDirectory() + "ambassador-tests/\(getpid())-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        scratchRootForExit = path
+        if ProcessInfo.processInfo.environment["AMBASSADOR_KEEP_TEST_FILES"] == nil {
+            atexit {
+                if let root = scratchRootForExit { try? FileManager.default.removeItem(atPath: root) }
+            }
+        }
+        return path
+    }()
+
+    /// A fresh empty directory under this process's scratch root.
     public static func temporaryDirectory(_ name: String = #function) -> String {
         let safe = name.filter { $0.isLetter || $0.isNumber }
-        let path = NSTemporaryDirectory() + "ambassador-tests/\(safe)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let path = scratchRoot + "/\(safe)-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

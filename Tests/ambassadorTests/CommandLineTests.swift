@@ -162,3 +162,28 @@ final class CommandLineTests: XCTestCase {
         for code in ["64", "65", "66", "75", "78"] { XCTAssertTrue(top.stdout.contains(code), "exit code \(code) missing from --help") }
     }
 }
+
+extension CommandLineTests {
+    func testDryRunListsWhatWouldBeExtractedAndWritesNothing() throws {
+        let directory = try dataset(tickets: 200)
+        let result = try TestSupport.run(["run", "--dry-run", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("roster (\(directory)/hr/*.csv): 4 file(s)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("tickets_2026-01-01.csv: new or changed, would extract"), result.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/var"), "a dry run creates no warehouse")
+    }
+
+    func testJSONLogLinesAreJSON() throws {
+        let directory = try dataset(tickets: 200)
+        let result = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--log-format", "json"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stderr.split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, 5)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            XCTAssertNotNil(object?["time"], String(line))
+            XCTAssertNotNil(object?["message"], String(line))
+        }
+        XCTAssertTrue(result.stderr.contains("\"stage\":\"load\""), "stage metadata is a field")
+    }
+}
