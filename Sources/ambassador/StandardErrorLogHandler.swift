@@ -29,32 +29,13 @@ struct StandardErrorLogHandler: LogHandler {
             let stage = merged["stage"].map { "[\($0)] " } ?? ""
             line = "\(now) \(event.level) \(stage)\(event.message)\n"
         case .json:
-            var fields = ["\"time\":\(JSONString.quote(now))", "\"level\":\(JSONString.quote(event.level.rawValue))",
-                          "\"message\":\(JSONString.quote(event.message.description))"]
+            var fields = ["\"time\":\(JSONText.quote(now))", "\"level\":\(JSONText.quote(event.level.rawValue))",
+                          "\"message\":\(JSONText.quote(event.message.description))"]
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-                fields.append("\(JSONString.quote(key)):\(JSONString.quote(value.description))")
+                fields.append("\(JSONText.quote(key)):\(JSONText.quote(value.description))")
             }
             line = "{" + fields.joined(separator: ",") + "}\n"
         }
         FileDescriptorWriter.standardError.write(line)
-    }
-}
-
-/// JSON string quoting for log lines.
-enum JSONString {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20: out += "\\u00" + (s.value < 16 ? "0" : "") + String(s.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -72,7 +72,6 @@ final class RunnerTests: XCTestCase {
         var bad = "Ticket ID,Created At\n"
         for i in 0..<20 { bad += "\(100 + i),\(i < 2 ? "someday" : "2026-01-03T10:00:00Z")\n" }
         TestSupport.write(bad, to: directory + "/tickets/bad.csv")
-        TestSupport.write("Ticket ID,Created At\n", to: directory + "/hr/none.csv")
         let config = try pipeline(directory)
         let summary = try run(config, steps: [.extract, .normalize, .load])
         XCTAssertEqual(summary.exitCode, 65)

@@ -49,7 +49,7 @@ public enum TestSupport {
     public static func write(_ bytes: [UInt8], to path: String) {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
 
     /// The `ambassador` executable built beside the test bundle (or `AMBASSADOR_BIN`).
