@@ -11,16 +11,19 @@ package struct CSVSource: Source {
     package var delimiter: UInt8?
     package var maxRecordBytes = CSVReader.defaultMaxRecordBytes
     package var chunkSize = TextInput.chunkSize
+    package var layout = CSVLayout.plain
 
-    package init(encoding: TextEncoding?, delimiter: UInt8?) {
+    package init(encoding: TextEncoding?, delimiter: UInt8?, layout: CSVLayout = .plain) {
         self.encoding = encoding
         self.delimiter = delimiter
+        self.layout = layout
     }
 
     package func read(_ path: String, into sink: RecordSink, progress: ProgressReporter) throws {
         let input = try TextInput(path: path, encoding: encoding, chunkSize: chunkSize)
         let reader = CSVReader(input: input, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
         var header: [String]? = nil
+        var headerRows: [[String]] = []
         var rows = 0
         progress.begin("extract \(path.split(separator: "/").last.map(String.init) ?? path)", total: input.size)
         defer { progress.end() }
@@ -36,20 +39,38 @@ package struct CSVSource: Source {
                     throw ExtractError.malformed(path: path, line: record.line, column: nil,
                                                  message: "unusable header (\(problem))", expected: "a header row naming the columns")
                 }
-                var fields = record.strings
-                while fields.count > 1, fields.last?.isEmpty == true { fields.removeLast() }
-                let unique = uniqueColumnNames(fields)
-                header = unique
-                try sink.columns(unique)
-                return true
+                headerRows.append(record.strings)
+                let decision = layout.decide(headerRows)
+                switch decision {
+                case .needMore:
+                    return true
+                case let .header(raw, labels, ids), let .headerBeforeLast(raw, labels, ids):
+                    let unique = uniqueColumnNames(raw)
+                    header = unique
+                    try sink.columns(unique)
+                    for (index, name) in raw.enumerated() where index < unique.count {
+                        if let label = labels[name], label != unique[index] { try sink.metadata("label/" + unique[index], label) }
+                        if let id = ids[name] { try sink.metadata("import_id/" + unique[index], id) }
+                    }
+                    if case .headerBeforeLast = decision {
+                        rows += 1
+                        return try deliver(record, header: unique, sink: sink, encoding: reader.encoding)
+                    }
+                    return true
+                }
             }
             rows += 1
             progress.update(rows: rows, done: reader.bytesRead)
             return try deliver(record, header: names, sink: sink, encoding: reader.encoding)
         }
         if header == nil {
-            throw ExtractError.malformed(path: path, line: 1, column: nil, message: "the file is empty",
-                                         expected: "a header row naming the columns")
+            if headerRows.isEmpty {
+                throw ExtractError.malformed(path: path, line: 1, column: nil, message: "the file is empty",
+                                             expected: "a header row naming the columns")
+            }
+            throw ExtractError.malformed(path: path, line: headerRows.count, column: nil,
+                                         message: "the file ends inside its \(headerRows.count)-row header",
+                                         expected: "the header rows of a \(layout) export followed by data")
         }
     }
 

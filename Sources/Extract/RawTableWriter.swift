@@ -26,8 +26,12 @@ final class RawTableWriter: RecordSink {
         self.runID = runID
     }
 
+    /// Whether `raw_<source>` existed before this file (only then is a new column a schema change).
+    private var tableExistedBefore: Bool?
+
     func columns(_ names: [String]) throws {
         let quotedTable = Database.quote(table)
+        if tableExistedBefore == nil { tableExistedBefore = try database.tableExists(table) }
         if try !database.tableExists(table) {
             let definitions = (["_file_id INTEGER NOT NULL", "_record_no INTEGER NOT NULL"]
                 + names.map { Database.quote($0) + " TEXT" }).joined(separator: ", ")
@@ -38,9 +42,11 @@ final class RawTableWriter: RecordSink {
             let existing = Set(try database.columns(of: table).map { $0.lowercased() })
             for name in names where !existing.contains(name.lowercased()) {
                 try database.execute("ALTER TABLE \(quotedTable) ADD COLUMN \(Database.quote(name)) TEXT")
-                try database.run(
-                    "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, ?, ?, ?)",
-                    [.integer(runID), .text(source), .text(table), .text(name), .integer(fileID)])
+                if tableExistedBefore == true {
+                    try database.run(
+                        "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, ?, ?, ?)",
+                        [.integer(runID), .text(source), .text(table), .text(name), .integer(fileID)])
+                }
             }
         }
         let inserter = try BulkInserter(database: database, table: table, columns: ["_file_id", "_record_no"] + names)

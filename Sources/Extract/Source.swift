@@ -9,12 +9,20 @@ package protocol FieldValues {
 
 /// Receives what a source reads from one file.
 package protocol RecordSink: AnyObject {
-    /// The file's column names, before its first record (unique, in file order).
+    /// The file's column names (unique, ignoring case), before the first record that uses
+    /// them. Sources whose records differ (JSON, XML) call it again as columns appear; the
+    /// names already given keep their positions.
     func columns(_ names: [String]) throws
+    /// A value that describes the file rather than a record (`next_page`, `end_time`).
+    func metadata(_ key: String, _ value: String?) throws
     /// One record; `number` is its line (CSV) or element index (XML/JSON). Return `false` to stop.
     func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool
     /// A record that cannot be kept as it is, with the field at fault and the reason.
     func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws
+}
+
+extension RecordSink {
+    package func metadata(_ key: String, _ value: String?) throws {}
 }
 
 /// A reader of one vendor format: turns a file into column names and records.
@@ -23,33 +31,6 @@ package protocol Source {
     static var formatName: String { get }
     /// Streams the file at `path` into `sink`. Throws `ExtractError` when the file as a whole is unusable.
     func read(_ path: String, into sink: RecordSink, progress: ProgressReporter) throws
-}
-
-/// The formats this build reads, by name.
-package enum SourceRegistry {
-    package static let formats: [String] = [CSVSource.formatName]
-
-    /// A reader for `format` with the source's options.
-    package static func source(format: String, encoding: String, delimiter: UInt8?, path: String) throws -> Source {
-        switch format {
-        case CSVSource.formatName:
-            guard let parsed = TextEncoding.named(encoding) else {
-                throw ExtractError.unknownFormat(path: path, format: "encoding \(encoding)", known: TextEncoding.allCases.map(\.rawValue) + ["auto"])
-            }
-            return CSVSource(encoding: parsed, delimiter: delimiter)
-        default:
-            throw ExtractError.unknownFormat(path: path, format: format, known: formats)
-        }
-    }
-
-    /// Guesses the format of `path` from its name (for `preview --format auto`).
-    package static func detect(_ path: String) throws -> String {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") {
-            return CSVSource.formatName
-        }
-        throw ExtractError.unknownFormat(path: path, format: "auto (from the file name)", known: formats)
-    }
 }
 
 /// Makes a list of column names unique and usable: blanks become `column_N`, and a name

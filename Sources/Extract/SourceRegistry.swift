@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The formats this build reads, by name, and how `--format auto` recognises them.
+package enum SourceRegistry {
+    /// Every format name a pipeline file or `preview --format` accepts.
+    package static let formats: [String] = [
+        "csv", "roster_csv", "zendesk_csv", "servicenow_csv", "event_log_csv", "customer_events_csv",
+        "qualtrics_csv", "surveymonkey_csv",
+        "json", "jsonl", "zendesk_json", "bamboohr_json", "freshdesk_json",
+        "xml", "servicenow_xml", "workday_xml", "qualtrics_xml",
+    ]
+
+    /// A reader for `format`. `record` names the XML record element or the JSON records key
+    /// (for ServiceNow, the table whose records are kept).
+    package static func source(format: String, encoding: String, delimiter: UInt8?, record: String? = nil, path: String) throws -> Source {
+        guard let parsed = TextEncoding.named(encoding) else {
+            throw ExtractError.unknownFormat(path: path, format: "encoding \(encoding)", known: TextEncoding.allCases.map(\.rawValue) + ["auto"])
+        }
+        switch format {
+        case "csv", "roster_csv", "zendesk_csv", "servicenow_csv", "event_log_csv", "customer_events_csv":
+            return CSVSource(encoding: parsed, delimiter: delimiter)
+        case "qualtrics_csv":
+            return CSVSource(encoding: parsed, delimiter: delimiter, layout: .qualtrics)
+        case "surveymonkey_csv":
+            return CSVSource(encoding: parsed, delimiter: delimiter, layout: .surveyMonkey)
+        case "json", "jsonl", "zendesk_json", "freshdesk_json":
+            return JSONSource(recordKey: record)
+        case "bamboohr_json":
+            return JSONSource(recordKey: record ?? "employees")
+        case "xml":
+            return XMLSource(rule: record.map { .named($0) } ?? .childrenOfRoot(nil))
+        case "servicenow_xml":
+            return XMLSource(rule: .childrenOfRoot(record))
+        case "workday_xml":
+            return XMLSource(rule: .named(record ?? "Report_Entry"))
+        case "qualtrics_xml":
+            return XMLSource(rule: .named(record ?? "Response"))
+        default:
+            throw ExtractError.unknownFormat(path: path, format: format, known: formats)
+        }
+    }
+
+    /// Recognises the format of `path` from its first 64 KiB (and its name).
+    package static func detect(_ path: String) throws -> String {
+        let head = try firstBytes(path, 65_536)
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let lower = path.lowercased()
+        let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
+        let text = utf16 ? "" : String(decoding: bytes, as: UTF8.self)
+        let trimmed = text.drop { $0.isWhitespace }
+        if lower.hasSuffix(".xml") || trimmed.hasPrefix("<") {
+            switch rootElement(String(trimmed)) {
+            case "unload": return "servicenow_xml"
+            case "Report_Data": return "workday_xml"
+            case "Responses": return "qualtrics_xml"
+            default: return "xml"
+            }
+        }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return "jsonl" }
+        if lower.hasSuffix(".json") || trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
+            if text.contains("\"employees\"") && text.contains("\"fields\"") { return "bamboohr_json" }
+            if ["\"tickets\"", "\"ticket_events\"", "\"audits\"", "\"satisfaction_ratings\""].contains(where: text.contains) {
+                return "zendesk_json"
+            }
+            if text.contains("\"fr_escalated\"") || text.contains("\"responder_id\"") { return "freshdesk_json" }
+            return "json"
+        }
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") || !text.isEmpty || utf16 {
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            if let first = lines.first, first.hasPrefix("V1,V2") { return "qualtrics_csv" }
+            if lines.count > 2, lines[2].hasPrefix("{\"ImportId\"") || lines[2].hasPrefix("\"{\"\"ImportId\"\"")
+                || lines[2].hasPrefix("{'ImportId'") {
+                return "qualtrics_csv"
+            }
+            if let first = lines.first, first.hasPrefix("RespondentID") || first.hasPrefix("Respondent ID"),
+               lines.count > 1, lines[1].contains(",Response") {
+                return "surveymonkey_csv"
+            }
+            return "csv"
+        }
+        throw ExtractError.unknownFormat(path: path, format: "auto (could not tell from the name or the content)", known: formats)
+    }
+
+    /// The local name of the first element.
+    private static func rootElement(_ text: String) -> String {
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "<") {
+            let after = rest[rest.index(after: open)...]
+            if after.hasPrefix("?") || after.hasPrefix("!") {
+                rest = after.drop { $0 != ">" }
+                continue
+            }
+            let name = after.prefix { !$0.isWhitespace && $0 != ">" && $0 != "/" }
+            return String(name.split(separator: ":").last ?? name)
+        }
+        return ""
+    }
+
+    private static func firstBytes(_ path: String, _ count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ExtractError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+        guard n >= 0 else { throw ExtractError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        return Array(buffer[0..<n])
+    }
+}
