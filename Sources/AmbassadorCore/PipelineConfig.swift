@@ -43,6 +43,9 @@ package struct PipelineConfig: Sendable, Equatable {
 package enum SourceKind: String, Sendable, CaseIterable {
     case hrRoster = "hr_roster"
     case tickets = "tickets"
+    /// Extracted into `raw_<source>` only: no canonical mapping (yet) — e.g. surveys and
+    /// event logs until their stages exist. Normalize leaves such files alone.
+    case raw = "raw"
 }
 
 /// How a file's partition date is found.
@@ -67,6 +70,8 @@ package struct SourceConfig: Sendable, Equatable {
     package var encoding: String
     /// Field delimiter; `nil` sniffs it from the header line.
     package var delimiter: UInt8?
+    /// XML record element or JSON records key (ServiceNow: the table kept); `nil` detects.
+    package var record: String?
     package var partition: PartitionRule
     /// canonical field → source column, overriding the built-in aliases.
     package var fields: [String: String]
@@ -77,7 +82,7 @@ package struct SourceConfig: Sendable, Equatable {
 
     package init(
         name: String, kind: SourceKind, format: String = "csv", inbox: String,
-        encoding: String = "auto", delimiter: UInt8? = nil, partition: PartitionRule = .fileName,
+        encoding: String = "auto", delimiter: UInt8? = nil, record: String? = nil, partition: PartitionRule = .fileName,
         fields: [String: String] = [:], values: [String: [String: String]] = [:],
         nullValues: [String] = ["", "NULL", "null", "N/A", "n/a", "?"]
     ) {
@@ -87,6 +92,7 @@ package struct SourceConfig: Sendable, Equatable {
         self.inbox = inbox
         self.encoding = encoding
         self.delimiter = delimiter
+        self.record = record
         self.partition = partition
         self.fields = fields
         self.values = values

@@ -76,7 +76,7 @@ package enum ExtractStage {
                     let writer = RawTableWriter(database: database, source: source.name, fileID: fileID,
                                                 filePath: path, runID: context.runID)
                     let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding,
-                                                           delimiter: source.delimiter, path: path)
+                                                           delimiter: source.delimiter, record: source.record, path: path)
                     try reader.read(path, into: writer, progress: context.progress)
                     try database.run(
                         "UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ? WHERE file_id = ?",
@@ -124,6 +124,7 @@ package enum ExtractStage {
             try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
         }
         try database.run("DELETE FROM etl_reject WHERE file_id = ?", [.integer(fileID)])
+        try database.run("DELETE FROM etl_file_metadata WHERE file_id = ?", [.integer(fileID)])
     }
 
     private static func recordFailure(

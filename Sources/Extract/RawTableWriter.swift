@@ -78,6 +78,15 @@ final class RawTableWriter: RecordSink {
         return true
     }
 
+    private var metadataStatement: Statement?
+
+    func metadata(_ key: String, _ value: String?) throws {
+        if metadataStatement == nil {
+            metadataStatement = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
+        }
+        try metadataStatement?.execute([.integer(fileID), .text(key), SQLValue(value)])
+    }
+
     func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {
         if rejectStatement == nil {
             rejectStatement = try database.prepare("""

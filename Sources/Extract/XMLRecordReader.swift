@@ -116,11 +116,12 @@ final class XMLRecordReader {
             }
         }
 
-        while true {
+        reading: while true {
             let rc: Int32
             if advanced {
+                // xmlTextReaderNext already moved onto the next node (it returned 1).
                 advanced = false
-                rc = xmlTextReaderReadState(reader) == XML_TEXTREADER_MODE_EOF.rawValue ? 0 : 1
+                rc = 1
             } else {
                 rc = xmlTextReaderRead(reader)
             }
@@ -170,7 +171,7 @@ final class XMLRecordReader {
                                 // xmlTextReaderNext: jump over the whole subtree.
                                 let next = xmlTextReaderNext(reader)
                                 if next < 0 { throw failure("the XML parser stopped") }
-                                if next == 0 { break }
+                                if next == 0 { break reading }
                                 advanced = true
                             }
                             continue

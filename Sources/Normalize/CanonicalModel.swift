@@ -33,11 +33,12 @@ package struct CanonicalEntity: Sendable {
     package let table: String
     package let fields: [CanonicalField]
 
-    /// The entity for a source kind.
-    package static func forKind(_ kind: SourceKind) -> CanonicalEntity {
+    /// The entity for a source kind; `nil` for `raw` sources, which stay in `raw_<source>`.
+    package static func forKind(_ kind: SourceKind) -> CanonicalEntity? {
         switch kind {
         case .hrRoster: return employee
         case .tickets: return ticket
+        case .raw: return nil
         }
     }
 

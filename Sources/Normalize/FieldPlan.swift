@@ -67,6 +67,8 @@ struct FieldPlan {
                     .flatMap { values[$0].stringValue }.map { $0 <= snapshot } ?? false
                 values[statusSlot] = .text(terminated ? "terminated" : "active")
             }
+        case .raw:
+            break
         case .tickets:
             if let first = outputFields.firstIndex(where: { $0.name == "first_assignee_id" }),
                let current = outputFields.firstIndex(where: { $0.name == "assignee_id" }), case .null = values[first] {

@@ -34,8 +34,8 @@ package enum NormalizeStage {
             """, [.text(source.name)]) {
             PendingFile(id: $0.int64(0), path: $0.text(1) ?? "", partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4))
         }
-        guard !files.isEmpty else { return counts }
-        let entity = CanonicalEntity.forKind(source.kind)
+        // A raw source has no canonical entity: its records stay in raw_<source>.
+        guard !files.isEmpty, let entity = CanonicalEntity.forKind(source.kind) else { return counts }
         let rawTable = "raw_" + source.name
         let rawColumns = try database.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
         for file in files {

@@ -1,5 +1,6 @@
 import AmbassadorCore
 import Foundation
+import Extract
 import Yams
 
 /// Reads a pipeline file strictly: every key is known, every value has its type, and
@@ -78,16 +79,18 @@ package struct ConfigLoader {
                 throw fail(keyNode, key, "invalid source name '\(name)'", "lower-case letters, digits and _ (it names the raw_<source> table)")
             }
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
-            let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "partition", "fields", "values", "null_values"])
+            let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values", "null_values"])
             guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
             let kindText = try string(kindNode, key + ".kind")
             guard let kind = SourceKind(rawValue: kindText) else {
                 throw fail(kindNode, key + ".kind", "unknown kind '\(kindText)'", "one of: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let format = try fields["format"].map { try string($0, key + ".format") } ?? "csv"
-            guard ["csv"].contains(format) else {
-                throw fail(fields["format"], key + ".format", "unknown format '\(format)'", "one of: csv")
+            guard SourceRegistry.formats.contains(format) else {
+                throw fail(fields["format"], key + ".format", "unknown format '\(format)'\(suggestion(format, SourceRegistry.formats))",
+                           "one of: " + SourceRegistry.formats.joined(separator: ", "))
             }
+            let record = try fields["record"].map { try string($0, key + ".record") }
             guard let inboxNode = fields["inbox"] else { throw fail(value, key + ".inbox", "missing key", "a glob of input files, e.g. samples/hr/*.csv") }
             let inbox = absolute(try string(inboxNode, key + ".inbox"), base: root)
             let encoding = try fields["encoding"].map { try string($0, key + ".encoding") } ?? "auto"
@@ -157,7 +160,7 @@ package struct ConfigLoader {
                 nullValues = try items.map { try string($0, key + ".null_values") }
             }
             sources.append(SourceConfig(name: name, kind: kind, format: format, inbox: inbox, encoding: encoding,
-                                        delimiter: delimiter, partition: partition, fields: fieldMap, values: values,
+                                        delimiter: delimiter, record: record, partition: partition, fields: fieldMap, values: values,
                                         nullValues: nullValues))
         }
         guard !sources.isEmpty else { throw fail(node, "sources", "no sources", "at least one source") }
@@ -197,6 +200,8 @@ package struct ConfigLoader {
         case .hrRoster:
             return ["employee_id", "name", "email", "team", "manager_id", "role", "location", "hire_date",
                     "termination_date", "status", "agent_ids", "snapshot_date"]
+        case .raw:
+            return []
         case .tickets:
             return ["ticket_id", "customer_id", "created_at", "updated_at", "resolved_at", "status", "priority", "channel",
                     "category", "first_assignee_id", "assignee_id", "reassignments", "reopens", "escalated"]

@@ -3,7 +3,20 @@
 package enum WarehouseSchema {
     package static let migrations: [Migration] = [
         Migration(version: 1, name: "ledger, manifest, staging, dimensions, facts, scores", sql: v1),
+        Migration(version: 2, name: "per-file metadata: column labels, import ids, paging, skipped records", sql: v2),
     ]
+
+    /// What a file says about itself rather than its records: survey question texts and
+    /// ImportIds (`label/<column>`, `import_id/<column>`), API paging (`next_page`,
+    /// `end_time`), record types skipped (`skipped/<element>`).
+    static let v2 = """
+        CREATE TABLE etl_file_metadata (
+            file_id INTEGER NOT NULL REFERENCES etl_source_file (file_id),
+            key     TEXT NOT NULL,
+            value   TEXT,
+            PRIMARY KEY (file_id, key)
+        );
+        """
 
     static let v1 = """
         CREATE TABLE etl_run (

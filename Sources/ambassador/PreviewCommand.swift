@@ -16,8 +16,14 @@ struct PreviewCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The file to read.", valueName: "file"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("The format: auto (from the file name) or csv.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("The format, or auto to recognise it from the content: \(Preview.formats.joined(separator: ", ")).", valueName: "format"))
     var format: String = "auto"
+
+    @Option(name: .long, help: ArgumentHelp("XML record element or JSON records key (default: recognised).", valueName: "name"))
+    var record: String?
+
+    @Flag(name: .customLong("show-format"), help: "Print the recognised format on stderr.")
+    var showFormat = false
 
     @Option(name: .long, help: "Stop after this many records.")
     var limit: Int?
@@ -46,7 +52,8 @@ struct PreviewCommand: ParsableCommand {
             _ = common.makeLogger()
             let byte = delimiter.map { $0 == "tab" ? UInt8(ascii: "\t") : $0.utf8.first ?? UInt8(ascii: ",") }
             let result = try Preview.run(path: file, format: format, limit: limit, encoding: encoding, delimiter: byte,
-                                         output: .standardOutput, errors: .standardError)
+                                         record: record, output: .standardOutput, errors: .standardError)
+            if showFormat { FileDescriptorWriter.standardError.write("\(file): format \(result.format)\n") }
             if result.rejected > 0 {
                 FileDescriptorWriter.standardError.write("\(file): \(result.written) records, \(result.rejected) rejected\n")
             }

@@ -5,6 +5,11 @@ final class CollectingSink: RecordSink {
     var names: [String] = []
     var records: [(number: Int, values: [String?])] = []
     var rejects: [(number: Int, field: String?, reason: String)] = []
+    var metadata: [String: String?] = [:]
+
+    func metadata(_ key: String, _ value: String?) throws {
+        metadata[key] = value
+    }
 
     func columns(_ names: [String]) throws {
         self.names = names
@@ -30,6 +35,21 @@ final class CollectingSink: RecordSink {
             for (name, value) in zip(names, record.values) { object[name] = value ?? "" }
             return object
         }
+    }
+
+    /// The value of `column` in record `index` (nil when absent or NULL).
+    func value(_ index: Int, _ column: String) -> String? {
+        guard let position = names.firstIndex(of: column), position < records[index].values.count else { return nil }
+        return records[index].values[position]
+    }
+
+    /// Reads `path` with the source for `format` (or the detected one).
+    static func read(_ path: String, format: String? = nil, record: String? = nil) throws -> CollectingSink {
+        let resolved = try format ?? SourceRegistry.detect(path)
+        let source = try SourceRegistry.source(format: resolved, encoding: "auto", delimiter: nil, record: record, path: path)
+        let sink = CollectingSink()
+        try source.read(path, into: sink, progress: .silent)
+        return sink
     }
 
     /// Reads `path` with a CSV source.
