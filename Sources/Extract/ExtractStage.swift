@@ -78,9 +78,13 @@ package enum ExtractStage {
                     let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding,
                                                            delimiter: source.delimiter, record: source.record, path: path)
                     try reader.read(path, into: writer, progress: context.progress)
-                    try database.run(
-                        "UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ? WHERE file_id = ?",
-                        [.integer(Int64(writer.written)), .integer(Int64(writer.rejected)), .integer(context.runID), .integer(fileID)])
+                    try database.run("""
+                        UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ?,
+                               raw_first_rowid = ?, raw_last_rowid = ?
+                        WHERE file_id = ?
+                        """, [.integer(Int64(writer.written)), .integer(Int64(writer.rejected)), .integer(context.runID),
+                              writer.firstRowID.map { .integer($0) } ?? .null, writer.lastRowID.map { .integer($0) } ?? .null,
+                              .integer(fileID)])
                     try supersedePredecessors(of: fileID, source: source.name, path: path, database: database)
                     FaultPoint.reached("extract.file")
                     return (writer.written, writer.rejected)
@@ -118,7 +122,12 @@ package enum ExtractStage {
     /// Removes what a file contributed to the raw and staging layers (and its rejects).
     static func clear(fileID: Int64, source: String, database: Database) throws {
         if try database.tableExists("raw_" + source) {
-            try database.run("DELETE FROM \(Database.quote("raw_" + source)) WHERE _file_id = ?", [.integer(fileID)])
+            try database.run("""
+                DELETE FROM \(Database.quote("raw_" + source))
+                WHERE rowid BETWEEN (SELECT raw_first_rowid FROM etl_source_file WHERE file_id = ?)
+                                AND (SELECT raw_last_rowid FROM etl_source_file WHERE file_id = ?)
+                  AND _file_id = ?
+                """, [.integer(fileID), .integer(fileID), .integer(fileID)])
         }
         for table in ["stg_employee", "stg_ticket"] {
             try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])

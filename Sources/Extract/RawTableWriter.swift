@@ -14,6 +14,9 @@ final class RawTableWriter: RecordSink {
     private var insert: Statement?
     private var rejectStatement: Statement?
     private(set) var written = 0
+    /// The rowid range of this file's rows (contiguous: one writer, one transaction).
+    private(set) var firstRowID: Int64?
+    private(set) var lastRowID: Int64?
     private(set) var rejected = 0
     private var columnCount = 0
 
@@ -35,9 +38,8 @@ final class RawTableWriter: RecordSink {
         if try !database.tableExists(table) {
             let definitions = (["_file_id INTEGER NOT NULL", "_record_no INTEGER NOT NULL"]
                 + names.map { Database.quote($0) + " TEXT" }).joined(separator: ", ")
+            // No index: the manifest keeps each file's rowid range (see migration 3).
             try database.execute("CREATE TABLE \(quotedTable) (\(definitions))")
-            try database.execute(
-                "CREATE INDEX \(Database.quote(table + "_file")) ON \(quotedTable) (_file_id, _record_no)")
         } else {
             let existing = Set(try database.columns(of: table).map { $0.lowercased() })
             for name in names where !existing.contains(name.lowercased()) {
@@ -63,7 +65,8 @@ final class RawTableWriter: RecordSink {
             if index < values.count {
                 try values.withValue(index) { bytes in
                     if let bytes {
-                        try insert.bindText(bytes, at: Int32(index + 3))
+                        // The record's bytes outlive this step; every parameter is rebound per row.
+                        try insert.bindTextNoCopy(bytes, at: Int32(index + 3))
                     } else {
                         try insert.bind(.null, at: Int32(index + 3))
                     }
@@ -74,6 +77,9 @@ final class RawTableWriter: RecordSink {
         }
         defer { insert.reset() }
         try insert.step()
+        let rowid = database.lastInsertRowID
+        if firstRowID == nil { firstRowID = rowid }
+        lastRowID = rowid
         written += 1
         return true
     }

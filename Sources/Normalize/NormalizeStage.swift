@@ -24,15 +24,18 @@ package enum NormalizeStage {
         let partition: String?
         let extracted: Int
         let extractRejects: Int
+        let firstRowID: Int64
+        let lastRowID: Int64
     }
 
     static func normalize(source: SourceConfig, coercer: Coercer, database: Database, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
         let files = try database.query("""
-            SELECT file_id, path, partition_date, records, rejected FROM etl_source_file
-            WHERE source = ? AND status = 'extracted' ORDER BY file_id
+            SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1)
+            FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id
             """, [.text(source.name)]) {
-            PendingFile(id: $0.int64(0), path: $0.text(1) ?? "", partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4))
+            PendingFile(id: $0.int64(0), path: $0.text(1) ?? "", partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
+                        firstRowID: $0.int64(5), lastRowID: $0.int64(6))
         }
         // A raw source has no canonical entity: its records stay in raw_<source>.
         guard !files.isEmpty, let entity = CanonicalEntity.forKind(source.kind) else { return counts }
@@ -89,7 +92,8 @@ package enum NormalizeStage {
     ) throws -> (written: Int, rejected: Int) {
         let entity = plan.entity
         let columnList = plan.rawColumns.map(Database.quote).joined(separator: ", ")
-        let select = "SELECT _record_no\(columnList.isEmpty ? "" : ", " + columnList) FROM \(Database.quote(rawTable)) WHERE _file_id = ? ORDER BY _record_no"
+        // The file's rows by their rowid range (the table's own key; no index needed).
+        let select = "SELECT _record_no\(columnList.isEmpty ? "" : ", " + columnList) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
         let inserter = try BulkInserter(database: database, table: entity.table,
                                         columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name))
         let rejects = try database.prepare("""
@@ -105,7 +109,7 @@ package enum NormalizeStage {
         var values = [SQLValue](repeating: .null, count: plan.outputFields.count)
         context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
         defer { context.progress.end() }
-        try database.forEach(select, [.integer(file.id)]) { row in
+        try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
             let recordNo = row.int64(0)
             var failure: (field: String, raw: String?, reason: String)? = nil
             for (slot, field) in plan.outputFields.enumerated() {

@@ -60,6 +60,20 @@ package final class Statement {
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
 
+    /// Binds UTF-8 bytes as text without copying them (sqlite3_bind_text, SQLITE_STATIC).
+    /// The bytes must stay valid until `step` has returned, and the parameter must be bound
+    /// again before the next `step` — the bulk path rebinds every parameter per row.
+    package func bindTextNoCopy(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
+        let rc: Int32
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            let pointer = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+            rc = sqlite3_bind_text(handle, index, pointer, Int32(bytes.count), ambassador_sqlite_static())
+        } else {
+            rc = sqlite3_bind_text(handle, index, "", 0, ambassador_sqlite_static())
+        }
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
     /// Binds `values` to parameters 1...n.
     package func bind(_ values: [SQLValue]) throws {
         for (offset, value) in values.enumerated() {

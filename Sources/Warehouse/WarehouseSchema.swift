@@ -4,7 +4,16 @@ package enum WarehouseSchema {
     package static let migrations: [Migration] = [
         Migration(version: 1, name: "ledger, manifest, staging, dimensions, facts, scores", sql: v1),
         Migration(version: 2, name: "per-file metadata: column labels, import ids, paging, skipped records", sql: v2),
+        Migration(version: 3, name: "raw rows located by rowid range instead of an index", sql: v3),
     ]
+
+    /// A file's raw rows are inserted in one transaction by one writer, so their rowids are
+    /// one contiguous range: the manifest keeps it, and readers use the table's own key
+    /// instead of an index that costs every insert (measured: about 5% of extract).
+    static let v3 = """
+        ALTER TABLE etl_source_file ADD COLUMN raw_first_rowid INTEGER;
+        ALTER TABLE etl_source_file ADD COLUMN raw_last_rowid INTEGER;
+        """
 
     /// What a file says about itself rather than its records: survey question texts and
     /// ImportIds (`label/<column>`, `import_id/<column>`), API paging (`next_page`,
