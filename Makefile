@@ -13,7 +13,7 @@ WAREHOUSE ?=
 SWIFT ?= swift
 BIN := .build/release/ambassador
 ARGS := --pipeline $(PIPELINE) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE),)
-SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3
+SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3 time
 SOURCES := $(shell find Sources -type f) Package.swift
 
 .PHONY: help deps build test nightly run extract normalize load score report backfill status samples bench clean
@@ -71,10 +71,11 @@ samples: build ## Regenerate samples/ from the generator (deterministic)
 	rm -rf samples
 	$(BIN) generate --out samples --teams 50 --tickets 20000 --months 6 --seed 20261122 --scenario realistic
 
-bench: deps ## Benchmarks against baselines in the same run; writes BENCHMARKS.md
+bench: build ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (several minutes, ~4 GB of scratch disk)
 	$(SWIFT) build -c release --product ambassador-bench
 	$(SWIFT) build -c release --product bench-c-insert
-	.build/release/ambassador-bench --rows 1000000 --runs 5 --c-baseline .build/release/bench-c-insert --out BENCHMARKS.md
+	.build/release/ambassador-bench --rows 1000000 --runs 5 --c-baseline .build/release/bench-c-insert \
+	  --ambassador $(BIN) --extract-rows 1000000 --large-rows 10000000 --preview-rows 7500000 --out BENCHMARKS.md
 
 clean: ## Remove build output, the sample warehouse and reports
 	rm -rf .build var out bench-work

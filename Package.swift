@@ -56,7 +56,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "ambassador-bench",
-            dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore"]),
+            dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore", "Generate", "TestSupport"]),
         .executableTarget(
             name: "bench-c-insert", dependencies: ["CSQLite"],
             cSettings: [.unsafeFlags(["-O2"])]),

@@ -51,6 +51,12 @@ package final class JSONLinesWriter: RecordSink {
         return true
     }
 
+    package func metadata(_ key: String, _ value: String?) throws {
+        if key.hasPrefix("skipped/") {
+            writeError("\(path): skipped \(value ?? "?") \(key.dropFirst(8)) record(s)\n")
+        }
+    }
+
     package func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {
         rejected += 1
         let at = field.map { " field \"\($0)\":" } ?? ""

@@ -187,3 +187,26 @@ extension CommandLineTests {
         XCTAssertTrue(result.stderr.contains("\"stage\":\"load\""), "stage metadata is a field")
     }
 }
+
+extension CommandLineTests {
+    /// Each hostile file is refused by the binary within a second and under 64 MB.
+    func testHostileXMLIsRefusedQuicklyInBoundedMemory() throws {
+        let directory = TestSupport.fixtures + "/xml-hostile"
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where !name.contains("simple") {
+            let result = try ChildProcess.measure([TestSupport.binary, "preview", directory + "/" + name], quiet: true, allowFailure: true)
+            XCTAssertEqual(result.status, 65, "\(name) is refused as bad data")
+            XCTAssertLessThan(result.seconds, 1.0, name)
+            XCTAssertLessThan(result.peakKB, 64 * 1024, "\(name): \(result.peakKB) KB")
+        }
+    }
+
+    func testPreviewSaysWhichRecordTypesItSkipped() throws {
+        let path = TestSupport.temporaryDirectory() + "/unload.xml"
+        TestSupport.write("<unload><incident><n>1</n></incident><sys_attachment><f>x</f></sys_attachment></unload>", to: path)
+        let result = try TestSupport.run(["preview", path, "--show-format"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "{\"n\":\"1\",\"_record_no\":1}\n")
+        XCTAssertTrue(result.stderr.contains("skipped 1 sys_attachment record(s)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("format servicenow_xml"), result.stderr)
+    }
+}
