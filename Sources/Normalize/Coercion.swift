@@ -1,7 +1,7 @@
 import AmbassadorCore
 import Foundation
 
-/// The outcome of coercing one raw value.
+/// The outcome of coercing one raw value (the `String` form, for callers off the hot path).
 package enum Coerced: Equatable {
     case value(String)
     case integer(Int64)
@@ -10,9 +10,24 @@ package enum Coerced: Equatable {
     case invalid(String)
 }
 
+/// The outcome of coercing one value's bytes (the hot path: no `String` is built).
+package enum ByteCoerced {
+    /// Keep the input bytes as they are.
+    case same
+    /// The first `n` bytes of the scratch buffer.
+    case output(Int)
+    case integer(Int64)
+    case null
+    case invalid(String)
+}
+
 /// Turns raw text into canonical values: dates, timestamps (stored as UTC ISO-8601),
 /// numbers, booleans, ids and e-mails. Naive timestamps are read in the pipeline's zone.
+/// Works on bytes; the `String` methods wrap the byte ones.
 package final class Coercer {
+    /// Bytes a scratch buffer must hold (an e-mail address at most).
+    package static let scratchCapacity = 1024
+
     private let zone: TimeZone
     private let zoneIsUTC: Bool
     /// Offsets of the zone by local hour, so a million rows cost a dictionary look-up each.
@@ -24,73 +39,82 @@ package final class Coercer {
         zoneIsUTC = zone.secondsFromGMT() == 0 && (timeZone == "UTC" || timeZone == "GMT" || timeZone == "Etc/UTC")
     }
 
-    /// Coerces `raw` (already trimmed, not a null marker) to `type`.
-    package func coerce(_ raw: String, as type: FieldType) -> Coerced {
+    // MARK: - Bytes
+
+    /// Coerces trimmed, non-null `input` to `type`, writing any new text into `scratch`.
+    package func coerce(_ input: UnsafeBufferPointer<UInt8>, as type: FieldType, scratch: UnsafeMutableBufferPointer<UInt8>) -> ByteCoerced {
         switch type {
-        case .text:
-            return .value(raw)
-        case .identifier:
+        case .text, .identifier:
             // Ids stay text: leading zeros are kept (02116 stays 02116).
-            return .value(raw)
+            return .same
         case .email:
-            let lower = raw.lowercased()
-            guard let at = lower.firstIndex(of: "@"), at != lower.startIndex, lower.index(after: at) != lower.endIndex,
-                  !lower.contains(" ") else {
+            guard let at = input.firstIndex(of: UInt8(ascii: "@")), at > 0, at < input.count - 1,
+                  !input.contains(UInt8(ascii: " ")) else {
                 return .invalid("not an e-mail address; expected name@domain")
             }
-            return .value(lower)
+            guard input.count <= scratch.count else { return .invalid("an e-mail address longer than \(scratch.count) bytes") }
+            for (i, b) in input.enumerated() { scratch[i] = b >= 65 && b <= 90 ? b + 32 : b }
+            return .output(input.count)
         case .date:
-            return date(raw)
+            return date(input, scratch)
         case .timestamp:
-            return timestamp(raw)
+            return timestamp(input, scratch)
         case .integer:
-            if let v = Int64(raw) { return .integer(v) }
-            if let d = Double(raw), d.isFinite, d == d.rounded(), abs(d) < 9e15 { return .integer(Int64(d)) }
+            if let v = Coercer.integer(input) { return .integer(v) }
+            if let d = Double(String(decoding: input, as: UTF8.self)), d.isFinite, d == d.rounded(), abs(d) < 9e15 {
+                return .integer(Int64(d))
+            }
             return .invalid("not a whole number; expected digits such as 3")
         case .boolean:
-            switch raw.lowercased() {
+            switch Coercer.key(input) {
             case "1", "true", "yes", "y", "t": return .integer(1)
             case "0", "false", "no", "n", "f": return .integer(0)
             default: return .invalid("not a yes/no value; expected true/false, yes/no or 1/0")
             }
         case .employeeStatus:
-            switch CanonicalField.key(raw) {
-            case "active", "a", "employed", "current": return .value("active")
-            case "terminated", "inactive", "t", "term", "left", "separated", "former": return .value("terminated")
-            case "leave", "onleave", "loa", "l": return .value("leave")
-            default: return .value(raw.lowercased())
+            let canonical: String
+            switch Coercer.key(input) {
+            case "active", "a", "employed", "current": canonical = "active"
+            case "terminated", "inactive", "t", "term", "left", "separated", "former": canonical = "terminated"
+            case "leave", "onleave", "loa", "l": canonical = "leave"
+            default:
+                guard input.count <= scratch.count else { return .same }
+                for (i, b) in input.enumerated() { scratch[i] = b >= 65 && b <= 90 ? b + 32 : b }
+                return .output(input.count)
             }
+            var n = 0
+            for b in canonical.utf8 { scratch[n] = b; n += 1 }
+            return .output(n)
         }
     }
 
     /// A calendar date: `YYYY-MM-DD`, `YYYY/MM/DD`, `M/D/YYYY` (US), `DD-MM-YYYY`,
     /// `DD.MM.YYYY`, or the date part of a timestamp. `0000-00-00` means no date.
-    package func date(_ raw: String) -> Coerced {
-        if raw.hasPrefix("0000-00-00") || raw == "00/00/0000" { return .null }
-        var scanner = ByteScanner(raw)
+    package func date(_ input: UnsafeBufferPointer<UInt8>, _ scratch: UnsafeMutableBufferPointer<UInt8>) -> ByteCoerced {
+        if Coercer.isZeroDate(input) { return .null }
+        var scanner = ByteScanner(input)
         guard let date = scanner.date() else {
             return .invalid("not a date; expected YYYY-MM-DD, M/D/YYYY or DD-MM-YYYY")
         }
-        return .value(date.description)
+        return .output(Coercer.write(date, into: scratch))
     }
 
-    /// A point in time, returned as UTC `YYYY-MM-DDTHH:MM:SSZ`.
-    package func timestamp(_ raw: String) -> Coerced {
-        let bytes = Array(raw.utf8)
-        if !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            // Epoch seconds (10 digits) or milliseconds (13 digits).
-            guard let n = Int64(raw) else { return .invalid("number too large for a timestamp") }
-            if bytes.count >= 12 { return .value(utcTimestamp(epochSeconds: n / 1000)) }
-            if bytes.count >= 9 { return .value(utcTimestamp(epochSeconds: n)) }
+    /// A point in time, written as UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    package func timestamp(_ input: UnsafeBufferPointer<UInt8>, _ scratch: UnsafeMutableBufferPointer<UInt8>) -> ByteCoerced {
+        if !input.isEmpty, input.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            // Epoch seconds (9–10 digits) or milliseconds (12–13 digits).
+            guard input.count <= 18, let n = Coercer.integer(input) else { return .invalid("number too large for a timestamp") }
+            if input.count >= 12 { return .output(Coercer.write(epochSeconds: n / 1000, into: scratch)) }
+            if input.count >= 9 { return .output(Coercer.write(epochSeconds: n, into: scratch)) }
             return .invalid("not a timestamp; expected ISO 8601 such as 2026-11-22T17:03:00Z")
         }
-        if raw.hasPrefix("0000-00-00") { return .null }
-        var scanner = ByteScanner(raw)
+        if Coercer.isZeroDate(input) { return .null }
+        var scanner = ByteScanner(input)
         guard let date = scanner.date() else {
             return .invalid("not a timestamp; expected ISO 8601 such as 2026-11-22T17:03:00Z")
         }
         var seconds = Int64(date.daysSinceEpoch) * 86_400
-        if scanner.skipOne(of: [UInt8(ascii: "T"), UInt8(ascii: " ")]) || !scanner.atEnd {
+        if scanner.skipOne(UInt8(ascii: "T"), UInt8(ascii: " ")) || !scanner.atEnd {
             scanner.skipSpaces()
             guard let time = scanner.time() else {
                 return .invalid("unreadable time of day; expected HH:MM or HH:MM:SS")
@@ -106,8 +130,32 @@ package final class Coercer {
             }
             seconds -= Int64(zoneOffset)
         }
-        return .value(utcTimestamp(epochSeconds: seconds))
+        return .output(Coercer.write(epochSeconds: seconds, into: scratch))
     }
+
+    // MARK: - Strings (tests, configuration, rare paths)
+
+    /// Coerces `raw` (already trimmed, not a null marker) to `type`.
+    package func coerce(_ raw: String, as type: FieldType) -> Coerced {
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Coercer.scratchCapacity)
+        defer { scratch.deallocate() }
+        var text = raw
+        return text.withUTF8 { input in
+            switch coerce(input, as: type, scratch: scratch) {
+            case .same: return .value(raw)
+            case .output(let n): return .value(String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<n]), as: UTF8.self))
+            case .integer(let v): return .integer(v)
+            case .null: return .null
+            case .invalid(let reason): return .invalid(reason)
+            }
+        }
+    }
+
+    package func date(_ raw: String) -> Coerced { coerce(raw, as: .date) }
+
+    package func timestamp(_ raw: String) -> Coerced { coerce(raw, as: .timestamp) }
+
+    // MARK: - Helpers
 
     /// The zone's UTC offset for a wall-clock time given as seconds since the epoch.
     private func offset(localSeconds: Int64) -> Int {
@@ -120,15 +168,82 @@ package final class Coercer {
         offsetByHour[hour] = second
         return second
     }
+
+    static func isZeroDate(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        let zero = Array("0000-00-00".utf8)
+        if input.count >= zero.count, zip(input, zero).allSatisfy({ $0 == $1 }) { return true }
+        return input.count == 10 && Array(input) == Array("00/00/0000".utf8)
+    }
+
+    /// Lower-case letters and digits only (`On Leave` → `onleave`), for small vocabularies.
+    static func key(_ input: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        for b in input {
+            if b >= 65 && b <= 90 { out.append(b + 32) } else if (b >= 97 && b <= 122) || (b >= 48 && b <= 57) { out.append(b) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func integer(_ input: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0
+        var negative = false
+        if i < input.count, input[i] == UInt8(ascii: "-") || input[i] == UInt8(ascii: "+") {
+            negative = input[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < input.count, input.count - i <= 18 else { return nil }
+        var value: Int64 = 0
+        while i < input.count {
+            let b = input[i]
+            guard b >= 48 && b <= 57 else { return nil }
+            value = value * 10 + Int64(b - 48)
+            i += 1
+        }
+        return negative ? -value : value
+    }
+
+    static func write(_ date: CivilDate, into scratch: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = 0
+        func put(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = value
+            while divisor > 0 {
+                scratch[n] = UInt8(48 + v / divisor)
+                n += 1
+                v %= divisor
+                divisor /= 10
+            }
+        }
+        put(date.year, 4); scratch[n] = UInt8(ascii: "-"); n += 1
+        put(date.month, 2); scratch[n] = UInt8(ascii: "-"); n += 1
+        put(date.day, 2)
+        return n
+    }
+
+    static func write(epochSeconds: Int64, into scratch: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
+        let rest = Int(epochSeconds - days * 86_400)
+        var n = write(CivilDate(daysSinceEpoch: Int(days)), into: scratch)
+        for (value, separator) in [(rest / 3600, UInt8(ascii: "T")), (rest / 60 % 60, UInt8(ascii: ":")), (rest % 60, UInt8(ascii: ":"))] {
+            scratch[n] = separator
+            scratch[n + 1] = UInt8(48 + value / 10)
+            scratch[n + 2] = UInt8(48 + value % 10)
+            n += 3
+        }
+        scratch[n] = UInt8(ascii: "Z")
+        return n + 1
+    }
 }
 
 /// A cursor over the bytes of one value, for the date and time grammars.
 struct ByteScanner {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
 
-    init(_ text: String) {
-        bytes = Array(text.utf8)
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
     }
 
     var atEnd: Bool { i >= bytes.count }
@@ -137,8 +252,8 @@ struct ByteScanner {
         while i < bytes.count, bytes[i] == UInt8(ascii: " ") { i += 1 }
     }
 
-    mutating func skipOne(of set: [UInt8]) -> Bool {
-        guard i < bytes.count, set.contains(bytes[i]) else { return false }
+    mutating func skipOne(_ a: UInt8, _ b: UInt8? = nil) -> Bool {
+        guard i < bytes.count, bytes[i] == a || bytes[i] == b else { return false }
         i += 1
         return true
     }
@@ -178,14 +293,14 @@ struct ByteScanner {
 
     /// `H:MM[:SS[.fff]][ AM|PM]` as seconds after midnight.
     mutating func time() -> Int? {
-        guard let h = number(max: 2), skipOne(of: [UInt8(ascii: ":")]), let m = number(max: 2), m.digits == 2 else {
+        guard let h = number(max: 2), skipOne(UInt8(ascii: ":")), let m = number(max: 2), m.digits == 2 else {
             return nil
         }
         var s = 0
-        if skipOne(of: [UInt8(ascii: ":")]) {
+        if skipOne(UInt8(ascii: ":")) {
             guard let sec = number(max: 2), sec.digits == 2 else { return nil }
             s = sec.value
-            if skipOne(of: [UInt8(ascii: "."), UInt8(ascii: ",")]) {
+            if skipOne(UInt8(ascii: "."), UInt8(ascii: ",")) {
                 while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
             }
         }
@@ -216,8 +331,8 @@ struct ByteScanner {
             i += 1
             return 0
         }
-        let rest = String(decoding: bytes[i...], as: UTF8.self)
-        if rest == "UTC" || rest == "GMT" {
+        let rest = Array(bytes[i...])
+        if rest == Array("UTC".utf8) || rest == Array("GMT".utf8) {
             i = bytes.count
             return 0
         }
@@ -225,7 +340,7 @@ struct ByteScanner {
         i += 1
         guard let hh = number(max: 2), hh.digits == 2 else { return nil }
         var mm = 0
-        _ = skipOne(of: [UInt8(ascii: ":")])
+        _ = skipOne(UInt8(ascii: ":"))
         if let minutes = number(max: 2) {
             guard minutes.digits == 2 else { return nil }
             mm = minutes.value

@@ -10,11 +10,9 @@ struct FieldPlan {
     let rawColumns: [String]
     /// For each output field, the selected columns joined to make it (e.g. first + last name).
     let columnsByField: [[Int]?]
-    private let kind: SourceKind
 
     init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String) throws {
         self.entity = entity
-        self.kind = source.kind
         var keyed: [String: String] = [:]
         for column in columns where keyed[CanonicalField.key(column)] == nil {
             keyed[CanonicalField.key(column)] = column
@@ -48,33 +46,5 @@ struct FieldPlan {
         outputFields = entity.fields
         rawColumns = selected
         columnsByField = byField
-    }
-
-    /// Entity rules that need several fields; returns a failure to reject the row.
-    func finish(_ values: inout [SQLValue], partition: String?) -> (field: String, raw: String?, reason: String)? {
-        switch kind {
-        case .hrRoster:
-            guard let snapshotSlot = outputFields.firstIndex(where: { $0.name == "snapshot_date" }) else { return nil }
-            if case .null = values[snapshotSlot] {
-                guard let partition else {
-                    return ("snapshot_date", nil, "no snapshot date; expected a date in the file name or a snapshot date column")
-                }
-                values[snapshotSlot] = .text(partition)
-            }
-            if let statusSlot = outputFields.firstIndex(where: { $0.name == "status" }), case .null = values[statusSlot] {
-                let snapshot = values[snapshotSlot].stringValue ?? ""
-                let terminated = outputFields.firstIndex(where: { $0.name == "termination_date" })
-                    .flatMap { values[$0].stringValue }.map { $0 <= snapshot } ?? false
-                values[statusSlot] = .text(terminated ? "terminated" : "active")
-            }
-        case .raw:
-            break
-        case .tickets:
-            if let first = outputFields.firstIndex(where: { $0.name == "first_assignee_id" }),
-               let current = outputFields.firstIndex(where: { $0.name == "assignee_id" }), case .null = values[first] {
-                values[first] = values[current]
-            }
-        }
-        return nil
     }
 }

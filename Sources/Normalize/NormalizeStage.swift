@@ -100,60 +100,26 @@ package enum NormalizeStage {
             INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
             VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
             """)
-        let nulls = Set(source.nullValues)
-        let valueMaps = source.values.mapValues { map in
-            Dictionary(map.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
-        }
+        let normalizer = RowNormalizer(plan: plan, coercer: coercer, source: source, partition: file.partition)
         var written = 0
         var rejected = 0
-        var values = [SQLValue](repeating: .null, count: plan.outputFields.count)
         context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
         defer { context.progress.end() }
         try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
             let recordNo = row.int64(0)
-            var failure: (field: String, raw: String?, reason: String)? = nil
-            for (slot, field) in plan.outputFields.enumerated() {
-                var raw: String? = nil
-                if let columns = plan.columnsByField[slot] {
-                    let parts = columns.compactMap { row.text(Int32($0 + 1))?.trimmingCharacters(in: .whitespacesAndNewlines) }
-                        .filter { !$0.isEmpty && !nulls.contains($0) }
-                    raw = parts.isEmpty ? nil : parts.joined(separator: " ")
-                }
-                if let text = raw, let map = valueMaps[field.name], let mapped = map[text.lowercased()] {
-                    raw = nulls.contains(mapped) ? nil : mapped
-                }
-                guard let text = raw else {
-                    values[slot] = .null
-                    if field.required {
-                        failure = (field.name, nil, "required field '\(field.name)' is empty; expected a value")
-                        break
-                    }
-                    continue
-                }
-                switch coercer.coerce(text, as: field.type) {
-                case .value(let v): values[slot] = .text(v)
-                case .integer(let v): values[slot] = .integer(v)
-                case .null:
-                    values[slot] = .null
-                    if field.required {
-                        failure = (field.name, text, "required field '\(field.name)' has no value; expected a value")
-                    }
-                case .invalid(let reason):
-                    failure = (field.name, text, reason)
-                }
-                if failure != nil { break }
-            }
-            if failure == nil {
-                failure = plan.finish(&values, partition: file.partition)
-            }
-            if let failure {
+            if let failure = normalizer.normalize(row) {
                 try rejects.execute([
                     .integer(context.runID), .text(source.name), .integer(file.id), .text(file.path), .integer(recordNo),
-                    .text(failure.field), SQLValue(failure.raw.map { String($0.prefix(2000)) }), .text(failure.reason),
+                    .text(failure.field), SQLValue(failure.raw), .text(failure.reason),
                 ])
                 rejected += 1
             } else {
-                try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + values)
+                try inserter.insert { statement in
+                    try statement.bind(.integer(file.id), at: 1)
+                    try statement.bind(.integer(recordNo), at: 2)
+                    try statement.bind(.text(source.name), at: 3)
+                    try normalizer.bind(to: statement, from: 4)
+                }
                 written += 1
             }
             context.progress.update(rows: written + rejected, done: Int64(written + rejected))

@@ -147,6 +147,15 @@ package final class Statement {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// The bytes of text column `index` without copying them, or `nil` when it is NULL
+    /// (sqlite3_column_text). Valid until the statement steps, resets or is finalized.
+    package func textBytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let pointer = sqlite3_column_text(handle, index) else {
+            return nil
+        }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
     /// The column's value with its stored type.
     package func value(_ index: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, index) {

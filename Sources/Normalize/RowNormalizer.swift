@@ -1,0 +1,198 @@
+import AmbassadorCore
+import Warehouse
+
+/// What one output slot of the current row holds. Trivial (no reference counting): bytes
+/// point into SQLite's current raw row, a scratch buffer, or a constant.
+enum SlotValue {
+    case null
+    case bytes(UnsafeBufferPointer<UInt8>)
+    case integer(Int64)
+}
+
+/// A row that cannot be kept: the field at fault, its raw value and why.
+struct RowFailure {
+    let field: String
+    let raw: String?
+    let reason: String
+}
+
+/// Normalizes raw rows into staging rows on bytes, without building strings: the hot
+/// path of the normalize stage. One instance per file; its buffers are reused per row.
+final class RowNormalizer {
+    private let plan: FieldPlan
+    private let coercer: Coercer
+    private let kind: SourceKind
+    /// Per slot: coerced output, and joined or mapped input.
+    private let scratch: [UnsafeMutableBufferPointer<UInt8>]
+    private let joined: [UnsafeMutableBufferPointer<UInt8>]
+    private let nullMarkers: [[UInt8]]
+    private let maxNullMarker: Int
+    /// Per slot: lower-cased source value → canonical value.
+    private let valueMaps: [[[UInt8]: [UInt8]]?]
+    private let constants: UnsafeMutableBufferPointer<UInt8>
+    private let active: UnsafeBufferPointer<UInt8>
+    private let terminated: UnsafeBufferPointer<UInt8>
+    private let partition: UnsafeBufferPointer<UInt8>?
+    private let snapshotSlot: Int?, statusSlot: Int?, terminationSlot: Int?, firstAssigneeSlot: Int?, assigneeSlot: Int?
+    private(set) var values: [SlotValue]
+
+    init(plan: FieldPlan, coercer: Coercer, source: SourceConfig, partition: String?) {
+        self.plan = plan
+        self.coercer = coercer
+        kind = source.kind
+        let count = plan.outputFields.count
+        scratch = (0..<count).map { _ in .allocate(capacity: Coercer.scratchCapacity) }
+        joined = (0..<count).map { _ in .allocate(capacity: Coercer.scratchCapacity) }
+        nullMarkers = source.nullValues.map { Array($0.utf8) }
+        maxNullMarker = nullMarkers.map(\.count).max() ?? 0
+        valueMaps = plan.outputFields.map { field in
+            source.values[field.name].map { map in
+                Dictionary(map.map { (Array($0.key.lowercased().utf8), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
+            }
+        }
+        let words = Array("activeterminated".utf8) + Array((partition ?? "").utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(words.count, 1))
+        _ = buffer.initialize(from: words)
+        constants = buffer
+        active = UnsafeBufferPointer(rebasing: buffer[0..<6])
+        terminated = UnsafeBufferPointer(rebasing: buffer[6..<16])
+        self.partition = partition == nil ? nil : UnsafeBufferPointer(rebasing: buffer[16..<words.count])
+        let fields = plan.outputFields
+        func slot(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
+        snapshotSlot = slot("snapshot_date")
+        statusSlot = slot("status")
+        terminationSlot = slot("termination_date")
+        firstAssigneeSlot = slot("first_assignee_id")
+        assigneeSlot = slot("assignee_id")
+        values = Array(repeating: .null, count: count)
+    }
+
+    deinit {
+        scratch.forEach { $0.deallocate() }
+        joined.forEach { $0.deallocate() }
+        constants.deallocate()
+    }
+
+    /// Fills `values` from the raw row (its selected columns start at result column 1);
+    /// returns why the row must be rejected, if it must.
+    func normalize(_ row: Statement) -> RowFailure? {
+        for (slot, field) in plan.outputFields.enumerated() {
+            var input: UnsafeBufferPointer<UInt8>? = nil
+            if let columns = plan.columnsByField[slot] {
+                if columns.count == 1 {
+                    input = usable(row.textBytes(Int32(columns[0] + 1)))
+                } else {
+                    input = join(columns, row, into: joined[slot])
+                }
+            }
+            if let value = input, let map = valueMaps[slot] {
+                let key = value.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+                if let mapped = map[key] {
+                    let n = min(mapped.count, joined[slot].count)
+                    for i in 0..<n { joined[slot][i] = mapped[i] }
+                    input = usable(UnsafeBufferPointer(rebasing: joined[slot][0..<n]))
+                }
+            }
+            guard let value = input else {
+                values[slot] = .null
+                if field.required { return RowFailure(field: field.name, raw: nil, reason: "required field '\(field.name)' is empty; expected a value") }
+                continue
+            }
+            switch coercer.coerce(value, as: field.type, scratch: scratch[slot]) {
+            case .same: values[slot] = .bytes(value)
+            case .output(let n): values[slot] = .bytes(UnsafeBufferPointer(rebasing: scratch[slot][0..<n]))
+            case .integer(let v): values[slot] = .integer(v)
+            case .null:
+                values[slot] = .null
+                if field.required {
+                    return RowFailure(field: field.name, raw: String(decoding: value, as: UTF8.self),
+                                      reason: "required field '\(field.name)' has no value; expected a value")
+                }
+            case .invalid(let reason):
+                return RowFailure(field: field.name, raw: String(decoding: value.prefix(2000), as: UTF8.self), reason: reason)
+            }
+        }
+        return finish()
+    }
+
+    /// Rules across fields: a roster row's snapshot date and derived status; a ticket's
+    /// first assignee defaults to its assignee when the log has no first assignee.
+    private func finish() -> RowFailure? {
+        switch kind {
+        case .hrRoster:
+            guard let snapshotSlot else { return nil }
+            if case .null = values[snapshotSlot] {
+                guard let partition else {
+                    return RowFailure(field: "snapshot_date", raw: nil,
+                                      reason: "no snapshot date; expected a date in the file name or a snapshot date column")
+                }
+                values[snapshotSlot] = .bytes(partition)
+            }
+            if let statusSlot, case .null = values[statusSlot] {
+                var left = false
+                if let terminationSlot, case .bytes(let termination) = values[terminationSlot],
+                   case .bytes(let snapshot) = values[snapshotSlot] {
+                    // Both are YYYY-MM-DD: byte order is date order; left when termination <= snapshot.
+                    left = !snapshot.lexicographicallyPrecedes(termination)
+                }
+                values[statusSlot] = .bytes(left ? terminated : active)
+            }
+        case .tickets:
+            if let firstAssigneeSlot, let assigneeSlot, case .null = values[firstAssigneeSlot] {
+                values[firstAssigneeSlot] = values[assigneeSlot]
+            }
+        case .raw:
+            break
+        }
+        return nil
+    }
+
+    /// Binds `values` to parameters `first`, `first + 1`, … of `insert`, without copying.
+    func bind(to insert: Statement, from first: Int32) throws {
+        for (slot, value) in values.enumerated() {
+            let index = first + Int32(slot)
+            switch value {
+            case .null: try insert.bind(.null, at: index)
+            case .integer(let v): try insert.bind(.integer(v), at: index)
+            case .bytes(let b): try insert.bindTextNoCopy(b, at: index)
+            }
+        }
+    }
+
+    /// The bytes trimmed of white space (and no-break spaces), or nil when empty or a null marker.
+    private func usable(_ bytes: UnsafeBufferPointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
+        guard let bytes else { return nil }
+        var start = 0, end = bytes.count
+        while start < end {
+            let b = bytes[start]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { start += 1 }
+            else if b == 0xC2, start + 1 < end, bytes[start + 1] == 0xA0 { start += 2 }
+            else { break }
+        }
+        while end > start {
+            let b = bytes[end - 1]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { end -= 1 }
+            else if b == 0xA0, end - 2 >= start, bytes[end - 2] == 0xC2 { end -= 2 }
+            else { break }
+        }
+        let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if trimmed.count <= maxNullMarker {
+            for marker in nullMarkers where marker.count == trimmed.count && marker.elementsEqual(trimmed) { return nil }
+        }
+        return trimmed
+    }
+
+    /// Several columns joined by a space (first + last name), skipping empty ones.
+    private func join(_ columns: [Int], _ row: Statement, into buffer: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var n = 0
+        for column in columns {
+            guard let part = usable(row.textBytes(Int32(column + 1))) else { continue }
+            if n > 0, n < buffer.count { buffer[n] = 0x20; n += 1 }
+            for b in part where n < buffer.count {
+                buffer[n] = b
+                n += 1
+            }
+        }
+        return n == 0 ? nil : UnsafeBufferPointer(rebasing: buffer[0..<n])
+    }
+}
