@@ -18,9 +18,25 @@ enum EmployeeHistory {
         var tracked: [String?] { [team, manager, role, status] }
     }
 
-    /// Rebuilds `dim_employee`, `dim_team` and `dim_agent_identity`; returns the versions written.
-    static func rebuild(database: Database, sources: [String]) throws -> Int {
-        guard !sources.isEmpty else { return 0 }
+    /// FNV-1a over everything the rebuild writes: the same rosters give the same value.
+    struct Fingerprint {
+        private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+        mutating func add(_ values: [SQLValue]) {
+            for item in values {
+                for byte in (item.stringValue ?? "\u{0}").utf8 {
+                    value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                }
+                value = (value ^ 0x1F) &* 0x0000_0100_0000_01B3
+            }
+        }
+    }
+
+    /// Rebuilds `dim_employee`, `dim_team` and `dim_agent_identity`; returns the versions
+    /// written and a fingerprint of the history (the version tickets are attributed with).
+    static func rebuild(database: Database, sources: [String]) throws -> (versions: Int, fingerprint: Int64) {
+        guard !sources.isEmpty else { return (0, 0) }
+        var fingerprint = Fingerprint()
         let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
         let sourceValues = sources.map { SQLValue.text($0) }
         let live = "f.status IN ('normalized', 'loaded') AND s.source IN (\(marks))"
@@ -39,7 +55,7 @@ enum EmployeeHistory {
 
         func flush() throws {
             guard let id = currentID, !snapshots.isEmpty else { return }
-            try writeVersions(id: id, snapshots: snapshots, allDates: snapshotDates, insert: insert)
+            try writeVersions(id: id, snapshots: snapshots, allDates: snapshotDates, insert: insert, fingerprint: &fingerprint)
             for snapshot in snapshots {
                 if let team = snapshot.team {
                     let seen = teams[team]
@@ -49,9 +65,11 @@ enum EmployeeHistory {
             if let latest = snapshots.last {
                 for agent in (latest.agents ?? "").split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " || $0 == "|" }) {
                     try identity.execute([.text("agent"), .text(String(agent)), .text(id)])
+                    fingerprint.add([.text("agent"), .text(String(agent)), .text(id)])
                 }
                 if let email = latest.email {
                     try identity.execute([.text("email"), .text(email), .text(id)])
+                    fingerprint.add([.text("email"), .text(email), .text(id)])
                 }
             }
         }
@@ -82,11 +100,12 @@ enum EmployeeHistory {
         for (team, seen) in teams.sorted(by: { $0.key < $1.key }) {
             try teamInsert.execute([.text(team), .text(team), .text(seen.first), .text(seen.last)])
         }
-        return insert.rowsInserted
+        return (insert.rowsInserted, Int64(bitPattern: fingerprint.value))
     }
 
     /// Writes the versions of one employee from their snapshots (sorted by date).
-    private static func writeVersions(id: String, snapshots: [Snapshot], allDates: [String], insert: BulkInserter) throws {
+    private static func writeVersions(id: String, snapshots: [Snapshot], allDates: [String], insert: BulkInserter,
+                                      fingerprint: inout Fingerprint) throws {
         struct Version {
             var from: String
             var snapshot: Snapshot
@@ -117,11 +136,14 @@ enum EmployeeHistory {
             let s = version.snapshot
             // Off the roster, an employee is in no team: their tickets are not the team's.
             let team = version.status == "left" ? nil : s.team
-            try insert.insert([
+            let row: [SQLValue] = [
                 .text(id), SQLValue(s.name), SQLValue(s.email), SQLValue(team), SQLValue(s.manager), SQLValue(s.role),
                 SQLValue(s.location), SQLValue(s.hire), SQLValue(s.termination), .text(version.status),
                 .text(version.from), SQLValue(next), .integer(next == nil ? 1 : 0), .integer(s.fileID),
-            ])
+            ]
+            try insert.insert(row)
+            // The source file is lineage, not history: the same rows from a re-read file are the same history.
+            fingerprint.add(Array(row.dropLast()))
         }
     }
 }

@@ -11,7 +11,6 @@ package enum LoadStage {
 
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
-        var changed = false
         let rosters = context.config.sources.filter { $0.kind == .hrRoster }.map(\.name)
         let selected = Set(context.selectedSources.map(\.name))
 
@@ -22,28 +21,33 @@ package enum LoadStage {
                 counts.rowsRead = try database.count(
                     "SELECT count(*) FROM stg_employee WHERE file_id IN (\(pending.map { String($0) }.joined(separator: ",")))")
                 counts.rowsWritten = try database.transaction {
-                    let versions = try EmployeeHistory.rebuild(database: database, sources: rosters)
+                    let rebuilt = try EmployeeHistory.rebuild(database: database, sources: rosters)
                     try markLoaded(database, pending)
-                    try markAttributionPending(database)
+                    // Committed with the history it identifies (a fingerprint of its rows):
+                    // tickets attributed with another history are re-attributed below, on
+                    // this run or after a crash; the same rosters read again change nothing.
+                    try database.run("INSERT OR REPLACE INTO etl_state (source, key, value) VALUES ('load', 'employee_history_version', ?)",
+                                     [.text(String(rebuilt.fingerprint))])
+                    let versions = rebuilt.versions
                     FaultPoint.reached("load.employees")
                     return versions
                 }
                 FaultPoint.reached("load.employees.committed")
                 counts.filesDone = pending.count
-                changed = true
                 context.logger.info("load: dim_employee rebuilt, \(counts.rowsWritten) versions from \(pending.count) new roster file(s)")
             }
             all.append(counts)
         }
 
+        let version = try database.scalar(
+            "SELECT CAST(value AS INTEGER) FROM etl_state WHERE source = 'load' AND key = 'employee_history_version'").intValue ?? 0
         for source in context.selectedSources where source.kind == .tickets {
             var counts = StageCounts(source: source.name)
             for fileID in try pendingFiles(database, sources: [source.name]) {
                 let merged = try database.transaction { () throws -> (Int, Int) in
                     let read = try database.count("SELECT count(*) FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
-                    let written = try TicketMerge.merge(fileID: fileID, database: database)
+                    let written = try TicketMerge.merge(fileID: fileID, version: version, database: database)
                     try markLoaded(database, [fileID])
-                    try markAttributionPending(database)
                     FaultPoint.reached("load.tickets")
                     return (read, written)
                 }
@@ -51,23 +55,21 @@ package enum LoadStage {
                 counts.rowsRead += merged.0
                 counts.rowsWritten += merged.1
                 counts.filesDone += 1
-                changed = true
             }
             all.append(counts)
         }
 
-        // The flag is committed with the loads that need it, so a run killed before the
-        // attribution commits redoes it on the rerun even though no file is pending then.
-        let pending = try database.scalar(
-            "SELECT value FROM etl_state WHERE source = 'load' AND key = 'attribution_pending'").stringValue == "1"
-        if changed || pending {
-            try database.transaction {
-                try TicketMerge.attribute(database: database)
-                try database.run("DELETE FROM etl_state WHERE source = 'load' AND key = 'attribution_pending'")
-                FaultPoint.reached("load.attribution")
-            }
-            FaultPoint.reached("load.attribution.committed")
+        // Tickets attributed with an older employee history (a roster arrived since, maybe
+        // in a run that was killed before this point) follow the current one; customers
+        // are recounted when tickets were merged.
+        let reattributed = try database.transaction { () throws -> Int in
+            let count = try TicketMerge.reattribute(version: version, database: database)
+            try TicketMerge.rebuildCustomersIfPending(database: database)
+            FaultPoint.reached("load.attribution")
+            return count
         }
+        FaultPoint.reached("load.attribution.committed")
+        if reattributed > 0 { context.logger.info("load: \(reattributed) tickets re-attributed to the current employee history") }
 
         var checks = StageCounts(source: "checks")
         let results = try DataChecks.run(database: database, runID: context.runID)
@@ -92,10 +94,6 @@ package enum LoadStage {
         return try database.query(
             "SELECT file_id FROM etl_source_file WHERE status = 'normalized' AND source IN (\(marks)) ORDER BY file_id",
             sources.map { .text($0) }) { $0.int64(0) }
-    }
-
-    private static func markAttributionPending(_ database: Database) throws {
-        try database.run("INSERT OR REPLACE INTO etl_state (source, key, value) VALUES ('load', 'attribution_pending', '1')")
     }
 
     private static func markLoaded(_ database: Database, _ files: [Int64]) throws {

@@ -1,57 +1,90 @@
 import Warehouse
 
-/// Merges staged tickets into `fact_ticket` and attributes them to employees and teams.
+/// Merges staged tickets into `fact_ticket`, attributing each to employees and the team
+/// valid when it opened, and keeps `dim_customer` in step.
 enum TicketMerge {
-    /// Upserts the tickets of one file; a row replaces the stored one only when its
-    /// `updated_at` is not older, so the same data loaded twice changes nothing.
-    static func merge(fileID: Int64, database: Database) throws -> Int {
-        try database.run("""
+    /// The employee a ticket-system id stands for: the crosswalk, the employee id itself,
+    /// or an e-mail address; `column` is the SQL expression holding the id.
+    static func employee(of column: String) -> String {
+        """
+        coalesce(
+            (SELECT employee_id FROM dim_agent_identity WHERE system = 'agent' AND external_id = \(column)),
+            (SELECT employee_id FROM dim_employee WHERE employee_id = \(column) LIMIT 1),
+            (SELECT employee_id FROM dim_agent_identity WHERE system = 'email' AND external_id = lower(\(column))))
+        """
+    }
+
+    /// The team of `employee` on the day `timestamp` falls on (SCD2 history).
+    static func team(of employee: String, at timestamp: String) -> String {
+        """
+        (SELECT team_id FROM dim_employee e
+         WHERE e.employee_id = \(employee)
+           AND e.valid_from <= substr(\(timestamp), 1, 10)
+           AND (e.valid_to IS NULL OR e.valid_to > substr(\(timestamp), 1, 10))
+         ORDER BY e.valid_from DESC LIMIT 1)
+        """
+    }
+
+    /// Upserts the tickets of one file in line order; a row replaces the stored one when its
+    /// `updated_at` is not older, so the latest version wins (ties: the later line), within
+    /// a file and across files, and the same data loaded twice changes nothing. Attribution
+    /// uses the current employee history (`version`).
+    static func merge(fileID: Int64, version: Int64, database: Database) throws -> Int {
+        let written = try database.run("""
             INSERT INTO fact_ticket (ticket_id, source, customer_id, created_at, updated_at, resolved_at, status, priority,
-                                     channel, category, first_assignee_id, assignee_id, reassignments, reopens, escalated,
+                                     channel, category, first_assignee_id, first_assignee_employee_id, assignee_id,
+                                     resolver_employee_id, team_id, reassignments, reopens, escalated, attributed_version,
                                      _file_id, _record_no)
             SELECT ticket_id, source, customer_id, created_at, updated_at, resolved_at, status, priority, channel, category,
-                   first_assignee_id, assignee_id, reassignments, reopens, escalated, file_id, record_no
-            FROM (
-                -- A ticket listed twice in one file: its latest updated_at (then its last line) wins.
-                SELECT *, row_number() OVER (PARTITION BY ticket_id
-                                             ORDER BY coalesce(updated_at, '') DESC, record_no DESC) AS version_rank
-                FROM stg_ticket WHERE file_id = ?
-            )
-            WHERE version_rank = 1
+                   first_assignee_id, first_employee, assignee_id, resolver_employee, \(team(of: "first_employee", at: "created_at")),
+                   reassignments, reopens, escalated, ?, file_id, record_no
+            FROM (SELECT s.*, \(employee(of: "s.first_assignee_id")) AS first_employee,
+                         CASE WHEN s.resolved_at IS NULL THEN NULL ELSE \(employee(of: "s.assignee_id")) END AS resolver_employee
+                  FROM stg_ticket s WHERE s.file_id = ?)
+            WHERE true
+            ORDER BY record_no
             ON CONFLICT (ticket_id) DO UPDATE SET
                 source = excluded.source, customer_id = excluded.customer_id, created_at = excluded.created_at,
                 updated_at = excluded.updated_at, resolved_at = excluded.resolved_at, status = excluded.status,
                 priority = excluded.priority, channel = excluded.channel, category = excluded.category,
-                first_assignee_id = excluded.first_assignee_id, assignee_id = excluded.assignee_id,
-                reassignments = excluded.reassignments, reopens = excluded.reopens, escalated = excluded.escalated,
+                first_assignee_id = excluded.first_assignee_id, first_assignee_employee_id = excluded.first_assignee_employee_id,
+                assignee_id = excluded.assignee_id, resolver_employee_id = excluded.resolver_employee_id,
+                team_id = excluded.team_id, reassignments = excluded.reassignments, reopens = excluded.reopens,
+                escalated = excluded.escalated, attributed_version = excluded.attributed_version,
                 _file_id = excluded._file_id, _record_no = excluded._record_no
             WHERE coalesce(excluded.updated_at, '') >= coalesce(fact_ticket.updated_at, '')
-            """, [.integer(fileID)])
+            """, [.integer(version), .integer(fileID)])
+        // dim_customer is rebuilt at the end of load; the mark commits with this merge so a
+        // run killed in between still rebuilds it.
+        try database.run("INSERT OR REPLACE INTO etl_state (source, key, value) VALUES ('load', 'customers_pending', '1')")
+        return written
     }
 
-    /// Resolves first assignee and resolver to employees through `dim_agent_identity` (or
-    /// the employee id itself), the team from the employee's version valid when the ticket
-    /// was opened, and rebuilds `dim_customer`.
-    static func attribute(database: Database) throws {
+    /// Rebuilds `dim_customer` from the facts when a merge marked it pending, and clears the mark.
+    static func rebuildCustomersIfPending(database: Database) throws {
+        guard try database.scalar("SELECT value FROM etl_state WHERE source = 'load' AND key = 'customers_pending'").stringValue == "1" else {
+            return
+        }
         try database.execute("""
-            UPDATE fact_ticket SET
-                first_assignee_employee_id = coalesce(
-                    (SELECT employee_id FROM dim_agent_identity WHERE system = 'agent' AND external_id = fact_ticket.first_assignee_id),
-                    (SELECT employee_id FROM dim_employee WHERE employee_id = fact_ticket.first_assignee_id LIMIT 1),
-                    (SELECT employee_id FROM dim_agent_identity WHERE system = 'email' AND external_id = lower(fact_ticket.first_assignee_id))),
-                resolver_employee_id = CASE WHEN resolved_at IS NULL THEN NULL ELSE coalesce(
-                    (SELECT employee_id FROM dim_agent_identity WHERE system = 'agent' AND external_id = fact_ticket.assignee_id),
-                    (SELECT employee_id FROM dim_employee WHERE employee_id = fact_ticket.assignee_id LIMIT 1),
-                    (SELECT employee_id FROM dim_agent_identity WHERE system = 'email' AND external_id = lower(fact_ticket.assignee_id))) END;
-            UPDATE fact_ticket SET team_id = (
-                SELECT team_id FROM dim_employee e
-                WHERE e.employee_id = fact_ticket.first_assignee_employee_id
-                  AND e.valid_from <= substr(fact_ticket.created_at, 1, 10)
-                  AND (e.valid_to IS NULL OR e.valid_to > substr(fact_ticket.created_at, 1, 10))
-                ORDER BY e.valid_from DESC LIMIT 1);
             DELETE FROM dim_customer;
             INSERT INTO dim_customer (customer_id, first_ticket_at, tickets)
             SELECT customer_id, min(created_at), count(*) FROM fact_ticket WHERE customer_id IS NOT NULL GROUP BY customer_id;
+            DELETE FROM etl_state WHERE source = 'load' AND key = 'customers_pending';
             """)
+    }
+
+    /// Re-attributes the tickets attributed with an older employee history; returns how many.
+    static func reattribute(version: Int64, database: Database) throws -> Int {
+        try database.run("""
+            UPDATE fact_ticket SET
+                first_assignee_employee_id = r.first_employee,
+                resolver_employee_id = r.resolver_employee,
+                team_id = \(team(of: "r.first_employee", at: "fact_ticket.created_at")),
+                attributed_version = ?
+            FROM (SELECT t.ticket_id, \(employee(of: "t.first_assignee_id")) AS first_employee,
+                         CASE WHEN t.resolved_at IS NULL THEN NULL ELSE \(employee(of: "t.assignee_id")) END AS resolver_employee
+                  FROM fact_ticket t WHERE t.attributed_version <> ?) AS r
+            WHERE fact_ticket.ticket_id = r.ticket_id
+            """, [.integer(version), .integer(version)])
     }
 }
