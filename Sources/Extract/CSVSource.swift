@@ -121,6 +121,7 @@ package struct CSVSource: Source {
 struct CSVFields: FieldValues {
     let record: CSVRecord
     let count: Int
+    var bytesOutliveTheCall: Bool { true }
 
     func withValue<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
         try body(index < count ? record.field(index) : nil)

@@ -36,6 +36,8 @@ struct StringFields: FieldValues {
     let values: [String?]
 
     var count: Int { values.count }
+    /// `withUTF8` of a small string points at a temporary copy: never bind it without copying.
+    var bytesOutliveTheCall: Bool { false }
 
     func withValue<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
         guard index < values.count, var value = values[index] else { return try body(nil) }

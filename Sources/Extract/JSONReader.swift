@@ -1,6 +1,13 @@
+/// A member of a JSON object. (A struct rather than a tuple inside the recursive enum:
+/// the tuple form tripped the compiler's incremental builds with a "circular reference".)
+package struct JSONMember {
+    package let key: String
+    package let value: JSONNode
+}
+
 /// One JSON value, as parsed for a single record (never a whole file).
 package indirect enum JSONNode {
-    case object([(String, JSONNode)])
+    case object([JSONMember])
     case array([JSONNode])
     case string(String)
     /// The number exactly as written (`1.0` stays `1.0`).
@@ -12,7 +19,7 @@ package indirect enum JSONNode {
     package var jsonText: String {
         switch self {
         case .object(let members):
-            return "{" + members.map { JSONText.quote($0.0) + ":" + $0.1.jsonText }.joined(separator: ",") + "}"
+            return "{" + members.map { JSONText.quote($0.key) + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
         case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .string(let s): return JSONText.quote(s)
         case .number(let n): return n
@@ -131,7 +138,7 @@ final class JSONReader {
         switch b {
         case UInt8(ascii: "{"):
             advance()
-            var members: [(String, JSONNode)] = []
+            var members: [JSONMember] = []
             try skipWhitespace()
             if try peek() == UInt8(ascii: "}") {
                 advance()
@@ -144,7 +151,7 @@ final class JSONReader {
                 }
                 let key = try string()
                 try expect(UInt8(ascii: ":"), "':' after a member name")
-                members.append((key, try value(depth: depth + 1)))
+                members.append(JSONMember(key: key, value: try value(depth: depth + 1)))
                 try checkBudget()
                 try skipWhitespace()
                 guard let next = try peek() else { throw fail("the file ends inside an object", expected: "',' or '}'") }

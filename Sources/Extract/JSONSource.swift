@@ -80,7 +80,7 @@ package struct JSONSource: Source {
     /// With no records array, the object itself (or its only object member) is one record.
     private func streamObject(_ reader: JSONReader, sink: RecordSink, emit: (JSONNode, Int) throws -> Bool) throws -> Bool {
         try reader.expect(UInt8(ascii: "{"), "'{'")
-        var members: [(String, JSONNode)] = []
+        var members: [JSONMember] = []
         var streamed = false
         try reader.skipWhitespace()
         if try reader.peek() == UInt8(ascii: "}") {
@@ -98,7 +98,7 @@ package struct JSONSource: Source {
                 } else {
                     reader.beginRecord()
                     let value = try reader.value(depth: 1)
-                    members.append((key, value))
+                    members.append(JSONMember(key: key, value: value))
                     switch value {
                     case .object, .array: break
                     case .null: try sink.metadata(key, nil)
@@ -118,10 +118,10 @@ package struct JSONSource: Source {
         let pageKeys: Set<String> = ["next_page", "previous_page", "count", "end_of_stream", "end_time", "after_cursor",
                                      "before_cursor", "meta", "links", "page", "per_page", "total", "has_more"]
         var isPage = members.count == 1
-        for member in members where pageKeys.contains(member.0) { isPage = true }
+        for member in members where pageKeys.contains(member.key) { isPage = true }
         if recordKey == nil && isPage {
             for member in members {
-                guard case .array(let items) = member.1 else { continue }
+                guard case .array(let items) = member.value else { continue }
                 var holdsObjects = false
                 for item in items {
                     if case .object = item { holdsObjects = true }
@@ -131,8 +131,8 @@ package struct JSONSource: Source {
                 return true
             }
         }
-        if members.count == 1, case .object = members[0].1 {
-            return try emit(members[0].1, 1)
+        if members.count == 1, case .object = members[0].value {
+            return try emit(members[0].value, 1)
         }
         return try emit(.object(members), 1)
     }
@@ -155,7 +155,8 @@ package struct JSONSource: Source {
 
     private static func flatten(_ node: JSONNode, prefix: String, into fields: inout [(String, String?)]) {
         guard case .object(let members) = node else { return }
-        for (key, value) in members {
+        for member in members {
+            let key = member.key, value = member.value
             let path = prefix.isEmpty ? key : prefix + "/" + key
             switch value {
             case .object(let inner):
@@ -165,7 +166,7 @@ package struct JSONSource: Source {
                 // [{"id": 360001, "value": …}, …] → custom_fields/360001 = value
                 for item in items {
                     guard case .object(let pairs) = item, pairs.count >= 2,
-                          let id = pairs.first(where: { $0.0 == "id" })?.1, let inner = pairs.first(where: { $0.0 == "value" })?.1,
+                          let id = pairs.first(where: { $0.key == "id" })?.value, let inner = pairs.first(where: { $0.key == "value" })?.value,
                           let idText = scalarText(id) else { continue }
                     fields.append((path + "/" + idText, scalarText(inner)))
                 }

@@ -60,13 +60,18 @@ final class RawTableWriter: RecordSink {
         guard let insert else { return false }
         try insert.bind(.integer(fileID), at: 1)
         try insert.bind(.integer(Int64(number)), at: 2)
-        // Every parameter is bound on every row: bindings persist across rows.
+        // Every parameter is bound on every row: bindings persist across rows. Bytes that
+        // outlive this call (a CSV record's buffer) are bound without a copy; others are copied.
+        let noCopy = values.bytesOutliveTheCall
         for index in 0..<columnCount {
             if index < values.count {
                 try values.withValue(index) { bytes in
                     if let bytes {
-                        // The record's bytes outlive this step; every parameter is rebound per row.
-                        try insert.bindTextNoCopy(bytes, at: Int32(index + 3))
+                        if noCopy {
+                            try insert.bindTextNoCopy(bytes, at: Int32(index + 3))
+                        } else {
+                            try insert.bindText(bytes, at: Int32(index + 3))
+                        }
                     } else {
                         try insert.bind(.null, at: Int32(index + 3))
                     }

@@ -3,6 +3,10 @@ import AmbassadorCore
 /// Field values of one record, read by index without copying.
 package protocol FieldValues {
     var count: Int { get }
+    /// Whether the bytes handed to `withValue`'s body stay valid after it returns, until the
+    /// record callback ends (CSV: they live in the reader's record buffer). When false
+    /// (strings: a small one is copied to a temporary), a consumer must copy them.
+    var bytesOutliveTheCall: Bool { get }
     /// Calls `body` with the UTF-8 bytes of value `index`, or `nil` when the record has none.
     func withValue<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R
 }

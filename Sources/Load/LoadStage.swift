@@ -46,6 +46,10 @@ package enum LoadStage {
             for fileID in try pendingFiles(database, sources: [source.name]) {
                 let merged = try database.transaction { () throws -> (Int, Int) in
                     let read = try database.count("SELECT count(*) FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
+                    // A corrected re-export replaces exactly what its predecessor contributed,
+                    // in the same transaction as its own rows.
+                    let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
+                    if retracted > 0 { context.logger.info("load: \(retracted) tickets of a superseded file taken back before merging its correction") }
                     let written = try TicketMerge.merge(fileID: fileID, version: version, database: database)
                     try markLoaded(database, [fileID])
                     FaultPoint.reached("load.tickets")

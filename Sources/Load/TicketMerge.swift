@@ -25,11 +25,41 @@ enum TicketMerge {
         """
     }
 
+    /// Takes back what superseded predecessors of `fileID` contributed: their fact rows
+    /// are deleted and those tickets are merged again from the other live files (if any
+    /// still has them), in the caller's transaction, before `fileID` itself is merged.
+    /// Returns the tickets taken back.
+    static func retractPredecessors(of fileID: Int64, version: Int64, database: Database) throws -> Int {
+        let predecessors = try database.query(
+            "SELECT file_id FROM etl_source_file WHERE superseded_by = ? AND status = 'superseded'", [.integer(fileID)]) { $0.int64(0) }
+        guard !predecessors.isEmpty else { return 0 }
+        let list = predecessors.map(String.init).joined(separator: ", ")
+        try database.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS retracted_ticket (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
+            DELETE FROM temp.retracted_ticket;
+            INSERT INTO temp.retracted_ticket SELECT ticket_id FROM fact_ticket WHERE _file_id IN (\(list));
+            DELETE FROM fact_ticket WHERE _file_id IN (\(list));
+            """)
+        let taken = try database.count("SELECT count(*) FROM temp.retracted_ticket")
+        // Other loaded files that still hold these tickets give them back, oldest first, so
+        // the upsert keeps the latest version as a normal load would.
+        let others = try database.query("""
+            SELECT DISTINCT s.file_id FROM stg_ticket s JOIN etl_source_file f ON f.file_id = s.file_id
+            WHERE f.status = 'loaded' AND s.ticket_id IN (SELECT ticket_id FROM temp.retracted_ticket) ORDER BY s.file_id
+            """) { $0.int64(0) }
+        for other in others {
+            _ = try merge(fileID: other, version: version, database: database, onlyRetracted: true)
+        }
+        try database.execute("DELETE FROM temp.retracted_ticket")
+        return taken
+    }
+
     /// Upserts the tickets of one file in line order; a row replaces the stored one when its
     /// `updated_at` is not older, so the latest version wins (ties: the later line), within
     /// a file and across files, and the same data loaded twice changes nothing. Attribution
     /// uses the current employee history (`version`).
-    static func merge(fileID: Int64, version: Int64, database: Database) throws -> Int {
+    static func merge(fileID: Int64, version: Int64, database: Database, onlyRetracted: Bool = false) throws -> Int {
+        let restriction = onlyRetracted ? "AND s.ticket_id IN (SELECT ticket_id FROM temp.retracted_ticket)" : ""
         let written = try database.run("""
             INSERT INTO fact_ticket (ticket_id, source, customer_id, created_at, updated_at, resolved_at, status, priority,
                                      channel, category, first_assignee_id, first_assignee_employee_id, assignee_id,
@@ -40,7 +70,7 @@ enum TicketMerge {
                    reassignments, reopens, escalated, ?, file_id, record_no
             FROM (SELECT s.*, \(employee(of: "s.first_assignee_id")) AS first_employee,
                          CASE WHEN s.resolved_at IS NULL THEN NULL ELSE \(employee(of: "s.assignee_id")) END AS resolver_employee
-                  FROM stg_ticket s WHERE s.file_id = ?)
+                  FROM stg_ticket s WHERE s.file_id = ? \(restriction))
             WHERE true
             ORDER BY record_no
             ON CONFLICT (ticket_id) DO UPDATE SET

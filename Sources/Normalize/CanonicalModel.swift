@@ -47,11 +47,12 @@ package struct CanonicalEntity: Sendable {
         CanonicalField("employee_id", .identifier, required: true,
                        ["employee id", "employee_id", "employeeid", "emp id", "eeid", "employee number", "employee no",
                         "worker id", "person id", "id"]),
-        CanonicalField("name", .text, ["name", "full name", "employee name", "display name", "preferred name"]),
+        CanonicalField("name", .text, ["name", "full name", "employee name", "display name", "worker@descriptor", "preferred name"]),
         CanonicalField("email", .email, ["email", "work email", "email address", "e-mail", "business email"]),
-        CanonicalField("team", .text, ["team", "department", "dept", "team name", "group", "division", "org unit"]),
+        CanonicalField("team", .text, ["team", "department", "dept", "team name", "group", "division", "org unit",
+                                        "supervisory organization@descriptor"]),
         CanonicalField("manager_id", .identifier,
-                       ["manager id", "manager_id", "supervisor id", "reports to id", "manager employee id", "supervisor eeid"]),
+                       ["manager id", "manager_id", "supervisor id", "supervisor eid", "reports to id", "manager employee id", "supervisor eeid"]),
         CanonicalField("role", .text, ["role", "job title", "title", "position", "job"]),
         CanonicalField("location", .text, ["location", "office", "site", "work location", "city"]),
         CanonicalField("hire_date", .date, ["hire date", "hired", "start date", "original hire date", "date of hire"]),
@@ -82,10 +83,29 @@ package struct CanonicalEntity: Sendable {
         CanonicalField("first_assignee_id", .identifier,
                        ["first assignee id", "first assignee", "initial assignee", "first agent id"]),
         CanonicalField("assignee_id", .identifier,
-                       ["assignee id", "assignee", "assigned to", "agent id", "resolver id", "solver id"]),
+                       ["assignee id", "assignee", "assigned to", "agent id", "responder id", "resolver id", "solver id"]),
         CanonicalField("reassignments", .integer,
                        ["reassignments", "reassignment count", "assignee stations", "transfers"]),
         CanonicalField("reopens", .integer, ["reopens", "reopen count", "reopened count"]),
         CanonicalField("escalated", .boolean, ["escalated", "escalation", "is escalated"]),
     ])
+}
+
+/// Code tables vendors document for their exports, applied under a pipeline's own
+/// `values:` (which win, key by key).
+package enum BuiltInValueMaps {
+    /// canonical field → (source value → canonical value) for `format`.
+    package static func forFormat(_ format: String) -> [String: [String: String]] {
+        switch format {
+        case "freshdesk_json":
+            // Freshdesk API v2: ticket status, priority and source are integers.
+            return [
+                "status": ["2": "open", "3": "pending", "4": "resolved", "5": "closed"],
+                "priority": ["1": "low", "2": "medium", "3": "high", "4": "urgent"],
+                "channel": ["1": "email", "2": "portal", "3": "phone", "7": "chat", "9": "feedback_widget", "10": "outbound_email"],
+            ]
+        default:
+            return [:]
+        }
+    }
 }

@@ -45,10 +45,11 @@ final class RowNormalizer {
         joined = (0..<count).map { _ in .allocate(capacity: Coercer.scratchCapacity) }
         nullMarkers = source.nullValues.map { Array($0.utf8) }
         maxNullMarker = nullMarkers.map(\.count).max() ?? 0
+        let builtIn = BuiltInValueMaps.forFormat(source.format)
         valueMaps = plan.outputFields.map { field in
-            source.values[field.name].map { map in
-                Dictionary(map.map { (Array($0.key.lowercased().utf8), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
-            }
+            let merged = (builtIn[field.name] ?? [:]).merging(source.values[field.name] ?? [:]) { _, configured in configured }
+            guard !merged.isEmpty else { return nil }
+            return Dictionary(merged.map { (Array($0.key.lowercased().utf8), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
         }
         let words = Array("activeterminated".utf8) + Array((partition ?? "").utf8)
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(words.count, 1))

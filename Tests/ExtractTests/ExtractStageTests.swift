@@ -109,3 +109,57 @@ extension ExtractStageTests {
                        ["2026-01-01", "2026-02-01"])
     }
 }
+
+extension ExtractStageTests {
+    /// What lands in raw_<source> is exactly what the source read — for JSON and XML too,
+    /// whose values are strings (a small Swift string's bytes are a temporary copy).
+    func testRawRowsHoldExactlyWhatTheSourceReadForEveryReader() throws {
+        let files: [(String, String, String)] = [
+            ("a.json", "json", "{\"tickets\": [{\"id\": 2, \"status\": \"open\", \"via\": {\"channel\": \"email\"}, \"long\": \"\(String(repeating: "é", count: 40))\"},"
+                + " {\"id\": 3, \"status\": true, \"via\": {\"channel\": \"web\"}}]}"),
+            ("b.xml", "xml", "<unload><incident><id>2</id><status>open</status><long>\(String(repeating: "é", count: 40))</long></incident>"
+                + "<incident><id>3</id><status>x</status></incident></unload>"),
+            ("c.csv", "csv", "id,status\n2,open\n3,\"x\"\n"),
+        ]
+        for (name, format, text) in files {
+            let path = directory + "/inbox/" + name
+            TestSupport.write(text, to: path)
+            let expected = try CollectingSinkForStage.read(path, format: format)
+            var config = context.config
+            config.sources = [SourceConfig(name: "s_" + format, kind: .raw, format: format, inbox: path)]
+            var stageContext = context!
+            stageContext.config = config
+            _ = try ExtractStage.run(database: database, context: stageContext)
+            let columns = try database.columns(of: "raw_s_" + format).filter { !$0.hasPrefix("_") }
+            XCTAssertEqual(columns, expected.names, name)
+            let list = columns.map(Database.quote).joined(separator: ", ")
+            let rows = try database.query("SELECT \(list) FROM \(Database.quote("raw_s_" + format)) ORDER BY _record_no") { row in
+                (0..<Int32(columns.count)).map { row.text($0) }
+            }
+            XCTAssertEqual(rows, expected.rows, name)
+        }
+    }
+}
+
+/// Collects what a source emits (values copied), to compare with the raw table.
+final class CollectingSinkForStage: RecordSink {
+    var names: [String] = []
+    var rows: [[String?]] = []
+
+    func columns(_ names: [String]) throws { self.names = names }
+
+    func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool {
+        rows.append((0..<names.count).map { index in values.withValue(index) { $0.map { String(decoding: $0, as: UTF8.self) } } })
+        return true
+    }
+
+    func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {}
+
+    static func read(_ path: String, format: String) throws -> CollectingSinkForStage {
+        let sink = CollectingSinkForStage()
+        try SourceRegistry.source(format: format, encoding: "auto", delimiter: nil, path: path).read(path, into: sink, progress: .silent)
+        // Earlier records have fewer columns when later ones add some: pad with NULL.
+        sink.rows = sink.rows.map { $0 + Array(repeating: nil, count: sink.names.count - $0.count) }
+        return sink
+    }
+}

@@ -209,3 +209,130 @@ extension RunnerTests {
         XCTAssertEqual(try WarehouseDump.count(config.warehouse, "etl_source_file"), 6, "reprocessed in place, not duplicated")
     }
 }
+
+extension RunnerTests {
+    /// A corrected re-export replaces exactly what its predecessor contributed: a ticket it
+    /// drops is gone, unless another file still holds it, and a changed one is changed.
+    func testACorrectedReExportReplacesExactlyItsPredecessorsRows() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let header = "Ticket ID,Created At,Updated At,Status\n"
+        TestSupport.write(header + "1,2026-01-01T10:00:00Z,2026-01-02T10:00:00Z,open\n2,2026-01-01T11:00:00Z,2026-01-02T11:00:00Z,open\n3,2026-01-01T12:00:00Z,2026-01-02T12:00:00Z,open\n",
+                          to: directory + "/tickets/t_2026-01-01.csv")
+        TestSupport.write(header + "9,2026-01-05T10:00:00Z,2026-01-05T10:00:00Z,open\n2,2026-01-01T11:00:00Z,2025-12-31T00:00:00Z,older copy\n",
+                          to: directory + "/tickets/t_2026-01-05.csv")
+        let config = try pipeline(directory)
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        func facts() throws -> [String] {
+            try Database(path: config.warehouse, readOnly: true).query("SELECT ticket_id, status FROM fact_ticket ORDER BY 1") {
+                "\($0.text(0) ?? "") \($0.text(1) ?? "")"
+            }
+        }
+        XCTAssertEqual(try facts(), ["1 open", "2 open", "3 open", "9 open"])
+        // The correction drops ticket 2 and 3 and solves ticket 1.
+        TestSupport.write(header + "1,2026-01-01T10:00:00Z,2026-01-03T10:00:00Z,solved\n", to: directory + "/tickets/t_2026-01-01.csv")
+        let summary = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(summary.exitCode, 0)
+        XCTAssertEqual(try facts(), ["1 solved", "2 older copy", "9 open"],
+                       "3 is gone; 2 falls back to the copy another file still holds")
+        XCTAssertEqual(try Database(path: config.warehouse, readOnly: true).count("SELECT count(*) FROM fact_ticket WHERE _file_id IN (SELECT file_id FROM etl_source_file WHERE status = 'superseded')"), 0)
+    }
+}
+
+extension RunnerTests {
+    /// Every raw record of every file is in the facts (by its ticket or employee) or in
+    /// etl_reject — counted per file, both sides.
+    private func assertEveryRawRecordIsAccountedFor(_ warehouse: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let database = try Database(path: warehouse, readOnly: true)
+        let files = try database.query("SELECT file_id, source, path, status FROM etl_source_file WHERE status IN ('loaded', 'failed')") {
+            ($0.int64(0), $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? "")
+        }
+        XCTAssertFalse(files.isEmpty, file: file, line: line)
+        for (id, source, path, status) in files {
+            let raw = try database.tableExists("raw_" + source)
+                ? try database.count("SELECT count(*) FROM \(Database.quote("raw_" + source)) WHERE _file_id = ?", [.integer(id)]) : 0
+            let extractRejects = try database.count("SELECT count(*) FROM etl_reject WHERE file_id = ? AND stage = 'extract'", [.integer(id)])
+            let normalizeRejects = try database.count("SELECT count(*) FROM etl_reject WHERE file_id = ? AND stage = 'normalize'", [.integer(id)])
+            let inFacts = try database.count("""
+                SELECT (SELECT count(*) FROM stg_ticket WHERE file_id = ?1 AND ticket_id IN (SELECT ticket_id FROM fact_ticket))
+                     + (SELECT count(*) FROM stg_employee WHERE file_id = ?1 AND employee_id IN (SELECT employee_id FROM dim_employee))
+                """, [.integer(id)])
+            if status == "failed" {
+                XCTAssertEqual(inFacts, 0, "\(path): a failed file has nothing in the facts", file: file, line: line)
+                XCTAssertGreaterThan(extractRejects + normalizeRejects + (raw == 0 ? 1 : 0), 0, path, file: file, line: line)
+            } else {
+                XCTAssertEqual(inFacts + normalizeRejects, raw, "\(path): facts \(inFacts) + rejects \(normalizeRejects) vs raw \(raw)", file: file, line: line)
+            }
+            _ = extractRejects
+        }
+    }
+
+    func testRealVendorExportsAreAllAccountedForFromRawToFacts() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let fixtures = TestSupport.fixtures
+        let copies = [
+            ("tickets/go-zendesk_GET_tickets.json", "zendesk/tickets_2019-06-03.json"),
+            ("tickets/go-zendesk_GET_ticket_custom_field.json", "zendesk/ticket_2019-06-04.json"),
+            ("tickets/python-freshdesk_v2_all_tickets.json", "freshdesk/tickets_2015-01-01.json"),
+            ("tickets/python-freshdesk_v2_ticket_1.json", "freshdesk/ticket_2015-01-02.json"),
+            ("tickets/fivetran_dbt_zendesk_seeds/fivetran_ticket_data.csv", "fivetran/ticket_data_2020-03-20.csv"),
+            ("hr/cranbambooHR_employees_directory.json", "bamboo/directory_2021-03-01.json"),
+        ]
+        for (from, to) in copies {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtures + "/" + from)))
+            TestSupport.write(bytes, to: directory + "/" + to)
+        }
+        TestSupport.write("""
+            warehouse: w.sqlite
+            timezone: America/New_York
+            sources:
+              roster:
+                kind: hr_roster
+                format: bamboohr_json
+                inbox: bamboo/*.json
+              zendesk:
+                kind: tickets
+                format: zendesk_json
+                inbox: zendesk/*.json
+              freshdesk:
+                kind: tickets
+                format: freshdesk_json
+                inbox: freshdesk/*.json
+              fivetran:
+                kind: tickets
+                format: zendesk_csv
+                inbox: fivetran/*.csv
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_ticket WHERE source = 'zendesk'"), 3)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_ticket WHERE source = 'fivetran'"), 10)
+        // Both Freshdesk files hold ticket 1: the later-updated version wins. Its codes
+        // become words; offsets and naive times become UTC.
+        XCTAssertEqual(try database.query("SELECT status, priority, channel, created_at FROM fact_ticket WHERE source = 'freshdesk'") {
+            [$0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? ""]
+        }, [["open", "low", "portal", "2016-05-18T04:36:04Z"]])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket WHERE created_at = '2014-12-31T02:27:09Z'"), 1,
+                       "the older Freshdesk copy's +10:00 offset became UTC")
+        XCTAssertEqual(try database.scalar("SELECT created_at FROM fact_ticket WHERE ticket_id = '1595'").stringValue, "2020-02-19T06:54:52Z",
+                       "a naive Fivetran timestamp read in the pipeline's zone (EST, UTC-5)")
+        XCTAssertEqual(try database.scalar("SELECT channel FROM fact_ticket WHERE ticket_id = '2'").stringValue, "email", "Zendesk via/channel")
+        XCTAssertEqual(try database.query("SELECT employee_id, name, email, team_id FROM dim_employee") {
+            [$0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? ""]
+        }, [["1", "John Smith", "john.smith@company.com", "Team"]])
+    }
+
+    func testGeneratedSamplesAreAllAccountedFor() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 5
+        settings.agentsPerTeam = 3
+        settings.tickets = 800
+        settings.months = 2
+        _ = try Generator(settings: settings).run()
+        let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+    }
+}
