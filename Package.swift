@@ -35,7 +35,9 @@ let package = Package(
             // The parsers' inner loops touch class state per byte; dynamic exclusivity
             // checks cost about 7% of extract (perf). Debug builds and tests keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "Normalize", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(
+            name: "Normalize",
+            dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse"]),
         .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse"]),
         .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse"]),

@@ -17,6 +17,8 @@ package struct PipelineConfig: Sendable, Equatable {
     package var sources: [SourceConfig]
     package var score: ScoreConfig
     package var report: ReportConfig
+    package var privacy: PrivacyConfig = PrivacyConfig()
+    package var validation: ValidationConfig = ValidationConfig()
 
     package init(
         path: String, root: String, warehouse: String, timeZone: String = "UTC",
@@ -124,5 +126,39 @@ package struct ReportConfig: Sendable, Equatable {
     package init(outDir: String, title: String = "Ambassador report") {
         self.outDir = outDir
         self.title = title
+    }
+}
+
+/// Pseudonymisation: canonical fields replaced by a keyed HMAC-SHA256 at normalize.
+package struct PrivacyConfig: Sendable, Equatable {
+    /// Canonical field names (`name`, `email`, …) to pseudonymise, in every source.
+    package var pseudonymise: Set<String> = []
+    /// The key, read from the environment or a key file; kept in memory only.
+    package var key: [UInt8]? = nil
+    /// Where the key came from, for messages (never the key itself).
+    package var keySource: String = ""
+
+    package init(pseudonymise: Set<String> = [], key: [UInt8]? = nil, keySource: String = "") {
+        self.pseudonymise = pseudonymise
+        self.key = key
+        self.keySource = keySource
+    }
+
+    /// Never prints the key.
+    package static func == (a: PrivacyConfig, b: PrivacyConfig) -> Bool {
+        a.pseudonymise == b.pseudonymise && a.key == b.key
+    }
+}
+
+/// Plausibility rules for dates and timestamps, checked at normalize.
+package struct ValidationConfig: Sendable, Equatable {
+    /// No date or timestamp may be before this (e.g. the company's founding).
+    package var earliest: CivilDate? = nil
+    /// Days after the run date a date may lie (clock skew, planned hires); nil: no limit.
+    package var maxDaysAfterRunDate: Int? = nil
+
+    package init(earliest: CivilDate? = nil, maxDaysAfterRunDate: Int? = nil) {
+        self.earliest = earliest
+        self.maxDaysAfterRunDate = maxDaysAfterRunDate
     }
 }

@@ -100,7 +100,9 @@ package enum NormalizeStage {
             INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
             VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
             """)
-        let normalizer = RowNormalizer(plan: plan, coercer: coercer, source: source, partition: file.partition)
+        let normalizer = RowNormalizer(plan: plan, coercer: coercer, source: source, partition: file.partition,
+                                       privacy: context.config.privacy, validation: context.config.validation,
+                                       runDate: context.runDate)
         var written = 0
         var rejected = 0
         context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))

@@ -1,4 +1,6 @@
 import AmbassadorCore
+import Crypto
+import Foundation
 import Warehouse
 
 /// What one output slot of the current row holds. Trivial (no reference counting): bytes
@@ -34,9 +36,17 @@ final class RowNormalizer {
     private let terminated: UnsafeBufferPointer<UInt8>
     private let partition: UnsafeBufferPointer<UInt8>?
     private let snapshotSlot: Int?, statusSlot: Int?, terminationSlot: Int?, firstAssigneeSlot: Int?, assigneeSlot: Int?
+    /// Per slot: replace the value by its keyed hash.
+    private let pseudonymised: [Bool]
+    private let key: SymmetricKey?
+    /// Dates (YYYY-MM-DD bytes) outside [earliest, latest] are implausible.
+    private let earliest: [UInt8]?
+    private let latest: [UInt8]?
+    private let earliestText: String, latestText: String
     private(set) var values: [SlotValue]
 
-    init(plan: FieldPlan, coercer: Coercer, source: SourceConfig, partition: String?) {
+    init(plan: FieldPlan, coercer: Coercer, source: SourceConfig, partition: String?,
+         privacy: PrivacyConfig = PrivacyConfig(), validation: ValidationConfig = ValidationConfig(), runDate: CivilDate? = nil) {
         self.plan = plan
         self.coercer = coercer
         kind = source.kind
@@ -66,6 +76,13 @@ final class RowNormalizer {
         firstAssigneeSlot = slot("first_assignee_id")
         assigneeSlot = slot("assignee_id")
         values = Array(repeating: .null, count: count)
+        pseudonymised = fields.map { privacy.pseudonymise.contains($0.name) }
+        key = privacy.key.map { SymmetricKey(data: $0) }
+        earliestText = validation.earliest?.description ?? ""
+        earliest = validation.earliest.map { Array($0.description.utf8) }
+        let last = validation.maxDaysAfterRunDate.flatMap { days in runDate.map { $0.adding(days: days) } }
+        latestText = last?.description ?? ""
+        latest = last.map { Array($0.description.utf8) }
     }
 
     deinit {
@@ -101,7 +118,12 @@ final class RowNormalizer {
             }
             switch coercer.coerce(value, as: field.type, scratch: scratch[slot]) {
             case .same: values[slot] = .bytes(value)
-            case .output(let n): values[slot] = .bytes(UnsafeBufferPointer(rebasing: scratch[slot][0..<n]))
+            case .output(let n):
+                let output = UnsafeBufferPointer(rebasing: scratch[slot][0..<n])
+                if field.type == .date || field.type == .timestamp, let failure = implausible(output, field: field) {
+                    return failure
+                }
+                values[slot] = .bytes(output)
             case .integer(let v): values[slot] = .integer(v)
             case .null:
                 values[slot] = .null
@@ -113,7 +135,41 @@ final class RowNormalizer {
                 return RowFailure(field: field.name, raw: String(decoding: value.prefix(2000), as: UTF8.self), reason: reason)
             }
         }
+        if let key {
+            for slot in values.indices where pseudonymised[slot] {
+                if case .bytes(let clear) = values[slot] { values[slot] = .bytes(pseudonym(clear, key: key, into: scratch[slot])) }
+            }
+        }
         return finish()
+    }
+
+    /// HMAC-SHA256 of the value under the pipeline's key, as 32 hex characters: stable
+    /// across runs (so joins still work), not reversible without the key.
+    private func pseudonym(_ clear: UnsafeBufferPointer<UInt8>, key: SymmetricKey, into buffer: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let mac = HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer(clear), using: key)
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var n = 0
+        for byte in mac.prefix(16) {
+            buffer[n] = hex[Int(byte >> 4)]
+            buffer[n + 1] = hex[Int(byte & 0x0F)]
+            n += 2
+        }
+        return UnsafeBufferPointer(rebasing: buffer[0..<n])
+    }
+
+    /// A date before `validation.earliest_date`, or after the run date plus the allowed days.
+    private func implausible(_ value: UnsafeBufferPointer<UInt8>, field: CanonicalField) -> RowFailure? {
+        let day = UnsafeBufferPointer(rebasing: value[0..<min(10, value.count)])
+        let text = String(decoding: value, as: UTF8.self)
+        if let earliest, day.lexicographicallyPrecedes(earliest) {
+            return RowFailure(field: field.name, raw: text,
+                              reason: "\(text) is before the earliest plausible date \(earliestText) (validation.earliest_date); expected a later date")
+        }
+        if let latest, latest.lexicographicallyPrecedes(day) {
+            return RowFailure(field: field.name, raw: text,
+                              reason: "\(text) is after \(latestText), beyond the run date plus validation.max_days_after_run_date; expected a date that has happened")
+        }
+        return nil
     }
 
     /// Rules across fields: a roster row's snapshot date and derived status; a ticket's

@@ -35,7 +35,8 @@ package struct ConfigLoader {
         } catch let error as YamlError {
             throw yamlError(error)
         }
-        let top = try mapping(root, "", allowed: ["version", "root", "warehouse", "timezone", "reject_threshold", "sources", "score", "report"])
+        let top = try mapping(root, "", allowed: ["version", "root", "warehouse", "timezone", "reject_threshold", "sources", "score", "report",
+                                                  "privacy", "validation"])
         if let version = top["version"] {
             guard try int(version, "version") == 1 else { throw fail(version, "version", "unsupported version", "1") }
         }
@@ -60,8 +61,67 @@ package struct ConfigLoader {
         let sources = try loadSources(sourcesNode, root: rootDirectory)
         let score = try top["score"].map { try loadScore($0) } ?? ScoreConfig()
         let report = try loadReport(top["report"], root: rootDirectory)
-        return PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
-                              rejectThreshold: threshold, sources: sources, score: score, report: report)
+        var config = PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
+                                    rejectThreshold: threshold, sources: sources, score: score, report: report)
+        if let node = top["privacy"] { config.privacy = try loadPrivacy(node, root: rootDirectory) }
+        if let node = top["validation"] { config.validation = try loadValidation(node) }
+        return config
+    }
+
+    private func loadPrivacy(_ node: Node, root: String) throws -> PrivacyConfig {
+        let map = try mapping(node, "privacy", allowed: ["pseudonymise", "key_env", "key_file"])
+        var privacy = PrivacyConfig()
+        if let list = map["pseudonymise"] {
+            guard case .sequence(let items) = list else {
+                throw fail(list, "privacy.pseudonymise", "not a list", "a list of canonical fields, e.g. [name, email]")
+            }
+            let known = Set(canonicalFields(.hrRoster) + canonicalFields(.tickets))
+            for item in items {
+                let field = try string(item, "privacy.pseudonymise")
+                guard known.contains(field) else {
+                    throw fail(item, "privacy.pseudonymise", "unknown canonical field '\(field)'", "fields such as name, email, customer_id")
+                }
+                privacy.pseudonymise.insert(field)
+            }
+        }
+        if let envNode = map["key_env"] {
+            let name = try string(envNode, "privacy.key_env")
+            guard let value = environment[name], value.utf8.count >= 16 else {
+                throw fail(envNode, "privacy.key_env", "environment variable \(name) is not set or shorter than 16 bytes",
+                           "a secret of at least 16 bytes in \(name) (it is never written anywhere)")
+            }
+            privacy.key = Array(value.utf8)
+            privacy.keySource = "environment variable \(name)"
+        } else if let fileNode = map["key_file"] {
+            let file = absolute(try string(fileNode, "privacy.key_file"), base: root)
+            guard let data = FileManager.default.contents(atPath: file), data.count >= 16 else {
+                throw fail(fileNode, "privacy.key_file", "cannot read a key of at least 16 bytes from \(file)", "a readable key file")
+            }
+            privacy.key = [UInt8](data)
+            privacy.keySource = "key file \(file)"
+        }
+        if !privacy.pseudonymise.isEmpty && privacy.key == nil {
+            throw fail(node, "privacy", "pseudonymise is set but no key is given", "key_env: NAME or key_file: PATH")
+        }
+        return privacy
+    }
+
+    private func loadValidation(_ node: Node) throws -> ValidationConfig {
+        let map = try mapping(node, "validation", allowed: ["earliest_date", "max_days_after_run_date"])
+        var validation = ValidationConfig()
+        if let dateNode = map["earliest_date"] {
+            let text = try string(dateNode, "validation.earliest_date")
+            guard let date = CivilDate(iso: text) else {
+                throw fail(dateNode, "validation.earliest_date", "'\(text)' is not a date", "YYYY-MM-DD, e.g. the company's founding date")
+            }
+            validation.earliest = date
+        }
+        if let daysNode = map["max_days_after_run_date"] {
+            let days = try int(daysNode, "validation.max_days_after_run_date")
+            guard days >= 0 else { throw fail(daysNode, "validation.max_days_after_run_date", "must not be negative", "a number of days ≥ 0") }
+            validation.maxDaysAfterRunDate = days
+        }
+        return validation
     }
 
     // MARK: - Sections

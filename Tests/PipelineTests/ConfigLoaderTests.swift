@@ -36,10 +36,13 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(sample.sources[0].inbox, TestSupport.packageRoot + "/samples/hr/*.csv")
         XCTAssertEqual(sample.report.outDir, TestSupport.packageRoot + "/out")
         let nightly = try ConfigLoader(path: TestSupport.packageRoot + "/pipelines/nightly.yml",
-                                       environment: ["AMBASSADOR_INBOX": "/srv/inbox", "AMBASSADOR_HOME": "/srv/ambassador"]).load()
+                                       environment: ["AMBASSADOR_INBOX": "/srv/inbox", "AMBASSADOR_HOME": "/srv/ambassador",
+                                                     "AMBASSADOR_PSEUDONYM_KEY": "a secret of some length"]).load()
         XCTAssertEqual(nightly.warehouse, "/srv/ambassador/var/warehouse.sqlite")
         XCTAssertEqual(nightly.sources[1].inbox, "/srv/inbox/tickets/*.csv")
         XCTAssertEqual(nightly.timeZone, "UTC")
+        XCTAssertEqual(nightly.privacy.pseudonymise, ["name", "email"], "pseudonymisation is on in production")
+        XCTAssertEqual(nightly.validation.maxDaysAfterRunDate, 2)
     }
 
     func testRelativePathsFollowTheFileAndDefaultsApply() throws {
@@ -69,6 +72,10 @@ final class ConfigLoaderTests: XCTestCase {
             (minimal.replacingOccurrences(of: "warehouse: var/w.sqlite\n", with: ""), "missing key at 'warehouse'"),
             ("warehouse: [unclosed\n", "YAML syntax error"),
             (minimal.replacingOccurrences(of: "tickets:", with: "Tickets-2:"), "invalid source name 'Tickets-2'"),
+            (minimal + "\nprivacy:\n  pseudonymise: [email]\n", "pseudonymise is set but no key is given at 'privacy'"),
+            (minimal + "\nprivacy:\n  pseudonymise: [shoe_size]\n  key_env: K\n", "unknown canonical field 'shoe_size'"),
+            (minimal + "\nprivacy:\n  pseudonymise: [email]\n  key_env: NOT_SET_ANYWHERE\n", "environment variable NOT_SET_ANYWHERE is not set or shorter than 16 bytes"),
+            (minimal + "\nvalidation:\n  earliest_date: 2001-13-01\n", "'2001-13-01' is not a date at 'validation.earliest_date'"),
         ]
         for (yaml, expected) in cases {
             let result = try XCTUnwrap(configError(yaml), expected)

@@ -336,3 +336,73 @@ extension RunnerTests {
         try assertEveryRawRecordIsAccountedFor(config.warehouse)
     }
 }
+
+extension RunnerTests {
+    private func privacyPipeline(_ directory: String, key: String) throws -> PipelineConfig {
+        TestSupport.write("""
+            warehouse: var/w.sqlite
+            sources:
+              roster:
+                kind: hr_roster
+                inbox: hr/*.csv
+            privacy:
+              pseudonymise: [name, email]
+              key_env: TEST_PSEUDONYM_KEY
+            """, to: directory + "/p.yml")
+        return try ConfigLoader(path: directory + "/p.yml", environment: ["TEST_PSEUDONYM_KEY": key]).load()
+    }
+
+    func testNamesAndEmailsArePseudonymisedStablyAndTheKeyIsNeverStored() throws {
+        let roster = "Employee ID,Name,Email,Department\nE1,Zoë Müller,Zoe.Muller@Example.com,A\nE2,Ben Ito,ben.ito@example.com,B\n"
+        let key = "correct horse battery staple"
+        var pseudonyms: [[String]] = []
+        for (index, runKey) in [key, key, "another key of some length"].enumerated() {
+            let directory = TestSupport.temporaryDirectory("privacy\(index)")
+            TestSupport.write(roster, to: directory + "/hr/roster_2026-01-01.csv")
+            let config = try privacyPipeline(directory, key: runKey)
+            XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+            let rows = try Database(path: config.warehouse, readOnly: true).query("SELECT name, email FROM dim_employee ORDER BY employee_id") {
+                [$0.text(0) ?? "", $0.text(1) ?? ""]
+            }
+            XCTAssertEqual(rows.count, 2)
+            for value in rows.flatMap({ $0 }) {
+                XCTAssertTrue(value.count == 32 && value.allSatisfy(\.isHexDigit), value)
+            }
+            pseudonyms.append(rows.flatMap { $0 })
+            let staged = try WarehouseDump.dump(config.warehouse, tables: ["stg_employee", "dim_employee", "dim_agent_identity"])
+            let text = staged.values.flatMap { $0 }.joined(separator: "\n")
+            XCTAssertFalse(text.contains("Zoë") || text.lowercased().contains("zoe.muller"), "no clear name or e-mail past raw")
+            let file = try Data(contentsOf: URL(fileURLWithPath: config.warehouse))
+            XCTAssertNil(file.range(of: Data(runKey.utf8)), "the key is not in the warehouse")
+        }
+        XCTAssertEqual(pseudonyms[0], pseudonyms[1], "the same key gives the same pseudonyms, run after run")
+        XCTAssertNotEqual(pseudonyms[0], pseudonyms[2], "another key gives other pseudonyms")
+        // The e-mail is canonicalised before hashing: case does not change the pseudonym.
+        XCTAssertEqual(Set(pseudonyms[0]).count, 4)
+    }
+
+    func testImplausibleDatesAreQuarantinedWithTheRule() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var tickets = "Ticket ID,Created At\n"
+        for i in 1...40 { tickets += "\(i),2026-03-0\(i % 9 + 1)T10:00:00Z\n" }
+        tickets += "41,2031-01-05T10:00:00Z\n42,1999-12-31T23:00:00Z\n"
+        TestSupport.write(tickets, to: directory + "/tickets/t.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              tickets: {kind: tickets, inbox: tickets/*.csv}
+            validation:
+              earliest_date: 2001-01-01
+              max_days_after_run_date: 1
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        let rejects = try Database(path: config.warehouse, readOnly: true).query("SELECT record_no, field, reason FROM etl_reject ORDER BY record_no") {
+            "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "")"
+        }
+        XCTAssertEqual(rejects.count, 2)
+        XCTAssertTrue(rejects[0].hasPrefix("42|created_at|2031-01-05T10:00:00Z is after 2026-11-23"), rejects[0])
+        XCTAssertTrue(rejects[1].hasPrefix("43|created_at|1999-12-31T23:00:00Z is before the earliest plausible date 2001-01-01"), rejects[1])
+        XCTAssertEqual(try WarehouseDump.count(config.warehouse, "fact_ticket"), 40)
+    }
+}
