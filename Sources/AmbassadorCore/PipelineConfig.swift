@@ -45,6 +45,8 @@ package struct PipelineConfig: Sendable, Equatable {
 package enum SourceKind: String, Sendable, CaseIterable {
     case hrRoster = "hr_roster"
     case tickets = "tickets"
+    /// An account/CRM feed: customer, event (renewal, purchase, cancellation, referral), date, amount.
+    case customerEvents = "customer_events"
     /// Extracted into `raw_<source>` only: no canonical mapping (yet) — e.g. surveys and
     /// event logs until their stages exist. Normalize leaves such files alone.
     case raw = "raw"

@@ -63,6 +63,24 @@ package enum LoadStage {
             all.append(counts)
         }
 
+        for source in context.selectedSources where source.kind == .customerEvents {
+            var counts = StageCounts(source: source.name)
+            for fileID in try pendingFiles(database, sources: [source.name]) {
+                let merged = try database.transaction { () throws -> (Int, Int) in
+                    let read = try database.count("SELECT count(*) FROM stg_customer_event WHERE file_id = ?", [.integer(fileID)])
+                    _ = try CustomerEventMerge.retractPredecessors(of: fileID, database: database)
+                    let written = try CustomerEventMerge.merge(fileID: fileID, database: database)
+                    try markLoaded(database, [fileID])
+                    FaultPoint.reached("load.customer_events")
+                    return (read, written)
+                }
+                counts.rowsRead += merged.0
+                counts.rowsWritten += merged.1
+                counts.filesDone += 1
+            }
+            all.append(counts)
+        }
+
         // Tickets attributed with an older employee history (a roster arrived since, maybe
         // in a run that was killed before this point) follow the current one; customers
         // are recounted when tickets were merged.

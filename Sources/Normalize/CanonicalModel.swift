@@ -2,7 +2,7 @@ import AmbassadorCore
 
 /// How a canonical field's text is coerced.
 package enum FieldType: Sendable {
-    case text, identifier, email, date, timestamp, integer, boolean, employeeStatus
+    case text, identifier, email, date, timestamp, integer, decimal, boolean, employeeStatus, customerEvent
 }
 
 /// One field of the canonical model, with the source column names it is found under.
@@ -38,6 +38,7 @@ package struct CanonicalEntity: Sendable {
         switch kind {
         case .hrRoster: return employee
         case .tickets: return ticket
+        case .customerEvents: return customerEvent
         case .raw: return nil
         }
     }
@@ -63,6 +64,16 @@ package struct CanonicalEntity: Sendable {
                        ["agent ids", "agent id", "zendesk user id", "zendesk id", "ticketing id", "servicenow sys id",
                         "freshdesk agent id"]),
         CanonicalField("snapshot_date", .date, ["snapshot date", "as of", "as of date", "report date"]),
+    ])
+
+    /// One event of the customer-events feed. Churn is an event here, never silence.
+    package static let customerEvent = CanonicalEntity(table: "stg_customer_event", fields: [
+        CanonicalField("customer_id", .identifier, required: true,
+                       ["customer id", "customer", "account id", "account", "client id", "requester id"]),
+        CanonicalField("event", .customerEvent, required: true, ["event", "event type", "type", "action", "activity"]),
+        CanonicalField("occurred_at", .timestamp, required: true,
+                       ["occurred at", "date", "event date", "timestamp", "time", "created at", "effective date"]),
+        CanonicalField("amount", .decimal, ["amount", "value", "revenue", "arr", "mrr", "price"]),
     ])
 
     /// A support ticket (one row per ticket, its latest state).

@@ -5,6 +5,7 @@ import Foundation
 package enum Coerced: Equatable {
     case value(String)
     case integer(Int64)
+    case real(Double)
     case null
     /// The value cannot be read; the text says what was expected.
     case invalid(String)
@@ -17,6 +18,7 @@ package enum ByteCoerced {
     /// The first `n` bytes of the scratch buffer.
     case output(Int)
     case integer(Int64)
+    case real(Double)
     case null
     case invalid(String)
 }
@@ -65,6 +67,32 @@ package final class Coercer {
                 return .integer(Int64(d))
             }
             return .invalid("not a whole number; expected digits such as 3")
+        case .decimal:
+            // Plain decimal notation (a leading currency sign and thousands separators ignored).
+            var digits: [UInt8] = []
+            for b in input where b != UInt8(ascii: ",") && b != UInt8(ascii: " ") && b != UInt8(ascii: "$") && b != UInt8(ascii: "_") {
+                digits.append(b)
+            }
+            guard let value = Double(String(decoding: digits, as: UTF8.self)), value.isFinite else {
+                return .invalid("not a number; expected digits such as 1234.50")
+            }
+            return .real(value)
+        case .customerEvent:
+            let canonical: String
+            switch Coercer.key(input) {
+            case "renewal", "renew", "renewed", "contractrenewal": canonical = "renewal"
+            case "purchase", "order", "repurchase", "upsell", "expansion", "purchased": canonical = "purchase"
+            case "cancellation", "cancel", "cancelled", "canceled", "churn", "churned", "nonrenewal", "termination":
+                canonical = "cancellation"
+            case "referral", "refer", "referred", "recommendation": canonical = "referral"
+            default:
+                guard input.count <= scratch.count else { return .same }
+                for (i, b) in input.enumerated() { scratch[i] = b >= 65 && b <= 90 ? b + 32 : b }
+                return .output(input.count)
+            }
+            var n = 0
+            for b in canonical.utf8 { scratch[n] = b; n += 1 }
+            return .output(n)
         case .boolean:
             switch Coercer.key(input) {
             case "1", "true", "yes", "y", "t": return .integer(1)
@@ -145,6 +173,7 @@ package final class Coercer {
             case .same: return .value(raw)
             case .output(let n): return .value(String(decoding: UnsafeBufferPointer(rebasing: scratch[0..<n]), as: UTF8.self))
             case .integer(let v): return .integer(v)
+            case .real(let v): return .real(v)
             case .null: return .null
             case .invalid(let reason): return .invalid(reason)
             }

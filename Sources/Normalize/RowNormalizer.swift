@@ -9,6 +9,7 @@ enum SlotValue {
     case null
     case bytes(UnsafeBufferPointer<UInt8>)
     case integer(Int64)
+    case real(Double)
 }
 
 /// A row that cannot be kept: the field at fault, its raw value and why.
@@ -125,6 +126,7 @@ final class RowNormalizer {
                 }
                 values[slot] = .bytes(output)
             case .integer(let v): values[slot] = .integer(v)
+            case .real(let v): values[slot] = .real(v)
             case .null:
                 values[slot] = .null
                 if field.required {
@@ -198,7 +200,7 @@ final class RowNormalizer {
             if let firstAssigneeSlot, let assigneeSlot, case .null = values[firstAssigneeSlot] {
                 values[firstAssigneeSlot] = values[assigneeSlot]
             }
-        case .raw:
+        case .customerEvents, .raw:
             break
         }
         return nil
@@ -211,6 +213,7 @@ final class RowNormalizer {
             switch value {
             case .null: try insert.bind(.null, at: index)
             case .integer(let v): try insert.bind(.integer(v), at: index)
+            case .real(let v): try insert.bind(.real(v), at: index)
             case .bytes(let b): try insert.bindTextNoCopy(b, at: index)
             }
         }

@@ -262,6 +262,8 @@ package struct ConfigLoader {
                     "termination_date", "status", "agent_ids", "snapshot_date"]
         case .raw:
             return []
+        case .customerEvents:
+            return ["customer_id", "event", "occurred_at", "amount"]
         case .tickets:
             return ["ticket_id", "customer_id", "created_at", "updated_at", "resolved_at", "status", "priority", "channel",
                     "category", "first_assignee_id", "assignee_id", "reassignments", "reopens", "escalated"]

@@ -6,7 +6,30 @@ package enum WarehouseSchema {
         Migration(version: 2, name: "per-file metadata: column labels, import ids, paging, skipped records", sql: v2),
         Migration(version: 3, name: "raw rows located by rowid range instead of an index", sql: v3),
         Migration(version: 4, name: "clustered staging and ticket facts; attribution versions", sql: v4),
+        Migration(version: 5, name: "customer events: staging and facts", sql: v5),
     ]
+
+    /// The customer-events feed (renewals, purchases, cancellations, referrals). An event is
+    /// identified by customer, kind, time and amount; the same event in two files is one row.
+    static let v5 = """
+        CREATE TABLE stg_customer_event (
+            file_id INTEGER NOT NULL, record_no INTEGER NOT NULL, source TEXT NOT NULL,
+            customer_id TEXT NOT NULL, event TEXT NOT NULL, occurred_at TEXT NOT NULL, amount REAL,
+            PRIMARY KEY (file_id, record_no)
+        ) WITHOUT ROWID;
+        CREATE TABLE fact_customer_event (
+            event_key   INTEGER PRIMARY KEY,
+            source      TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            event       TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            amount      REAL,
+            _file_id    INTEGER NOT NULL,
+            _record_no  INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX fact_customer_event_natural ON fact_customer_event (customer_id, event, occurred_at, ifnull(amount, ''));
+        CREATE INDEX fact_customer_event_file ON fact_customer_event (_file_id);
+        """
 
     /// Staging and ticket facts become WITHOUT ROWID tables clustered on their natural keys:
     /// one B-tree per insert instead of a table and a unique index. Tickets remember the

@@ -255,6 +255,9 @@ extension RunnerTests {
             let inFacts = try database.count("""
                 SELECT (SELECT count(*) FROM stg_ticket WHERE file_id = ?1 AND ticket_id IN (SELECT ticket_id FROM fact_ticket))
                      + (SELECT count(*) FROM stg_employee WHERE file_id = ?1 AND employee_id IN (SELECT employee_id FROM dim_employee))
+                     + (SELECT count(*) FROM stg_customer_event s WHERE file_id = ?1 AND EXISTS (
+                            SELECT 1 FROM fact_customer_event f WHERE f.customer_id = s.customer_id AND f.event = s.event
+                              AND f.occurred_at = s.occurred_at AND ifnull(f.amount, '') = ifnull(s.amount, '')))
                 """, [.integer(id)])
             if status == "failed" {
                 XCTAssertEqual(inFacts, 0, "\(path): a failed file has nothing in the facts", file: file, line: line)
@@ -404,5 +407,44 @@ extension RunnerTests {
         XCTAssertTrue(rejects[0].hasPrefix("42|created_at|2031-01-05T10:00:00Z is after 2026-11-23"), rejects[0])
         XCTAssertTrue(rejects[1].hasPrefix("43|created_at|1999-12-31T23:00:00Z is before the earliest plausible date 2001-01-01"), rejects[1])
         XCTAssertEqual(try WarehouseDump.count(config.warehouse, "fact_ticket"), 40)
+    }
+}
+
+extension RunnerTests {
+    func testCustomerEventsLoadAsCanonicalEventsOnceEachAndCorrectionsReplace() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let header = "Account ID,Event Type,Event Date,Amount\n"
+        TestSupport.write(header + "C1,Renewed,2026-01-05,\"$1,200.00\"\nC2,Cancelled,2026-01-09,\nC3,Upsell,2026-01-10,300\nC4,Referral,2026-01-11,\nC5,Webinar,2026-01-12,\n",
+                          to: directory + "/events/events_2026-01-31.csv")
+        TestSupport.write(header + "C1,renewal,2026-01-05,1200\nC9,purchase,2026-02-02,50\n", to: directory + "/events/events_2026-02-28.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              events: {kind: customer_events, format: customer_events_csv, inbox: events/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        func events() throws -> [String] {
+            try Database(path: config.warehouse, readOnly: true).query(
+                "SELECT customer_id, event, occurred_at, coalesce(amount, '') FROM fact_customer_event ORDER BY customer_id") {
+                "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "") \($0.value(3).stringValue ?? "")"
+            }
+        }
+        XCTAssertEqual(try events(), [
+            "C1 renewal 2026-01-05T00:00:00Z 1200.0", "C2 cancellation 2026-01-09T00:00:00Z ", "C3 purchase 2026-01-10T00:00:00Z 300.0",
+            "C4 referral 2026-01-11T00:00:00Z ", "C5 webinar 2026-01-12T00:00:00Z ", "C9 purchase 2026-02-02T00:00:00Z 50.0",
+        ], "the renewal in both files is one event")
+        let before = try WarehouseDump.dump(config.warehouse, tables: ["fact_customer_event"])
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(try WarehouseDump.dump(config.warehouse, tables: ["fact_customer_event"]), before, "loading again changes nothing")
+        // January is re-exported without C5's event and with C3's amount corrected.
+        TestSupport.write(header + "C1,Renewed,2026-01-05,1200\nC2,Cancelled,2026-01-09,\nC3,Upsell,2026-01-10,350\nC4,Referral,2026-01-11,\n",
+                          to: directory + "/events/events_2026-01-31.csv")
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(try events(), [
+            "C1 renewal 2026-01-05T00:00:00Z 1200.0", "C2 cancellation 2026-01-09T00:00:00Z ", "C3 purchase 2026-01-10T00:00:00Z 350.0",
+            "C4 referral 2026-01-11T00:00:00Z ", "C9 purchase 2026-02-02T00:00:00Z 50.0",
+        ])
     }
 }
