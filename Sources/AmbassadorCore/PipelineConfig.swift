@@ -47,6 +47,8 @@ package enum SourceKind: String, Sendable, CaseIterable {
     case tickets = "tickets"
     /// An account/CRM feed: customer, event (renewal, purchase, cancellation, referral), date, amount.
     case customerEvents = "customer_events"
+    /// Survey responses: customer (transactional, relationship) or employee (pulse).
+    case survey = "survey"
     /// Extracted into `raw_<source>` only: no canonical mapping (yet) — e.g. surveys and
     /// event logs until their stages exist. Normalize leaves such files alone.
     case raw = "raw"
@@ -83,6 +85,10 @@ package struct SourceConfig: Sendable, Equatable {
     package var values: [String: [String: String]]
     /// Values that mean "no value" for every field of this source.
     package var nullValues: [String]
+    /// Surveys: who answered (`customer` or `employee`).
+    package var respondent: String? = nil
+    /// Surveys: glob patterns of the item columns (`Q*`); empty detects them.
+    package var items: [String] = []
 
     package init(
         name: String, kind: SourceKind, format: String = "csv", inbox: String,

@@ -81,6 +81,24 @@ package enum LoadStage {
             all.append(counts)
         }
 
+        for source in context.selectedSources where source.kind == .survey {
+            var counts = StageCounts(source: source.name)
+            for fileID in try pendingFiles(database, sources: [source.name]) {
+                let merged = try database.transaction { () throws -> (Int, Int) in
+                    let read = try database.count("SELECT count(*) FROM stg_survey_response WHERE file_id = ?", [.integer(fileID)])
+                    _ = try SurveyMerge.retractPredecessors(of: fileID, database: database)
+                    let written = try SurveyMerge.merge(fileID: fileID, database: database)
+                    try markLoaded(database, [fileID])
+                    FaultPoint.reached("load.surveys")
+                    return (read, written)
+                }
+                counts.rowsRead += merged.0
+                counts.rowsWritten += merged.1
+                counts.filesDone += 1
+            }
+            all.append(counts)
+        }
+
         // Tickets attributed with an older employee history (a roster arrived since, maybe
         // in a run that was killed before this point) follow the current one; customers
         // are recounted when tickets were merged.

@@ -39,7 +39,7 @@ package struct CanonicalEntity: Sendable {
         case .hrRoster: return employee
         case .tickets: return ticket
         case .customerEvents: return customerEvent
-        case .raw: return nil
+        case .survey, .raw: return nil
         }
     }
 

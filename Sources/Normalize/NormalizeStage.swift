@@ -37,22 +37,42 @@ package enum NormalizeStage {
             PendingFile(id: $0.int64(0), path: $0.text(1) ?? "", partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
                         firstRowID: $0.int64(5), lastRowID: $0.int64(6))
         }
-        // A raw source has no canonical entity: its records stay in raw_<source>.
-        guard !files.isEmpty, let entity = CanonicalEntity.forKind(source.kind) else { return counts }
+        guard !files.isEmpty else { return counts }
         let rawTable = "raw_" + source.name
         let rawColumns = try database.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
+        // How one file is staged, and the staging tables a failed file is taken out of.
+        let stagingTables: [String]
+        let stageFile: (PendingFile) throws -> (written: Int, rejected: Int)
+        if source.kind == .survey {
+            stagingTables = ["stg_survey_response", "stg_survey_answer"]
+            stageFile = { file in
+                try SurveyNormalizer(source: source, columns: rawColumns, path: file.path, coercer: coercer)
+                    .normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
+                               rawTable: rawTable, database: database, context: context)
+            }
+        } else if let entity = CanonicalEntity.forKind(source.kind) {
+            stagingTables = [entity.table]
+            stageFile = { file in
+                let plan = try FieldPlan(entity: entity, source: source, columns: rawColumns, path: file.path)
+                return try normalizeFile(file, plan: plan, rawTable: rawTable, source: source,
+                                         coercer: coercer, database: database, context: context)
+            }
+        } else {
+            // A raw source has no canonical entity: its records stay in raw_<source>.
+            return counts
+        }
         for file in files {
             do {
-                let plan = try FieldPlan(entity: entity, source: source, columns: rawColumns, path: file.path)
                 let outcome = try database.transaction { () throws -> (written: Int, rejected: Int, failed: String?) in
-                    let result = try normalizeFile(file, plan: plan, rawTable: rawTable, source: source,
-                                                   coercer: coercer, database: database, context: context)
+                    let result = try stageFile(file)
                     let total = file.extracted + file.extractRejects
                     let rejected = result.rejected + file.extractRejects
                     let share = total == 0 ? 0 : Double(rejected) / Double(total)
                     if share > context.config.rejectThreshold {
                         let message = "\(file.path): \(rejected) of \(total) rows rejected (\(percent(share))), above the reject threshold of \(percent(context.config.rejectThreshold)); the file is not loaded — see etl_reject for the reasons"
-                        try database.run("DELETE FROM \(entity.table) WHERE file_id = ?", [.integer(file.id)])
+                        for table in stagingTables {
+                            try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(file.id)])
+                        }
                         try database.run("UPDATE etl_source_file SET status = 'failed', error = ?, rejected = ? WHERE file_id = ?",
                                          [.text(message), .integer(Int64(rejected)), .integer(file.id)])
                         return (0, result.rejected, message)

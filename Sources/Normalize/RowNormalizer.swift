@@ -200,7 +200,7 @@ final class RowNormalizer {
             if let firstAssigneeSlot, let assigneeSlot, case .null = values[firstAssigneeSlot] {
                 values[firstAssigneeSlot] = values[assigneeSlot]
             }
-        case .customerEvents, .raw:
+        case .customerEvents, .survey, .raw:
             break
         }
         return nil

@@ -139,7 +139,8 @@ package struct ConfigLoader {
                 throw fail(keyNode, key, "invalid source name '\(name)'", "lower-case letters, digits and _ (it names the raw_<source> table)")
             }
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
-            let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values", "null_values"])
+            let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values",
+                                                           "null_values", "respondent", "items"])
             guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
             let kindText = try string(kindNode, key + ".kind")
             guard let kind = SourceKind(rawValue: kindText) else {
@@ -219,9 +220,26 @@ package struct ConfigLoader {
                 }
                 nullValues = try items.map { try string($0, key + ".null_values") }
             }
-            sources.append(SourceConfig(name: name, kind: kind, format: format, inbox: inbox, encoding: encoding,
-                                        delimiter: delimiter, record: record, partition: partition, fields: fieldMap, values: values,
-                                        nullValues: nullValues))
+            var source = SourceConfig(name: name, kind: kind, format: format, inbox: inbox, encoding: encoding,
+                                      delimiter: delimiter, record: record, partition: partition, fields: fieldMap, values: values,
+                                      nullValues: nullValues)
+            if kind == .survey {
+                guard let node = fields["respondent"] else {
+                    throw fail(value, key + ".respondent", "missing key", "customer or employee (who answered this survey)")
+                }
+                let respondent = try string(node, key + ".respondent")
+                guard ["customer", "employee"].contains(respondent) else {
+                    throw fail(node, key + ".respondent", "unknown respondent '\(respondent)'", "customer or employee")
+                }
+                source.respondent = respondent
+            }
+            if let node = fields["items"] {
+                guard case .sequence(let list) = node else {
+                    throw fail(node, key + ".items", "not a list", "a list of column patterns, e.g. ['Q*']")
+                }
+                source.items = try list.map { try string($0, key + ".items") }
+            }
+            sources.append(source)
         }
         guard !sources.isEmpty else { throw fail(node, "sources", "no sources", "at least one source") }
         return sources
@@ -264,6 +282,8 @@ package struct ConfigLoader {
             return []
         case .customerEvents:
             return ["customer_id", "event", "occurred_at", "amount"]
+        case .survey:
+            return ["response_id", "respondent_id", "ticket_id", "team", "submitted_at", "finished"]
         case .tickets:
             return ["ticket_id", "customer_id", "created_at", "updated_at", "resolved_at", "status", "priority", "channel",
                     "category", "first_assignee_id", "assignee_id", "reassignments", "reopens", "escalated"]

@@ -7,7 +7,39 @@ package enum WarehouseSchema {
         Migration(version: 3, name: "raw rows located by rowid range instead of an index", sql: v3),
         Migration(version: 4, name: "clustered staging and ticket facts; attribution versions", sql: v4),
         Migration(version: 5, name: "customer events: staging and facts", sql: v5),
+        Migration(version: 6, name: "survey responses and answers (long format)", sql: v6),
     ]
+
+    /// Survey responses and their answers in long format. Employee (pulse) responses carry
+    /// a team, never a respondent or a ticket: they are not joined to an individual.
+    static let v6 = """
+        CREATE TABLE stg_survey_response (
+            file_id INTEGER NOT NULL, record_no INTEGER NOT NULL, source TEXT NOT NULL,
+            response_id TEXT NOT NULL, respondent_kind TEXT NOT NULL CHECK (respondent_kind IN ('customer', 'employee')),
+            respondent_id TEXT, ticket_id TEXT, team_id TEXT, submitted_at TEXT, finished INTEGER,
+            PRIMARY KEY (file_id, record_no)
+        ) WITHOUT ROWID;
+        CREATE TABLE stg_survey_answer (
+            file_id INTEGER NOT NULL, record_no INTEGER NOT NULL, item TEXT NOT NULL,
+            numeric_value REAL, text_value TEXT, answered INTEGER NOT NULL,
+            PRIMARY KEY (file_id, record_no, item)
+        ) WITHOUT ROWID;
+        CREATE TABLE fact_survey_response (
+            source TEXT NOT NULL, response_id TEXT NOT NULL, respondent_kind TEXT NOT NULL,
+            respondent_id TEXT, ticket_id TEXT, team_id TEXT, submitted_at TEXT, finished INTEGER,
+            _file_id INTEGER NOT NULL, _record_no INTEGER NOT NULL,
+            PRIMARY KEY (source, response_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE fact_survey_answer (
+            source TEXT NOT NULL, response_id TEXT NOT NULL, item TEXT NOT NULL,
+            numeric_value REAL, text_value TEXT, answered INTEGER NOT NULL,
+            PRIMARY KEY (source, response_id, item)
+        ) WITHOUT ROWID;
+        CREATE TABLE dim_survey_item (
+            source TEXT NOT NULL, item TEXT NOT NULL, label TEXT, import_id TEXT,
+            PRIMARY KEY (source, item)
+        ) WITHOUT ROWID;
+        """
 
     /// The customer-events feed (renewals, purchases, cancellations, referrals). An event is
     /// identified by customer, kind, time and amount; the same event in two files is one row.

@@ -255,6 +255,8 @@ extension RunnerTests {
             let inFacts = try database.count("""
                 SELECT (SELECT count(*) FROM stg_ticket WHERE file_id = ?1 AND ticket_id IN (SELECT ticket_id FROM fact_ticket))
                      + (SELECT count(*) FROM stg_employee WHERE file_id = ?1 AND employee_id IN (SELECT employee_id FROM dim_employee))
+                     + (SELECT count(*) FROM stg_survey_response s WHERE file_id = ?1 AND EXISTS (
+                            SELECT 1 FROM fact_survey_response f WHERE f.source = s.source AND f.response_id = s.response_id))
                      + (SELECT count(*) FROM stg_customer_event s WHERE file_id = ?1 AND EXISTS (
                             SELECT 1 FROM fact_customer_event f WHERE f.customer_id = s.customer_id AND f.event = s.event
                               AND f.occurred_at = s.occurred_at AND ifnull(f.amount, '') = ifnull(s.amount, '')))
@@ -446,5 +448,59 @@ extension RunnerTests {
             "C1 renewal 2026-01-05T00:00:00Z 1200.0", "C2 cancellation 2026-01-09T00:00:00Z ", "C3 purchase 2026-01-10T00:00:00Z 350.0",
             "C4 referral 2026-01-11T00:00:00Z ", "C9 purchase 2026-02-02T00:00:00Z 50.0",
         ])
+    }
+}
+
+extension RunnerTests {
+    func testSurveyExportsLoadAsResponsesAndLongAnswersAndPulsesStayAnonymous() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let fixtures = TestSupport.fixtures + "/surveys/"
+        for (from, to) in [("qualtRics_sample.csv", "csat/modern_2017-07-18.csv"), ("qualtRics_sample_legacy.csv", "csat/legacy_2017-07-19.csv"),
+                           ("QualtricsTools_Single_Answer_MC_Insights.csv", "csat/insights_2016-05-27.csv"),
+                           ("sp_qualtrics_xml_export_Responses.xml", "csatxml/responses_2019-08-20.xml"),
+                           ("fivethirtyeight_steak-risk-survey_surveymonkey_2header.csv", "monkey/steak_2014-05-01.csv")] {
+            TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtures + from))), to: directory + "/" + to)
+        }
+        TestSupport.write("""
+            ResponseId,RecordedDate,RecipientEmail,ExternalReference,Team,Q1_1,Q1_2,Q1_3
+            Response ID,Recorded Date,Recipient Email,External Reference,Team,I am proud of this company,I believe in what we sell,I go out of my way for customers
+            {"ImportId":"_recordId"},{"ImportId":"recordedDate"},{"ImportId":"recipientEmail"},{"ImportId":"externalDataReference"},{"ImportId":"Team"},{"ImportId":"QID1_1"},{"ImportId":"QID1_2"},{"ImportId":"QID1_3"}
+            R_1,2026-03-01 10:00:00,ada@example.com,T-77,Support 01,Strongly agree,4,-99
+            R_2,2026-03-01 11:00:00,ben@example.com,T-78,Support 01,Disagree,,Neither agree nor disagree
+
+            """, to: directory + "/pulse/pulse_2026-03-01.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              csat: {kind: survey, respondent: customer, format: qualtrics_csv, inbox: csat/*.csv}
+              csatxml: {kind: survey, respondent: customer, format: qualtrics_xml, inbox: csatxml/*.xml}
+              monkey: {kind: survey, respondent: customer, format: surveymonkey_csv, inbox: monkey/*.csv}
+              pulse: {kind: survey, respondent: employee, format: qualtrics_csv, inbox: pulse/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT source, count(*) FROM fact_survey_response GROUP BY source ORDER BY source") {
+            "\($0.text(0) ?? "") \($0.int(1))"
+        }, ["csat 6", "csatxml 4", "monkey 550", "pulse 2"], "1 + 5 Qualtrics CSV responses (legacy R_2YPO… repeats the modern one), 4 XML, 550 SurveyMonkey")
+        // Pulse answers: labels become 1-5, -99 is seen-not-answered, and no one is identifiable.
+        XCTAssertEqual(try database.query("""
+            SELECT r.response_id, coalesce(r.respondent_id, '-'), coalesce(r.ticket_id, '-'), r.team_id, a.item,
+                   coalesce(a.numeric_value, ''), a.answered
+            FROM fact_survey_response r JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id
+            WHERE r.source = 'pulse' ORDER BY r.response_id, a.item
+            """) { row in (0..<7).map { row.value(Int32($0)).stringValue ?? "" }.joined(separator: "|") }, [
+            "R_1|-|-|Support 01|Q1_1|5.0|1", "R_1|-|-|Support 01|Q1_2|4.0|1", "R_1|-|-|Support 01|Q1_3||0",
+            "R_2|-|-|Support 01|Q1_1|2.0|1", "R_2|-|-|Support 01|Q1_3|3.0|1",
+        ])
+        let everything = try WarehouseDump.dump(config.warehouse, tables: ["stg_survey_response", "fact_survey_response", "fact_survey_answer"])
+        XCTAssertFalse(everything.values.flatMap { $0 }.joined().contains("ada@example.com"), "a pulse respondent is never stored past raw")
+        XCTAssertEqual(try database.scalar("SELECT label FROM dim_survey_item WHERE source = 'pulse' AND item = 'Q1_3'").stringValue,
+                       "I go out of my way for customers")
+        XCTAssertEqual(try database.scalar("SELECT import_id FROM dim_survey_item WHERE source = 'csat' AND item = 'Q1'").stringValue, "QID1")
+        // A customer survey keeps its seen-but-not-answered (-99) items.
+        // 63 = the number of <QID…>-99</QID…> elements in the file (counted with grep).
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_survey_answer WHERE source = 'csatxml' AND answered = 0"), 63)
     }
 }

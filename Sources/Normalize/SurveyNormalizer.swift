@@ -1,0 +1,152 @@
+import AmbassadorCore
+import Foundation
+import Warehouse
+
+/// Normalizes survey exports: one response row per record and its answers in long format.
+///
+/// Response fields are found by header aliases (or `fields:`); item columns by `items:`
+/// patterns, else Qualtrics-style `Q…` columns, else — for SurveyMonkey — every column that is
+/// not respondent metadata. Answers: numbers as numbers; Likert and satisfaction labels as
+/// 1–5; yes/no as 1/0; `-99` as seen but not answered; other text as text. An employee
+/// response keeps its team but never a respondent or a ticket: pulse answers are not joined
+/// to an individual.
+struct SurveyNormalizer {
+    static let responseFields: [(name: String, aliases: [String])] = [
+        ("response_id", ["response id", "responseid", "_recordid", "respondent id", "respondentid", "response"]),
+        ("respondent_id", ["recipient email", "email address", "emailaddress", "respondent email", "email"]),
+        ("ticket_id", ["ticket id", "ticket", "external reference", "external data reference", "externaldatareference"]),
+        ("team", ["team", "team id", "department", "team name"]),
+        ("submitted_at", ["recorded date", "recordeddate", "end date", "enddate", "submitted at", "date submitted"]),
+        ("finished", ["finished", "completed"]),
+    ]
+
+    /// SurveyMonkey's respondent metadata columns: not items.
+    static let surveyMonkeyMetadata: Set<String> = [
+        "respondentid", "collectorid", "startdate", "enddate", "ipaddress", "emailaddress", "firstname", "lastname",
+        "customdata", "customdata1", "customdata2",
+    ]
+
+    /// Agreement, satisfaction and likelihood labels on a 1–5 scale; yes/no as 1/0.
+    static let labels: [String: Double] = [
+        "strongly disagree": 1, "disagree": 2, "somewhat disagree": 2, "neither agree nor disagree": 3, "neutral": 3,
+        "somewhat agree": 4, "agree": 4, "strongly agree": 5,
+        "very dissatisfied": 1, "dissatisfied": 2, "somewhat dissatisfied": 2, "neither satisfied nor dissatisfied": 3,
+        "somewhat satisfied": 4, "satisfied": 4, "very satisfied": 5,
+        "very unlikely": 1, "unlikely": 2, "neither likely nor unlikely": 3, "likely": 4, "very likely": 5,
+        "yes": 1, "no": 0, "true": 1, "false": 0,
+    ]
+
+    let source: SourceConfig
+    let coercer: Coercer
+    /// Result column (1-based after `_record_no`) of each response field, when present.
+    let fieldColumns: [String: Int]
+    let itemColumns: [(name: String, index: Int)]
+    let selected: [String]
+
+    init(source: SourceConfig, columns: [String], path: String, coercer: Coercer) throws {
+        self.source = source
+        self.coercer = coercer
+        var keyed: [String: String] = [:]
+        for column in columns where keyed[CanonicalField.key(column)] == nil { keyed[CanonicalField.key(column)] = column }
+        var used: [String: String] = [:]
+        for (name, aliases) in SurveyNormalizer.responseFields {
+            if let configured = source.fields[name] {
+                guard let column = columns.first(where: { $0.lowercased() == configured.lowercased() }) else {
+                    throw NormalizeError.unknownColumn(path: path, source: source.name, field: name, column: configured)
+                }
+                used[name] = column
+            } else if let column = aliases.lazy.compactMap({ keyed[CanonicalField.key($0)] }).first {
+                used[name] = column
+            }
+        }
+        guard used["response_id"] != nil else {
+            throw NormalizeError.missingColumn(path: path, source: source.name, field: "response_id",
+                                               tried: SurveyNormalizer.responseFields[0].aliases)
+        }
+        let metadataColumns = Set(used.values)
+        var items: [String] = []
+        if !source.items.isEmpty {
+            items = columns.filter { column in source.items.contains { fnmatch($0, column, 0) == 0 } }
+        } else if source.format == "surveymonkey_csv" {
+            items = columns.filter { !metadataColumns.contains($0) && !SurveyNormalizer.surveyMonkeyMetadata.contains(CanonicalField.key($0)) }
+        } else {
+            items = columns.filter { column in
+                guard column.count >= 2, column.first == "Q" || column.hasPrefix("QID") else { return false }
+                return column.dropFirst().first?.isNumber == true || column.hasPrefix("QID")
+            }
+        }
+        selected = Array(metadataColumns) + items.filter { !metadataColumns.contains($0) }
+        var positions: [String: Int] = [:]
+        for (index, column) in selected.enumerated() { positions[column] = index + 1 }
+        fieldColumns = used.compactMapValues { positions[$0] }
+        itemColumns = items.filter { !metadataColumns.contains($0) }.compactMap { item in positions[item].map { (item, $0) } }
+    }
+
+    func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
+                   database: Database, context: StageContext) throws -> (written: Int, rejected: Int) {
+        let list = selected.map(Database.quote).joined(separator: ", ")
+        let select = "SELECT _record_no, \(list) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
+        let responses = try BulkInserter(database: database, table: "stg_survey_response", columns: [
+            "file_id", "record_no", "source", "response_id", "respondent_kind", "respondent_id", "ticket_id", "team_id",
+            "submitted_at", "finished",
+        ])
+        let answers = try BulkInserter(database: database, table: "stg_survey_answer", columns: [
+            "file_id", "record_no", "item", "numeric_value", "text_value", "answered",
+        ])
+        let rejects = try database.prepare("""
+            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
+            VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let employee = source.respondent == "employee"
+        let nulls = Set(source.nullValues)
+        var written = 0, rejected = 0
+        try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
+            let recordNo = row.int64(0)
+            func text(_ field: String) -> String? {
+                guard let column = fieldColumns[field],
+                      let value = row.text(Int32(column))?.trimmingCharacters(in: .whitespacesAndNewlines),
+                      !nulls.contains(value) else { return nil }
+                return value
+            }
+            func reject(_ field: String, _ raw: String?, _ reason: String) throws {
+                try rejects.execute([.integer(context.runID), .text(source.name), .integer(fileID), .text(path), .integer(recordNo),
+                                     .text(field), SQLValue(raw), .text(reason)])
+                rejected += 1
+            }
+            guard let responseID = text("response_id") else {
+                return try reject("response_id", nil, "required field 'response_id' is empty; expected the response's id")
+            }
+            var submitted: String? = nil
+            if let raw = text("submitted_at") {
+                switch coercer.timestamp(raw) {
+                case .value(let v): submitted = v
+                case .invalid(let reason): return try reject("submitted_at", raw, reason)
+                default: submitted = nil
+                }
+            }
+            let finished = text("finished").map { ["1", "true", "yes"].contains($0.lowercased()) ? 1 : 0 }
+            try responses.insert([
+                .integer(fileID), .integer(recordNo), .text(source.name), .text(responseID), .text(employee ? "employee" : "customer"),
+                // Pulse answers are never joined to an individual: no respondent, no ticket.
+                employee ? .null : SQLValue(text("respondent_id")?.lowercased()), employee ? .null : SQLValue(text("ticket_id")),
+                SQLValue(text("team")), SQLValue(submitted), SQLValue(finished),
+            ])
+            for (item, column) in itemColumns {
+                guard let raw = row.text(Int32(column))?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty, !nulls.contains(raw) else {
+                    continue
+                }
+                if raw == "-99" {
+                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .null, .null, .integer(0)])
+                } else if let number = Double(raw), number.isFinite {
+                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .real(number), .null, .integer(1)])
+                } else if let score = SurveyNormalizer.labels[raw.lowercased()] {
+                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .real(score), .text(raw), .integer(1)])
+                } else {
+                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .null, .text(raw), .integer(1)])
+                }
+            }
+            written += 1
+        }
+        return (written, rejected)
+    }
+}
