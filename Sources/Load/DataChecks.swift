@@ -18,6 +18,9 @@ package enum DataChecks {
         let failingKeys: String
     }
 
+    /// How many checks every load runs.
+    package static var count: Int { checks.count }
+
     static let checks: [Check] = [
         Check(name: "scd2_no_overlap", table: "dim_employee", severity: "error", failingKeys: """
             SELECT a.employee_id || '@' || a.valid_from FROM dim_employee a JOIN dim_employee b
@@ -38,6 +41,28 @@ package enum DataChecks {
             """),
         Check(name: "ticket_team_known_at_open", table: "fact_ticket", severity: "warning", failingKeys: """
             SELECT ticket_id FROM fact_ticket WHERE first_assignee_employee_id IS NOT NULL AND team_id IS NULL
+            """),
+        Check(name: "employee_status_accepted", table: "dim_employee", severity: "warning", failingKeys: """
+            SELECT employee_id || '@' || valid_from FROM dim_employee WHERE status NOT IN ('active', 'terminated', 'leave', 'left')
+            """),
+        Check(name: "valid_from_before_valid_to", table: "dim_employee", severity: "error", failingKeys: """
+            SELECT employee_id || '@' || valid_from FROM dim_employee WHERE valid_to IS NOT NULL AND valid_to <= valid_from
+            """),
+        Check(name: "survey_ticket_resolves", table: "fact_survey_response", severity: "warning", failingKeys: """
+            SELECT source || ':' || response_id FROM fact_survey_response
+            WHERE ticket_id IS NOT NULL AND ticket_id NOT IN (SELECT ticket_id FROM fact_ticket)
+            """),
+        Check(name: "pulse_response_anonymous", table: "fact_survey_response", severity: "error", failingKeys: """
+            SELECT source || ':' || response_id FROM fact_survey_response
+            WHERE respondent_kind = 'employee' AND (respondent_id IS NOT NULL OR ticket_id IS NOT NULL)
+            """),
+        Check(name: "answer_has_response", table: "fact_survey_answer", severity: "error", failingKeys: """
+            SELECT a.source || ':' || a.response_id || ':' || a.item FROM fact_survey_answer a
+            LEFT JOIN fact_survey_response r ON r.source = a.source AND r.response_id = a.response_id WHERE r.response_id IS NULL
+            """),
+        Check(name: "customer_event_accepted", table: "fact_customer_event", severity: "warning", failingKeys: """
+            SELECT customer_id || ':' || event || ':' || occurred_at FROM fact_customer_event
+            WHERE event NOT IN ('renewal', 'purchase', 'cancellation', 'referral')
             """),
     ]
 

@@ -1,5 +1,6 @@
 import AmbassadorCore
 import Generate
+import Load
 import Logging
 import TestSupport
 import Warehouse
@@ -502,5 +503,37 @@ extension RunnerTests {
         // A customer survey keeps its seen-but-not-answered (-99) items.
         // 63 = the number of <QID…>-99</QID…> elements in the file (counted with grep).
         XCTAssertEqual(try database.count("SELECT count(*) FROM fact_survey_answer WHERE source = 'csatxml' AND answered = 0"), 63)
+    }
+}
+
+extension RunnerTests {
+    /// Every check runs after load, is recorded, and fails when its rule is broken.
+    func testDataChecksAreRecordedAndCatchBrokenRules() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Account ID,Event,Date\nC1,renewal,2026-01-05\nC2,webinar,2026-01-06\n", to: directory + "/events/e.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              events: {kind: customer_events, inbox: events/*.csv, partition: none}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let first = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(first.exitCode, 0, "warnings do not fail the run")
+        let database = try Database(path: config.warehouse)
+        let checks = try database.query("SELECT name, severity, failing_rows, sample_keys FROM etl_check ORDER BY name") {
+            "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.int(2))|\($0.text(3) ?? "")"
+        }
+        XCTAssertEqual(checks.count, DataChecks.count)
+        XCTAssertTrue(checks.contains("customer_event_accepted|warning|1|C2:webinar:2026-01-06T00:00:00Z"), "\(checks)")
+        // Break an error-level rule behind the pipeline's back: the next load exits 65.
+        try database.execute("""
+            INSERT INTO fact_survey_response (source, response_id, respondent_kind, respondent_id, _file_id, _record_no)
+            VALUES ('pulse', 'R_9', 'employee', 'someone@example.com', 1, 2)
+            """)
+        let second = try run(config, steps: [.load])
+        XCTAssertEqual(second.exitCode, 65)
+        XCTAssertTrue(second.stages.flatMap { $0.counts }.flatMap(\.messages).contains { $0.contains("pulse_response_anonymous (error)") })
+        let status = try StatusReport.render(warehouse: config.warehouse)
+        XCTAssertTrue(status.contains("pulse_response_anonymous") && status.contains("pulse:R_9"), status)
     }
 }
