@@ -47,6 +47,8 @@ package enum SourceKind: String, Sendable, CaseIterable {
     case tickets = "tickets"
     /// An account/CRM feed: customer, event (renewal, purchase, cancellation, referral), date, amount.
     case customerEvents = "customer_events"
+    /// A ticket event log: ticket, time, event (assigned, agent_message, solved, reopened, …), actor.
+    case ticketEvents = "ticket_events"
     /// Survey responses: customer (transactional, relationship) or employee (pulse).
     case survey = "survey"
     /// Extracted into `raw_<source>` only: no canonical mapping (yet) — e.g. surveys and

@@ -129,7 +129,7 @@ package enum ExtractStage {
                   AND _file_id = ?
                 """, [.integer(fileID), .integer(fileID), .integer(fileID)])
         }
-        for table in ["stg_employee", "stg_ticket", "stg_customer_event", "stg_survey_response", "stg_survey_answer"] {
+        for table in ["stg_employee", "stg_ticket", "stg_customer_event", "stg_ticket_event", "stg_survey_response", "stg_survey_answer"] {
             try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
         }
         try database.run("DELETE FROM etl_reject WHERE file_id = ?", [.integer(fileID)])

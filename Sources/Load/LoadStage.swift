@@ -63,15 +63,16 @@ package enum LoadStage {
             all.append(counts)
         }
 
-        for source in context.selectedSources where source.kind == .customerEvents {
+        for source in context.selectedSources where source.kind == .customerEvents || source.kind == .ticketEvents {
+            let events = source.kind == .customerEvents ? EventMerge.customerEvents : EventMerge.ticketEvents
             var counts = StageCounts(source: source.name)
             for fileID in try pendingFiles(database, sources: [source.name]) {
                 let merged = try database.transaction { () throws -> (Int, Int) in
-                    let read = try database.count("SELECT count(*) FROM stg_customer_event WHERE file_id = ?", [.integer(fileID)])
-                    _ = try CustomerEventMerge.retractPredecessors(of: fileID, database: database)
-                    let written = try CustomerEventMerge.merge(fileID: fileID, database: database)
+                    let read = try database.count("SELECT count(*) FROM \(events.staging) WHERE file_id = ?", [.integer(fileID)])
+                    _ = try events.retractPredecessors(of: fileID, database: database)
+                    let written = try events.merge(fileID: fileID, database: database)
                     try markLoaded(database, [fileID])
-                    FaultPoint.reached("load.customer_events")
+                    FaultPoint.reached("load.events")
                     return (read, written)
                 }
                 counts.rowsRead += merged.0

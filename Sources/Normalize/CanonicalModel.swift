@@ -2,7 +2,7 @@ import AmbassadorCore
 
 /// How a canonical field's text is coerced.
 package enum FieldType: Sendable {
-    case text, identifier, email, date, timestamp, integer, decimal, boolean, employeeStatus, customerEvent
+    case text, identifier, email, date, timestamp, integer, decimal, boolean, employeeStatus, customerEvent, ticketEvent
 }
 
 /// One field of the canonical model, with the source column names it is found under.
@@ -39,6 +39,7 @@ package struct CanonicalEntity: Sendable {
         case .hrRoster: return employee
         case .tickets: return ticket
         case .customerEvents: return customerEvent
+        case .ticketEvents: return ticketEvent
         case .survey, .raw: return nil
         }
     }
@@ -74,6 +75,15 @@ package struct CanonicalEntity: Sendable {
         CanonicalField("occurred_at", .timestamp, required: true,
                        ["occurred at", "date", "event date", "timestamp", "time", "created at", "effective date"]),
         CanonicalField("amount", .decimal, ["amount", "value", "revenue", "arr", "mrr", "price"]),
+    ])
+
+    /// One line of a ticket event log.
+    package static let ticketEvent = CanonicalEntity(table: "stg_ticket_event", fields: [
+        CanonicalField("ticket_id", .identifier, required: true, ["ticket id", "ticket", "ticket number", "incident", "id"]),
+        CanonicalField("occurred_at", .timestamp, required: true,
+                       ["occurred at", "timestamp", "time", "created at", "event time", "date"]),
+        CanonicalField("event", .ticketEvent, required: true, ["event", "event type", "type", "action"]),
+        CanonicalField("actor_id", .identifier, ["actor", "actor id", "author id", "author", "agent id", "user id", "by"]),
     ])
 
     /// A support ticket (one row per ticket, its latest state).

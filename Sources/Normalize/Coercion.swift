@@ -78,21 +78,24 @@ package final class Coercer {
             }
             return .real(value)
         case .customerEvent:
-            let canonical: String
-            switch Coercer.key(input) {
-            case "renewal", "renew", "renewed", "contractrenewal": canonical = "renewal"
-            case "purchase", "order", "repurchase", "upsell", "expansion", "purchased": canonical = "purchase"
-            case "cancellation", "cancel", "cancelled", "canceled", "churn", "churned", "nonrenewal", "termination":
-                canonical = "cancellation"
-            case "referral", "refer", "referred", "recommendation": canonical = "referral"
-            default:
-                guard input.count <= scratch.count else { return .same }
-                for (i, b) in input.enumerated() { scratch[i] = b >= 65 && b <= 90 ? b + 32 : b }
-                return .output(input.count)
-            }
-            var n = 0
-            for b in canonical.utf8 { scratch[n] = b; n += 1 }
-            return .output(n)
+            return Coercer.vocabulary(input, scratch, [
+                "renewal": ["renewal", "renew", "renewed", "contractrenewal"],
+                "purchase": ["purchase", "order", "repurchase", "upsell", "expansion", "purchased"],
+                "cancellation": ["cancellation", "cancel", "cancelled", "canceled", "churn", "churned", "nonrenewal", "termination"],
+                "referral": ["referral", "refer", "referred", "recommendation"],
+            ])
+        case .ticketEvent:
+            return Coercer.vocabulary(input, scratch, [
+                "created": ["created", "create", "opened", "open", "new"],
+                "assigned": ["assigned", "assign", "assignment"],
+                "reassigned": ["reassigned", "reassign", "transfer", "transferred", "reassignment"],
+                "agent_message": ["agentmessage", "agentreply", "publicreply", "reply", "agentcomment", "outbound", "followup"],
+                "customer_message": ["customermessage", "customerreply", "requesterreply", "inbound", "customercomment"],
+                "solved": ["solved", "solve", "resolved", "resolve"],
+                "reopened": ["reopened", "reopen"],
+                "escalated": ["escalated", "escalate", "escalation", "complaint"],
+                "closed": ["closed", "close"],
+            ])
         case .boolean:
             switch Coercer.key(input) {
             case "1", "true", "yes", "y", "t": return .integer(1)
@@ -196,6 +199,23 @@ package final class Coercer {
         let second = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(localSeconds - Int64(first))))
         offsetByHour[hour] = second
         return second
+    }
+
+    /// The canonical word whose spellings include `input` (compared as `key`), else the input
+    /// lower-cased.
+    static func vocabulary(_ input: UnsafeBufferPointer<UInt8>, _ scratch: UnsafeMutableBufferPointer<UInt8>,
+                           _ words: [String: [String]]) -> ByteCoerced {
+        let spelled = key(input)
+        var canonical: String? = nil
+        for (word, spellings) in words where spellings.contains(spelled) { canonical = word }
+        guard let canonical else {
+            guard input.count <= scratch.count else { return .same }
+            for (i, b) in input.enumerated() { scratch[i] = b >= 65 && b <= 90 ? b + 32 : b }
+            return .output(input.count)
+        }
+        var n = 0
+        for b in canonical.utf8 { scratch[n] = b; n += 1 }
+        return .output(n)
     }
 
     static func isZeroDate(_ input: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -200,7 +200,7 @@ final class RowNormalizer {
             if let firstAssigneeSlot, let assigneeSlot, case .null = values[firstAssigneeSlot] {
                 values[firstAssigneeSlot] = values[assigneeSlot]
             }
-        case .customerEvents, .survey, .raw:
+        case .customerEvents, .ticketEvents, .survey, .raw:
             break
         }
         return nil

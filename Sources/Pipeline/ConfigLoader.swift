@@ -282,6 +282,8 @@ package struct ConfigLoader {
             return []
         case .customerEvents:
             return ["customer_id", "event", "occurred_at", "amount"]
+        case .ticketEvents:
+            return ["ticket_id", "occurred_at", "event", "actor_id"]
         case .survey:
             return ["response_id", "respondent_id", "ticket_id", "team", "submitted_at", "finished"]
         case .tickets:

@@ -8,7 +8,29 @@ package enum WarehouseSchema {
         Migration(version: 4, name: "clustered staging and ticket facts; attribution versions", sql: v4),
         Migration(version: 5, name: "customer events: staging and facts", sql: v5),
         Migration(version: 6, name: "survey responses and answers (long format)", sql: v6),
+        Migration(version: 7, name: "ticket event logs: staging and facts", sql: v7),
     ]
+
+    /// Ticket event logs (ticket, time, event, actor): one row per event.
+    static let v7 = """
+        CREATE TABLE stg_ticket_event (
+            file_id INTEGER NOT NULL, record_no INTEGER NOT NULL, source TEXT NOT NULL,
+            ticket_id TEXT NOT NULL, occurred_at TEXT NOT NULL, event TEXT NOT NULL, actor_id TEXT,
+            PRIMARY KEY (file_id, record_no)
+        ) WITHOUT ROWID;
+        CREATE TABLE fact_ticket_event (
+            event_key   INTEGER PRIMARY KEY,
+            source      TEXT NOT NULL,
+            ticket_id   TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            event       TEXT NOT NULL,
+            actor_id    TEXT,
+            _file_id    INTEGER NOT NULL,
+            _record_no  INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX fact_ticket_event_natural ON fact_ticket_event (ticket_id, occurred_at, event, ifnull(actor_id, ''));
+        CREATE INDEX fact_ticket_event_file ON fact_ticket_event (_file_id);
+        """
 
     /// Survey responses and their answers in long format. Employee (pulse) responses carry
     /// a team, never a respondent or a ticket: they are not joined to an individual.

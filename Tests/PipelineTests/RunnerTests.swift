@@ -258,6 +258,9 @@ extension RunnerTests {
                      + (SELECT count(*) FROM stg_employee WHERE file_id = ?1 AND employee_id IN (SELECT employee_id FROM dim_employee))
                      + (SELECT count(*) FROM stg_survey_response s WHERE file_id = ?1 AND EXISTS (
                             SELECT 1 FROM fact_survey_response f WHERE f.source = s.source AND f.response_id = s.response_id))
+                     + (SELECT count(*) FROM stg_ticket_event s WHERE file_id = ?1 AND EXISTS (
+                            SELECT 1 FROM fact_ticket_event f WHERE f.ticket_id = s.ticket_id AND f.occurred_at = s.occurred_at
+                              AND f.event = s.event AND ifnull(f.actor_id, '') = ifnull(s.actor_id, '')))
                      + (SELECT count(*) FROM stg_customer_event s WHERE file_id = ?1 AND EXISTS (
                             SELECT 1 FROM fact_customer_event f WHERE f.customer_id = s.customer_id AND f.event = s.event
                               AND f.occurred_at = s.occurred_at AND ifnull(f.amount, '') = ifnull(s.amount, '')))
@@ -535,5 +538,46 @@ extension RunnerTests {
         XCTAssertTrue(second.stages.flatMap { $0.counts }.flatMap(\.messages).contains { $0.contains("pulse_response_anonymous (error)") })
         let status = try StatusReport.render(warehouse: config.warehouse)
         XCTAssertTrue(status.contains("pulse_response_anonymous") && status.contains("pulse:R_9"), status)
+    }
+}
+
+extension RunnerTests {
+    func testTicketEventLogsLoadAsCanonicalEventsOnceEach() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let log = """
+            ticket id,timestamp,event,actor
+            100,2026-02-01 09:00:00,Created,C7
+            100,2026-02-01 09:05:00,Assigned,A1
+            100,2026-02-01 10:00:00,Public Reply,A1
+            100,2026-02-01 12:00:00,Transferred,A1
+            100,2026-02-02 08:00:00,Resolved,A2
+            100,2026-02-05 08:00:00,Reopen,C7
+            100,2026-02-05 09:00:00,Complaint,C7
+            100,2026-02-05 09:30:00,Customer Reply,C7
+            100,2026-02-05 09:30:00,Customer Reply,C7
+
+            """
+        TestSupport.write(log, to: directory + "/events/log_2026-02-05.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            timezone: Europe/Berlin
+            sources:
+              log: {kind: ticket_events, format: event_log_csv, inbox: events/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let events = try Database(path: config.warehouse, readOnly: true).query(
+            "SELECT occurred_at, event, actor_id FROM fact_ticket_event ORDER BY occurred_at") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "")"
+        }
+        XCTAssertEqual(events, [
+            "2026-02-01T08:00:00Z created C7", "2026-02-01T08:05:00Z assigned A1", "2026-02-01T09:00:00Z agent_message A1",
+            "2026-02-01T11:00:00Z reassigned A1", "2026-02-02T07:00:00Z solved A2", "2026-02-05T07:00:00Z reopened C7",
+            "2026-02-05T08:00:00Z escalated C7", "2026-02-05T08:30:00Z customer_message C7",
+        ], "Berlin wall-clock times in UTC; the duplicated line is one event")
+        let before = try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"])
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"]), before)
     }
 }
