@@ -24,6 +24,9 @@ package struct GeneratedCounts: Sendable, Equatable {
     package var repeatTickets = 0
     package var transferred = 0
     package var resolved = 0
+    package var pulseResponses = 0
+    package var csatResponses = 0
+    package var customerEvents = 0
 }
 
 /// Writes vendor-format files from a seeded organisation with a planted effect of
@@ -46,7 +49,7 @@ package struct Generator {
         guard let start = CivilDate(year: settings.start.year, month: settings.start.month, day: 1) else {
             throw GenerateError.invalid(option: "--start", message: "not a valid month")
         }
-        for folder in ["hr", "tickets"] {
+        for folder in ["hr", "tickets", "surveys", "customers"] {
             try makeDirectory(settings.outDir + "/" + folder)
         }
         var org = Organisation(settings: settings, random: &random, start: start)
@@ -61,6 +64,9 @@ package struct Generator {
         var pending = [[TicketDraft]](repeating: [], count: totalDays + 8)
         var carry = 0.0
         var nextTicket = 100_000
+        // Surveys and events draw from their own stream, so tickets stay the same for a seed.
+        var extra = SeededRandom(seed: settings.seed ^ 0x5EED_0F_5A11)
+        var repeats = [UInt8](repeating: 0, count: settings.customerCount)
         for month in 0..<settings.months {
             let date = monthStarts[month]
             if month > 0 { org.advance(to: date, monthIndex: month, random: &random) }
@@ -69,6 +75,8 @@ package struct Generator {
             let path = settings.outDir + "/tickets/tickets_\(date).csv"
             let out = try OutputFile(path: path)
             out.write(TicketDraft.header)
+            let csat = try OutputFile(path: settings.outDir + "/surveys/csat_\(date).csv")
+            csat.write(SurveyWriter.csatHeader)
             let agents = org.activeAgents()
             for dayIndex in (date.daysSinceEpoch - start.daysSinceEpoch)..<(monthStarts[month + 1].daysSinceEpoch - start.daysSinceEpoch) {
                 carry += primaryPerDay
@@ -86,8 +94,15 @@ package struct Generator {
                     nextTicket += 1
                     let followUp = draft.play(org: org, agents: agents, scenario: settings.scenario, random: &random)
                     out.write(draft.csvLine(org: org))
+                    if let line = SurveyWriter.csatLine(draft, org: org, random: &extra) {
+                        csat.write(line)
+                        counts.csatResponses += 1
+                    }
                     counts.tickets += 1
-                    if draft.isFollowUp { counts.repeatTickets += 1 }
+                    if draft.isFollowUp {
+                        counts.repeatTickets += 1
+                        if draft.customer < repeats.count { repeats[draft.customer] = repeats[draft.customer] &+ 1 }
+                    }
                     if draft.transferred { counts.transferred += 1 }
                     if draft.resolved != nil { counts.resolved += 1 }
                     if let followUp {
@@ -97,7 +112,20 @@ package struct Generator {
                 }
             }
             try out.finish()
+            try csat.finish()
             counts.ticketFiles += 1
+            // The pulse wave closes on the month's last day; the events feed covers the month.
+            let last = monthStarts[month + 1].adding(days: -1)
+            let pulse = try OutputFile(path: settings.outDir + "/surveys/pulse_\(last).csv")
+            pulse.write(SurveyWriter.pulseHeader)
+            counts.pulseResponses += SurveyWriter.writePulse(org, date: last, to: pulse, random: &extra)
+            try pulse.finish()
+            let events = try OutputFile(path: settings.outDir + "/customers/events_\(last).csv")
+            events.write(CustomerEventWriter.header)
+            counts.customerEvents += CustomerEventWriter.writeMonth(from: date, days: last.daysSinceEpoch - date.daysSinceEpoch + 1,
+                                                                    repeats: repeats, to: events, random: &extra)
+            try events.finish()
+            for index in repeats.indices { repeats[index] = 0 }
         }
         counts.employees = org.employees.count
         try writeTruth(org, counts: counts)
@@ -156,6 +184,9 @@ package struct Generator {
                 "tickets": \(counts.tickets),
                 "repeat_tickets": \(counts.repeatTickets),
                 "customers": \(settings.customerCount),
+                "pulse_responses": \(counts.pulseResponses),
+                "csat_responses": \(counts.csatResponses),
+                "customer_events": \(counts.customerEvents),
                 "dirty_rows": 0
               },
               "team_latent": [\(latent)]
@@ -183,6 +214,21 @@ package struct Generator {
                 kind: tickets
                 format: csv
                 inbox: tickets/*.csv
+                fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
+              pulse:
+                kind: survey
+                respondent: employee
+                format: qualtrics_csv
+                inbox: surveys/pulse_*.csv
+              csat:
+                kind: survey
+                respondent: customer
+                format: qualtrics_csv
+                inbox: surveys/csat_*.csv
+              events:
+                kind: customer_events
+                format: customer_events_csv
+                inbox: customers/*.csv
             score:
               period: month
             report:

@@ -36,7 +36,10 @@ final class GeneratorTests: XCTestCase {
         let filesA = try files(a), filesB = try files(b), filesC = try files(c)
         XCTAssertEqual(Set(filesA.keys), ["hr/roster_2026-01-01.csv", "hr/roster_2026-02-01.csv", "hr/roster_2026-03-01.csv",
                                            "tickets/tickets_2026-01-01.csv", "tickets/tickets_2026-02-01.csv",
-                                           "tickets/tickets_2026-03-01.csv", "truth.json", "pipeline.yml"])
+                                           "tickets/tickets_2026-03-01.csv", "surveys/csat_2026-01-01.csv", "surveys/csat_2026-02-01.csv",
+                                           "surveys/csat_2026-03-01.csv", "surveys/pulse_2026-01-31.csv", "surveys/pulse_2026-02-28.csv",
+                                           "surveys/pulse_2026-03-31.csv", "customers/events_2026-01-31.csv",
+                                           "customers/events_2026-02-28.csv", "customers/events_2026-03-31.csv", "truth.json", "pipeline.yml"])
         for (name, data) in filesA where name != "pipeline.yml" {
             XCTAssertEqual(data, filesB[name], name)
         }
@@ -53,6 +56,12 @@ final class GeneratorTests: XCTestCase {
         }
         XCTAssertEqual(try dataLines("tickets"), counts.tickets)
         XCTAssertEqual(try dataLines("hr"), counts.rosterRows)
+        XCTAssertEqual(try dataLines("customers"), counts.customerEvents)
+        // Survey files have three header rows (one counted above as the header).
+        let surveyFiles = try FileManager.default.contentsOfDirectory(atPath: directory + "/surveys")
+        XCTAssertEqual(try dataLines("surveys") - 2 * surveyFiles.count, counts.pulseResponses + counts.csatResponses)
+        XCTAssertGreaterThan(counts.pulseResponses, 0)
+        XCTAssertGreaterThan(counts.csatResponses, 0)
         let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))) as? [String: Any]
         let truthCounts = truth?["counts"] as? [String: Any]
         XCTAssertEqual(truthCounts?["tickets"] as? Int, counts.tickets)

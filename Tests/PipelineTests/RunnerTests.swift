@@ -59,8 +59,8 @@ final class RunnerTests: XCTestCase {
         let second = try run(config)
         XCTAssertEqual(second.exitCode, 0)
         let extract = second.stages.first { $0.name == "extract" }?.counts ?? []
-        XCTAssertEqual(extract.map(\.filesDone), [0, 0])
-        XCTAssertEqual(extract.map(\.filesSkipped), [truth.rosterFiles, truth.ticketFiles])
+        XCTAssertEqual(extract.map(\.filesDone), [0, 0, 0, 0, 0])
+        XCTAssertEqual(extract.map(\.filesSkipped), [truth.rosterFiles, truth.ticketFiles, settings.months, settings.months, settings.months])
         XCTAssertEqual(try WarehouseDump.dump(w), before, "a second run changes no fact, dimension or score row")
         let ledger = try Database(path: w, readOnly: true).query("SELECT status FROM etl_run ORDER BY run_id") { $0.text(0) ?? "" }
         XCTAssertEqual(ledger, ["succeeded", "succeeded"])
@@ -205,9 +205,9 @@ extension RunnerTests {
         let summary = try run(config, range: february)
         XCTAssertEqual(summary.exitCode, 0)
         let extract = summary.stages.first { $0.name == "extract" }?.counts ?? []
-        XCTAssertEqual(extract.map(\.filesDone), [1, 1], "the February roster and ticket files, nothing else")
+        XCTAssertEqual(extract.map(\.filesDone), [1, 1, 1, 1, 1], "February's file of each of the five sources, nothing else")
         XCTAssertEqual(try WarehouseDump.dump(config.warehouse), before, "the same data read again gives the same warehouse")
-        XCTAssertEqual(try WarehouseDump.count(config.warehouse, "etl_source_file"), 6, "reprocessed in place, not duplicated")
+        XCTAssertEqual(try WarehouseDump.count(config.warehouse, "etl_source_file"), 3 * 5, "reprocessed in place, not duplicated")
     }
 }
 
@@ -339,10 +339,18 @@ extension RunnerTests {
         settings.agentsPerTeam = 3
         settings.tickets = 800
         settings.months = 2
-        _ = try Generator(settings: settings).run()
+        let truth = try Generator(settings: settings).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
-        _ = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
         try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_survey_response WHERE source = 'pulse'"), truth.pulseResponses)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_survey_response WHERE source = 'csat'"), truth.csatResponses)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_customer_event"), truth.customerEvents)
+        XCTAssertEqual(try database.count("SELECT count(DISTINCT item) FROM fact_survey_answer WHERE source = 'pulse'"), 9)
+        XCTAssertEqual(try database.count("""
+            SELECT count(*) FROM fact_survey_response WHERE source = 'csat' AND ticket_id NOT IN (SELECT ticket_id FROM fact_ticket)
+            """), 0, "every CSAT response links to its ticket")
     }
 }
 
