@@ -24,6 +24,12 @@ package final class FileDescriptorWriter: @unchecked Sendable {
     /// Standard error, flushed after every write.
     package static let standardError = FileDescriptorWriter(fd: 2, capacity: 0)
 
+    /// Writes raw bytes (which need not be valid UTF-8).
+    package func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { flush() }
+    }
+
     package func write(_ text: String) {
         var text = text
         text.withUTF8 { bytes in buffer.append(contentsOf: bytes) }

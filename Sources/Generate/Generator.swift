@@ -27,6 +27,29 @@ package struct GeneratedCounts: Sendable, Equatable {
     package var pulseResponses = 0
     package var csatResponses = 0
     package var customerEvents = 0
+    /// Dirt planted in ticket files (see `Dirt`), each counted so tests can find exactly it.
+    package var dirtyBadDates = 0
+    package var dirtyRaggedRows = 0
+    package var dirtyInvalidBytes = 0
+    package var dirtyDuplicates = 0
+    package var dirtyUnknownAgents = 0
+
+    /// Ticket lines that must be rejected (each is its ticket's only line).
+    package var dirtyRejected: Int { dirtyBadDates + dirtyRaggedRows + dirtyInvalidBytes }
+}
+
+/// The kinds of dirt `--dirty` plants in ticket lines.
+enum Dirt: CaseIterable {
+    /// A created_at that is no date: rejected at normalize.
+    case badDate
+    /// An extra field: rejected at extract (ragged row).
+    case raggedRow
+    /// A Windows-1252 byte in a UTF-8 export: rejected at extract (invalid byte).
+    case invalidByte
+    /// The same line twice: one fact.
+    case duplicate
+    /// An assignee the roster does not know: loaded, flagged by a data check.
+    case unknownAgent
 }
 
 /// Writes vendor-format files from a seeded organisation with a planted effect of
@@ -93,7 +116,13 @@ package struct Generator {
                     draft.id = String(nextTicket)
                     nextTicket += 1
                     let followUp = draft.play(org: org, agents: agents, scenario: settings.scenario, random: &random)
-                    out.write(draft.csvLine(org: org))
+                    let line = draft.csvLine(org: org)
+                    if settings.dirt > 0, extra.chance(settings.dirt) {
+                        let dirt = Dirt.allCases[extra.int(Dirt.allCases.count)]
+                        out.write(bytes: Generator.dirty(line, dirt, draft: draft, counts: &counts))
+                    } else {
+                        out.write(line)
+                    }
                     if let line = SurveyWriter.csatLine(draft, org: org, random: &extra) {
                         csat.write(line)
                         counts.csatResponses += 1
@@ -131,6 +160,36 @@ package struct Generator {
         try writeTruth(org, counts: counts)
         try writePipeline()
         return counts
+    }
+
+    /// `line` with `dirt` planted, counted in `counts`, as bytes (an invalid byte is not a String).
+    static func dirty(_ line: String, _ dirt: Dirt, draft: TicketDraft, counts: inout GeneratedCounts) -> [UInt8] {
+        var fields = line.dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        switch dirt {
+        case .badDate:
+            counts.dirtyBadDates += 1
+            fields[2] = "2026-13-45T99:00:00Z"
+        case .raggedRow:
+            counts.dirtyRaggedRows += 1
+            fields.append("unexpected")
+        case .invalidByte:
+            counts.dirtyInvalidBytes += 1
+            fields[5] = fields[5] + "\u{FFFD}"
+        case .duplicate:
+            counts.dirtyDuplicates += 1
+            return Array((line + line).utf8)
+        case .unknownAgent:
+            guard !fields[9].isEmpty else { return Array(line.utf8) }
+            counts.dirtyUnknownAgents += 1
+            fields[9] = "999999999"
+            fields[10] = "999999999"
+        }
+        // U+FFFD marks where the single byte 0xE9 (a Windows-1252 'é') goes in this UTF-8 file.
+        var bytes: [UInt8] = []
+        for scalar in (fields.joined(separator: ",") + "\n").unicodeScalars {
+            if scalar == "\u{FFFD}" { bytes.append(0xE9) } else { bytes.append(contentsOf: Array(String(scalar).utf8)) }
+        }
+        return bytes
     }
 
     /// One roster snapshot: active employees plus those who left since the last snapshot.
@@ -187,7 +246,16 @@ package struct Generator {
                 "pulse_responses": \(counts.pulseResponses),
                 "csat_responses": \(counts.csatResponses),
                 "customer_events": \(counts.customerEvents),
-                "dirty_rows": 0
+                "dirty_rows": \(counts.dirtyRejected + counts.dirtyDuplicates + counts.dirtyUnknownAgents)
+              },
+              "dirt": {
+                "share": \(number(settings.dirt)),
+                "bad_dates": \(counts.dirtyBadDates),
+                "ragged_rows": \(counts.dirtyRaggedRows),
+                "invalid_bytes": \(counts.dirtyInvalidBytes),
+                "duplicate_lines": \(counts.dirtyDuplicates),
+                "unknown_agents": \(counts.dirtyUnknownAgents),
+                "rejected": \(counts.dirtyRejected)
               },
               "team_latent": [\(latent)]
             }
@@ -214,6 +282,7 @@ package struct Generator {
                 kind: tickets
                 format: csv
                 inbox: tickets/*.csv
+                encoding: utf-8
                 fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
               pulse:
                 kind: survey
@@ -276,6 +345,10 @@ final class OutputFile {
 
     func write(_ text: String) {
         writer.write(text)
+    }
+
+    func write(bytes: [UInt8]) {
+        writer.write(bytes: bytes)
     }
 
     func finish() throws {

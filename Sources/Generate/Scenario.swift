@@ -32,6 +32,8 @@ package struct GeneratorSettings: Sendable {
     package var seed: UInt64 = 1
     package var scenario = Scenario.realistic
     package var start = CivilDateParts(year: 2026, month: 1)
+    /// Share of ticket lines given realistic dirt (0 = clean).
+    package var dirt = 0.0
 
     package init(outDir: String) {
         self.outDir = outDir

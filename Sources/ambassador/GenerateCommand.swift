@@ -41,6 +41,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Planted effect: null, realistic, strong or reverse.", valueName: "name"))
     var scenario: String = "realistic"
 
+    @Option(name: .long, help: ArgumentHelp("Plant realistic dirt in this share of ticket lines (0-0.2): bad dates, ragged lines, Windows-1252 bytes, duplicates, unknown agents; each counted in truth.json.", valueName: "share"))
+    var dirty: Double = 0
+
     @Option(name: .long, help: ArgumentHelp("Formats to write (this version writes: csv).", valueName: "list"))
     var formats: String = "csv"
 
@@ -55,6 +58,7 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--teams, --agents-per-team and --months must be at least 1 (months at most 120), --tickets at least 0")
         }
         if let customers, customers < 1 { throw ValidationError("--customers must be at least 1") }
+        guard (0...0.2).contains(dirty) else { throw ValidationError("--dirty must be a share between 0 and 0.2, e.g. 0.01") }
         guard parseMonth() != nil else { throw ValidationError("--start '\(start)' is not a month; expected YYYY-MM") }
         let known = ["csv"]
         for format in formats.split(separator: ",") where !known.contains(String(format)) {
@@ -80,6 +84,7 @@ struct GenerateCommand: ParsableCommand {
             settings.seed = seed
             settings.scenario = Scenario(rawValue: scenario) ?? .realistic
             settings.start = parseMonth() ?? settings.start
+            settings.dirt = dirty
             let counts = try Generator(settings: settings).run()
             FileDescriptorWriter.standardOutput.write(
                 "generated \(out): \(counts.rosterFiles) roster files (\(counts.rosterRows) rows, \(counts.employees) employees), \(counts.ticketFiles) ticket files (\(counts.tickets) tickets, \(counts.repeatTickets) repeat contacts)\n")

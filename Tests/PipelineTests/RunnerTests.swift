@@ -589,3 +589,34 @@ extension RunnerTests {
         XCTAssertEqual(try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"]), before)
     }
 }
+
+extension RunnerTests {
+    /// Generated dirt is found exactly: the planted rows and no others are rejected, at the
+    /// stage that should catch them; duplicates collapse; unknown agents are flagged.
+    func testGeneratedDirtIsRejectedExactly() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 6
+        settings.agentsPerTeam = 4
+        settings.tickets = 3000
+        settings.months = 2
+        settings.seed = 3
+        settings.dirt = 0.02
+        let truth = try Generator(settings: settings).run()
+        XCTAssertGreaterThan(truth.dirtyBadDates * truth.dirtyRaggedRows * truth.dirtyInvalidBytes * truth.dirtyDuplicates * truth.dirtyUnknownAgents, 0,
+                             "every kind of dirt is planted at least once")
+        let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
+        XCTAssertEqual(try run(config).exitCode, 0, "2% dirt is under the 5% threshold; warnings do not fail the run")
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let rejects = try database.query("SELECT stage, count(*) FROM etl_reject WHERE source = 'tickets' GROUP BY stage ORDER BY stage") {
+            "\($0.text(0) ?? "") \($0.int(1))"
+        }
+        XCTAssertEqual(rejects, ["extract \(truth.dirtyRaggedRows + truth.dirtyInvalidBytes)", "normalize \(truth.dirtyBadDates)"])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM etl_reject WHERE source <> 'tickets'"), 0)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_ticket"), truth.tickets - truth.dirtyRejected,
+                       "every clean ticket once, duplicates collapsed")
+        XCTAssertEqual(try database.count("SELECT failing_rows FROM etl_check WHERE name = 'first_assignee_resolves_to_employee'"),
+                       truth.dirtyUnknownAgents)
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+    }
+}
