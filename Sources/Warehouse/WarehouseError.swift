@@ -33,6 +33,9 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
         case let .open(path, code, message):
             return "\(path): cannot open the warehouse: SQLite error \(code) (\(message)); expected a writable SQLite file"
         case let .sqlite(path, code, message, sql):
+            if isDiskFull {
+                return "\(path): could not write (SQLite error \(code): \(message)) in `\(WarehouseError.shorten(sql))`; expected free disk space and no file-size limit — the transaction was rolled back, and a rerun finishes the job once there is space"
+            }
             return "\(path): SQLite error \(code) (\(message)) in `\(WarehouseError.shorten(sql))`; expected the statement to succeed"
         case let .fileSystem(path, message):
             return "\(path): \(message)"

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `ambassador` command: a batch ETL pipeline and linkage-analytics tool.
 @main
@@ -19,4 +22,12 @@ struct Ambassador: ParsableCommand {
             RunCommand.self, ExtractCommand.self, NormalizeCommand.self, LoadCommand.self, ScoreCommand.self,
             ReportCommand.self, BackfillCommand.self, StatusCommand.self, GenerateCommand.self, PreviewCommand.self,
         ])
+
+    static func main() {
+        // Under a file-size limit (ulimit -f) the kernel would kill the process in the middle
+        // of a write (SIGXFSZ). Ignored, the write fails with EFBIG instead: SQLite rolls the
+        // transaction back and the run ends with a message and exit 1.
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }

@@ -70,10 +70,11 @@ public enum TestSupport {
         public let stderr: String
     }
 
-    /// Runs `ambassador` with `arguments` in `directory`, waiting for it to end.
+    /// Runs `ambassador` (or `executable`) with `arguments` in `directory`, waiting for it to end.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, in: directory, environment: environment)
+    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                           executable: String? = nil) throws -> Result {
+        let process = try start(arguments, in: directory, environment: environment, executable: executable)
         return finish(process)
     }
 
@@ -94,9 +95,10 @@ public enum TestSupport {
     }
 
     /// Starts `ambassador` without waiting.
-    public static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Running {
+    public static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                             executable: String? = nil) throws -> Running {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment

@@ -211,3 +211,27 @@ extension CommandLineTests {
         XCTAssertTrue(result.stderr.contains("format servicenow_xml"), result.stderr)
     }
 }
+
+extension CommandLineTests {
+    /// Under a file-size limit the run ends with a clear message and exit 1, the warehouse
+    /// stays intact, and once the limit is gone a rerun ends where an uninterrupted run would.
+    func testAFullDiskEndsWithAMessageAndARerunFinishes() throws {
+        let reference = try dataset(seed: 8)
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: reference).status, 0)
+        let expected = try WarehouseDump.dump(reference + "/var/warehouse.sqlite")
+        let size = (try FileManager.default.attributesOfItem(atPath: reference + "/var/warehouse.sqlite")[.size] as? Int) ?? 0
+        let directory = try dataset(seed: 8)
+        // Half the final size, in ulimit's 1 KiB blocks: the run cannot finish under it.
+        let limit = max(size / 2 / 1024, 64)
+        let limited = try TestSupport.run(["-c", "ulimit -f \(limit); exec \"$0\" run --pipeline pipeline.yml --run-date 2026-05-02", TestSupport.binary],
+                                          in: directory, executable: "/bin/bash")
+        XCTAssertEqual(limited.status, 1, limited.stderr)
+        XCTAssertTrue(limited.stderr.contains("could not write") && limited.stderr.contains("free disk space"), limited.stderr)
+        let warehouse = directory + "/var/warehouse.sqlite"
+        XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok")
+        XCTAssertTrue((try WarehouseDump.dump(warehouse, tables: ["etl_run"])["etl_run"] ?? []).contains { $0.contains("|failed|1|") })
+        let rerun = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: directory)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertEqual(try WarehouseDump.dump(warehouse), expected)
+    }
+}
