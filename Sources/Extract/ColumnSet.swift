@@ -4,20 +4,13 @@
 final class ColumnSet {
     private(set) var names: [String] = []
     private var indexByPath: [String: Int] = [:]
-    private var taken: Set<String> = ["_file_id", "_record_no"]
+    private var namer = ColumnNamer()
     private var announced = 0
 
     /// The position of `path`, adding it when new.
     func index(_ path: String) -> Int {
         if let known = indexByPath[path] { return known }
-        let base = path.isEmpty ? "value" : path
-        var name = base
-        var suffix = 2
-        while taken.contains(name.lowercased()) {
-            name = "\(base)_\(suffix)"
-            suffix += 1
-        }
-        taken.insert(name.lowercased())
+        let name = namer.name(for: path.isEmpty ? "value" : path, position: names.count + 1)
         names.append(name)
         indexByPath[path] = names.count - 1
         return names.count - 1

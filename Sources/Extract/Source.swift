@@ -37,24 +37,34 @@ package protocol Source {
     func read(_ path: String, into sink: RecordSink, progress: ProgressReporter) throws
 }
 
-/// Makes a list of column names unique and usable: blanks become `column_N`, and a name
-/// seen before (ignoring case, as SQLite does) gets a `_2`, `_3`… suffix.
-package func uniqueColumnNames(_ names: [String], reserved: Set<String> = ["_file_id", "_record_no"]) -> [String] {
-    var seen = Set(reserved.map { $0.lowercased() })
-    var result: [String] = []
-    for (index, raw) in names.enumerated() {
+/// Hands out column names that are unique and usable: a blank name becomes `column_N`,
+/// and a name taken before (ignoring case, as SQLite does) gets a `_2`, `_3`… suffix.
+struct ColumnNamer {
+    private var taken: Set<String>
+
+    init(reserved: Set<String> = ["_file_id", "_record_no"]) {
+        taken = Set(reserved.map { $0.lowercased() })
+    }
+
+    /// A unique name for `raw`; `position` (1-based) names a blank one.
+    mutating func name(for raw: String, position: Int) -> String {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let base = trimmed.isEmpty ? "column_\(index + 1)" : trimmed
+        let base = trimmed.isEmpty ? "column_\(position)" : trimmed
         var name = base
         var suffix = 2
-        while seen.contains(name.lowercased()) {
+        while taken.contains(name.lowercased()) {
             name = "\(base)_\(suffix)"
             suffix += 1
         }
-        seen.insert(name.lowercased())
-        result.append(name)
+        taken.insert(name.lowercased())
+        return name
     }
-    return result
+}
+
+/// `names` made unique and usable (see `ColumnNamer`).
+package func uniqueColumnNames(_ names: [String], reserved: Set<String> = ["_file_id", "_record_no"]) -> [String] {
+    var namer = ColumnNamer(reserved: reserved)
+    return names.enumerated().map { namer.name(for: $0.element, position: $0.offset + 1) }
 }
 
 import Foundation

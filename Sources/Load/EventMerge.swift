@@ -38,10 +38,7 @@ struct EventMerge {
     /// Takes back what superseded predecessors of `fileID` contributed (in the caller's
     /// transaction); events another loaded file also holds are merged again from it.
     func retractPredecessors(of fileID: Int64, database: Database) throws -> Int {
-        let predecessors = try database.query(
-            "SELECT file_id FROM etl_source_file WHERE superseded_by = ? AND status = 'superseded'", [.integer(fileID)]) { $0.int64(0) }
-        guard !predecessors.isEmpty else { return 0 }
-        let list = predecessors.map(String.init).joined(separator: ", ")
+        guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS retracted_owner (owner TEXT PRIMARY KEY) WITHOUT ROWID;
             DELETE FROM temp.retracted_owner;

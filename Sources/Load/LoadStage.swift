@@ -63,34 +63,34 @@ package enum LoadStage {
             all.append(counts)
         }
 
-        for source in context.selectedSources where source.kind == .customerEvents || source.kind == .ticketEvents {
-            let events = source.kind == .customerEvents ? EventMerge.customerEvents : EventMerge.ticketEvents
-            var counts = StageCounts(source: source.name)
-            for fileID in try pendingFiles(database, sources: [source.name]) {
-                let merged = try database.transaction { () throws -> (Int, Int) in
-                    let read = try database.count("SELECT count(*) FROM \(events.staging) WHERE file_id = ?", [.integer(fileID)])
+        for source in context.selectedSources {
+            let staging: String
+            let merge: (Int64) throws -> Int
+            switch source.kind {
+            case .customerEvents, .ticketEvents:
+                let events = source.kind == .customerEvents ? EventMerge.customerEvents : EventMerge.ticketEvents
+                staging = events.staging
+                merge = { fileID in
                     _ = try events.retractPredecessors(of: fileID, database: database)
-                    let written = try events.merge(fileID: fileID, database: database)
-                    try markLoaded(database, [fileID])
-                    FaultPoint.reached("load.events")
-                    return (read, written)
+                    return try events.merge(fileID: fileID, database: database)
                 }
-                counts.rowsRead += merged.0
-                counts.rowsWritten += merged.1
-                counts.filesDone += 1
+            case .survey:
+                staging = "stg_survey_response"
+                merge = { fileID in
+                    _ = try SurveyMerge.retractPredecessors(of: fileID, database: database)
+                    return try SurveyMerge.merge(fileID: fileID, database: database)
+                }
+            case .hrRoster, .tickets, .raw:
+                continue
             }
-            all.append(counts)
-        }
-
-        for source in context.selectedSources where source.kind == .survey {
             var counts = StageCounts(source: source.name)
             for fileID in try pendingFiles(database, sources: [source.name]) {
+                // One file per transaction: its predecessor's rows out, its own in, marked loaded.
                 let merged = try database.transaction { () throws -> (Int, Int) in
-                    let read = try database.count("SELECT count(*) FROM stg_survey_response WHERE file_id = ?", [.integer(fileID)])
-                    _ = try SurveyMerge.retractPredecessors(of: fileID, database: database)
-                    let written = try SurveyMerge.merge(fileID: fileID, database: database)
+                    let read = try database.count("SELECT count(*) FROM \(staging) WHERE file_id = ?", [.integer(fileID)])
+                    let written = try merge(fileID)
                     try markLoaded(database, [fileID])
-                    FaultPoint.reached("load.surveys")
+                    FaultPoint.reached("load.\(source.kind.rawValue)")
                     return (read, written)
                 }
                 counts.rowsRead += merged.0

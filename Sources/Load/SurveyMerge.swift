@@ -37,10 +37,7 @@ enum SurveyMerge {
 
     /// Takes back the responses (and answers) a superseded predecessor contributed.
     static func retractPredecessors(of fileID: Int64, database: Database) throws -> Int {
-        let predecessors = try database.query(
-            "SELECT file_id FROM etl_source_file WHERE superseded_by = ? AND status = 'superseded'", [.integer(fileID)]) { $0.int64(0) }
-        guard !predecessors.isEmpty else { return 0 }
-        let list = predecessors.map(String.init).joined(separator: ", ")
+        guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         try database.execute("""
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN
                 (SELECT source, response_id FROM fact_survey_response WHERE _file_id IN (\(list)));

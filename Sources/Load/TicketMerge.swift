@@ -30,10 +30,7 @@ enum TicketMerge {
     /// still has them), in the caller's transaction, before `fileID` itself is merged.
     /// Returns the tickets taken back.
     static func retractPredecessors(of fileID: Int64, version: Int64, database: Database) throws -> Int {
-        let predecessors = try database.query(
-            "SELECT file_id FROM etl_source_file WHERE superseded_by = ? AND status = 'superseded'", [.integer(fileID)]) { $0.int64(0) }
-        guard !predecessors.isEmpty else { return 0 }
-        let list = predecessors.map(String.init).joined(separator: ", ")
+        guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS retracted_ticket (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
             DELETE FROM temp.retracted_ticket;
@@ -116,5 +113,15 @@ enum TicketMerge {
                   FROM fact_ticket t WHERE t.attributed_version <> ?) AS r
             WHERE fact_ticket.ticket_id = r.ticket_id
             """, [.integer(version), .integer(version)])
+    }
+}
+
+/// The files a corrected re-export replaced.
+enum Superseded {
+    /// The ids of the files `fileID` superseded, as an SQL list, or nil when there are none.
+    static func predecessors(of fileID: Int64, database: Database) throws -> String? {
+        let ids = try database.query(
+            "SELECT file_id FROM etl_source_file WHERE superseded_by = ? AND status = 'superseded'", [.integer(fileID)]) { $0.int64(0) }
+        return ids.isEmpty ? nil : ids.map(String.init).joined(separator: ", ")
     }
 }

@@ -49,27 +49,24 @@ package final class Statement {
     /// Binds UTF-8 bytes as text without building a `String` (sqlite3_bind_text, copied).
     /// The hot path of extract.
     package func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
-        let rc: Int32
-        if let base = bytes.baseAddress, bytes.count > 0 {
-            let pointer = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            rc = sqlite3_bind_text(handle, index, pointer, Int32(bytes.count), ambassador_sqlite_transient())
-        } else {
-            // An empty buffer may have no base address; bind an empty string, not NULL.
-            rc = sqlite3_bind_text(handle, index, "", 0, ambassador_sqlite_transient())
-        }
-        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+        try bindText(bytes, at: index, destructor: ambassador_sqlite_transient())
     }
 
     /// Binds UTF-8 bytes as text without copying them (sqlite3_bind_text, SQLITE_STATIC).
     /// The bytes must stay valid until `step` has returned, and the parameter must be bound
     /// again before the next `step` — the bulk path rebinds every parameter per row.
     package func bindTextNoCopy(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
+        try bindText(bytes, at: index, destructor: ambassador_sqlite_static())
+    }
+
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32, destructor: sqlite3_destructor_type?) throws {
+        // Optional: SQLITE_STATIC is the null destructor.
         let rc: Int32
         if let base = bytes.baseAddress, bytes.count > 0 {
-            let pointer = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            rc = sqlite3_bind_text(handle, index, pointer, Int32(bytes.count), ambassador_sqlite_static())
+            rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), destructor)
         } else {
-            rc = sqlite3_bind_text(handle, index, "", 0, ambassador_sqlite_static())
+            // An empty buffer may have no base address; bind an empty string, not NULL.
+            rc = sqlite3_bind_text(handle, index, "", 0, destructor)
         }
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
