@@ -108,55 +108,6 @@ package final class Coercer {
                 "terminated": ["terminated", "inactive", "t", "term", "left", "separated", "former"],
                 "leave": ["leave", "onleave", "loa", "l"],
             ])
-        case .decimal:
-            // Plain decimal notation (a leading currency sign and thousands separators ignored).
-            var digits: [UInt8] = []
-            for b in input where b != UInt8(ascii: ",") && b != UInt8(ascii: " ") && b != UInt8(ascii: "$") && b != UInt8(ascii: "_") {
-                digits.append(b)
-            }
-            guard let value = Double(String(decoding: digits, as: UTF8.self)), value.isFinite else {
-                return .invalid("not a number; expected digits such as 1234.50")
-            }
-            return .real(value)
-        case .customerEvent:
-            return Coercer.vocabulary(input, scratch, [
-                "renewal": ["renewal", "renew", "renewed", "contractrenewal"],
-                "purchase": ["purchase", "order", "repurchase", "upsell", "expansion", "purchased"],
-                "cancellation": ["cancellation", "cancel", "cancelled", "canceled", "churn", "churned", "nonrenewal", "termination"],
-                "referral": ["referral", "refer", "referred", "recommendation"],
-            ])
-        case .ticketEvent:
-            return Coercer.vocabulary(input, scratch, [
-                "created": ["created", "create", "opened", "open", "new"],
-                "assigned": ["assigned", "assign", "assignment"],
-                "reassigned": ["reassigned", "reassign", "transfer", "transferred", "reassignment"],
-                "agent_message": ["agentmessage", "agentreply", "publicreply", "reply", "agentcomment", "outbound", "followup"],
-                "customer_message": ["customermessage", "customerreply", "requesterreply", "inbound", "customercomment"],
-                "solved": ["solved", "solve", "resolved", "resolve"],
-                "reopened": ["reopened", "reopen"],
-                "escalated": ["escalated", "escalate", "escalation", "complaint"],
-                "closed": ["closed", "close"],
-            ])
-        case .boolean:
-            switch Coercer.key(input) {
-            case "1", "true", "yes", "y", "t": return .integer(1)
-            case "0", "false", "no", "n", "f": return .integer(0)
-            default: return .invalid("not a yes/no value; expected true/false, yes/no or 1/0")
-            }
-        case .employeeStatus:
-            let canonical: String
-            switch Coercer.key(input) {
-            case "active", "a", "employed", "current": canonical = "active"
-            case "terminated", "inactive", "t", "term", "left", "separated", "former": canonical = "terminated"
-            case "leave", "onleave", "loa", "l": canonical = "leave"
-            default:
-                guard input.count <= scratch.count else { return .same }
-                for (i, b) in input.enumerated() { scratch[i] = b >= 65 && b <= 90 ? b + 32 : b }
-                return .output(input.count)
-            }
-            var n = 0
-            for b in canonical.utf8 { scratch[n] = b; n += 1 }
-            return .output(n)
         }
     }
 
