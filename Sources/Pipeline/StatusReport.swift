@@ -55,7 +55,8 @@ package enum StatusReport {
         if !changes.isEmpty { out += "\nSchema changes:\n" + changes.joined(separator: "\n") + "\n" }
         out += "\nRows:\n"
         var sizes: [[String]] = []
-        for name in ["dim_employee", "dim_team", "dim_agent_identity", "dim_customer", "fact_ticket", "score_agent_period", "etl_reject"] {
+        for name in ["dim_employee", "dim_team", "dim_agent_identity", "dim_customer", "fact_ticket", "fact_ticket_event",
+                     "fact_customer_event", "fact_survey_response", "fact_survey_answer", "score_agent_period", "etl_reject"] {
             if try database.tableExists(name) {
                 sizes.append([name, String(try database.count("SELECT count(*) FROM \(Database.quote(name))"))])
             }
