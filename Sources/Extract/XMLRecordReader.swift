@@ -88,6 +88,7 @@ final class XMLRecordReader {
         var fields: [(String, String?)] = []
         var seen: [String: Int] = [:]
         var recordBytes = 0
+        var recordLine = 0
         var advanced = false
 
         func failure(_ fallback: String) -> ExtractError {
@@ -185,6 +186,7 @@ final class XMLRecordReader {
                 seen = [:]
                 stack = []
                 recordBytes = 0
+                recordLine = Int(xmlTextReaderGetParserLineNumber(reader))
                 attributes(prefix: "")
                 if empty {
                     if !(try body(fields, index)) { return }
@@ -198,8 +200,8 @@ final class XMLRecordReader {
                 let count = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
                 recordBytes += count
                 if recordBytes > maxRecordBytes {
-                    throw ExtractError.malformed(path: path, line: Int(xmlTextReaderGetParserLineNumber(reader)), column: nil,
-                                                 message: "record \(index) is larger than \(maxRecordBytes) bytes",
+                    throw ExtractError.malformed(path: path, line: recordLine, column: nil,
+                                                 message: "record \(index), starting on line \(recordLine), is larger than \(maxRecordBytes) bytes",
                                                  expected: "records under the size limit")
                 }
                 stack[stack.count - 1].text.append(contentsOf: UnsafeBufferPointer(start: value, count: count))

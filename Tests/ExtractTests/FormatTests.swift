@@ -188,3 +188,24 @@ final class FormatTests: XCTestCase {
         XCTAssertFalse(sink.names.contains { $0.contains("xmlns") }, "namespace declarations are not data")
     }
 }
+
+extension FormatTests {
+    /// A record over the size limit fails its JSON or XML file with a position, instead of
+    /// growing memory without bound.
+    func testARecordOverTheSizeLimitFailsTheFileWithItsPosition() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let big = String(repeating: "x", count: 5000)
+        TestSupport.write("{\"tickets\": [{\"id\": 1}, {\"id\": 2, \"body\": \"\(big)\"}]}", to: directory + "/big.json")
+        var json = JSONSource()
+        json.maxRecordBytes = 1000
+        XCTAssertThrowsError(try json.read(directory + "/big.json", into: CollectingSink(), progress: .silent)) { error in
+            XCTAssertTrue("\(error)".contains("big.json:1:") && "\(error)".contains("larger than 1000 bytes"), "\(error)")
+        }
+        TestSupport.write("<unload>\n<incident><n>1</n></incident>\n<incident><n>\(big)</n></incident>\n</unload>", to: directory + "/big.xml")
+        var xml = XMLSource(rule: .childrenOfRoot(nil))
+        xml.maxRecordBytes = 1000
+        XCTAssertThrowsError(try xml.read(directory + "/big.xml", into: CollectingSink(), progress: .silent)) { error in
+            XCTAssertTrue("\(error)".contains("big.xml:3:") && "\(error)".contains("record 2, starting on line 3, is larger than 1000 bytes"), "\(error)")
+        }
+    }
+}
