@@ -620,3 +620,56 @@ extension RunnerTests {
         try assertEveryRawRecordIsAccountedFor(config.warehouse)
     }
 }
+
+extension RunnerTests {
+    /// REPEAT measured in the warehouse (same customer and category within 7 days of the
+    /// resolution) and its split by the teams' planted latent level.
+    private func measuredRepeat(_ scenario: Scenario) throws -> (overall: Double, coincidence: Double, planted: Double, highTeams: Double, lowTeams: Double) {
+        let directory = TestSupport.temporaryDirectory("repeat\(scenario.rawValue)")
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 20
+        settings.agentsPerTeam = 6
+        settings.tickets = 30_000
+        settings.months = 3
+        settings.seed = 11
+        settings.scenario = scenario
+        let counts = try Generator(settings: settings).run()
+        let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))) as? [String: Any]
+        let latent = truth?["team_latent"] as? [Double] ?? []
+        let database = try Database(path: config.warehouse)
+        try database.execute("CREATE INDEX IF NOT EXISTS test_repeat ON fact_ticket (customer_id, category, created_at)")
+        let cutoff = try database.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(created_at), '-7 days') FROM fact_ticket").stringValue ?? ""
+        let rows = try database.query("""
+            SELECT a.team_id, EXISTS (SELECT 1 FROM fact_ticket b WHERE b.customer_id = a.customer_id AND b.category = a.category
+                                      AND b.created_at > a.resolved_at
+                                      AND b.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', a.resolved_at, '+7 days'))
+            FROM fact_ticket a WHERE a.resolved_at IS NOT NULL AND a.resolved_at <= ? AND a.team_id IS NOT NULL
+            """, [.text(cutoff)]) { ($0.text(0) ?? "", $0.int(1)) }
+        // Contacts in another category in the same window: coincidence only (follow-ups keep
+        // their category), spread over the three other categories.
+        let otherCategory = try database.scalar("""
+            SELECT avg(EXISTS (SELECT 1 FROM fact_ticket b WHERE b.customer_id = a.customer_id AND b.category <> a.category
+                               AND b.created_at > a.resolved_at
+                               AND b.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', a.resolved_at, '+7 days')))
+            FROM fact_ticket a WHERE a.resolved_at IS NOT NULL AND a.resolved_at <= ? AND a.team_id IS NOT NULL
+            """, [.text(cutoff)]).doubleValue ?? 0
+        func rate(_ keep: (Double) -> Bool) -> Double {
+            let chosen = rows.filter { row in Int(row.0.dropFirst(8)).map { keep(latent[$0 - 1]) } ?? false }
+            return Double(chosen.reduce(0) { $0 + $1.1 }) / Double(max(chosen.count, 1))
+        }
+        return (rate { _ in true }, otherCategory / 3, Double(counts.repeatTickets) / Double(counts.resolved), rate { $0 > 0.5 }, rate { $0 < -0.5 })
+    }
+
+    func testThePlantedRepeatRateAndTeamEffectReachTheWarehouse() throws {
+        let strong = try measuredRepeat(.strong)
+        XCTAssertEqual(strong.overall - strong.coincidence, strong.planted, accuracy: 0.015,
+                       "measured REPEAT less coincidence ≈ planted (\(strong.overall) - \(strong.coincidence) vs \(strong.planted))")
+        XCTAssertLessThan(strong.highTeams, strong.lowTeams - 0.015,
+                          "strong scenario: teams with high latent ambassadorship see fewer repeats (\(strong.highTeams) vs \(strong.lowTeams))")
+        let null = try measuredRepeat(.null)
+        XCTAssertEqual(null.overall - null.coincidence, null.planted, accuracy: 0.015)
+        XCTAssertEqual(null.highTeams, null.lowTeams, accuracy: 0.015, "null scenario: no planted difference between teams")
+    }
+}
