@@ -58,9 +58,6 @@ package struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
-    /// `YYYY-MM`, the month period key.
-    package var monthKey: String { pad(year, 4) + "-" + pad(month, 2) }
-
     /// `YYYY-Qn`, the quarter period key.
     package var quarterKey: String { pad(year, 4) + "-Q" + String((month - 1) / 3 + 1) }
 

@@ -37,7 +37,7 @@ package enum CSVLayout: Sendable, Equatable {
                 }
                 return .header(names: names, labels: labels, importIDs: [:])
             }
-            guard rows.count >= 3 else { return rows.count == 2 ? .needMore : .needMore }
+            guard rows.count >= 3 else { return .needMore }
             var labels: [String: String] = [:]
             for (index, name) in first.enumerated() where index < rows[1].count { labels[name] = rows[1][index] }
             let third = rows[2]

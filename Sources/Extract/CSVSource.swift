@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 
 /// Plain CSV with one header row (HR roster reports, ticket logs, customer events).
 ///
@@ -127,5 +128,3 @@ struct CSVFields: FieldValues {
         try body(index < count ? record.field(index) : nil)
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 
 /// Field values of one record, read by index without copying.
 package protocol FieldValues {
@@ -66,5 +67,3 @@ package func uniqueColumnNames(_ names: [String], reserved: Set<String> = ["_fil
     var namer = ColumnNamer(reserved: reserved)
     return names.enumerated().map { namer.name(for: $0.element, position: $0.offset + 1) }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
 import AmbassadorCore
 import CLibXML2
+import Foundation
 
 /// Which elements are records.
 package enum XMLRecordRule: Sendable, Equatable {
@@ -224,5 +225,3 @@ final class XMLRecordReader {
         }
     }
 }
-
-import Foundation

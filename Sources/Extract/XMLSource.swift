@@ -1,4 +1,7 @@
 import AmbassadorCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// XML exports streamed record by record: ServiceNow unloads (`<unload><incident …>`; the
 /// first record type is kept, others such as `sys_attachment` are skipped and counted),
@@ -35,7 +38,3 @@ package struct XMLSource: Source {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// xoshiro256** seeded through SplitMix64: fast, and the same stream on every machine for
 /// the same seed (Swift's own generator is not reproducible).
 package struct SeededRandom: RandomNumberGenerator {
@@ -66,9 +72,3 @@ package struct SeededRandom: RandomNumberGenerator {
 package func logistic(_ x: Double) -> Double {
     1 / (1 + exp(-x))
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

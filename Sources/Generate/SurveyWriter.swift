@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 
 /// Writes the survey exports: the monthly employee pulse (Qualtrics CSV, the nine
 /// ambassadorship items, three per leg) and transactional CSAT surveys after resolved
@@ -109,5 +110,3 @@ enum CustomerEventWriter {
         return written
     }
 }
-
-import Foundation

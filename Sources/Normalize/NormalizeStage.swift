@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 import Logging
 import Warehouse
 
@@ -154,5 +155,3 @@ package enum NormalizeStage {
         return "\(value)%"
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -64,5 +65,3 @@ package final class WarehouseLock {
         return (pid, started, command)
     }
 }
-
-import Foundation

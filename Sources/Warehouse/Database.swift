@@ -116,9 +116,6 @@ package final class Database {
     /// The rowid of the last insert on this connection.
     package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
-    /// Rows changed by the last statement.
-    package var changes: Int { Int(sqlite3_changes64(handle)) }
-
     /// Whether a table (or view) of that name exists.
     package func tableExists(_ name: String) throws -> Bool {
         try count("SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name = ?", [.text(name)]) > 0

@@ -25,9 +25,6 @@ package final class Statement {
         sqlite3_finalize(handle)
     }
 
-    /// Number of `?` parameters.
-    package var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
-
     /// Binds `value` to the 1-based parameter `index` (sqlite3_bind_*).
     package func bind(_ value: SQLValue, at index: Int32) throws {
         let rc: Int32
@@ -114,11 +111,6 @@ package final class Statement {
 
     /// Number of result columns.
     package var columnCount: Int32 { sqlite3_column_count(handle) }
-
-    /// Name of result column `index` (0-based).
-    package func columnName(_ index: Int32) -> String {
-        sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
-    }
 
     package func isNull(_ index: Int32) -> Bool {
         sqlite3_column_type(handle, index) == SQLITE_NULL

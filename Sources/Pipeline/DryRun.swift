@@ -1,0 +1,33 @@
+import AmbassadorCore
+import Extract
+import Foundation
+import Warehouse
+
+/// `ambassador run --dry-run`: which inbox files are new, changed or unchanged; writes nothing.
+package enum DryRun {
+    package static func plan(config: PipelineConfig, sourceFilter: String?) throws -> String {
+        let manifest: Set<String>
+        if FileManager.default.fileExists(atPath: config.warehouse),
+           let database = try? Warehouse.Database(path: config.warehouse, readOnly: true),
+           (try? database.tableExists("etl_source_file")) == true {
+            manifest = Set(try database.query("SELECT source || ' ' || path || ' ' || sha256 FROM etl_source_file WHERE status <> 'superseded'") { $0.text(0) ?? "" })
+        } else {
+            manifest = []
+        }
+        var out = "dry run of \(config.path): nothing is written\n"
+        for source in config.sources where sourceFilter == nil || source.name == sourceFilter {
+            let files = InboxScanner.files(matching: source.inbox)
+            out += "\(source.name) (\(source.inbox)): \(files.count) file(s)\n"
+            for file in files {
+                let state: String
+                if let digest = try? FileDigest.sha256(file) {
+                    state = manifest.contains(source.name + " " + file + " " + digest.hex) ? "unchanged, skipped" : "new or changed, would extract"
+                } else {
+                    state = "unreadable"
+                }
+                out += "  \(file): \(state)\n"
+            }
+        }
+        return out
+    }
+}
