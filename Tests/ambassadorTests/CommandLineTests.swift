@@ -235,3 +235,18 @@ extension CommandLineTests {
         XCTAssertEqual(try WarehouseDump.dump(warehouse), expected)
     }
 }
+
+extension CommandLineTests {
+    /// Every option a subcommand's --help lists is documented in the README.
+    func testEveryOptionInHelpIsInTheReadme() throws {
+        let readme = try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)
+        for command in ["run", "extract", "normalize", "load", "score", "report", "backfill", "status", "preview", "generate"] {
+            let help = try TestSupport.run([command, "--help"]).stdout
+            let options = Set(help.matches(of: /--[a-z][a-z-]+/).map { String($0.output) })
+            XCTAssertFalse(options.isEmpty, command)
+            for option in options where option != "--help" && option != "--version" {
+                XCTAssertTrue(readme.contains(option), "`ambassador \(command)` has \(option), which the README does not mention")
+            }
+        }
+    }
+}
