@@ -2,10 +2,10 @@ import AmbassadorCore
 import Logging
 import Warehouse
 
-/// The load stage: staged rows become dimensions and facts, one entity per transaction —
-/// employees (SCD2 rebuild with the identity crosswalk), then each ticket file (an
-/// idempotent merge on the ticket id, latest `updated_at` wins), then attribution of
-/// tickets to employees and teams — followed by the data checks.
+/// The load stage: staged rows become dimensions and facts, one unit per transaction —
+/// employees (SCD2 rebuild with the identity crosswalk), then each file of tickets, events
+/// and surveys (its predecessor's rows taken back, its own merged idempotently), then
+/// re-attribution of stale tickets and the customer dimension — followed by the data checks.
 package enum LoadStage {
     package static let name = "load"
 
@@ -41,32 +41,18 @@ package enum LoadStage {
 
         let version = try database.scalar(
             "SELECT CAST(value AS INTEGER) FROM etl_state WHERE source = 'load' AND key = 'employee_history_version'").intValue ?? 0
-        for source in context.selectedSources where source.kind == .tickets {
-            var counts = StageCounts(source: source.name)
-            for fileID in try pendingFiles(database, sources: [source.name]) {
-                let merged = try database.transaction { () throws -> (Int, Int) in
-                    let read = try database.count("SELECT count(*) FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
-                    // A corrected re-export replaces exactly what its predecessor contributed,
-                    // in the same transaction as its own rows.
-                    let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
-                    if retracted > 0 { context.logger.info("load: \(retracted) tickets of a superseded file taken back before merging its correction") }
-                    let written = try TicketMerge.merge(fileID: fileID, version: version, database: database)
-                    try markLoaded(database, [fileID])
-                    FaultPoint.reached("load.tickets")
-                    return (read, written)
-                }
-                FaultPoint.reached("load.tickets.committed")
-                counts.rowsRead += merged.0
-                counts.rowsWritten += merged.1
-                counts.filesDone += 1
-            }
-            all.append(counts)
-        }
-
         for source in context.selectedSources {
             let staging: String
             let merge: (Int64) throws -> Int
             switch source.kind {
+            case .tickets:
+                staging = "stg_ticket"
+                merge = { fileID in
+                    // A corrected re-export replaces exactly what its predecessor contributed.
+                    let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
+                    if retracted > 0 { context.logger.info("load: \(retracted) tickets of a superseded file taken back before merging its correction") }
+                    return try TicketMerge.merge(fileID: fileID, version: version, database: database)
+                }
             case .customerEvents, .ticketEvents:
                 let events = source.kind == .customerEvents ? EventMerge.customerEvents : EventMerge.ticketEvents
                 staging = events.staging
@@ -80,7 +66,7 @@ package enum LoadStage {
                     _ = try SurveyMerge.retractPredecessors(of: fileID, database: database)
                     return try SurveyMerge.merge(fileID: fileID, database: database)
                 }
-            case .hrRoster, .tickets, .raw:
+            case .hrRoster, .raw:
                 continue
             }
             var counts = StageCounts(source: source.name)
@@ -93,6 +79,7 @@ package enum LoadStage {
                     FaultPoint.reached("load.\(source.kind.rawValue)")
                     return (read, written)
                 }
+                FaultPoint.reached("load.\(source.kind.rawValue).committed")
                 counts.rowsRead += merged.0
                 counts.rowsWritten += merged.1
                 counts.filesDone += 1
