@@ -68,6 +68,9 @@ let package = Package(
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore", "TestSupport"]),
+        .testTarget(
+            name: "ScoreTests", dependencies: ["Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport"],
+            exclude: ["Golden"]),
         .testTarget(name: "GenerateTests", dependencies: ["Generate", "AmbassadorCore", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",

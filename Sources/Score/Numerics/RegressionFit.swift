@@ -1,0 +1,146 @@
+import Foundation
+
+/// A fitted GLM (logistic by IRLS, or OLS) with what inference needs: coefficients, the
+/// information matrix XᵀWX and its inverse, fitted means and the working residuals.
+package struct RegressionFit: Sendable {
+    package let names: [String]
+    package let coefficients: [Double]
+    /// XᵀWX at the estimate (row-major p × p); W = μ(1−μ) for the logit, 1 for OLS.
+    package let information: [Double]
+    /// (XᵀWX)⁻¹, the model-based covariance for the logit (times σ² for OLS).
+    package let bread: [Double]
+    package let fitted: [Double]
+    package let iterations: Int
+    package let deviance: Double
+    /// Largest / smallest squared Cholesky pivot of XᵀWX.
+    package let conditioning: Double
+
+    package var columns: Int { coefficients.count }
+
+    /// Response residuals y − μ.
+    package func residuals(_ design: Design) -> [Double] {
+        var out = [Double](repeating: 0, count: design.rows)
+        for i in 0..<design.rows { out[i] = design.outcome[i] - fitted[i] }
+        return out
+    }
+}
+
+/// Logistic regression by iteratively reweighted least squares.
+package enum LogisticRegression {
+    /// Fits `design`. Separation is detected before (a dummy column whose rows all share
+    /// one outcome; a constant outcome) and after the fit (a coefficient beyond 15 per SD,
+    /// or fitted probabilities pinned at 0 or 1), and reported instead of an estimate.
+    package static func fit(_ design: Design, tolerance: Double = 1e-12, maxIterations: Int = 60) -> Result<RegressionFit, FitProblem> {
+        let n = design.rows, p = design.columns
+        guard n > p else { return .failure(.tooFewRows(rows: n, columns: p)) }
+        let events = design.outcome.reduce(0, +)
+        if events == 0 || events == Double(n) { return .failure(.separation("the outcome is constant (\(Int(events)) of \(n))")) }
+        for column in 1..<p where design.isBinary(column: column) {
+            var ones = 0.0, eventsAmongOnes = 0.0
+            for i in 0..<n where design.values[i * p + column] == 1 { ones += 1; eventsAmongOnes += design.outcome[i] }
+            if ones > 0 && (eventsAmongOnes == 0 || eventsAmongOnes == ones) {
+                return .failure(.separation("every row with \(design.names[column]) = 1 has outcome \(eventsAmongOnes == 0 ? 0 : 1)"))
+            }
+        }
+        var beta = [Double](repeating: 0, count: p)
+        // Start at the intercept-only solution: faster and safer than zero.
+        let mean = events / Double(n)
+        beta[0] = log(mean / (1 - mean))
+        var fitted = [Double](repeating: mean, count: n)
+        var deviance = Double.infinity
+        var iteration = 0
+        var factor: CholeskyFactor?
+        var information = [Double](repeating: 0, count: p * p)
+        while iteration < maxIterations {
+            iteration += 1
+            var xtwx = [Double](repeating: 0, count: p * p)
+            var xtwz = [Double](repeating: 0, count: p)
+            design.values.withUnsafeBufferPointer { x in
+                for i in 0..<n {
+                    let row = UnsafeBufferPointer(rebasing: x[(i * p)..<(i * p + p)])
+                    var eta = 0.0
+                    for j in 0..<p { eta += row[j] * beta[j] }
+                    let mu = fitted[i]
+                    let w = max(mu * (1 - mu), 1e-12)
+                    let z = eta + (design.outcome[i] - mu) / w
+                    Dense.addOuterUpper(&xtwx, row, weight: w, p: p)
+                    for j in 0..<p { xtwz[j] += w * z * row[j] }
+                }
+            }
+            Dense.symmetrise(&xtwx, p: p)
+            guard let chol = CholeskyFactor(xtwx, n: p) else {
+                return .failure(.singular(design.names.dropFirst().joined(separator: ", ")))
+            }
+            factor = chol
+            information = xtwx
+            beta = chol.solve(xtwz)
+            // New fitted values and deviance.
+            var newDeviance = 0.0
+            design.values.withUnsafeBufferPointer { x in
+                for i in 0..<n {
+                    var eta = 0.0
+                    for j in 0..<p { eta += x[i * p + j] * beta[j] }
+                    let mu = 1 / (1 + exp(-eta))
+                    fitted[i] = mu
+                    let y = design.outcome[i]
+                    newDeviance -= 2 * (y > 0 ? log(max(mu, 1e-300)) : log(max(1 - mu, 1e-300)))
+                }
+            }
+            let change = abs(newDeviance - deviance) / (abs(newDeviance) + 0.1)
+            deviance = newDeviance
+            if change < tolerance { break }
+        }
+        guard var chol = factor else { return .failure(.notConverged(iterations: iteration)) }
+        // Information at the final estimate (the loop's matrix is one step behind).
+        var xtwx = [Double](repeating: 0, count: p * p)
+        var pinned = 0
+        design.values.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                let mu = fitted[i]
+                if mu < 1e-10 || mu > 1 - 1e-10 { pinned += 1 }
+                Dense.addOuterUpper(&xtwx, UnsafeBufferPointer(rebasing: x[(i * p)..<(i * p + p)]), weight: mu * (1 - mu), p: p)
+            }
+        }
+        Dense.symmetrise(&xtwx, p: p)
+        if let final = CholeskyFactor(xtwx, n: p) { chol = final; information = xtwx }
+        for column in 1..<p {
+            let sd = design.standardDeviation(column: column)
+            if abs(beta[column] * sd) > 15 || pinned > 0 && abs(beta[column] * sd) > 8 {
+                return .failure(.separation("\(design.names[column]) (coefficient \(beta[column]) diverging, \(pinned) fitted probabilities at 0 or 1)"))
+            }
+        }
+        if iteration >= maxIterations { return .failure(.notConverged(iterations: iteration)) }
+        return .success(RegressionFit(names: design.names, coefficients: beta, information: information, bread: chol.inverse(),
+                                      fitted: fitted, iterations: iteration, deviance: deviance, conditioning: chol.pivotRatio))
+    }
+}
+
+/// Ordinary least squares through the normal equations.
+package enum LeastSquares {
+    package static func fit(_ design: Design) -> Result<RegressionFit, FitProblem> {
+        let n = design.rows, p = design.columns
+        guard n > p else { return .failure(.tooFewRows(rows: n, columns: p)) }
+        var xtx = [Double](repeating: 0, count: p * p)
+        var xty = [Double](repeating: 0, count: p)
+        design.values.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                let row = UnsafeBufferPointer(rebasing: x[(i * p)..<(i * p + p)])
+                Dense.addOuterUpper(&xtx, row, weight: 1, p: p)
+                for j in 0..<p { xty[j] += row[j] * design.outcome[i] }
+            }
+        }
+        Dense.symmetrise(&xtx, p: p)
+        guard let chol = CholeskyFactor(xtx, n: p) else { return .failure(.singular(design.names.dropFirst().joined(separator: ", "))) }
+        let beta = chol.solve(xty)
+        var fitted = [Double](repeating: 0, count: n)
+        var rss = 0.0
+        for i in 0..<n {
+            var value = 0.0
+            for j in 0..<p { value += design.values[i * p + j] * beta[j] }
+            fitted[i] = value
+            rss += (design.outcome[i] - value) * (design.outcome[i] - value)
+        }
+        return .success(RegressionFit(names: design.names, coefficients: beta, information: xtx, bread: chol.inverse(),
+                                      fitted: fitted, iterations: 1, deviance: rss, conditioning: chol.pivotRatio))
+    }
+}
