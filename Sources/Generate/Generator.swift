@@ -90,6 +90,8 @@ package struct Generator {
         // Surveys and events draw from their own stream, so tickets stay the same for a seed.
         var extra = SeededRandom(seed: settings.seed ^ 0x5EED_0F_5A11)
         var repeats = [UInt8](repeating: 0, count: settings.customerCount)
+        // Reverse scenario: each team's repeat contacts this month move its next pulse wave.
+        var teamTickets = [Double](repeating: 0, count: settings.teams), teamRepeats = [Double](repeating: 0, count: settings.teams)
         for month in 0..<settings.months {
             let date = monthStarts[month]
             if month > 0 { org.advance(to: date, monthIndex: month, random: &random) }
@@ -133,6 +135,11 @@ package struct Generator {
                         if draft.customer < repeats.count { repeats[draft.customer] = repeats[draft.customer] &+ 1 }
                     }
                     if draft.transferred { counts.transferred += 1 }
+                    if !draft.isFollowUp, draft.resolved != nil, draft.firstAgent >= 0 {
+                        let team = org.employees[draft.firstAgent].team
+                        teamTickets[team] += 1
+                        if followUp != nil { teamRepeats[team] += 1 }
+                    }
                     if draft.resolved != nil { counts.resolved += 1 }
                     if let followUp {
                         let day = Int(followUp.created / 86_400) - start.daysSinceEpoch
@@ -147,7 +154,9 @@ package struct Generator {
             let last = monthStarts[month + 1].adding(days: -1)
             let pulse = try OutputFile(path: settings.outDir + "/surveys/pulse_\(last).csv")
             pulse.write(SurveyWriter.pulseHeader)
-            counts.pulseResponses += SurveyWriter.writePulse(org, date: last, to: pulse, random: &extra)
+            let shift = settings.scenario == .reverse ? Generator.reverseShift(tickets: teamTickets, repeats: teamRepeats) : nil
+            counts.pulseResponses += SurveyWriter.writePulse(org, date: last, to: pulse, teamShift: shift, random: &extra)
+            for team in teamTickets.indices { teamTickets[team] = 0; teamRepeats[team] = 0 }
             try pulse.finish()
             let events = try OutputFile(path: settings.outDir + "/customers/events_\(last).csv")
             events.write(CustomerEventWriter.header)
@@ -160,6 +169,18 @@ package struct Generator {
         try writeTruth(org, counts: counts)
         try writePipeline()
         return counts
+    }
+
+    /// Likert points a team's pulse answers move per SD of its repeat-contact rate this month
+    /// (the reverse scenario: customers drive employees).
+    static let reverseShiftPerSD = 0.5
+
+    /// Per team: −reverseShiftPerSD × the standardised repeat rate of the month.
+    static func reverseShift(tickets: [Double], repeats: [Double]) -> [Double] {
+        let rates = zip(tickets, repeats).map { $0.0 > 0 ? $0.1 / $0.0 : 0 }
+        let mean = rates.reduce(0, +) / Double(max(rates.count, 1))
+        let sd = (rates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(rates.count - 1, 1))).squareRoot()
+        return rates.map { sd > 0 ? -reverseShiftPerSD * ($0 - mean) / sd : 0 }
     }
 
     /// `line` with `dirt` planted, counted in `counts`, as bytes (an invalid byte is not a String).
@@ -226,6 +247,9 @@ package struct Generator {
               "effects": {
                 "repeat_team_per_sd": \(number(settings.scenario.teamEffect)),
                 "repeat_agent_per_sd": \(number(settings.scenario.agentEffect)),
+                "reopen_escalation_per_sd_of_agent_latent": \(number(settings.scenario.reopenEscalationEffect)),
+                "transfer_repeat_logit": \(number(settings.scenario.transferEffect)),
+                "reverse_pulse_shift_per_sd_of_repeat_rate": \(number(settings.scenario == .reverse ? -Generator.reverseShiftPerSD : 0)),
                 "team_icc": \(number(Organisation.teamICC))
               },
               "base_rates": {
@@ -268,7 +292,7 @@ package struct Generator {
         let out = try OutputFile(path: settings.outDir + "/pipeline.yml")
         out.write("""
             # Written by `ambassador generate` (seed \(settings.seed), scenario \(settings.scenario.rawValue)).
-            # Runs on the files beside it: ambassador run --pipeline \(settings.outDir)/pipeline.yml
+            # Runs on the files beside it: ambassador run --pipeline pipeline.yml (paths are relative to this file)
             version: 1
             warehouse: var/warehouse.sqlite
             timezone: UTC

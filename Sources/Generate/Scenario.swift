@@ -11,6 +11,26 @@ package enum Scenario: String, CaseIterable, Sendable {
         }
     }
 
+    /// Extra REPEAT log-odds after a transferred ticket. Transfers depend on ambassadorship,
+    /// so in the null and reverse scenarios this path is closed too: there, nothing about
+    /// an employee moves a customer.
+    package var transferEffect: Double {
+        switch self {
+        case .null, .reverse: return 0
+        case .realistic, .strong: return 0.15
+        }
+    }
+
+    /// Log-odds of a reopen and of an escalation per SD of the agent's latent level (SCORING.md
+    /// plants only REPEAT; these follow the same logic at fixed sizes, and vanish with it).
+    package var reopenEscalationEffect: Double {
+        switch self {
+        case .null, .reverse: return 0
+        case .realistic: return -0.2
+        case .strong: return -0.3
+        }
+    }
+
     /// Agent-level effect per SD of the agent's deviation from the team.
     package var agentEffect: Double {
         switch self {

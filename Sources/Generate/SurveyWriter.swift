@@ -53,7 +53,8 @@ enum SurveyWriter {
 
     /// One pulse wave on `date`: most employees answer; teams whose index ends in 3 answer
     /// rarely, so some fall under the anonymity threshold. Returns the responses written.
-    static func writePulse(_ org: Organisation, date: CivilDate, to out: OutputFile, random: inout SeededRandom) -> Int {
+    static func writePulse(_ org: Organisation, date: CivilDate, to out: OutputFile, teamShift: [Double]? = nil,
+                           random: inout SeededRandom) -> Int {
         var written = 0
         for employee in org.employees where employee.active {
             let rate = employee.team % 10 == 3 ? 0.3 : 0.75
@@ -65,7 +66,7 @@ enum SurveyWriter {
                 if random.chance(0.03) {
                     fields.append("-99")
                 } else {
-                    fields.append(likert[point(3.3 + 0.9 * employee.latent, 0.8, &random) - 1])
+                    fields.append(likert[point(3.3 + 0.9 * employee.latent + (teamShift?[employee.team] ?? 0), 0.8, &random) - 1])
                 }
             }
             out.write(fields.map(csvField).joined(separator: ",") + "\n")

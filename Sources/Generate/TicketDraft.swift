@@ -46,13 +46,13 @@ struct TicketDraft {
             let meanHours = [30.0, 20.0, 10.0, 4.0][priority]
             resolved = created + Int64(random.exponential(mean: meanHours * 3600)) + 300
         }
-        if resolved != nil, random.chance(logistic(-2.6 - 0.2 * agent.latent)) { reopens = 1 }
-        escalated = random.chance(logistic(-3.2 - 0.2 * agent.latent + (priority == 3 ? 0.8 : 0)))
+        if resolved != nil, random.chance(logistic(-2.6 + scenario.reopenEscalationEffect * agent.latent)) { reopens = 1 }
+        escalated = random.chance(logistic(-3.2 + scenario.reopenEscalationEffect * agent.latent + (priority == 3 ? 0.8 : 0)))
         guard let resolvedAt = resolved, !isFollowUp else { return nil }
         let repeatLogit = Generator.repeatIntercept
             + scenario.teamEffect * org.teamLatent[agent.team] + scenario.agentEffect * agent.deviation
             + (category == 1 ? 0.25 : 0) + (category == 0 ? -0.1 : 0) + (priority == 3 ? 0.2 : 0)
-            + (channel == 2 ? -0.1 : 0) + (transferred ? 0.15 : 0)
+            + (channel == 2 ? -0.1 : 0) + (transferred ? scenario.transferEffect : 0)
         guard random.chance(logistic(repeatLogit)) else { return nil }
         let delay = Int64(0.2 * 86_400 + random.uniform() * 6.6 * 86_400)
         return TicketDraft(created: resolvedAt + delay, customer: customer, priority: random.weighted([0.2, 0.5, 0.2, 0.1]),
