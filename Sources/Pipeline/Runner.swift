@@ -120,6 +120,10 @@ package struct Runner {
                 if failed { summary.exitCode = 65 }
             } catch {
                 let message = "[\(step.name)] \(error)"
+                // A rolled-back transaction can leave its frames in the WAL; on a full disk
+                // the failure could not be recorded behind them. Truncating the WAL (nothing
+                // committed is lost) makes room for the ledger's few bytes.
+                try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 try? ledger.stage(runID: runID, stage: step.name, counts: [], startedAt: started, endedAt: options.now(), status: "failed")
                 try? ledger.finish(runID: runID, status: "failed", exitCode: 1, endedAt: options.now(), message: message)
                 throw StageFailure(stage: step.name, underlying: error)

@@ -18,6 +18,29 @@ final class CommandLineTests: XCTestCase {
         return directory
     }
 
+    /// `make samples` reproduces the committed samples/ exactly: the Makefile's own
+    /// generate line, pointed at a scratch directory, writes the same bytes.
+    func testTheCommittedSamplesAreExactlyWhatMakeSamplesWrites() throws {
+        let makefile = try String(contentsOfFile: TestSupport.packageRoot + "/Makefile", encoding: .utf8)
+        let line = try XCTUnwrap(makefile.split(separator: "\n").first { $0.contains("generate --out samples") })
+        var arguments = line.split(separator: " ").map(String.init).drop { $0 != "generate" }.map { $0 }
+        let out = TestSupport.temporaryDirectory()
+        let index = try XCTUnwrap(arguments.firstIndex(of: "samples"))
+        arguments[index] = out
+        let result = try TestSupport.run(arguments)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let committed = TestSupport.packageRoot + "/samples"
+        let files = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: committed)).filter { !$0.hasSuffix("/") }.sorted()
+        let written = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: out)).sorted()
+        XCTAssertEqual(written, files)
+        for file in files {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: committed + "/" + file, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            XCTAssertEqual(FileManager.default.contents(atPath: out + "/" + file), FileManager.default.contents(atPath: committed + "/" + file),
+                           "samples/\(file) differs from what `make samples` writes; run make samples and commit")
+        }
+    }
+
     func testRunThenRerunExtractsNothingAndExitsZero() throws {
         let directory = try dataset()
         let first = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: directory)
@@ -229,7 +252,8 @@ extension CommandLineTests {
         XCTAssertTrue(limited.stderr.contains("could not write") && limited.stderr.contains("free disk space"), limited.stderr)
         let warehouse = directory + "/var/warehouse.sqlite"
         XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok")
-        XCTAssertTrue((try WarehouseDump.dump(warehouse, tables: ["etl_run"])["etl_run"] ?? []).contains { $0.contains("|failed|1|") })
+        let ledger = try WarehouseDump.dump(warehouse, tables: ["etl_run"])["etl_run"] ?? []
+        XCTAssertTrue(ledger.contains { $0.contains("|failed|1|") }, "\(ledger)\n\(limited.stderr)")
         let rerun = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02"], in: directory)
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
         XCTAssertEqual(try WarehouseDump.dump(warehouse), expected)
