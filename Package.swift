@@ -39,7 +39,7 @@ let package = Package(
             name: "Normalize",
             dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse"]),
-        .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse"]),
         .target(name: "Generate", dependencies: ["AmbassadorCore"]),
         .target(

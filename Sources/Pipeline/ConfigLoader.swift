@@ -246,7 +246,9 @@ package struct ConfigLoader {
     }
 
     private func loadScore(_ node: Node) throws -> ScoreConfig {
-        let map = try mapping(node, "score", allowed: ["period", "anonymity_threshold", "shrinkage_pseudo_tickets"])
+        let map = try mapping(node, "score", allowed: ["period", "anonymity_threshold", "shrinkage_pseudo_tickets", "bootstrap_draws", "seed",
+                                                       "pulse_source", "legs", "survey_items", "windows", "exposure_days",
+                                                       "outcome_lag_days", "outcome_months"])
         var score = ScoreConfig()
         if let node = map["period"] {
             score.period = try string(node, "score.period")
@@ -262,7 +264,55 @@ package struct ConfigLoader {
             score.shrinkagePseudoTickets = try number(node, "score.shrinkage_pseudo_tickets")
             guard score.shrinkagePseudoTickets >= 0 else { throw fail(node, "score.shrinkage_pseudo_tickets", "must not be negative", "a number ≥ 0, default 20") }
         }
+        if let node = map["bootstrap_draws"] {
+            score.bootstrapDraws = try int(node, "score.bootstrap_draws")
+            guard score.bootstrapDraws >= 99 else { throw fail(node, "score.bootstrap_draws", "too few draws", "a whole number ≥ 99 (999 or more for reported results)") }
+        }
+        if let node = map["seed"] {
+            let seed = try int(node, "score.seed")
+            guard seed >= 0 else { throw fail(node, "score.seed", "must not be negative", "a whole number ≥ 0") }
+            score.seed = UInt64(seed)
+        }
+        if let node = map["pulse_source"] { score.pulseSource = try string(node, "score.pulse_source") }
+        if let node = map["legs"] {
+            let legs = try itemLists(node, "score.legs", allowed: ScoreConfig.legNames)
+            guard Set(legs.keys) == Set(ScoreConfig.legNames) else {
+                throw fail(node, "score.legs", "missing legs \(Set(ScoreConfig.legNames).subtracting(legs.keys).sorted())", "all three legs: company, value_proposition, customer")
+            }
+            score.legs = legs
+        }
+        if let node = map["survey_items"] { score.surveyItems = try itemLists(node, "score.survey_items", allowed: ScoreConfig.surveyItemRoles) }
+        if let node = map["windows"] {
+            let windows = try mapping(node, "score.windows", allowed: Array(ScoreConfig.defaultWindows.keys).sorted())
+            for (key, value) in windows.pairs {
+                let days = try int(value, "score.windows.\(key)")
+                guard days > 0 else { throw fail(value, "score.windows.\(key)", "must be positive", "a number of days ≥ 1") }
+                score.windows[key] = days
+            }
+        }
+        for (key, path) in [("exposure_days", \ScoreConfig.exposureDays), ("outcome_lag_days", \ScoreConfig.outcomeLagDays),
+                            ("outcome_months", \ScoreConfig.outcomeMonths)] {
+            if let node = map[key] {
+                let value = try int(node, "score.\(key)")
+                guard value >= 0 else { throw fail(node, "score.\(key)", "must not be negative", "a whole number ≥ 0") }
+                score[keyPath: path] = value
+            }
+        }
         return score
+    }
+
+    /// A mapping of names to one item or a list of items.
+    private func itemLists(_ node: Node, _ key: String, allowed: [String]) throws -> [String: [String]] {
+        let map = try mapping(node, key, allowed: allowed)
+        var out: [String: [String]] = [:]
+        for (name, value) in map.pairs {
+            if case let .sequence(list) = value {
+                out[name] = try list.map { try string($0, key + "." + name) }
+            } else {
+                out[name] = [try string(value, key + "." + name)]
+            }
+        }
+        return out
     }
 
     private func loadReport(_ node: Node?, root: String) throws -> ReportConfig {
@@ -297,6 +347,7 @@ package struct ConfigLoader {
     private struct KeyedNodes {
         var ordered: [(key: (value: String, node: Node), value: Node)] = []
         subscript(_ key: String) -> Node? { ordered.first { $0.key.value == key }?.value }
+        var pairs: [(String, Node)] { ordered.map { ($0.key.value, $0.value) } }
     }
 
     private func mapping(_ node: Node, _ key: String, allowed: [String]?) throws -> KeyedNodes {

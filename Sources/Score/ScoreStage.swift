@@ -1,67 +1,165 @@
 import AmbassadorCore
+import Crypto
+import Foundation
 import Logging
 import Warehouse
 
-/// The score stage. This first slice computes the behavioural components that need only
-/// tickets (SCORING.md §1b): OWN and XFER per agent and period, shrunk toward the team
-/// mean with the configured pseudo-tickets. One transaction per period.
+/// The score stage (SCORING.md): customer outcomes per resolved ticket, self-reported
+/// ambassadorship per team and period, behavioural ambassadorship per agent and period,
+/// then the linkage models. Each period is one transaction and is recomputed only when a
+/// fingerprint of its inputs (rows, their lineage, the settings) changed; the linkage is
+/// refitted when any of those changed.
 package enum ScoreStage {
     package static let name = "score"
 
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
-        var counts = StageCounts(source: "score_agent_period")
-        let periodExpression = periodSQL(context.config.score.period)
-        let periods = try database.query(
-            "SELECT DISTINCT \(periodExpression) FROM fact_ticket WHERE created_at IS NOT NULL ORDER BY 1") { $0.text(0) ?? "" }
-        let k = context.config.score.shrinkagePseudoTickets
-        for period in periods {
-            let written = try database.transaction { () throws -> Int in
-                try database.run("DELETE FROM score_agent_period WHERE period = ?", [.text(period)])
-                let rows = try database.run("""
-                    WITH t AS (
-                        SELECT first_assignee_employee_id AS employee_id, team_id,
-                               resolved_at IS NOT NULL AS resolved,
-                               (resolved_at IS NOT NULL AND resolver_employee_id = first_assignee_employee_id
-                                AND coalesce(reassignments, 0) = 0) AS owned,
-                               (coalesce(reassignments, 0) > 0
-                                AND coalesce(resolver_employee_id, '') <> first_assignee_employee_id) AS transferred
-                        FROM fact_ticket
-                        WHERE \(periodExpression) = ? AND first_assignee_employee_id IS NOT NULL AND team_id IS NOT NULL
-                    ),
-                    agent AS (
-                        SELECT employee_id, team_id, count(*) AS n, sum(resolved) AS resolved,
-                               sum(owned) AS owned, sum(transferred) AS transferred
-                        FROM t GROUP BY employee_id, team_id
-                    ),
-                    team AS (
-                        SELECT team_id, 1.0 * sum(owned) / count(*) AS own_rate, 1.0 * sum(transferred) / count(*) AS xfer_rate
-                        FROM t GROUP BY team_id
-                    )
-                    INSERT INTO score_agent_period (period, employee_id, team_id, tickets, resolved, own_rate, xfer_rate,
-                                                    own_shrunk, xfer_shrunk, team_own_rate, team_xfer_rate)
-                    SELECT ?, a.employee_id, a.team_id, a.n, a.resolved,
-                           1.0 * a.owned / a.n, 1.0 * a.transferred / a.n,
-                           (a.owned + ? * tm.own_rate) / (a.n + ?), (a.transferred + ? * tm.xfer_rate) / (a.n + ?),
-                           tm.own_rate, tm.xfer_rate
-                    FROM agent a JOIN team tm ON tm.team_id = a.team_id
-                    ORDER BY a.employee_id
-                    """, [.text(period), .text(period), .real(k), .real(k), .real(k), .real(k)])
-                FaultPoint.reached("score.period")
-                return rows
-            }
-            counts.rowsWritten += written
-            counts.filesDone += 1
-        }
+        let config = context.config
+        let settings = config.score.fingerprint
+        var counts = StageCounts(source: "score")
+        try Outcomes.buildRatings(database: database, config: config)
+        let outcomes = try database.transaction { try Outcomes.rebuild(database: database, config: config) }
+        FaultPoint.reached("score.outcomes")
         counts.rowsRead = try database.count("SELECT count(*) FROM fact_ticket")
-        context.logger.info("score: \(counts.rowsWritten) agent-period rows over \(periods.count) period(s)")
+        var fingerprints = [try fingerprint(database, "SELECT count(*), total(repeat), total(reopen), total(escalate), total(churn), total(renew), total(referral), total(csat), total(cx_emp) FROM fact_ticket_outcome")]
+        var recomputed = 0, unchanged = 0
+
+        // Self-reported ambassadorship per team and pulse period.
+        let pulsePeriod = periodSQL(config.score.period, column: "r.submitted_at")
+        if let instrument = try TeamScores.instrument(database: database, config: config) {
+            let periods = try database.query("""
+                SELECT DISTINCT \(pulsePeriod) FROM fact_survey_response r WHERE r.source = ? AND r.submitted_at IS NOT NULL ORDER BY 1
+                """, [.text(instrument.source)]) { $0.text(0) ?? "" }
+            for period in periods {
+                let print = try fingerprint(database, """
+                    SELECT count(*), total(r._file_id), total(r._record_no), max(r.submitted_at), max(r.team_id)
+                    FROM fact_survey_response r WHERE r.source = ? AND \(pulsePeriod) = ?
+                    """, [.text(instrument.source), .text(period)], settings: settings)
+                fingerprints.append(print)
+                if try isCurrent(database, scope: "team/" + period, print) { unchanged += 1; continue }
+                try database.transaction {
+                    let respondents = try TeamScores.respondents(database: database, source: instrument.source, legs: instrument.legs,
+                                                                 period: period, periodSQL: pulsePeriod)
+                    let closedAt = try database.scalar("SELECT max(r.submitted_at) FROM fact_survey_response r WHERE r.source = ? AND \(pulsePeriod) = ?",
+                                                       [.text(instrument.source), .text(period)]).stringValue
+                    counts.rowsWritten += try TeamScores.write(database: database, period: period, respondents: respondents,
+                                                               threshold: config.score.anonymityThreshold, closedAt: closedAt)
+                    try remember(database, scope: "team/" + period, print, runID: context.runID)
+                }
+                FaultPoint.reached("score.team_period")
+                recomputed += 1
+            }
+        } else {
+            context.logger.warning("score: no survey source with respondent: employee; team scores and linkage need one")
+        }
+
+        // Behavioural ambassadorship per agent and ticket period.
+        let ticketPeriod = periodSQL(config.score.period, column: "created_at")
+        let ticketPeriods = try database.query("SELECT DISTINCT \(ticketPeriod) FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }
+        for period in ticketPeriods {
+            let bounds = periodBounds(period)
+            let print = try fingerprint(database, """
+                SELECT count(*), total(_file_id), total(_record_no), total(attributed_version), max(updated_at),
+                       (SELECT count(*) FROM ticket_rating r JOIN fact_ticket t ON t.ticket_id = r.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2),
+                       (SELECT count(*) FROM fact_ticket_event v JOIN fact_ticket t ON t.ticket_id = v.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2)
+                FROM fact_ticket WHERE created_at >= ?1 AND created_at < ?2
+                """, [.text(bounds.from), .text(bounds.to)], settings: settings)
+            fingerprints.append(print)
+            if try isCurrent(database, scope: "agent/" + period, print) { unchanged += 1; continue }
+            try database.transaction {
+                counts.rowsWritten += try writeAgentPeriod(database: database, period: period, bounds: bounds, k: config.score.shrinkagePseudoTickets)
+                try remember(database, scope: "agent/" + period, print, runID: context.runID)
+            }
+            FaultPoint.reached("score.period")
+            recomputed += 1
+        }
+        counts.filesDone = recomputed
+        counts.filesSkipped = unchanged
+
+        // The linkage, refitted when anything it reads changed.
+        let linkagePrint = hex(SHA256.hash(data: Data((fingerprints + [settings]).joined(separator: "\n").utf8)))
+        let hasEstimates = try database.count("SELECT count(*) FROM linkage_estimate") > 0
+        if try isCurrent(database, scope: "linkage", linkagePrint), hasEstimates {
+            context.logger.info("score: inputs unchanged since the last fit; linkage kept")
+        } else {
+            try database.transaction {
+                counts.rowsWritten += try Linkage.run(database: database, config: config.score) { context.logger.info("score: \($0)") }
+                try remember(database, scope: "linkage", linkagePrint, runID: context.runID)
+            }
+            FaultPoint.reached("score.linkage")
+        }
+        context.logger.info("score: \(outcomes) ticket outcomes; \(recomputed) period(s) recomputed, \(unchanged) unchanged")
         return [counts]
     }
 
-    /// SQL giving a ticket's period key from `created_at` (`YYYY-MM` or `YYYY-Qn`).
-    static func periodSQL(_ period: String) -> String {
-        if period == "quarter" {
-            return "(substr(created_at, 1, 4) || '-Q' || ((CAST(substr(created_at, 6, 2) AS INTEGER) + 2) / 3))"
+    /// Rewrites `score_agent_period` for one period.
+    static func writeAgentPeriod(database: Database, period: String, bounds: (from: String, to: String), k: Double) throws -> Int {
+        try database.run("DELETE FROM score_agent_period WHERE period = ?", [.text(period)])
+        let agents = try AgentBehaviour.measure(database: database, from: bounds.from, to: bounds.to, k: k)
+        var teamTotals: [String: (tickets: Double, owned: Double, transferred: Double)] = [:]
+        for agent in agents {
+            var total = teamTotals[agent.team] ?? (0, 0, 0)
+            total.tickets += Double(agent.tickets)
+            total.owned += agent.ownRaw * Double(agent.tickets)
+            total.transferred += agent.xferRaw * Double(agent.tickets)
+            teamTotals[agent.team] = total
         }
-        return "substr(created_at, 1, 7)"
+        let insert = try database.prepare("""
+            INSERT INTO score_agent_period (period, employee_id, team_id, tickets, resolved, own_rate, xfer_rate, own_shrunk, xfer_shrunk,
+                team_own_rate, team_xfer_rate, followup_rate, cx_emp, cx_responses, behaviour_z, behaviour_index)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for agent in agents {
+            let team = teamTotals[agent.team] ?? (1, 0, 0)
+            try insert.execute([
+                .text(period), .text(agent.employee), .text(agent.team), .integer(Int64(agent.tickets)), .integer(Int64(agent.resolved)),
+                SQLValue(agent.ownRaw), SQLValue(agent.xferRaw), SQLValue(agent.own), SQLValue(agent.xfer),
+                SQLValue(team.owned / team.tickets), SQLValue(team.transferred / team.tickets), SQLValue(agent.followup),
+                SQLValue(agent.cxEmp), .integer(Int64(agent.cxResponses)), SQLValue(agent.z), SQLValue(agent.percentile),
+            ])
+        }
+        return agents.count
+    }
+
+    /// A digest of one query's single row (plus the settings): the period's input fingerprint.
+    static func fingerprint(_ database: Database, _ sql: String, _ values: [SQLValue] = [], settings: String = "") throws -> String {
+        let row = try database.query(sql, values) { statement in
+            (0..<statement.columnCount).map { statement.value($0).description }.joined(separator: "|")
+        }.first ?? ""
+        return hex(SHA256.hash(data: Data((row + "#" + settings).utf8)))
+    }
+
+    static func isCurrent(_ database: Database, scope: String, _ fingerprint: String) throws -> Bool {
+        try database.scalar("SELECT input_hash FROM score_state WHERE scope = ?", [.text(scope)]).stringValue == fingerprint
+    }
+
+    static func remember(_ database: Database, scope: String, _ fingerprint: String, runID: Int64) throws {
+        try database.run("""
+            INSERT INTO score_state (scope, input_hash, scored_run_id) VALUES (?, ?, ?)
+            ON CONFLICT (scope) DO UPDATE SET input_hash = excluded.input_hash, scored_run_id = excluded.scored_run_id
+            """, [.text(scope), .text(fingerprint), .integer(runID)])
+    }
+
+    /// SQL giving a timestamp column's period key (`YYYY-MM` or `YYYY-Qn`).
+    static func periodSQL(_ period: String, column: String) -> String {
+        if period == "quarter" {
+            return "(substr(\(column), 1, 4) || '-Q' || ((CAST(substr(\(column), 6, 2) AS INTEGER) + 2) / 3))"
+        }
+        return "substr(\(column), 1, 7)"
+    }
+
+    /// The half-open text range [from, to) of a period key, comparable with ISO timestamps.
+    static func periodBounds(_ period: String) -> (from: String, to: String) {
+        let year = Int(period.prefix(4)) ?? 0
+        let rest = period.dropFirst(5)
+        let firstMonth: Int, months: Int
+        if rest.hasPrefix("Q") {
+            firstMonth = ((Int(rest.dropFirst()) ?? 1) - 1) * 3 + 1
+            months = 3
+        } else {
+            firstMonth = Int(rest) ?? 1
+            months = 1
+        }
+        let end = year * 12 + firstMonth - 1 + months
+        return ("\(year)-\(pad(firstMonth, 2))", "\(end / 12)-\(pad(end % 12 + 1, 2))")
     }
 }

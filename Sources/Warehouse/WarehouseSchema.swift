@@ -9,7 +9,64 @@ package enum WarehouseSchema {
         Migration(version: 5, name: "customer events: staging and facts", sql: v5),
         Migration(version: 6, name: "survey responses and answers (long format)", sql: v6),
         Migration(version: 7, name: "ticket event logs: staging and facts", sql: v7),
+        Migration(version: 8, name: "scores, outcomes and linkage (SCORING.md)", sql: v8),
     ]
+
+    /// The score stage's tables. Suppressed team cells keep their row (so a reader sees the
+    /// team was measured) but no figure at all. Per-period input fingerprints let the stage
+    /// recompute only the periods whose inputs changed.
+    static let v8 = """
+        ALTER TABLE score_agent_period ADD COLUMN followup_rate REAL;
+        ALTER TABLE score_agent_period ADD COLUMN cx_emp REAL;
+        ALTER TABLE score_agent_period ADD COLUMN cx_responses INTEGER;
+        ALTER TABLE score_agent_period ADD COLUMN behaviour_z REAL;
+        ALTER TABLE score_agent_period ADD COLUMN behaviour_index REAL;
+        CREATE TABLE score_team_period (
+            period TEXT NOT NULL, team_id TEXT NOT NULL, respondents INTEGER NOT NULL,
+            suppressed INTEGER NOT NULL CHECK (suppressed IN (0, 1)),
+            company REAL, value_proposition REAL, customer REAL, ambassador_index REAL,
+            share_ambassador REAL, share_positive REAL, share_ambivalent REAL, share_saboteur REAL,
+            net_ambassadorship REAL, rwg REAL, icc1 REAL, icc2 REAL, rwg_median REAL, wave_closed_at TEXT,
+            PRIMARY KEY (period, team_id),
+            CHECK (suppressed = 0 OR (ambassador_index IS NULL AND company IS NULL AND value_proposition IS NULL
+                   AND customer IS NULL AND share_ambassador IS NULL AND net_ambassadorship IS NULL AND rwg IS NULL))
+        ) WITHOUT ROWID;
+        CREATE TABLE score_customer_period (
+            period TEXT NOT NULL, segment TEXT NOT NULL, customers INTEGER NOT NULL, share REAL,
+            PRIMARY KEY (period, segment)
+        ) WITHOUT ROWID;
+        CREATE TABLE fact_ticket_outcome (
+            ticket_id TEXT PRIMARY KEY, customer_id TEXT, employee_id TEXT, team_id TEXT, created_at TEXT NOT NULL,
+            resolved_at TEXT NOT NULL, category TEXT,
+            repeat INTEGER, reopen INTEGER, escalate INTEGER, churn INTEGER, renew INTEGER, referral INTEGER,
+            csat REAL, effort REAL, nps REAL, cx_emp REAL
+        ) WITHOUT ROWID;
+        CREATE TABLE linkage_estimate (
+            outcome TEXT NOT NULL, predictor TEXT NOT NULL, estimate REAL, odds_ratio REAL, std_error REAL,
+            ci_low REAL, ci_high REAL, p_value REAL, q_value REAL, confirmatory INTEGER NOT NULL DEFAULT 0,
+            tickets INTEGER, agents INTEGER, teams INTEGER, events INTEGER, parameters INTEGER, method TEXT NOT NULL,
+            exposure_window TEXT, outcome_window TEXT, underpowered INTEGER NOT NULL DEFAULT 0, power_r20 REAL, power_r30 REAL,
+            status TEXT NOT NULL, note TEXT, input_hash TEXT, settings_hash TEXT,
+            PRIMARY KEY (outcome, predictor)
+        ) WITHOUT ROWID;
+        CREATE TABLE linkage_segment_lift (
+            outcome TEXT NOT NULL, grouping TEXT NOT NULL, level TEXT NOT NULL, teams INTEGER, tickets INTEGER NOT NULL,
+            events INTEGER NOT NULL, rate REAL, ci_low REAL, ci_high REAL,
+            PRIMARY KEY (outcome, grouping, level)
+        ) WITHOUT ROWID;
+        CREATE TABLE linkage_team (
+            outcome TEXT NOT NULL, team_id TEXT NOT NULL, self_index REAL, tickets INTEGER NOT NULL, events INTEGER NOT NULL,
+            rate REAL,
+            PRIMARY KEY (outcome, team_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE linkage_predictive (
+            outcome TEXT NOT NULL, measure TEXT NOT NULL, tickets INTEGER NOT NULL, auc REAL, ci_low REAL, ci_high REAL,
+            PRIMARY KEY (outcome, measure)
+        ) WITHOUT ROWID;
+        CREATE TABLE score_state (
+            scope TEXT PRIMARY KEY, input_hash TEXT NOT NULL, scored_run_id INTEGER
+        ) WITHOUT ROWID;
+        """
 
     /// Ticket event logs (ticket, time, event, actor): one row per event.
     static let v7 = """

@@ -1,0 +1,162 @@
+import AmbassadorCore
+import Foundation
+import Warehouse
+
+/// Behavioural ambassadorship per agent over a window (SCORING.md §1b): OWN, FOLLOWUP,
+/// XFER and CX_EMP, each adjusted for the agent's mix of priority, channel and category
+/// (indirect standardisation: observed − expected from the cell rates + overall rate),
+/// then shrunk toward the team's adjusted rate with `k` pseudo-tickets. The index is the
+/// mean of the standardised components (XFER negated), also shown as a 0–100 percentile.
+struct AgentBehaviour {
+    var employee: String
+    var team: String
+    var tickets = 0
+    var resolved = 0
+    var ownRaw = 0.0, xferRaw = 0.0
+    var own: Double? = nil, xfer: Double? = nil, followup: Double? = nil, cxEmp: Double? = nil
+    var followupRaw: Double? = nil
+    var cxResponses = 0
+    var z: Double? = nil
+    var percentile: Double? = nil
+
+    /// One ticket's contribution.
+    private struct Row {
+        var agent: Int
+        var cell: Int
+        var owned: Double
+        var transferred: Double
+        var resolved: Bool
+        var followup: Double?
+        var cx: Double?
+    }
+
+    /// Agents' behaviour over tickets created in [from, to).
+    static func measure(database: Database, from: String, to: String, k: Double) throws -> [AgentBehaviour] {
+        var agents: [AgentBehaviour] = []
+        var agentIndex: [String: Int] = [:]
+        var cells: [String: Int] = [:]
+        var rows: [Row] = []
+        // FOLLOWUP counts only where the log has messages for the ticket at all.
+        try database.forEach("""
+            SELECT t.first_assignee_employee_id, t.team_id, coalesce(t.priority, '') || '|' || coalesce(t.channel, '') || '|' || coalesce(t.category, ''),
+                   (t.resolved_at IS NOT NULL AND t.resolver_employee_id = t.first_assignee_employee_id AND coalesce(t.reassignments, 0) = 0),
+                   (coalesce(t.reassignments, 0) > 0 AND coalesce(t.resolver_employee_id, '') <> t.first_assignee_employee_id),
+                   t.resolved_at IS NOT NULL,
+                   CASE WHEN t.resolved_at IS NULL OR NOT EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                            AND (lower(v.event) LIKE '%message%' OR lower(v.event) LIKE '%comment%' OR lower(v.event) LIKE '%reply%'))
+                        THEN NULL
+                        ELSE EXISTS (SELECT 1 FROM fact_ticket_event v JOIN dim_agent_identity i ON i.external_id = v.actor_id
+                            WHERE v.ticket_id = t.ticket_id AND i.employee_id = t.first_assignee_employee_id
+                              AND (lower(v.event) LIKE '%message%' OR lower(v.event) LIKE '%comment%' OR lower(v.event) LIKE '%reply%')
+                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(Outcomes.plusDays("t.resolved_at", 2))) END,
+                   r.cx_emp
+            FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
+            WHERE t.created_at >= ? AND t.created_at < ? AND t.first_assignee_employee_id IS NOT NULL AND t.team_id IS NOT NULL
+            """, [.text(from), .text(to)]) { row in
+            let employee = row.text(0) ?? ""
+            let team = row.text(1) ?? ""
+            let key = employee + "\u{1F}" + team
+            let agent: Int
+            if let known = agentIndex[key] {
+                agent = known
+            } else {
+                agent = agents.count
+                agentIndex[key] = agent
+                agents.append(AgentBehaviour(employee: employee, team: team))
+            }
+            let cellKey = row.text(2) ?? ""
+            let cell = cells[cellKey] ?? cells.count
+            cells[cellKey] = cell
+            rows.append(Row(agent: agent, cell: cell, owned: row.double(3), transferred: row.double(4), resolved: row.int(5) == 1,
+                            followup: row.isNull(6) ? nil : row.double(6), cx: row.isNull(7) ? nil : row.double(7)))
+        }
+        guard !rows.isEmpty else { return [] }
+        for row in rows {
+            agents[row.agent].tickets += 1
+            if row.resolved { agents[row.agent].resolved += 1 }
+            agents[row.agent].ownRaw += row.owned
+            agents[row.agent].xferRaw += row.transferred
+            if row.cx != nil { agents[row.agent].cxResponses += 1 }
+        }
+        var teamIndex: [String: Int] = [:]
+        let teamOf = agents.map { agent -> Int in
+            let index = teamIndex[agent.team] ?? teamIndex.count
+            teamIndex[agent.team] = index
+            return index
+        }
+        func component(_ value: (Row) -> Double?) -> (shrunk: [Double?], raw: [Double?]) {
+            adjusted(rows, teamOf: teamOf, teams: teamIndex.count, cells: cells.count, k: k, value: value)
+        }
+        let own = component { $0.owned }
+        let xfer = component { $0.transferred }
+        let followup = component { $0.followup }
+        let cx = component { $0.cx }
+        for index in agents.indices {
+            agents[index].own = own.shrunk[index]
+            agents[index].xfer = xfer.shrunk[index]
+            agents[index].followup = followup.shrunk[index]
+            agents[index].followupRaw = followup.raw[index]
+            agents[index].cxEmp = cx.shrunk[index]
+            agents[index].ownRaw /= Double(max(agents[index].tickets, 1))
+            agents[index].xferRaw /= Double(max(agents[index].tickets, 1))
+        }
+        // Standardise each component across agents; the index is their mean (XFER negated).
+        let components: [(KeyPath<AgentBehaviour, Double?>, Double)] = [(\.own, 1), (\.xfer, -1), (\.followup, 1), (\.cxEmp, 1)]
+        var sums = [Double](repeating: 0, count: agents.count)
+        var counts = [Int](repeating: 0, count: agents.count)
+        for (path, sign) in components {
+            let values = agents.compactMap { $0[keyPath: path] }
+            guard values.count >= 2 else { continue }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+            guard sd > 1e-12 else { continue }
+            for index in agents.indices {
+                guard let value = agents[index][keyPath: path] else { continue }
+                sums[index] += sign * (value - mean) / sd
+                counts[index] += 1
+            }
+        }
+        for index in agents.indices where counts[index] > 0 { agents[index].z = sums[index] / Double(counts[index]) }
+        let ranked = agents.indices.filter { agents[$0].z != nil }.sorted { (agents[$0].z ?? 0) < (agents[$1].z ?? 0) }
+        for (rank, index) in ranked.enumerated() { agents[index].percentile = 100 * (Double(rank) + 0.5) / Double(ranked.count) }
+        return agents.sorted { ($0.employee, $0.team) < ($1.employee, $1.team) }
+    }
+
+    /// A component case-mix adjusted and shrunk: per agent, (n·x + k·t) / (n + k), where
+    /// x = (observed − expected) / n + overall for the agent and t the same for the team.
+    private static func adjusted(_ rows: [Row], teamOf: [Int], teams: Int, cells: Int, k: Double,
+                                 value: (Row) -> Double?) -> (shrunk: [Double?], raw: [Double?]) {
+        let agents = teamOf.count
+        var cellSum = [Double](repeating: 0, count: cells), cellCount = [Double](repeating: 0, count: cells)
+        var total = 0.0, count = 0.0
+        for row in rows {
+            guard let v = value(row) else { continue }
+            cellSum[row.cell] += v
+            cellCount[row.cell] += 1
+            total += v
+            count += 1
+        }
+        guard count > 0 else { return (Array(repeating: nil, count: agents), Array(repeating: nil, count: agents)) }
+        let overall = total / count
+        var observed = [Double](repeating: 0, count: agents), excess = [Double](repeating: 0, count: agents)
+        var n = [Double](repeating: 0, count: agents)
+        for row in rows {
+            guard let v = value(row) else { continue }
+            observed[row.agent] += v
+            excess[row.agent] += v - cellSum[row.cell] / cellCount[row.cell]
+            n[row.agent] += 1
+        }
+        var teamExcess = [Double](repeating: 0, count: teams), teamN = [Double](repeating: 0, count: teams)
+        for agent in 0..<agents { teamExcess[teamOf[agent]] += excess[agent]; teamN[teamOf[agent]] += n[agent] }
+        var shrunk = [Double?](repeating: nil, count: agents)
+        var raw = [Double?](repeating: nil, count: agents)
+        for agent in 0..<agents where n[agent] > 0 {
+            let team = teamOf[agent]
+            let x = excess[agent] / n[agent] + overall
+            let t = teamExcess[team] / teamN[team] + overall
+            shrunk[agent] = (n[agent] * x + k * t) / (n[agent] + k)
+            raw[agent] = observed[agent] / n[agent]
+        }
+        return (shrunk, raw)
+    }
+}

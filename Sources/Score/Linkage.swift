@@ -1,0 +1,372 @@
+import AmbassadorCore
+import Crypto
+import Foundation
+import Warehouse
+
+/// The linkage models of SCORING.md §3 and their side tables: one logistic regression per
+/// outcome with the three ambassadorship predictors and the case-mix controls, CR1 errors
+/// clustered by team, wild cluster bootstrap p-values and intervals, BH q-values; outcome
+/// rates by team-index quartile and band; team-level correlations; the reverse-direction
+/// check; and how well satisfaction predicts behaviour compared with ambassadorship.
+enum Linkage {
+    static let predictors = ["team_self_index", "agent_behaviour_within_team", "team_behaviour_mean"]
+    /// Outcomes where a higher value is worse for the business (the sign for AUCs).
+    static let adverse: Set<String> = ["REPEAT", "REOPEN", "ESCALATE", "CHURN"]
+
+    struct Estimate {
+        var outcome: String
+        var predictor: String
+        var estimate: Double?
+        var standardError: Double?
+        var low: Double?
+        var high: Double?
+        var pValue: Double?
+        var tickets = 0, agents = 0, teams = 0, events = 0, parameters = 0
+        var method: String
+        var status: String
+        var note: String = ""
+        var inputHash: String = ""
+        var underpowered = false
+    }
+
+    static func run(database: Database, config: ScoreConfig, logger: (String) -> Void) throws -> Int {
+        let data = try LinkageData.load(database: database, config: config)
+        let settingsHash = hex(SHA256.hash(data: Data(config.fingerprint.utf8)))
+        for table in ["linkage_estimate", "linkage_segment_lift", "linkage_team", "linkage_predictive"] {
+            try database.run("DELETE FROM \(table)")
+        }
+        var estimates: [Estimate] = []
+        let bootstrap = WildClusterBootstrap(draws: config.bootstrapDraws, seed: config.seed)
+        for (index, outcome) in Outcomes.names.enumerated() {
+            let rows = data.tickets.filter { ticket in
+                ticket.outcomes[index] != nil && data.waves[ticket.wave].teamIndex[ticket.team] != nil
+                    && data.waves[ticket.wave].agentZ[ticket.employee + "\u{1F}" + ticket.team] != nil
+            }
+            estimates += model(outcome: outcome, index: index, rows: rows, data: data, config: config, bootstrap: bootstrap)
+            try writeLift(database: database, outcome: outcome, index: index, rows: rows, data: data)
+            if let correlation = try teamCorrelation(database: database, outcome: outcome, index: index, rows: rows, data: data) {
+                estimates.append(correlation)
+            }
+            try writePredictive(database: database, outcome: outcome, index: index, rows: rows, data: data)
+        }
+        if let reverse = reverseCheck(data: data, config: config, bootstrap: bootstrap) { estimates.append(reverse) }
+        // Multiplicity: every estimate but the one confirmatory test carries a BH q-value.
+        let exploratory = estimates.indices.filter { !isConfirmatory(estimates[$0]) && estimates[$0].pValue != nil }
+        let q = Intervals.benjaminiHochberg(exploratory.map { estimates[$0].pValue ?? 1 })
+        var qValues: [Int: Double] = [:]
+        for (k, index) in exploratory.enumerated() { qValues[index] = q[k] }
+        let insert = try database.prepare("""
+            INSERT INTO linkage_estimate (outcome, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value,
+                confirmatory, tickets, agents, teams, events, parameters, method, exposure_window, outcome_window, underpowered,
+                power_r20, power_r30, status, note, input_hash, settings_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (index, e) in estimates.enumerated() {
+            let logOdds = e.method.hasPrefix("logistic")
+            let window = config.windows[e.outcome] ?? ScoreConfig.defaultWindows[e.outcome] ?? 0
+            try insert.execute([
+                .text(e.outcome), .text(e.predictor), SQLValue(e.estimate), SQLValue(logOdds ? e.estimate.map { exp($0) } : nil),
+                SQLValue(e.standardError), SQLValue(e.low), SQLValue(e.high), SQLValue(e.pValue), SQLValue(qValues[index]),
+                .integer(isConfirmatory(e) ? 1 : 0), .integer(Int64(e.tickets)), .integer(Int64(e.agents)), .integer(Int64(e.teams)),
+                .integer(Int64(e.events)), .integer(Int64(e.parameters)), .text(e.method),
+                .text("behaviour in the \(config.exposureDays) days before each pulse wave closes; the wave's team index"),
+                .text("tickets opened \(config.outcomeLagDays) days to \(config.outcomeMonths) months after the wave; outcome within \(window) days of resolution"),
+                .integer(e.underpowered ? 1 : 0), SQLValue(Intervals.correlationPower(r: 0.2, n: e.teams)),
+                SQLValue(Intervals.correlationPower(r: 0.3, n: e.teams)), .text(e.status), SQLValue(e.note.isEmpty ? nil : e.note),
+                SQLValue(e.inputHash.isEmpty ? nil : e.inputHash), .text(settingsHash),
+            ])
+        }
+        logger("linkage: \(data.waves.count) wave(s), \(data.tickets.count) outcome tickets, \(estimates.count) estimates")
+        return estimates.count
+    }
+
+    static func isConfirmatory(_ e: Estimate) -> Bool {
+        e.outcome == "REPEAT" && e.predictor == "team_self_index"
+    }
+
+    // MARK: - The model
+
+    /// Standardises `values` (per SD of the distinct unit-level values in `units`).
+    static func perSD(_ values: [Double], units: [String]) -> [Double] {
+        var seen: [String: Double] = [:]
+        for (value, unit) in zip(values, units) { seen[unit] = value }
+        let distinct = Array(seen.values)
+        guard distinct.count >= 2 else { return values.map { _ in 0 } }
+        let mean = distinct.reduce(0, +) / Double(distinct.count)
+        let sd = (distinct.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(distinct.count - 1)).squareRoot()
+        guard sd > 1e-12 else { return values.map { _ in 0 } }
+        return values.map { ($0 - mean) / sd }
+    }
+
+    /// Dummy columns for a categorical control, the most frequent level as reference.
+    static func dummies(_ name: String, _ levels: [String]) -> [(String, [Double])] {
+        var counts: [String: Int] = [:]
+        for level in levels { counts[level, default: 0] += 1 }
+        let reference = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        return counts.keys.sorted().filter { $0 != reference }.map { level in
+            ("\(name)=\(level)", levels.map { $0 == level ? 1 : 0 })
+        }
+    }
+
+    static func model(outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData, config: ScoreConfig,
+                      bootstrap: WildClusterBootstrap) -> [Estimate] {
+        let method = "logistic (IRLS); CR1 by team; wild cluster score bootstrap, Rademacher, \(config.bootstrapDraws) draws, seed \(config.seed)"
+        let teams = Set(rows.map(\.team))
+        let agents = Set(rows.map { $0.employee })
+        let events = rows.reduce(0) { $0 + Int($1.outcomes[index] ?? 0) }
+        func failed(_ status: String, parameters: Int = 0) -> [Estimate] {
+            predictors.map {
+                Estimate(outcome: outcome, predictor: $0, tickets: rows.count, agents: agents.count, teams: teams.count, events: events,
+                         parameters: parameters, method: method, status: status, underpowered: true)
+            }
+        }
+        guard rows.count >= 20, teams.count >= 3 else {
+            let complete = data.tickets.filter { $0.outcomes[index] != nil }.count
+            if complete == 0 {
+                let window = config.windows[outcome] ?? ScoreConfig.defaultWindows[outcome] ?? 0
+                return failed("not estimated: no outcome ticket has a complete \(window)-day \(outcome) window before the data cut-off")
+            }
+            return failed("not estimated: \(rows.count) tickets in \(teams.count) teams with a team index and exposure behaviour")
+        }
+        let teamWave = rows.map { "\($0.team)\u{1F}\($0.wave)" }
+        let agentWave = rows.map { "\($0.employee)\u{1F}\($0.team)\u{1F}\($0.wave)" }
+        var columns: [(String, [Double])] = [
+            ("team_self_index", perSD(rows.map { data.waves[$0.wave].teamIndex[$0.team] ?? 0 }, units: teamWave)),
+            ("agent_behaviour_within_team", perSD(rows.map { ticket in
+                let wave = data.waves[ticket.wave]
+                return (wave.agentZ[ticket.employee + "\u{1F}" + ticket.team] ?? 0) - (wave.teamZ[ticket.team] ?? 0)
+            }, units: agentWave)),
+            ("team_behaviour_mean", perSD(rows.map { data.waves[$0.wave].teamZ[$0.team] ?? 0 }, units: teamWave)),
+        ]
+        var notes: [String] = []
+        var controls: [(String, [Double])] = []
+        controls += dummies("priority", rows.map(\.priority))
+        controls += dummies("channel", rows.map(\.channel))
+        controls += dummies("category", rows.map(\.category))
+        controls += dummies("open_month", rows.map(\.month))
+        controls.append(("prior_contacts_90d", perSD(rows.map(\.priorContacts), units: rows.map(\.id))))
+        let tenures = rows.compactMap(\.tenureYears)
+        if tenures.count == rows.count {
+            controls.append(("agent_tenure", perSD(tenures, units: rows.map(\.id))))
+        } else {
+            notes.append("agent tenure left out: hire dates missing for \(rows.count - tenures.count) rows")
+        }
+        controls.append(("team_size", perSD(rows.map { Double(data.waves[$0.wave].teamSize[$0.team] ?? 0) }, units: teamWave)))
+        let y = rows.map { $0.outcomes[index] ?? 0 }
+        // A control level whose rows all share one outcome would separate: fold it into the reference.
+        for (name, values) in controls {
+            let variance = Set(values).count > 1
+            var ones = 0.0, eventsAmongOnes = 0.0
+            let binary = values.allSatisfy { $0 == 0 || $0 == 1 }
+            if binary { for (v, outcome) in zip(values, y) where v == 1 { ones += 1; eventsAmongOnes += outcome } }
+            if !variance {
+                continue
+            } else if binary && (eventsAmongOnes == 0 || eventsAmongOnes == ones) {
+                notes.append("\(name) folded into its reference level (all \(Int(ones)) rows have outcome \(eventsAmongOnes == 0 ? 0 : 1))")
+            } else {
+                columns.append((name, values))
+            }
+        }
+        let p = columns.count + 1
+        var values = [Double]()
+        values.reserveCapacity(rows.count * p)
+        for i in rows.indices {
+            values.append(1)
+            for column in columns { values.append(column.1[i]) }
+        }
+        var clusterIndex: [String: Int] = [:]
+        let cluster = rows.map { ticket -> Int in
+            let value = clusterIndex[ticket.team] ?? clusterIndex.count
+            clusterIndex[ticket.team] = value
+            return value
+        }
+        let design = Design(names: ["const"] + columns.map(\.0), values: values, outcome: y, cluster: cluster, clusters: clusterIndex.count)
+        var hasher = SHA256()
+        design.values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        design.outcome.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.update(data: Data(rows.map { $0.id + "\u{1F}" + $0.team }.joined(separator: "\n").utf8))
+        let inputHash = hex(hasher.finalize())
+        let minRespondents = rows.map { data.waves[$0.wave].respondents[$0.team] ?? 0 }.min() ?? 0
+        let underpowered = teams.count < 50 || minRespondents < 5 || Double(min(events, rows.count - events)) / Double(p) < 10
+        var powerNotes = notes
+        if underpowered {
+            var reasons: [String] = []
+            if teams.count < 50 { reasons.append("\(teams.count) teams (< 50)") }
+            if minRespondents < 5 { reasons.append("a team with \(minRespondents) respondents (< 5)") }
+            if Double(min(events, rows.count - events)) / Double(p) < 10 { reasons.append("\(min(events, rows.count - events)) events for \(p) parameters (< 10 each)") }
+            powerNotes.insert("underpowered: " + reasons.joined(separator: ", "), at: 0)
+        }
+        let fit: RegressionFit
+        switch LogisticRegression.fit(design) {
+        case let .success(value): fit = value
+        case let .failure(problem):
+            return failed("not estimated: \(problem)", parameters: p).map { estimate in
+                var e = estimate
+                e.inputHash = inputHash
+                e.note = powerNotes.joined(separator: "; ")
+                return e
+            }
+        }
+        let se = ClusterRobust.standardErrors(ClusterRobust.covariance(design, fit: fit), p: p)
+        if fit.conditioning > 1e10 { powerNotes.append("ill-conditioned design (pivot ratio \(Int(fit.conditioning)))") }
+        return predictors.enumerated().map { offset, name in
+            let j = offset + 1
+            let test = bootstrap.test(design, fit: fit, column: j, link: .logit, standardError: se[j])
+            var e = Estimate(outcome: outcome, predictor: name, estimate: fit.coefficients[j], standardError: se[j],
+                             low: test.low, high: test.high, pValue: test.pValue, tickets: rows.count, agents: agents.count,
+                             teams: teams.count, events: events, parameters: p, method: method, status: "ok",
+                             note: powerNotes.joined(separator: "; "), inputHash: inputHash, underpowered: underpowered)
+            if test.low == nil || test.high == nil { e.status = "ok; bootstrap interval unbounded on one side" }
+            return e
+        }
+    }
+
+    // MARK: - Side tables
+
+    /// Outcome rates by quartile of the team index (team-waves) and by index band, with
+    /// Wilson intervals, plus the top-vs-bottom quartile gap.
+    static func writeLift(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData) throws {
+        guard !rows.isEmpty else { return }
+        let indexes = rows.map { data.waves[$0.wave].teamIndex[$0.team] ?? 0 }
+        var distinct: [String: Double] = [:]
+        for (row, value) in zip(rows, indexes) { distinct["\(row.team)\u{1F}\(row.wave)"] = value }
+        let sorted = distinct.values.sorted()
+        func quantile(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
+        let cuts = [quantile(0.25), quantile(0.5), quantile(0.75)]
+        var groups: [String: (teams: Set<String>, tickets: Int, events: Int)] = [:]
+        for (row, value) in zip(rows, indexes) {
+            let quartile = "Q" + String(1 + cuts.filter { value >= $0 }.count)
+            let band = value >= 75 ? "Ambassador (index ≥ 75)" : value >= 62.5 ? "Positive (62.5–75)" : value >= 50 ? "Ambivalent (50–62.5)" : "Saboteur (< 50)"
+            let event = Int(row.outcomes[index] ?? 0)
+            for key in ["quartile\u{1F}" + quartile, "band\u{1F}" + band] {
+                var group = groups[key] ?? ([], 0, 0)
+                group.teams.insert(row.team)
+                group.tickets += 1
+                group.events += event
+                groups[key] = group
+            }
+        }
+        let insert = try database.prepare("""
+            INSERT INTO linkage_segment_lift (outcome, grouping, level, teams, tickets, events, rate, ci_low, ci_high)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for key in groups.keys.sorted() {
+            guard let group = groups[key] else { continue }
+            let parts = key.split(separator: "\u{1F}").map(String.init)
+            let interval = Intervals.wilson(successes: group.events, trials: group.tickets)
+            try insert.execute([.text(outcome), .text(parts[0]), .text(parts[1]), .integer(Int64(group.teams.count)),
+                                .integer(Int64(group.tickets)), .integer(Int64(group.events)),
+                                SQLValue(Double(group.events) / Double(group.tickets)), SQLValue(interval?.low), SQLValue(interval?.high)])
+        }
+        if let top = groups["quartile\u{1F}Q4"], let bottom = groups["quartile\u{1F}Q1"] {
+            let p1 = Double(top.events) / Double(top.tickets), p0 = Double(bottom.events) / Double(bottom.tickets)
+            let se = (p1 * (1 - p1) / Double(top.tickets) + p0 * (1 - p0) / Double(bottom.tickets)).squareRoot()
+            try insert.execute([.text(outcome), .text("gap"), .text("Q4 − Q1"), .integer(Int64(top.teams.union(bottom.teams).count)),
+                                .integer(Int64(top.tickets + bottom.tickets)), .integer(Int64(top.events + bottom.events)),
+                                SQLValue(p1 - p0), SQLValue(p1 - p0 - Intervals.z95 * se), SQLValue(p1 - p0 + Intervals.z95 * se)])
+        }
+    }
+
+    /// Per team: ticket-weighted mean index and outcome rate; their weighted correlation
+    /// across teams with a Fisher-z interval.
+    static func teamCorrelation(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData) throws -> Estimate? {
+        var byTeam: [String: (indexSum: Double, tickets: Int, events: Int)] = [:]
+        for row in rows {
+            var team = byTeam[row.team] ?? (0, 0, 0)
+            team.indexSum += data.waves[row.wave].teamIndex[row.team] ?? 0
+            team.tickets += 1
+            team.events += Int(row.outcomes[index] ?? 0)
+            byTeam[row.team] = team
+        }
+        let insert = try database.prepare("INSERT INTO linkage_team (outcome, team_id, self_index, tickets, events, rate) VALUES (?, ?, ?, ?, ?, ?)")
+        var x: [Double] = [], y: [Double] = [], w: [Double] = []
+        for team in byTeam.keys.sorted() {
+            guard let t = byTeam[team] else { continue }
+            let meanIndex = t.indexSum / Double(t.tickets), rate = Double(t.events) / Double(t.tickets)
+            try insert.execute([.text(outcome), .text(team), SQLValue(meanIndex), .integer(Int64(t.tickets)), .integer(Int64(t.events)), SQLValue(rate)])
+            x.append(meanIndex); y.append(rate); w.append(Double(t.tickets))
+        }
+        guard x.count >= 4, let r = Intervals.weightedCorrelation(x, y, weights: w) else { return nil }
+        let interval = Intervals.fisherZ(r: r, n: x.count)
+        return Estimate(outcome: outcome, predictor: "team_correlation", estimate: r, low: interval?.low, high: interval?.high,
+                        pValue: Intervals.fisherZPValue(r: r, n: x.count), tickets: rows.count, teams: x.count,
+                        events: Int(y.enumerated().reduce(0.0) { $0 + $1.element * w[$1.offset] }.rounded()),
+                        method: "ticket-weighted Pearson r of team index and outcome rate across teams; Fisher-z interval",
+                        status: "ok", underpowered: x.count < 50)
+    }
+
+    /// AUC of each measure for the outcome, oriented so that 0.5 is no information and
+    /// higher is better prediction in the expected direction.
+    static func writePredictive(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData) throws {
+        let sign = adverse.contains(outcome) ? -1.0 : 1.0
+        let measures: [(String, (LinkageData.Ticket) -> Double?)] = [
+            ("CSAT (ticket survey)", { $0.ratings[0] }),
+            ("effort ease (ticket survey)", { $0.ratings[1] }),
+            ("NPS (ticket survey)", { $0.ratings[2] }),
+            ("CX_EMP agent items (ticket survey)", { $0.ratings[3] }),
+            ("team self-reported index", { data.waves[$0.wave].teamIndex[$0.team] }),
+            ("agent behaviour index", { data.waves[$0.wave].agentZ[$0.employee + "\u{1F}" + $0.team] }),
+        ]
+        let insert = try database.prepare("INSERT INTO linkage_predictive (outcome, measure, tickets, auc, ci_low, ci_high) VALUES (?, ?, ?, ?, ?, ?)")
+        for (name, measure) in measures {
+            var scores: [Double] = [], outcomes: [Bool] = []
+            for row in rows {
+                guard let value = measure(row), let y = row.outcomes[index] else { continue }
+                scores.append(sign * value)
+                outcomes.append(y > 0)
+            }
+            guard let result = Intervals.auc(score: scores, outcome: outcomes) else { continue }
+            try insert.execute([.text(outcome), .text(name), .integer(Int64(scores.count)), SQLValue(result.auc),
+                                SQLValue(max(0, result.auc - Intervals.z95 * result.se)), SQLValue(min(1, result.auc + Intervals.z95 * result.se))])
+        }
+    }
+
+    /// Does the team's REPEAT rate before a wave predict that wave's team index? OLS of the
+    /// index (per SD) on the prior rate (per SD), CR1 by team, wild cluster bootstrap.
+    static func reverseCheck(data: LinkageData, config: ScoreConfig, bootstrap: WildClusterBootstrap) -> Estimate? {
+        // Within teams (each team's own mean removed from both sides): a persistent team
+        // level, which a true forward effect also produces, cannot pass for reversal; only a
+        // team's month-to-month swings in outcomes moving its next index can.
+        var byTeam: [String: [(y: Double, x: Double)]] = [:]
+        for wave in data.waves {
+            for (team, value) in wave.teamIndex {
+                guard let cell = wave.priorRepeat[team], cell.tickets >= 10 else { continue }
+                byTeam[team, default: []].append((value, cell.events / cell.tickets))
+            }
+        }
+        var rowsY: [Double] = [], rowsX: [Double] = [], teamsOfRows: [String] = []
+        for team in byTeam.keys.sorted() {
+            guard let rows = byTeam[team], rows.count >= 2 else { continue }
+            let meanY = rows.reduce(0) { $0 + $1.y } / Double(rows.count), meanX = rows.reduce(0) { $0 + $1.x } / Double(rows.count)
+            for row in rows {
+                rowsY.append(row.y - meanY)
+                rowsX.append(row.x - meanX)
+                teamsOfRows.append(team)
+            }
+        }
+        let teams = Set(teamsOfRows)
+        guard rowsY.count >= 10, teams.count >= 3 else { return nil }
+        let units = rowsY.indices.map(String.init)
+        let y = perSD(rowsY, units: units), x = perSD(rowsX, units: units)
+        var clusterIndex: [String: Int] = [:]
+        let cluster = teamsOfRows.map { team -> Int in
+            let value = clusterIndex[team] ?? clusterIndex.count
+            clusterIndex[team] = value
+            return value
+        }
+        let design = Design(names: ["const", "prior_repeat_rate"], values: x.flatMap { [1, $0] }, outcome: y, cluster: cluster,
+                            clusters: clusterIndex.count)
+        guard case let .success(fit) = LeastSquares.fit(design) else { return nil }
+        let se = ClusterRobust.standardErrors(ClusterRobust.covariance(design, fit: fit), p: 2)
+        let test = bootstrap.test(design, fit: fit, column: 1, link: .identity, standardError: se[1])
+        return Estimate(outcome: "REPEAT", predictor: "reverse_prior_outcome_rate", estimate: fit.coefficients[1], standardError: se[1],
+                        low: test.low, high: test.high, pValue: test.pValue, tickets: rowsY.count, teams: teams.count, parameters: 2 + teams.count,
+                        method: "within-team OLS of the wave's team index (per SD) on the team's REPEAT rate before the wave (per SD); CR1 by team; wild cluster bootstrap",
+                        status: "ok", note: "\(rowsY.count) team-waves (teams with two or more waves, at least 10 prior tickets each)", underpowered: teams.count < 50)
+    }
+}
+
+/// Lower-case hexadecimal of a digest.
+func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+    digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+}

@@ -1,0 +1,120 @@
+import AmbassadorCore
+import Warehouse
+
+/// Customer behaviour after each resolved ticket (SCORING.md §2), written to
+/// `fact_ticket_outcome`. An outcome whose window is not complete at the data cut-off is
+/// NULL, never 0: the cut-off is the latest ticket timestamp for ticket-based outcomes and
+/// the latest customer event for event-based ones.
+enum Outcomes {
+    static let names = ["REPEAT", "REOPEN", "ESCALATE", "CHURN", "RENEW", "REFERRAL"]
+    /// `fact_ticket_outcome` column of each outcome.
+    static let columns = ["REPEAT": "repeat", "REOPEN": "reopen", "ESCALATE": "escalate", "CHURN": "churn",
+                          "RENEW": "renew", "REFERRAL": "referral"]
+
+    /// An ISO-8601 UTC timestamp `days` after the SQL expression `column`.
+    static func plusDays(_ column: String, _ days: Int) -> String {
+        "strftime('%Y-%m-%dT%H:%M:%SZ', \(column), '+\(days) days')"
+    }
+
+    /// Customer-survey items per role (csat, effort, nps, cx_emp): from `score.survey_items`,
+    /// else found by their question text in the customer survey sources.
+    static func surveyItems(database: Database, config: PipelineConfig) throws -> [String: [(source: String, item: String)]] {
+        let customerSources = config.sources.filter { $0.kind == .survey && $0.respondent != "employee" }.map(\.name)
+        var out: [String: [(source: String, item: String)]] = [:]
+        for role in ScoreConfig.surveyItemRoles {
+            if let items = config.score.surveyItems[role] {
+                out[role] = customerSources.flatMap { source in items.map { (source, $0) } }
+            }
+        }
+        let labelled = try database.query("SELECT source, item, lower(coalesce(label, item)) FROM dim_survey_item ORDER BY source, item") {
+            (source: $0.text(0) ?? "", item: $0.text(1) ?? "", label: $0.text(2) ?? "")
+        }.filter { customerSources.contains($0.source) }
+        func find(_ role: String, _ words: [String]) {
+            guard out[role] == nil else { return }
+            out[role] = labelled.filter { row in words.contains { row.label.contains($0) } }.map { ($0.source, $0.item) }
+        }
+        find("cx_emp", ["cared about", "took ownership", "take ownership"])
+        find("nps", ["recommend"])
+        find("effort", ["easy", "effort"])
+        find("csat", ["satisf"])
+        return out
+    }
+
+    /// Builds the temporary per-ticket ratings table (`temp.ticket_rating`).
+    static func buildRatings(database: Database, config: PipelineConfig) throws {
+        let items = try surveyItems(database: database, config: config)
+        try database.execute("DROP TABLE IF EXISTS temp.ticket_rating")
+        var parameters: [SQLValue] = []
+        var averages: [String] = []
+        for role in ScoreConfig.surveyItemRoles {
+            let pairs = items[role] ?? []
+            guard !pairs.isEmpty else { averages.append("NULL AS \(role)"); continue }
+            let condition = pairs.map { _ in "(a.source = ? AND a.item = ?)" }.joined(separator: " OR ")
+            for pair in pairs { parameters += [.text(pair.source), .text(pair.item)] }
+            averages.append("avg(CASE WHEN \(condition) THEN a.numeric_value END) AS \(role)")
+        }
+        try database.run("""
+            CREATE TEMP TABLE ticket_rating AS
+            SELECT r.ticket_id AS ticket_id, \(averages.joined(separator: ", "))
+            FROM fact_survey_response r JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id
+            WHERE r.respondent_kind = 'customer' AND r.ticket_id IS NOT NULL AND a.answered = 1
+            GROUP BY r.ticket_id
+            """, parameters)
+        try database.execute("CREATE UNIQUE INDEX temp.ticket_rating_ticket ON ticket_rating (ticket_id)")
+    }
+
+    /// Rebuilds `fact_ticket_outcome`; returns the rows written.
+    static func rebuild(database: Database, config: PipelineConfig) throws -> Int {
+        let windows = config.score.windows
+        func window(_ name: String) -> Int { windows[name] ?? ScoreConfig.defaultWindows[name] ?? 0 }
+        try database.execute("""
+            DROP TABLE IF EXISTS temp.outcome_contact;
+            CREATE TEMP TABLE outcome_contact AS
+                SELECT customer_id, category, created_at, ticket_id FROM fact_ticket WHERE customer_id IS NOT NULL;
+            CREATE INDEX temp.outcome_contact_key ON outcome_contact (customer_id, category, created_at);
+            DELETE FROM fact_ticket_outcome;
+            """)
+        let ticketCutoff = "(SELECT max(coalesce(max(created_at), ''), coalesce(max(updated_at), '')) FROM fact_ticket)"
+        let eventCutoff = "(SELECT max(occurred_at) FROM fact_customer_event)"
+        func eventWithin(_ kinds: [String], _ days: Int) -> String {
+            let list = kinds.map { "'\($0)'" }.joined(separator: ", ")
+            return """
+                CASE WHEN \(eventCutoff) IS NULL OR \(plusDays("t.resolved_at", days)) > \(eventCutoff) THEN NULL
+                     ELSE EXISTS (SELECT 1 FROM fact_customer_event e WHERE e.customer_id = t.customer_id AND e.event IN (\(list))
+                                  AND e.occurred_at > t.resolved_at AND e.occurred_at <= \(plusDays("t.resolved_at", days))) END
+                """
+        }
+        func ticketWindow(_ days: Int, _ condition: String) -> String {
+            "CASE WHEN \(plusDays("t.resolved_at", days)) > \(ticketCutoff) THEN NULL ELSE (\(condition)) END"
+        }
+        let repeatDays = window("REPEAT")
+        let reopenDays = window("REOPEN")
+        let escalateDays = window("ESCALATE")
+        return try database.run("""
+            INSERT INTO fact_ticket_outcome (ticket_id, customer_id, employee_id, team_id, created_at, resolved_at, category,
+                repeat, reopen, escalate, churn, renew, referral, csat, effort, nps, cx_emp)
+            SELECT t.ticket_id, t.customer_id, t.first_assignee_employee_id, t.team_id, t.created_at, t.resolved_at, t.category,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(ticketWindow(repeatDays, """
+                    EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS t.category
+                            AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", repeatDays))
+                            AND c.ticket_id <> t.ticket_id)
+                    """)) END,
+                \(ticketWindow(reopenDays, """
+                    coalesce(t.reopens, 0) > 0 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                        AND lower(v.event) LIKE '%reopen%' AND v.occurred_at <= \(plusDays("t.resolved_at", reopenDays)))
+                    """)),
+                \(ticketWindow(escalateDays, """
+                    coalesce(t.escalated, 0) = 1 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                        AND (lower(v.event) LIKE '%escalat%' OR lower(v.event) LIKE '%complaint%')
+                        AND v.occurred_at <= \(plusDays("t.resolved_at", escalateDays)))
+                    """)),
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["cancellation", "cancelled", "churn", "non_renewal"], window("CHURN"))) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["renewal", "purchase", "repurchase"], window("RENEW"))) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["referral"], window("REFERRAL"))) END,
+                r.csat, r.effort, r.nps, r.cx_emp
+            FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
+            WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at
+            ORDER BY t.ticket_id
+            """)
+    }
+}

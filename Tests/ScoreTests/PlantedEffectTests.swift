@@ -1,0 +1,201 @@
+import AmbassadorCore
+import Foundation
+import Generate
+import Logging
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Pipeline
+@testable import Score
+
+/// The whole pipeline on generated data with a known truth (SCORING.md §4): generate →
+/// extract → normalize → load → score, then the linkage estimates against the planted effect.
+final class PlantedEffectTests: XCTestCase {
+    static let runDate = CivilDate(year: 2026, month: 11, day: 22) ?? CivilDate(daysSinceEpoch: 0)
+
+    /// One generated organisation, run through every stage; cached per scenario and seed.
+    nonisolated(unsafe) static var cache: [String: (config: PipelineConfig, directory: String)] = [:]
+
+    static func warehouse(_ scenario: Scenario, seed: UInt64 = 1, teams: Int = 60, tickets: Int = 40_000) throws -> (config: PipelineConfig, directory: String) {
+        let key = "\(scenario.rawValue)-\(seed)-\(teams)-\(tickets)"
+        if let cached = cache[key] { return cached }
+        let directory = TestSupport.temporaryDirectory("planted-\(key)")
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = teams
+        settings.tickets = tickets
+        settings.months = 6
+        settings.seed = seed
+        settings.scenario = scenario
+        _ = try Generator(settings: settings).run()
+        let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
+        let summary = try run(config)
+        XCTAssertEqual(summary.exitCode, 0)
+        cache[key] = (config, directory)
+        return (config, directory)
+    }
+
+    @discardableResult
+    static func run(_ config: PipelineConfig, steps: [PipelineStep] = PipelineStep.all) throws -> RunSummary {
+        let runner = Runner(config: config, logger: Logger(label: "test"), progress: .silent)
+        return try runner.run(steps, options: RunOptions(command: "test", arguments: [], runDate: runDate, partitionRange: nil,
+                                                         now: { "2026-11-22T00:00:00Z" }))
+    }
+
+    struct Row {
+        var estimate: Double, low: Double, high: Double, p: Double, teams: Int
+    }
+
+    static func estimate(_ config: PipelineConfig, _ outcome: String, _ predictor: String) throws -> Row {
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let rows = try database.query("""
+            SELECT estimate, ci_low, ci_high, p_value, teams, status FROM linkage_estimate WHERE outcome = ? AND predictor = ?
+            """, [.text(outcome), .text(predictor)]) { row -> Row? in
+            guard !row.isNull(0), !row.isNull(1), !row.isNull(2), !row.isNull(3) else { return nil }
+            return Row(estimate: row.double(0), low: row.double(1), high: row.double(2), p: row.double(3), teams: row.int(4))
+        }
+        return try XCTUnwrap(rows.first ?? nil, "\(outcome) \(predictor) was not estimated")
+    }
+
+    func testStrongScenarioIntervalExcludesZeroAndCoversThePlantedEffectOnTheObservedScale() throws {
+        let (config, _) = try Self.warehouse(.strong)
+        let row = try Self.estimate(config, "REPEAT", "team_self_index")
+        let database = try Database(path: config.warehouse, readOnly: true)
+        // Survey noise attenuates the latent effect by about √ICC(2) (SCORING.md §4).
+        let icc2 = try XCTUnwrap(database.scalar("SELECT avg(icc2) FROM (SELECT DISTINCT period, icc2 FROM score_team_period)").doubleValue)
+        let planted = Scenario.strong.teamEffect * icc2.squareRoot()
+        XCTAssertLessThan(row.high, 0, "the 95% interval excludes 0: \(row.low)…\(row.high)")
+        XCTAssertTrue(row.low <= planted && planted <= row.high, "interval \(row.low)…\(row.high) misses the planted \(planted)")
+        XCTAssertLessThan(row.p, 0.05)
+        XCTAssertGreaterThanOrEqual(row.teams, 50)
+        let confirmatory = try database.count("SELECT count(*) FROM linkage_estimate WHERE confirmatory = 1")
+        XCTAssertEqual(confirmatory, 1, "one confirmatory test")
+        XCTAssertEqual(try database.count("SELECT count(*) FROM linkage_estimate WHERE confirmatory = 1 AND q_value IS NOT NULL"), 0)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM linkage_estimate WHERE confirmatory = 0 AND p_value IS NOT NULL AND q_value IS NULL"), 0,
+                       "every exploratory estimate carries a q-value")
+        // The reverse check does not mistake a persistent team level for reversal.
+        XCTAssertGreaterThan(try Self.estimate(config, "REPEAT", "reverse_prior_outcome_rate").p, 0.05)
+    }
+
+    func testReverseScenarioForwardTestIsNotSignificantAndTheReverseCheckIs() throws {
+        let (config, _) = try Self.warehouse(.reverse)
+        XCTAssertGreaterThan(try Self.estimate(config, "REPEAT", "team_self_index").p, 0.05)
+        let reverse = try Self.estimate(config, "REPEAT", "reverse_prior_outcome_rate")
+        XCTAssertLessThan(reverse.p, 0.05)
+        XCTAssertLessThan(reverse.high, 0, "more repeats this month, lower index next wave")
+    }
+
+    func testNullScenarioFindsNothingConfirmatoryAndFlagsNothingAsAFinding() throws {
+        let (config, _) = try Self.warehouse(.null)
+        let row = try Self.estimate(config, "REPEAT", "team_self_index")
+        XCTAssertGreaterThan(row.p, 0.05)
+        XCTAssertTrue(row.low < 0 && 0 < row.high)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM linkage_estimate WHERE q_value < 0.05"), 0,
+                       "no exploratory model estimate survives BH under the null")
+        // No NaN or infinity is ever stored as a result.
+        XCTAssertEqual(try database.count("""
+            SELECT count(*) FROM linkage_estimate WHERE abs(estimate) > 1e300 OR abs(std_error) > 1e300 OR abs(odds_ratio) > 1e300
+            """), 0)
+    }
+
+    func testSuppressedTeamsKeepNoFigureAndOthersHaveAll() throws {
+        let (config, _) = try Self.warehouse(.strong)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let threshold = config.score.anonymityThreshold
+        XCTAssertGreaterThan(try database.count("SELECT count(*) FROM score_team_period WHERE suppressed = 1"), 0,
+                             "the generator's low-response teams fall under the threshold")
+        XCTAssertEqual(try database.count("SELECT count(*) FROM score_team_period WHERE (respondents < ?) <> (suppressed = 1)", [.integer(Int64(threshold))]), 0)
+        XCTAssertEqual(try database.count("""
+            SELECT count(*) FROM score_team_period WHERE suppressed = 1 AND (coalesce(company, value_proposition, customer, ambassador_index,
+                share_ambassador, share_positive, share_ambivalent, share_saboteur, net_ambassadorship, rwg) IS NOT NULL)
+            """), 0)
+        XCTAssertEqual(try database.count("""
+            SELECT count(*) FROM score_team_period WHERE suppressed = 0 AND (ambassador_index IS NULL OR net_ambassadorship IS NULL
+                OR abs(share_ambassador + share_positive + share_ambivalent + share_saboteur - 1) > 1e-9
+                OR ambassador_index NOT BETWEEN 0 AND 100)
+            """), 0)
+        // Aggregation checks are present and plausible.
+        let icc = try database.query("SELECT DISTINCT icc1, icc2, rwg_median FROM score_team_period") { ($0.double(0), $0.double(1), $0.double(2)) }
+        XCTAssertFalse(icc.isEmpty)
+        for (icc1, icc2, rwg) in icc {
+            XCTAssertTrue(icc1 > 0 && icc1 < icc2 && icc2 < 1, "ICC(1) \(icc1), ICC(2) \(icc2)")
+            XCTAssertTrue(rwg > 0 && rwg <= 1)
+        }
+        // The linkage never uses a suppressed team's index: its tickets are not in the models.
+        let used = try database.count("""
+            SELECT count(*) FROM linkage_team l WHERE NOT EXISTS (SELECT 1 FROM score_team_period s WHERE s.team_id = l.team_id AND s.suppressed = 0)
+            """)
+        XCTAssertEqual(used, 0)
+    }
+
+    func testOutcomeWindowsIncompleteAtTheCutOffAreLeftOut() throws {
+        let (config, _) = try Self.warehouse(.strong)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let cutoff = try XCTUnwrap(database.scalar("SELECT max(max(created_at), max(updated_at)) FROM fact_ticket").stringValue)
+        XCTAssertEqual(try database.count("""
+            SELECT count(*) FROM fact_ticket_outcome WHERE repeat IS NOT NULL AND strftime('%Y-%m-%dT%H:%M:%SZ', resolved_at, '+7 days') > ?
+            """, [.text(cutoff)]), 0)
+        XCTAssertGreaterThan(try database.count("SELECT count(*) FROM fact_ticket_outcome WHERE repeat IS NULL"), 0)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_ticket_outcome WHERE renew IS NOT NULL"), 0,
+                       "six months of data complete no 180-day RENEW window")
+        let status = try database.query("SELECT DISTINCT status FROM linkage_estimate WHERE outcome = 'RENEW'") { $0.text(0) ?? "" }
+        XCTAssertEqual(status.count, 1)
+        XCTAssertTrue(status.first?.contains("not estimated") ?? false, "\(status)")
+        // REPEAT in the warehouse matches a direct count on the facts.
+        let direct = try database.count("""
+            SELECT count(*) FROM fact_ticket_outcome o WHERE o.repeat = 1 AND NOT EXISTS (SELECT 1 FROM fact_ticket b
+                WHERE b.customer_id = o.customer_id AND b.category = o.category AND b.created_at > o.resolved_at
+                  AND b.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', o.resolved_at, '+7 days'))
+            """)
+        XCTAssertEqual(direct, 0, "every REPEAT = 1 has its repeat contact")
+    }
+
+    /// SCORING.md §3: a ticket opened before its wave closed (plus the lag) never enters an
+    /// estimate for that wave.
+    func testNoOutcomeTicketOpenedBeforeItsExposureWindowClosesEntersAModel() throws {
+        let (config, _) = try Self.warehouse(.strong)
+        let database = try Database(path: config.warehouse)
+        try Outcomes.buildRatings(database: database, config: config)
+        try database.execute("""
+            CREATE TEMP TABLE outcome_contact AS SELECT customer_id, category, created_at, ticket_id FROM fact_ticket WHERE customer_id IS NOT NULL;
+            CREATE INDEX temp.outcome_contact_key ON outcome_contact (customer_id, category, created_at);
+            """)
+        let data = try LinkageData.load(database: database, config: config.score)
+        XCTAssertGreaterThan(data.tickets.count, 1000)
+        for ticket in data.tickets {
+            let wave = data.waves[ticket.wave]
+            XCTAssertGreaterThanOrEqual(ticket.created, wave.openFrom, "ticket \(ticket.id)")
+            XCTAssertGreaterThan(ticket.created, wave.closedAt)
+        }
+        // At the boundary: one second before openFrom belongs to the previous wave, never this one.
+        let waves = data.waves
+        XCTAssertGreaterThan(waves.count, 2)
+        for index in 1..<waves.count {
+            let before = try XCTUnwrap(database.scalar("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', ?, '-1 seconds')", [.text(waves[index].openFrom)]).stringValue)
+            XCTAssertNotEqual(LinkageData.exposureWave(for: before, in: waves), index)
+            XCTAssertEqual(LinkageData.exposureWave(for: waves[index].openFrom, in: waves), index)
+            XCTAssertNotEqual(LinkageData.exposureWave(for: waves[index].closedAt, in: waves), index, "a ticket opened as the wave closes")
+        }
+        XCTAssertNil(LinkageData.exposureWave(for: waves[0].closedAt, in: waves), "before the first wave's lag there is no exposure")
+    }
+
+    func testScoringAgainWithUnchangedInputsRecomputesNothing() throws {
+        let (config, _) = try Self.warehouse(.null)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let before = try database.query("SELECT outcome, predictor, estimate, ci_low, p_value FROM linkage_estimate ORDER BY 1, 2") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.value(2)) \($0.value(3)) \($0.value(4))"
+        }
+        let summary = try Self.run(config, steps: [.score])
+        let counts = try XCTUnwrap(summary.stages.first { $0.name == "score" }?.counts.first)
+        XCTAssertEqual(counts.filesDone, 0, "no period recomputed")
+        XCTAssertGreaterThan(counts.filesSkipped, 6)
+        XCTAssertEqual(try database.query("SELECT outcome, predictor, estimate, ci_low, p_value FROM linkage_estimate ORDER BY 1, 2") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.value(2)) \($0.value(3)) \($0.value(4))"
+        }, before)
+        // A changed setting recomputes everything, and the seeded bootstrap gives the same answer.
+        var changed = config
+        changed.score.shrinkagePseudoTickets = 21
+        let again = try Self.run(changed, steps: [.score])
+        XCTAssertGreaterThan(try XCTUnwrap(again.stages.first { $0.name == "score" }?.counts.first).filesDone, 6)
+    }
+}
