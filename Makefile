@@ -74,6 +74,8 @@ samples: build ## Regenerate samples/ from the generator (deterministic)
 bench: build ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (several minutes, ~4 GB of scratch disk)
 	$(SWIFT) build -c release --product ambassador-bench
 	$(SWIFT) build -c release --product bench-c-insert
+	@python3 -c "import statsmodels" 2>/dev/null || python3 -m pip install --quiet statsmodels \
+	  || echo "statsmodels unavailable: the score bench runs without its comparison"
 	.build/release/ambassador-bench --rows 1000000 --runs 5 --c-baseline .build/release/bench-c-insert \
 	  --ambassador $(BIN) --extract-rows 1000000 --large-rows 10000000 --preview-rows 7500000 --out BENCHMARKS.md
 

@@ -58,7 +58,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "ambassador-bench",
-            dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore", "Generate", "TestSupport"]),
+            dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore", "Generate", "Score", "TestSupport"]),
         .executableTarget(
             name: "bench-c-insert", dependencies: ["CSQLite"],
             cSettings: [.unsafeFlags(["-O2"])]),

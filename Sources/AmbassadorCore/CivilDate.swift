@@ -97,3 +97,15 @@ package func utcTimestamp(epochSeconds: Int64) -> String {
     return date.description + "T" + pad(rest / 3600, 2) + ":" + pad(rest / 60 % 60, 2) + ":"
         + pad(rest % 60, 2) + "Z"
 }
+
+/// `value` with `digits` decimals, without Foundation's locale; "–" for NaN or infinity.
+package func fixedPoint(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return "–" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = Int64((abs(value) * scale).rounded())
+    let whole = scaled / Int64(scale)
+    let fraction = scaled % Int64(scale)
+    let sign = value < 0 && scaled != 0 ? "-" : ""
+    return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(pad(Int(fraction), digits))"
+}

@@ -137,6 +137,8 @@ package struct ScoreConfig: Sendable, Equatable {
     package var exposureDays: Int = 90
     package var outcomeLagDays: Int = 7
     package var outcomeMonths: Int = 6
+    /// Where to write each linkage model's rows as CSV (`score --export-designs`); not a setting of the scores.
+    package var exportDesigns: String? = nil
 
     package static let defaultWindows = ["REPEAT": 7, "REOPEN": 14, "ESCALATE": 30, "CHURN": 90, "RENEW": 180, "REFERRAL": 90]
     package static let legNames = ["company", "value_proposition", "customer"]

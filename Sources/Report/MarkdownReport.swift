@@ -63,13 +63,6 @@ package enum MarkdownReport {
 
     /// Fixed-point formatting without Foundation's locale.
     package static func format(_ value: Double, _ digits: Int) -> String {
-        guard value.isFinite else { return "–" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = Int64((abs(value) * scale).rounded())
-        let whole = scaled / Int64(scale)
-        let fraction = scaled % Int64(scale)
-        let sign = value < 0 && scaled != 0 ? "-" : ""
-        return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(pad(Int(fraction), digits))"
+        fixedPoint(value, digits)
     }
 }

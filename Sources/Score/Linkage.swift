@@ -31,6 +31,7 @@ enum Linkage {
 
     static func run(database: Database, config: ScoreConfig, logger: (String) -> Void) throws -> Int {
         let data = try LinkageData.load(database: database, config: config)
+        logger("linkage: rows read")
         let settingsHash = hex(SHA256.hash(data: Data(config.fingerprint.utf8)))
         for table in ["linkage_estimate", "linkage_segment_lift", "linkage_team", "linkage_predictive"] {
             try database.run("DELETE FROM \(table)")
@@ -196,6 +197,7 @@ enum Linkage {
             if Double(min(events, rows.count - events)) / Double(p) < 10 { reasons.append("\(min(events, rows.count - events)) events for \(p) parameters (< 10 each)") }
             powerNotes.insert("underpowered: " + reasons.joined(separator: ", "), at: 0)
         }
+        if let directory = config.exportDesigns { exportDesign(design, to: directory + "/design_\(outcome).csv") }
         let fit: RegressionFit
         switch LogisticRegression.fit(design) {
         case let .success(value): fit = value
@@ -219,6 +221,21 @@ enum Linkage {
             if test.low == nil || test.high == nil { e.status = "ok; bootstrap interval unbounded on one side" }
             return e
         }
+    }
+
+    /// Writes a design as CSV: y, cluster, then the predictor columns (intercept left out).
+    static func exportDesign(_ design: Design, to path: String) {
+        let fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let writer = FileDescriptorWriter(fd: fd, capacity: 1 << 20)
+        writer.write((["y", "cluster"] + design.names.dropFirst()).joined(separator: ",") + "\n")
+        let p = design.columns
+        for i in 0..<design.rows {
+            var line = "\(Int(design.outcome[i])),\(design.cluster[i])"
+            for j in 1..<p { line += ",\(design.values[i * p + j])" }
+            writer.write(line + "\n")
+        }
+        writer.close()
     }
 
     // MARK: - Side tables

@@ -16,9 +16,19 @@ package enum ScoreStage {
         let config = context.config
         let settings = config.score.fingerprint
         var counts = StageCounts(source: "score")
+        let clock = ContinuousClock()
+        var phaseStart = clock.now
+        /// Logs how long the phase that just ended took (long scores show where they are).
+        func phase(_ what: String) {
+            let elapsed = phaseStart.duration(to: clock.now).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            context.logger.info("score: \(what) in \(fixedPoint(seconds, 1)) s")
+            phaseStart = clock.now
+        }
         try Outcomes.buildRatings(database: database, config: config)
         let outcomes = try database.transaction { try Outcomes.rebuild(database: database, config: config) }
         FaultPoint.reached("score.outcomes")
+        phase("\(outcomes) ticket outcomes")
         counts.rowsRead = try database.count("SELECT count(*) FROM fact_ticket")
         var fingerprints = [try fingerprint(database, "SELECT count(*), total(repeat), total(reopen), total(escalate), total(churn), total(renew), total(referral), total(csat), total(cx_emp) FROM fact_ticket_outcome")]
         var recomputed = 0, unchanged = 0
@@ -48,6 +58,7 @@ package enum ScoreStage {
                 FaultPoint.reached("score.team_period")
                 recomputed += 1
             }
+            phase("team scores")
         } else {
             context.logger.warning("score: no survey source with respondent: employee; team scores and linkage need one")
         }
@@ -74,11 +85,12 @@ package enum ScoreStage {
         }
         counts.filesDone = recomputed
         counts.filesSkipped = unchanged
+        phase("agent scores")
 
         // The linkage, refitted when anything it reads changed.
         let linkagePrint = hex(SHA256.hash(data: Data((fingerprints + [settings]).joined(separator: "\n").utf8)))
         let hasEstimates = try database.count("SELECT count(*) FROM linkage_estimate") > 0
-        if try isCurrent(database, scope: "linkage", linkagePrint), hasEstimates {
+        if try isCurrent(database, scope: "linkage", linkagePrint), hasEstimates, config.score.exportDesigns == nil {
             context.logger.info("score: inputs unchanged since the last fit; linkage kept")
         } else {
             try database.transaction {
@@ -86,6 +98,7 @@ package enum ScoreStage {
                 try remember(database, scope: "linkage", linkagePrint, runID: context.runID)
             }
             FaultPoint.reached("score.linkage")
+            phase("linkage")
         }
         context.logger.info("score: \(outcomes) ticket outcomes; \(recomputed) period(s) recomputed, \(unchanged) unchanged")
         return [counts]
@@ -163,3 +176,4 @@ package enum ScoreStage {
         return ("\(year)-\(pad(firstMonth, 2))", "\(end / 12)-\(pad(end % 12 + 1, 2))")
     }
 }
+

@@ -8,7 +8,7 @@ import Warehouse
 /// writes BENCHMARKS.md with the machine noted. Medians of several runs; ratios, not
 /// absolute times, are the figures to compare across machines.
 ///
-/// Usage: ambassador-bench [--rows N] [--runs R] [--out FILE] [--c-baseline PATH]
+/// Usage: ambassador-bench [--rows N] [--runs R] [--out FILE] [--c-baseline PATH] [--only a,b] [--score-tickets N] [--null-datasets N]
 struct Bench {
     var rows = 1_000_000
     var runs = 5
@@ -19,7 +19,9 @@ struct Bench {
     var extractRows = 1_000_000
     var largeRows = 10_000_000
     var previewRows = 7_500_000
-    var sections: Set<String> = ["insert", "extract", "pipeline", "memory", "preview"]
+    var scoreTickets = 1_000_000
+    var nullDatasets = 200
+    var sections: Set<String> = ["insert", "extract", "pipeline", "memory", "preview", "score"]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -34,6 +36,8 @@ struct Bench {
             case "--extract-rows": extractRows = iterator.next().flatMap(Int.init) ?? extractRows
             case "--large-rows": largeRows = iterator.next().flatMap(Int.init) ?? largeRows
             case "--preview-rows": previewRows = iterator.next().flatMap(Int.init) ?? previewRows
+            case "--score-tickets": scoreTickets = iterator.next().flatMap(Int.init) ?? scoreTickets
+            case "--null-datasets": nullDatasets = iterator.next().flatMap(Int.init) ?? nullDatasets
             case "--only": sections = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             default:
                 FileHandle.standardError.write(Data("ambassador-bench: unknown argument \(argument)\n".utf8))
@@ -124,6 +128,7 @@ struct Bench {
         if sections.contains("pipeline") { report += try pipelineSection() }
         if sections.contains("memory") { report += try memorySection() }
         if sections.contains("preview") { report += try previewSection() }
+        if sections.contains("score") { report += try scoreSection() }
         try report.write(toFile: out, atomically: true, encoding: .utf8)
         print("wrote \(out)")
         try? FileManager.default.removeItem(atPath: work)

@@ -1,3 +1,4 @@
+import Foundation
 import AmbassadorCore
 import ArgumentParser
 import Pipeline
@@ -13,10 +14,11 @@ struct StageOptions: ParsableArguments {
     var runDate: String?
 
     /// Runs one step under the lock with a ledger entry and prints its summary.
-    func runStep(_ step: PipelineStep) throws {
+    func runStep(_ step: PipelineStep, adjust: (inout PipelineConfig) -> Void = { _ in }) throws {
         try withExitCodes {
             let logger = common.makeLogger()
-            let config = try common.loadConfig()
+            var config = try common.loadConfig()
+            adjust(&config)
             let date = try runDate.map { try parseDate($0, option: "--run-date") } ?? Clock.today()
             let runner = Runner(config: config, logger: logger, progress: .forStandardError(logger: logger))
             let options = RunOptions(command: step.name, arguments: Array(CommandLine.arguments.dropFirst()), runDate: date,
@@ -55,7 +57,28 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Compute the score tables from the facts (SCORING.md).")
     @OptionGroup var options: StageOptions
-    func run() throws { try options.runStep(.score) }
+
+    @Option(name: .customLong("export-designs"),
+            help: ArgumentHelp("Also write each linkage model's rows (y, cluster, predictors) as CSV into this directory, to refit them elsewhere (statsmodels, R); forces a refit.",
+                               valueName: "dir"))
+    var exportDesigns: String?
+
+    func validate() throws {
+        guard let exportDesigns else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: exportDesigns, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ValidationError("--export-designs \(exportDesigns): cannot create the directory (\(error.localizedDescription)); expected a writable path")
+        }
+        guard FileManager.default.isWritableFile(atPath: exportDesigns) else {
+            throw ValidationError("--export-designs \(exportDesigns): not writable; expected a writable directory")
+        }
+    }
+
+    func run() throws {
+        try options.runStep(.score) { config in config.score.exportDesigns = exportDesigns }
+    }
 }
 
 struct ReportCommand: ParsableCommand {

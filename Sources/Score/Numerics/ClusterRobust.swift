@@ -78,10 +78,10 @@ package struct WildClusterBootstrap: Sendable {
     /// `standardError` (the CR1 one) sets the scale of the search for the interval's ends.
     /// The p-value of H0: β_j = 0 from the exact restricted fit (the model without column j),
     /// the efficient score taken in the restricted model's information metric.
-    package func exactNullPValue(_ design: Design, column j: Int, link: Link) -> Double? {
+    package func exactNullPValue(_ design: Design, column j: Int, link: Link, start: [Double]? = nil) -> Double? {
         let restricted = design.dropping([j])
         let fit: RegressionFit
-        switch link == .logit ? LogisticRegression.fit(restricted) : LeastSquares.fit(restricted) {
+        switch link == .logit ? LogisticRegression.fit(restricted, start: start) : LeastSquares.fit(restricted) {
         case let .success(value): fit = value
         case .failure: return nil
         }
@@ -161,7 +161,9 @@ package struct WildClusterBootstrap: Sendable {
             }
             return signFlipPValue(scores, weights: weights)
         }
-        let p0 = exactNullPValue(design, column: j, link: link) ?? pValue(at: 0)
+        var others = fit.coefficients
+        others.remove(at: j)
+        let p0 = exactNullPValue(design, column: j, link: link, start: others) ?? pValue(at: 0)
         // Interval by inversion: from the estimate outward until the test rejects.
         let alpha = 1 - level
         let scale = max(standardError, 1e-8)
@@ -180,7 +182,7 @@ package struct WildClusterBootstrap: Sendable {
             for _ in 0..<40 {
                 let mid = (inside + outside) / 2
                 if pValue(at: mid) > alpha { inside = mid } else { outside = mid }
-                if abs(outside - inside) < 1e-5 * scale { break }
+                if abs(outside - inside) < 1e-3 * scale { break }
             }
             return (inside + outside) / 2
         }

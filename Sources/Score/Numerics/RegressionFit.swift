@@ -30,7 +30,9 @@ package enum LogisticRegression {
     /// Fits `design`. Separation is detected before (a dummy column whose rows all share
     /// one outcome; a constant outcome) and after the fit (a coefficient beyond 15 per SD,
     /// or fitted probabilities pinned at 0 or 1), and reported instead of an estimate.
-    package static func fit(_ design: Design, tolerance: Double = 1e-12, maxIterations: Int = 60) -> Result<RegressionFit, FitProblem> {
+    /// `start` (e.g. a larger model's estimate) saves iterations; the answer does not depend on it.
+    package static func fit(_ design: Design, start: [Double]? = nil, tolerance: Double = 1e-12,
+                            maxIterations: Int = 60) -> Result<RegressionFit, FitProblem> {
         let n = design.rows, p = design.columns
         guard n > p else { return .failure(.tooFewRows(rows: n, columns: p)) }
         let events = design.outcome.reduce(0, +)
@@ -43,10 +45,20 @@ package enum LogisticRegression {
             }
         }
         var beta = [Double](repeating: 0, count: p)
-        // Start at the intercept-only solution: faster and safer than zero.
+        // Start at the intercept-only solution (faster and safer than zero) or at `start`.
         let mean = events / Double(n)
         beta[0] = log(mean / (1 - mean))
         var fitted = [Double](repeating: mean, count: n)
+        if let start, start.count == p, start.allSatisfy(\.isFinite) {
+            beta = start
+            design.values.withUnsafeBufferPointer { x in
+                for i in 0..<n {
+                    var eta = 0.0
+                    for j in 0..<p { eta += x[i * p + j] * beta[j] }
+                    fitted[i] = 1 / (1 + exp(-eta))
+                }
+            }
+        }
         var deviance = Double.infinity
         var iteration = 0
         var factor: CholeskyFactor?
