@@ -13,10 +13,10 @@ WAREHOUSE ?=
 SWIFT ?= swift
 BIN := .build/release/ambassador
 ARGS := --pipeline $(PIPELINE) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE),)
-SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3 time
+SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3 time chromium
 SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: help deps build test nightly run extract normalize load score report backfill status samples bench clean
+.PHONY: help deps build test nightly run extract normalize load score report report-check backfill status samples bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ deps: ## Install missing system packages (apt-get) and check the Swift toolchain
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6.1 or newer (https://swift.org/install)"; exit 1; }
 
@@ -57,8 +57,16 @@ load: build ## Merge staged rows into dim_* and fact_*; run the data checks
 score: build ## Compute the score tables
 	$(BIN) score $(ARGS)
 
-report: build ## Write out/report.md
+report: build ## Write out/report.html, report.md and the CSV extracts
 	$(BIN) report $(ARGS)
+
+REPORT_DIR ?= out
+report-check: report ## Render $(REPORT_DIR)/report.html in headless Chromium: no console message, no request, a PNG
+	@profile=$$(mktemp -d); trap 'rm -rf "$$profile"' EXIT; \
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$profile" --enable-logging=stderr --v=0 \
+	  --window-size=1200,6000 --screenshot=$(REPORT_DIR)/report.png "file://$$(realpath $(REPORT_DIR)/report.html)" 2> $(REPORT_DIR)/chromium.log; \
+	if grep ':CONSOLE' $(REPORT_DIR)/chromium.log; then echo "report-check: console messages above"; exit 1; fi; \
+	test -s $(REPORT_DIR)/report.png && echo "report-check: rendered $(REPORT_DIR)/report.png with no console message"
 
 backfill: build ## Reprocess a date range: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD
 	@[ -n "$(FROM)" ] && [ -n "$(TO)" ] || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 64; }

@@ -71,6 +71,9 @@ let package = Package(
         .testTarget(
             name: "ScoreTests", dependencies: ["Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport"],
             exclude: ["Golden"]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport"],
+            exclude: ["Golden"]),
         .testTarget(name: "GenerateTests", dependencies: ["Generate", "AmbassadorCore", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",

@@ -1,51 +1,66 @@
 import AmbassadorCore
 import Warehouse
 
-/// Renders `report.md` from the warehouse: data health, then agent behaviour by team.
-/// Pure: reads the database, returns text; writing the file is `ReportStage`'s job.
+/// `out/report.md`: the headline and the tables of the HTML report in Markdown, for e-mail
+/// or a wiki. Pure: takes the loaded data, returns text.
 package enum MarkdownReport {
-    package static func render(database: Database, context: StageContext) throws -> String {
-        var out = "# \(escape(context.config.report.title))\n\n"
-        out += "Run date: \(context.runDate). Warehouse: `\(context.config.warehouse)`.\n\n"
-
-        out += "## Data health\n\n"
-        out += "| source | files loaded | files failed | records | rejected rows |\n|---|---:|---:|---:|---:|\n"
-        for source in context.config.sources {
-            let row = try database.query("""
-                SELECT coalesce(sum(status = 'loaded'), 0), coalesce(sum(status = 'failed'), 0),
-                       coalesce(sum(CASE WHEN status <> 'superseded' THEN records END), 0),
-                       coalesce(sum(CASE WHEN status <> 'superseded' THEN rejected END), 0)
-                FROM etl_source_file WHERE source = ?
-                """, [.text(source.name)]) { [$0.int(0), $0.int(1), $0.int(2), $0.int(3)] }.first ?? [0, 0, 0, 0]
-            out += "| \(escape(source.name)) | \(row[0]) | \(row[1]) | \(row[2]) | \(row[3]) |\n"
+    package static func render(_ data: ReportData, title: String, runDate: String) -> String {
+        var out = "# \(escape(title))\n\nRun date: \(runDate). \(data.employees) employees in \(data.teams) teams, \(data.tickets) tickets.\n\n"
+        let headline = Headline.make(data)
+        out += "## Headline\n\n**\(escape(headline.sentence))**\n\n"
+        for detail in headline.details { out += "- \(escape(detail))\n" }
+        out += "\n## Data health\n\n| source | files loaded | files failed | records | rejected rows | latest partition |\n|---|---:|---:|---:|---:|---|\n"
+        for s in data.sources {
+            out += "| \(escape(s.name)) | \(s.loaded) | \(s.failed) | \(s.records) | \(s.rejected) | \(s.latestPartition ?? "–") |\n"
         }
-        let failing = try database.query("""
-            SELECT name, table_name, severity, failing_rows FROM etl_check
-            WHERE run_id = (SELECT max(run_id) FROM etl_check) AND failing_rows > 0 ORDER BY severity, name
-            """) { "- **\($0.text(2) ?? "")** `\($0.text(0) ?? "")` on `\($0.text(1) ?? "")`: \($0.int(3)) rows\n" }
-        out += failing.isEmpty ? "\nAll data checks pass.\n\n" : "\nFailing checks:\n\n" + failing.joined() + "\n"
-
-        let employees = try database.count("SELECT count(DISTINCT employee_id) FROM dim_employee")
-        let tickets = try database.count("SELECT count(*) FROM fact_ticket")
-        let teams = try database.count("SELECT count(*) FROM dim_team")
-        out += "Warehouse: \(employees) employees in \(teams) teams, \(tickets) tickets.\n\n"
-
-        out += "## Agent behaviour by team and period\n\n"
-        out += "Ownership (OWN: first assignee resolved with no reassignment) and transfers (XFER), "
-        out += "shrunk toward the team mean with \(format(context.config.score.shrinkagePseudoTickets, 0)) pseudo-tickets.\n\n"
-        let rows = try database.query("""
-            SELECT period, team_id, count(*), sum(tickets), avg(own_shrunk), avg(xfer_shrunk)
-            FROM score_agent_period GROUP BY period, team_id ORDER BY period, team_id
-            """) { row in
-            "| \(row.text(0) ?? "") | \(escape(row.text(1) ?? "")) | \(row.int(2)) | \(row.int(3)) | \(format(row.double(4), 3)) | \(format(row.double(5), 3)) |\n"
-        }
-        if rows.isEmpty {
-            out += "No scored tickets yet.\n"
+        if data.failingChecks.isEmpty {
+            out += "\nAll data checks pass.\n"
         } else {
-            out += "| period | team | agents | tickets | mean OWN | mean XFER |\n|---|---|---:|---:|---:|---:|\n"
-            out += rows.joined()
+            out += "\nFailing checks:\n\n"
+            for c in data.failingChecks { out += "- **\(escape(c.severity))** `\(c.name)` on `\(c.table)`: \(c.rows) rows\n" }
+        }
+        out += "\n## Ambassadorship by period\n\nTeams with fewer than \(data.threshold) respondents are not shown; figures are over the teams shown.\n\n"
+        if data.periods.isEmpty {
+            out += "No employee pulse survey scored yet.\n"
+        } else {
+            out += "| period | teams shown | teams not shown | respondents (teams shown) | mean index | ICC(1) | ICC(2) | median r_wg |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            for p in data.periods {
+                out += "| \(p.period) | \(p.teamsShown) | \(p.teamsSuppressed) | \(p.respondentsShown) | \(number(p.meanIndex, 1)) | \(number(p.icc1, 2)) | \(number(p.icc2, 2)) | \(number(p.rwgMedian, 2)) |\n"
+            }
+            if let latest = data.periods.last?.period {
+                out += "\n### Teams, \(latest)\n\n| team | respondents | index | company | value proposition | customer | Net Ambassadorship |\n|---|---:|---:|---:|---:|---:|---:|\n"
+                for c in data.teamCells where c.period == latest {
+                    if c.suppressed {
+                        out += "| \(escape(c.team)) | fewer than \(data.threshold) | | | | | |\n"
+                    } else {
+                        out += "| \(escape(c.team)) | \(c.respondents ?? 0) | \(number(c.index, 1)) | \(number(c.legs[0], 1)) | \(number(c.legs[1], 1)) | \(number(c.legs[2], 1)) | \(number(c.netAmbassadorship, 0)) |\n"
+                    }
+                }
+            }
+        }
+        out += "\n## Linkage estimates\n\n| outcome | predictor | estimate | odds ratio | 95% interval | p | q | teams | tickets | status |\n|---|---|---:|---:|---|---:|---:|---:|---:|---|\n"
+        for e in data.estimates {
+            let interval = (e.low != nil && e.high != nil) ? "\(number(e.low, 3)) to \(number(e.high, 3))" : "–"
+            let flags = (e.confirmatory ? " (confirmatory)" : "") + (e.underpowered ? " (underpowered)" : "")
+            out += "| \(HTMLReport.outcomeNames[e.outcome] ?? e.outcome) | \(escape((HTMLReport.predictorNames[e.predictor] ?? e.predictor) + flags)) | \(number(e.estimate, 3)) | \(number(e.oddsRatio, 3)) | \(interval) | \(e.p.map(Headline.pText) ?? "–") | \(e.q.map(Headline.pText) ?? "–") | \(e.teams) | \(e.tickets) | \(escape(e.status)) |\n"
+        }
+        let repeatRows = data.lift.filter { $0.outcome == "REPEAT" }
+        if !repeatRows.isEmpty {
+            out += "\n## Repeat contacts by team-index quartile and band\n\n| grouping | level | teams | tickets | rate | 95% interval |\n|---|---|---:|---:|---:|---|\n"
+            for row in repeatRows {
+                out += "| \(row.grouping) | \(escape(row.level)) | \(row.teams) | \(row.tickets) | \(number(row.rate.map { $0 * 100 }, 1))% | \(number(row.low.map { $0 * 100 }, 1)) to \(number(row.high.map { $0 * 100 }, 1)) |\n"
+            }
+        }
+        let auc = data.predictive.filter { $0.outcome == "REPEAT" }
+        if !auc.isEmpty {
+            out += "\n## Satisfaction versus behaviour (repeat contacts)\n\n| measure | tickets | AUC | 95% interval |\n|---|---:|---:|---|\n"
+            for row in auc { out += "| \(escape(row.measure)) | \(row.tickets) | \(number(row.auc, 3)) | \(number(row.low, 3)) to \(number(row.high, 3)) |\n" }
         }
         return out
+    }
+
+    static func number(_ value: Double?, _ digits: Int) -> String {
+        value.map { fixedPoint($0, digits) } ?? "–"
     }
 
     /// Escapes text for a Markdown table cell.

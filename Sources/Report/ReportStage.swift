@@ -15,19 +15,29 @@ package enum ReportError: Error, CustomStringConvertible {
     }
 }
 
-/// The report stage: writes `out/report.md`, replacing the old file atomically (a reader
-/// never sees half a report). Files are created 0600 in a 0700 directory.
+/// The report stage: writes `out/report.html`, `out/report.md`, `out/team_scores.csv` and
+/// `out/linkage_estimates.csv`, each replacing the old file atomically (a reader never sees
+/// half a report). Files are created 0600 in a 0700 directory.
 package enum ReportStage {
     package static let name = "report"
 
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
-        let text = try MarkdownReport.render(database: database, context: context)
-        let path = context.config.report.outDir + "/report.md"
-        try writeAtomically(text, to: path)
-        context.logger.info("report: wrote \(path)")
-        var counts = StageCounts(source: "report.md")
-        counts.rowsWritten = text.split(separator: "\n").count
-        counts.filesDone = 1
+        let config = context.config
+        let data = try ReportData.load(database: database, config: config)
+        let runDate = context.runDate.description
+        let files: [(String, String)] = [
+            ("report.html", HTMLReport.render(data, title: config.report.title, runDate: runDate, config: config)),
+            ("report.md", MarkdownReport.render(data, title: config.report.title, runDate: runDate)),
+            ("team_scores.csv", CSVExtracts.teamScores(data)),
+            ("linkage_estimates.csv", CSVExtracts.linkageEstimates(data)),
+        ]
+        var counts = StageCounts(source: "out")
+        for (name, text) in files {
+            try writeAtomically(text, to: config.report.outDir + "/" + name)
+            counts.rowsWritten += text.split(separator: "\n").count
+            counts.filesDone += 1
+        }
+        context.logger.info("report: wrote \(files.map(\.0).joined(separator: ", ")) to \(config.report.outDir)")
         return [counts]
     }
 

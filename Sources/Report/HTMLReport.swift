@@ -1,0 +1,198 @@
+import AmbassadorCore
+import Foundation
+
+/// `out/report.html`: one self-contained file — inline CSS and SVG, no script, no font, no
+/// request to anywhere — readable on a laptop and printable. Every text is escaped.
+package enum HTMLReport {
+    package static let outcomeNames = ["REPEAT": "Repeat contact", "REOPEN": "Reopened", "ESCALATE": "Escalation",
+                                       "CHURN": "Cancellation", "RENEW": "Renewal", "REFERRAL": "Referral"]
+    package static let predictorNames = ["team_self_index": "team self-reported index", "agent_behaviour_within_team": "agent behaviour vs team",
+                                         "team_behaviour_mean": "team behaviour mean", "team_correlation": "team-level correlation (r)",
+                                         "reverse_prior_outcome_rate": "reverse check: prior repeats → index"]
+
+    package static func render(_ data: ReportData, title: String, runDate: String, config: PipelineConfig) -> String {
+        let h = Escaping.html
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+            <title>\(h(title))</title>
+            <style>
+            body { font-family: sans-serif; color: #1a1a1a; max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; }
+            h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom: 1px solid #999; margin-top: 2rem; }
+            table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.85rem; }
+            th, td { border: 1px solid #bbb; padding: 0.2rem 0.45rem; text-align: left; vertical-align: top; }
+            td.n { text-align: right; font-variant-numeric: tabular-nums; }
+            td.s { color: #555; font-style: italic; }
+            td:first-child { white-space: nowrap; }
+            .headline { border: 2px solid #1a1a1a; padding: 0.8rem 1rem; background: #f2f2f2; }
+            .note { color: #444; font-size: 0.85rem; }
+            .wide { overflow-x: auto; }
+            svg { max-width: 100%; height: auto; display: block; margin: 0.6rem 0; }
+            @media print { body { max-width: none; } h2 { page-break-after: avoid; } table, svg { page-break-inside: avoid; } }
+            </style></head><body>
+            <h1>\(h(title))</h1>
+            <p class="note">Run date \(h(runDate)). \(data.employees) employees in \(data.teams) teams; \(data.tickets) tickets, \(data.outcomeTickets) resolved tickets with outcomes. Survey figures are shown only for teams with at least \(data.threshold) respondents.</p>
+
+            """
+        let headline = Headline.make(data)
+        out += "<h2 id=\"headline\">Headline</h2>\n<div class=\"headline\"><p><strong>\(h(headline.sentence))</strong></p>\n"
+        for detail in headline.details { out += "<p class=\"note\">\(h(detail))</p>\n" }
+        out += "</div>\n"
+
+        out += health(data)
+        out += ambassadorship(data)
+        out += linkage(data)
+        out += rates(data)
+        out += trend(data)
+        out += satisfaction(data)
+        out += method(data, config: config)
+        out += "</body></html>\n"
+        return out
+    }
+
+    static func number(_ value: Double?, _ digits: Int) -> String {
+        value.map { fixedPoint($0, digits) } ?? "–"
+    }
+
+    static func cell(_ value: Double?, _ digits: Int) -> String {
+        "<td class=\"n\">\(number(value, digits))</td>"
+    }
+
+    static func health(_ data: ReportData) -> String {
+        let h = Escaping.html
+        var out = "<h2 id=\"health\">Data health</h2>\n<table><tr><th>source</th><th>kind</th><th>files loaded</th><th>files failed</th><th>records</th><th>rejected rows</th><th>latest partition</th><th>last loaded</th></tr>\n"
+        for s in data.sources {
+            out += "<tr><td>\(h(s.name))</td><td>\(h(s.kind))</td><td class=\"n\">\(s.loaded)</td><td class=\"n\">\(s.failed)</td><td class=\"n\">\(s.records)</td><td class=\"n\">\(s.rejected)</td><td>\(h(s.latestPartition ?? "–"))</td><td>\(h(s.lastLoadedAt ?? "never"))</td></tr>\n"
+        }
+        out += "</table>\n"
+        if data.failingChecks.isEmpty {
+            out += "<p>All data checks pass.</p>\n"
+        } else {
+            out += "<p>Failing data checks:</p><table><tr><th>severity</th><th>check</th><th>table</th><th>rows</th></tr>\n"
+            for c in data.failingChecks {
+                out += "<tr><td>\(h(c.severity))</td><td>\(h(c.name))</td><td>\(h(c.table))</td><td class=\"n\">\(c.rows)</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
+        return out
+    }
+
+    static func ambassadorship(_ data: ReportData) -> String {
+        let h = Escaping.html
+        var out = "<h2 id=\"ambassadorship\">Ambassadorship by team and period</h2>\n"
+        guard !data.teamCells.isEmpty else { return out + "<p>No employee pulse survey scored yet.</p>\n" }
+        out += "<p class=\"note\">Team index 0–100 (mean of the company, value-proposition and customer legs). Cells with fewer than \(data.threshold) respondents are not shown. Period figures are over the teams shown.</p>\n"
+        out += "<table><tr><th>period</th><th>teams shown</th><th>teams not shown</th><th>respondents (teams shown)</th><th>mean index</th><th>ICC(1)</th><th>ICC(2)</th><th>median r<sub>wg</sub></th></tr>\n"
+        for p in data.periods {
+            out += "<tr><td>\(h(p.period))</td><td class=\"n\">\(p.teamsShown)</td><td class=\"n\">\(p.teamsSuppressed)</td><td class=\"n\">\(p.respondentsShown)</td>\(cell(p.meanIndex, 1))\(cell(p.icc1, 2))\(cell(p.icc2, 2))\(cell(p.rwgMedian, 2))</tr>\n"
+        }
+        out += "</table>\n"
+        let periods = data.periods.map(\.period)
+        let teams = Array(Set(data.teamCells.map(\.team))).sorted()
+        var byKey: [String: ReportData.TeamCell] = [:]
+        for c in data.teamCells { byKey[c.team + "\u{1F}" + c.period] = c }
+        out += "<div class=\"wide\"><table><tr><th>team</th>" + periods.map { "<th>\(h($0))</th>" }.joined() + "<th>latest Net Ambassadorship</th></tr>\n"
+        for team in teams {
+            out += "<tr><td>\(h(team))</td>"
+            var latest: Double?
+            for period in periods {
+                guard let c = byKey[team + "\u{1F}" + period] else { out += "<td class=\"s\">fewer than \(data.threshold) respondents</td>"; continue }
+                if c.suppressed {
+                    out += "<td class=\"s\">fewer than \(data.threshold) respondents</td>"
+                } else {
+                    out += cell(c.index, 1)
+                    latest = c.netAmbassadorship ?? latest
+                }
+            }
+            out += cell(latest, 0) + "</tr>\n"
+        }
+        out += "</table></div>\n"
+        return out
+    }
+
+    static func estimateLabel(_ e: ReportData.EstimateRow) -> String {
+        "\(outcomeNames[e.outcome] ?? e.outcome): \(predictorNames[e.predictor] ?? e.predictor)"
+    }
+
+    static func linkage(_ data: ReportData) -> String {
+        let h = Escaping.html
+        var out = "<h2 id=\"linkage\">Linkage estimates</h2>\n"
+        let modelRows = data.estimates.filter { $0.method.hasPrefix("logistic") }
+        let plotted = modelRows.compactMap { e -> SVGChart.Estimate? in
+            guard let v = e.estimate, let lo = e.low, let hi = e.high else { return nil }
+            let qText = e.q.map { "q = " + Headline.pText($0) } ?? (e.confirmatory ? "confirmatory" : "")
+            return SVGChart.Estimate(label: estimateLabel(e), value: v, low: lo, high: hi, note: qText, emphasised: e.confirmatory)
+        }
+        out += SVGChart.forest(plotted, title: "Log-odds per SD with 95% wild-cluster-bootstrap intervals", axisLabel: "log-odds per SD (0 = no link)") + "\n"
+        out += "<table><tr><th>outcome</th><th>predictor</th><th>estimate</th><th>odds ratio</th><th>95% interval</th><th>p</th><th>q (BH)</th><th>tickets</th><th>teams</th><th>events</th><th>status</th></tr>\n"
+        for e in data.estimates {
+            let interval = (e.low != nil && e.high != nil) ? "\(number(e.low, 3)) to \(number(e.high, 3))" : "–"
+            let flags = (e.confirmatory ? " (confirmatory)" : "") + (e.underpowered ? " (underpowered)" : "")
+            out += "<tr><td>\(h(outcomeNames[e.outcome] ?? e.outcome))</td><td>\(h((predictorNames[e.predictor] ?? e.predictor) + flags))</td>\(cell(e.estimate, 3))\(cell(e.oddsRatio, 3))<td class=\"n\">\(h(interval))</td><td class=\"n\">\(e.p.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.q.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.tickets)</td><td class=\"n\">\(e.teams)</td><td class=\"n\">\(e.events)</td><td>\(h(e.status))</td></tr>\n"
+        }
+        out += "</table>\n<p class=\"note\">Estimates are log-odds per standard deviation of the predictor, except the team-level correlations (Pearson r, Fisher-z interval) and the reverse check (SD of the next index per SD of the prior repeat rate, within teams). One test is confirmatory; every other estimate carries a Benjamini–Hochberg q-value.</p>\n"
+        return out
+    }
+
+    static func rates(_ data: ReportData) -> String {
+        var out = "<h2 id=\"rates\">Outcome rates by ambassadorship quartile and band</h2>\n"
+        out += "<p class=\"note\">Share of resolved tickets with the outcome, by the quartile (Q1 lowest) and band of their team's self-reported index at the exposure wave, with Wilson 95% intervals.</p>\n"
+        for outcome in ["REPEAT", "REOPEN", "ESCALATE", "CHURN", "RENEW", "REFERRAL"] {
+            let quartiles = data.lift.filter { $0.outcome == outcome && $0.grouping == "quartile" }
+            guard !quartiles.isEmpty else { continue }
+            let name = outcomeNames[outcome] ?? outcome
+            out += SVGChart.bars(quartiles.compactMap { row in
+                row.rate.map { SVGChart.Bar(label: row.level, value: $0, low: row.low, high: row.high, note: "(\(row.tickets) tickets)") }
+            }, title: "\(name) rate by team-index quartile", unit: "%", scale: 100) + "\n"
+            let bands = data.lift.filter { $0.outcome == outcome && $0.grouping == "band" }
+            out += SVGChart.bars(bands.compactMap { row in
+                row.rate.map { SVGChart.Bar(label: row.level, value: $0, low: row.low, high: row.high, note: "(\(row.teams) teams)") }
+            }, title: "\(name) rate by team-index band", unit: "%", scale: 100) + "\n"
+            if let gap = data.lift.first(where: { $0.outcome == outcome && $0.grouping == "gap" }), let rate = gap.rate {
+                out += "<p>Top vs bottom quartile (\(Escaping.html(name))): \(fixedPoint(rate * 100, 1)) percentage points (95% interval \(number(gap.low.map { $0 * 100 }, 1)) to \(number(gap.high.map { $0 * 100 }, 1))).</p>\n"
+            }
+        }
+        return out
+    }
+
+    static func trend(_ data: ReportData) -> String {
+        var out = "<h2 id=\"trend\">Trend over periods</h2>\n"
+        out += SVGChart.lines([SVGChart.Series(name: "mean team index (teams shown)", points: data.periods.map { ($0.period, $0.meanIndex) })],
+                              title: "Self-reported ambassadorship", yLabel: "index 0–100") + "\n"
+        out += SVGChart.lines([SVGChart.Series(name: "repeat-contact rate, % of resolved tickets", points: data.repeatTrend.map { ($0.period, $0.rate.map { $0 * 100 }) })],
+                              title: "Repeat contacts by month of resolution", yLabel: "%") + "\n"
+        return out
+    }
+
+    static func satisfaction(_ data: ReportData) -> String {
+        var out = "<h2 id=\"satisfaction\">Satisfaction versus behaviour</h2>\n"
+        out += "<p class=\"note\">How well each measure predicts what customers later do: the area under the ROC curve (0.5 = no better than chance), oriented so that a higher measure should mean a better outcome, with 95% intervals (Hanley–McNeil). Survey measures are from the ticket's own post-contact survey, where one was answered.</p>\n"
+        for outcome in ["REPEAT", "CHURN", "REFERRAL"] {
+            let rows = data.predictive.filter { $0.outcome == outcome }
+            guard !rows.isEmpty else { continue }
+            out += SVGChart.bars(rows.compactMap { row in
+                row.auc.map { SVGChart.Bar(label: row.measure, value: $0, low: row.low, high: row.high, note: "(n = \(row.tickets))") }
+            }, title: "AUC for \(outcomeNames[outcome] ?? outcome)", digits: 3) + "\n"
+        }
+        return out
+    }
+
+    static func method(_ data: ReportData, config: PipelineConfig) -> String {
+        let h = Escaping.html
+        var out = "<h2 id=\"method\">Method notes</h2>\n<ul>\n"
+        if let e = data.confirmatory {
+            out += "<li>Exposure: \(h(e.exposure)). Outcomes: \(h(e.outcomeWindow)).</li>\n"
+            out += "<li>Model: \(h(e.method)); controls: priority, channel, category, the customer's contacts in the prior 90 days, month opened, agent tenure, team size. CSAT, NPS and effort are mediators and never controls.</li>\n"
+            out += "<li>Confirmatory model: \(e.tickets) tickets, \(e.agents) agents, \(e.teams) teams, \(e.events) events, \(e.parameters) parameters.\(e.underpowered ? " Underpowered: " + h(e.note) + "." : "")</li>\n"
+            out += "<li>Power to detect a team-level correlation of r = .20 at \(e.teams) teams: \(number(e.powerR20.map { $0 * 100 }, 0))%; r = .30: \(number(e.powerR30.map { $0 * 100 }, 0))% (two-sided 5%).</li>\n"
+            out += "<li>Input hash <code>\(h(e.inputHash))</code>; settings hash <code>\(h(e.settingsHash))</code>.</li>\n"
+        }
+        let windows = config.score.windows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) days" }.joined(separator: ", ")
+        out += "<li>Outcome windows: \(h(windows)); an outcome whose window is not complete at the data cut-off is left out.</li>\n"
+        out += "<li>Anonymity: survey figures need at least \(data.threshold) respondents per team and period; totals are over the teams shown, so no hidden team can be recovered by subtraction.</li>\n"
+        out += "</ul>\n"
+        return out
+    }
+}
