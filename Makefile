@@ -16,7 +16,7 @@ ARGS := --pipeline $(PIPELINE) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE),)
 SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3 time chromium
 SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: help deps build test nightly run extract normalize load score report report-check backfill status samples bench clean
+.PHONY: help deps build test fault-test fuzz nightly run extract normalize load score report report-check backfill status samples bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,24 @@ build: deps $(BIN) ## Build the release binary
 test: deps ## Run every test (XCTest), each against its own real SQLite file
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+fault-test: deps ## Crash safety: SIGKILL at 50 seeded moments across all stages, rerun, compare (a few minutes)
+	$(SWIFT) build --build-tests
+	AMBASSADOR_FAULT_POINTS=$${FAULT_POINTS:-50} $(SWIFT) test --skip-build --filter FaultInjectionTests 2>&1 | tee /tmp/ambassador-fault-test.log
+	@grep -E "^fault-test:" /tmp/ambassador-fault-test.log
+
+FUZZ_SECONDS ?= 60
+fuzz: deps ## Coverage-guided fuzzing (libFuzzer) of the CSV, JSON and XML readers, FUZZ_SECONDS each
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product ambassador-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+	@for format in csv json xml; do \
+	  mkdir -p .build-fuzz/corpus-$$format .build-fuzz/seeds-$$format Tests/Fuzz/crashes; \
+	  find ../shared/fixtures -type f -name "*.$$format" -exec cp {} .build-fuzz/seeds-$$format/ \; 2>/dev/null || true; \
+	  echo "== fuzz $$format for $(FUZZ_SECONDS) s"; \
+	  AMBASSADOR_FUZZ_FORMAT=$$format .build-fuzz/release/ambassador-fuzz .build-fuzz/corpus-$$format .build-fuzz/seeds-$$format \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \
+	    -artifact_prefix=Tests/Fuzz/crashes/$$format- 2>&1 | grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|SUMMARY|crash|deadly" ; \
+	  test "$${PIPESTATUS[0]}" -eq 0 || { echo "fuzz $$format: failure saved under Tests/Fuzz/crashes/ — commit it as a fixture"; exit 1; }; \
+	done
 
 nightly: build ## The nightly job: every stage on $(PIPELINE)
 	$(BIN) run $(ARGS)

@@ -59,6 +59,7 @@ let package = Package(
         .executableTarget(
             name: "ambassador-bench",
             dependencies: ["Pipeline", "Warehouse", "Extract", "AmbassadorCore", "Generate", "Score", "TestSupport"]),
+        .executableTarget(name: "ambassador-fuzz", dependencies: ["Extract", "AmbassadorCore"]),
         .executableTarget(
             name: "bench-c-insert", dependencies: ["CSQLite"],
             cSettings: [.unsafeFlags(["-O2"])]),

@@ -10,6 +10,8 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
     case unknownFormat(path: String, format: String, known: [String])
     /// The file's partition date could not be found.
     case noPartitionDate(path: String, rule: String)
+    /// The file changed (size, modification time or inode) while it was being read.
+    case changedWhileReading(path: String)
 
     package var description: String {
         switch self {
@@ -22,6 +24,8 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
             return "\(path): byte \(offset): \(message); expected \(expected)"
         case let .unknownFormat(path, format, known):
             return "\(path): unknown format '\(format)'; expected one of: \(known.joined(separator: ", "))"
+        case let .changedWhileReading(path):
+            return "\(path): the file changed while it was being read; expected a file that is complete before the run starts (nothing was kept: the next run reads it again)"
         case let .noPartitionDate(path, rule):
             return "\(path): no partition date found (\(rule)); expected a date like 2026-11-22 in the file name, or set partition: none"
         }

@@ -32,6 +32,7 @@ package enum ExtractStage {
                 continue
             }
             let digest: (hex: String, size: Int64)
+            let identity = FileDigest.identity(path)
             do {
                 digest = try FileDigest.sha256(path)
             } catch let error as ExtractError {
@@ -87,6 +88,9 @@ package enum ExtractStage {
                               .integer(fileID)])
                     try supersedePredecessors(of: fileID, source: source.name, path: path, database: database)
                     FaultPoint.reached("extract.file")
+                    // Still the version that was hashed? If not, roll back and fail the file.
+                    let after = FileDigest.identity(path)
+                    guard after == identity, after?.size == digest.size else { throw ExtractError.changedWhileReading(path: path) }
                     return (writer.written, writer.rejected)
                 }
                 FaultPoint.reached("extract.file.committed")
@@ -103,6 +107,9 @@ package enum ExtractStage {
                 counts.messages.append("\(error)")
             }
         }
+        // A file that failed as a whole has had all its data rejected: the run goes on with
+        // the other files and ends with exit 65, so cron's owner hears about it.
+        if counts.filesFailed > 0 { counts.dataFailure = true }
         return counts
     }
 

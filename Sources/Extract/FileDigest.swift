@@ -7,14 +7,29 @@ import Darwin
 
 /// SHA-256 of a file, read in 1 MiB chunks (the manifest's change detector).
 package enum FileDigest {
+    /// What identifies one version of a file without reading it: device, inode, size and
+    /// modification time to the nanosecond. Compared before and after a read to notice a file
+    /// that an exporter is still writing.
+    package struct Identity: Equatable, Sendable {
+        var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+    }
+
+    package static func identity(_ path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                        seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+    }
+
     /// Lower-case hex SHA-256 of the file at `path`, and its size.
     package static func sha256(_ path: String) throws -> (hex: String, size: Int64) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore it).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw ExtractError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            throw ExtractError.unreadable(path: path, reason: "not a regular file")
+            throw ExtractError.unreadable(path: path, reason: "not a regular file (a FIFO, socket or device)")
         }
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

@@ -7,7 +7,9 @@ import Darwin
 
 /// Finds inbox files and their partition dates.
 package enum InboxScanner {
-    /// Regular files matching the glob `pattern`, sorted by path (glob(3)).
+    /// Paths matching the glob `pattern`, sorted (glob(3)), directories left out. Anything
+    /// else that matches — a dangling symlink, a symlink loop, a FIFO — is returned so that
+    /// extract reports it as a failed file instead of passing over it in silence.
     package static func files(matching pattern: String) -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
@@ -17,9 +19,8 @@ package enum InboxScanner {
             guard let pointer = result.gl_pathv[index] else { continue }
             let path = String(cString: pointer)
             var info = stat()
-            if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
-                paths.append(path)
-            }
+            if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { continue }
+            paths.append(path)
         }
         return paths.sorted()
     }

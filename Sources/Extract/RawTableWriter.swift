@@ -32,8 +32,19 @@ final class RawTableWriter: RecordSink {
     /// Whether `raw_<source>` existed before this file (only then is a new column a schema change).
     private var tableExistedBefore: Bool?
 
+    /// SQLite's default limit is 2000 columns per table; two are the lineage columns, and a
+    /// few stay free for later exports' new columns.
+    static let maximumColumns = 1990
+
     func columns(_ names: [String]) throws {
         let quotedTable = Database.quote(table)
+        let known = try database.tableExists(table) ? Set(try database.columns(of: table).map { $0.lowercased() }) : []
+        let total = known.count + names.filter { !known.contains($0.lowercased()) }.count
+        guard total <= RawTableWriter.maximumColumns else {
+            throw ExtractError.malformed(path: filePath, line: 1, column: nil,
+                                         message: "\(names.count) columns (raw_\(source) would have \(total))",
+                                         expected: "at most \(RawTableWriter.maximumColumns) columns per source")
+        }
         if tableExistedBefore == nil { tableExistedBefore = try database.tableExists(table) }
         if try !database.tableExists(table) {
             let definitions = (["_file_id INTEGER NOT NULL", "_record_no INTEGER NOT NULL"]

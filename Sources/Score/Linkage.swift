@@ -91,7 +91,8 @@ enum Linkage {
     static func perSD(_ values: [Double], units: [String]) -> [Double] {
         var seen: [String: Double] = [:]
         for (value, unit) in zip(values, units) { seen[unit] = value }
-        let distinct = Array(seen.values)
+        // Sorted so that the sums do not depend on the dictionary's (per-process) order.
+        let distinct = seen.values.sorted()
         guard distinct.count >= 2 else { return values.map { _ in 0 } }
         let mean = distinct.reduce(0, +) / Double(distinct.count)
         let sd = (distinct.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(distinct.count - 1)).squareRoot()

@@ -128,8 +128,10 @@ enum TeamScores {
     static func write(database: Database, period: String, respondents: [Respondent], threshold: Int, closedAt: String?) throws -> Int {
         var byTeam: [String: [Respondent]] = [:]
         for respondent in respondents { byTeam[respondent.team, default: []].append(respondent) }
-        let iccs = intraclass(byTeam.values.map { $0.map(\.index) })
-        let agreements = byTeam.values.filter { $0.count >= threshold }.compactMap(rwg).sorted()
+        // Teams in name order: sums must not depend on the dictionary's (per-process) order.
+        let teams = byTeam.keys.sorted().compactMap { byTeam[$0] }
+        let iccs = intraclass(teams.map { $0.map(\.index) })
+        let agreements = teams.filter { $0.count >= threshold }.compactMap(rwg).sorted()
         let median: Double? = agreements.isEmpty ? nil
             : agreements.count % 2 == 1 ? agreements[agreements.count / 2]
             : (agreements[agreements.count / 2 - 1] + agreements[agreements.count / 2]) / 2

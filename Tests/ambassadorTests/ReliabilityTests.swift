@@ -1,0 +1,143 @@
+import Foundation
+import Generate
+import TestSupport
+import Warehouse
+import XCTest
+
+/// The reliability corpus beyond the extract suite (RELIABILITY.md lists each case and its
+/// expected outcome), and runs that overlap.
+final class ReliabilityTests: XCTestCase {
+    func pipeline(_ directory: String) {
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              t:
+                kind: raw
+                inbox: in/*.csv
+            """, to: directory + "/p.yml")
+    }
+
+    func manifest(_ directory: String) throws -> [String: (status: String, error: String)] {
+        let rows = try Database(path: directory + "/w.sqlite", readOnly: true).query(
+            "SELECT path, status, coalesce(error, '') FROM etl_source_file") { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "") }
+        var out: [String: (String, String)] = [:]
+        for row in rows { out[(row.0 as NSString).lastPathComponent] = (row.1, row.2) }
+        return out
+    }
+
+    /// 100 000 columns, a symlink loop, a dangling symlink, a FIFO, a directory that matches the
+    /// glob, and (when not root) an unreadable file: each good file is extracted, each bad one
+    /// fails alone with its reason, and the run exits 65.
+    func testHostileInboxEntriesFailAloneWithTheirReason() throws {
+        let directory = TestSupport.temporaryDirectory()
+        pipeline(directory)
+        try FileManager.default.createDirectory(atPath: directory + "/in/folder.csv", withIntermediateDirectories: true)
+        let wide = (0..<100_000).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "1", count: 100_000).joined(separator: ",") + "\n"
+        TestSupport.write(wide, to: directory + "/in/wide.csv")
+        TestSupport.write("a,b\n1,2\n3,4\n", to: directory + "/in/good.csv")
+        XCTAssertEqual(symlink("loop.csv", directory + "/in/loop.csv"), 0)
+        XCTAssertEqual(symlink("nowhere.csv", directory + "/in/dangling.csv"), 0)
+        XCTAssertEqual(mkfifo(directory + "/in/fifo.csv", 0o600), 0)
+        if getuid() != 0 {
+            TestSupport.write("a,b\n1,2\n", to: directory + "/in/secret.csv")
+            chmod(directory + "/in/secret.csv", 0)
+        }
+        let started = Date()
+        let result = try TestSupport.run(["extract", "--pipeline", "p.yml"], in: directory)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "a FIFO must not block the run")
+        XCTAssertEqual(result.status, 65, result.stderr)
+        let files = try manifest(directory)
+        XCTAssertEqual(files["good.csv"]?.status, "extracted")
+        var expected = ["wide.csv": "100000 columns", "loop.csv": "Too many levels of symbolic links",
+                        "dangling.csv": "No such file or directory", "fifo.csv": "not a regular file"]
+        if getuid() != 0 { expected["secret.csv"] = "Permission denied" }
+        for (name, reason) in expected {
+            XCTAssertEqual(files[name]?.status, "failed", name)
+            XCTAssertTrue(files[name]?.error.contains(reason) ?? false, "\(name): \(files[name]?.error ?? "no manifest row")")
+            XCTAssertTrue(result.stderr.contains(name), "\(name) is named in the log")
+        }
+        XCTAssertNil(files["folder.csv"], "a directory is not an input file")
+        XCTAssertEqual(try Database(path: directory + "/w.sqlite", readOnly: true).count("SELECT count(*) FROM raw_t"), 2)
+        XCTAssertEqual(try WarehouseDump.integrity(directory + "/w.sqlite"), "ok")
+    }
+
+    /// An exporter still writing the file: the change is noticed before commit, nothing of
+    /// the file is kept, and the next run reads the finished file.
+    func testAFileThatChangesWhileBeingReadIsNotKeptAndIsReadAgainNextRun() throws {
+        let directory = TestSupport.temporaryDirectory()
+        pipeline(directory)
+        let path = directory + "/in/growing.csv"
+        TestSupport.write("a,b\n1,2\n3,4\n", to: path)
+        let running = try TestSupport.start(["extract", "--pipeline", "p.yml"], in: directory,
+                                            environment: ["AMBASSADOR_PAUSE_AT": "extract.file:2"])
+        Thread.sleep(forTimeInterval: 0.8)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("5,6\n".utf8))
+        try handle.close()
+        let first = TestSupport.finish(running)
+        XCTAssertEqual(first.status, 65, first.stderr)
+        XCTAssertTrue(first.stderr.contains("changed while it was being read"), first.stderr)
+        XCTAssertEqual(try Database(path: directory + "/w.sqlite", readOnly: true).count("SELECT count(*) FROM sqlite_master WHERE name = 'raw_t'"), 0,
+                       "nothing of the changing file was kept")
+        let second = try TestSupport.run(["extract", "--pipeline", "p.yml"], in: directory)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try Database(path: directory + "/w.sqlite", readOnly: true).count("SELECT count(*) FROM raw_t"), 3)
+    }
+
+    /// Cron overlap: a run during a backfill and a backfill during a run exit 75 at once;
+    /// readers (the sqlite3 shell, `status`) query while a run holds the lock.
+    func testOverlappingRunsExit75AndReadersQueryDuringARun() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory)
+        settings.teams = 4
+        settings.tickets = 600
+        settings.months = 2
+        _ = try Generator(settings: settings).run()
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory).status, 0)
+        let warehouse = directory + "/var/warehouse.sqlite"
+        let tickets = try Database(path: warehouse, readOnly: true).count("SELECT count(*) FROM fact_ticket")
+        for (holder, second) in [(["backfill", "--from", "2026-01-01", "--to", "2026-01-31"], ["run"]),
+                                 (["run"], ["backfill", "--from", "2026-01-01", "--to", "2026-01-31"])] {
+            let running = try TestSupport.start(holder + ["--pipeline", "pipeline.yml"], in: directory,
+                                                environment: ["AMBASSADOR_PAUSE_AT": "score.outcomes:4"])
+            let lockFile = warehouse + ".lock"
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if let text = try? String(contentsOfFile: lockFile, encoding: .utf8), text.contains("pid=\(running.process.processIdentifier)") { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            let overlap = try TestSupport.run(second + ["--pipeline", "pipeline.yml"], in: directory)
+            XCTAssertEqual(overlap.status, 75, "\(second[0]) during \(holder[0]): \(overlap.stderr)")
+            let shell = try TestSupport.run([warehouse, "SELECT count(*) FROM fact_ticket"], executable: "/usr/bin/sqlite3")
+            XCTAssertEqual(shell.status, 0, shell.stderr)
+            XCTAssertEqual(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines), String(tickets), "the shell reads while \(holder[0]) runs")
+            let status = try TestSupport.run(["status", "--pipeline", "pipeline.yml"], in: directory)
+            XCTAssertEqual(status.status, 0, status.stderr)
+            let finished = TestSupport.finish(running)
+            XCTAssertEqual(finished.status, 0, "\(holder[0]) itself finishes: \(finished.stderr)")
+        }
+        XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok")
+        XCTAssertEqual(try Database(path: warehouse, readOnly: true).count("SELECT count(*) FROM fact_ticket"), tickets)
+    }
+
+    /// libxml2's own entity-recursion shapes (general and parameter entities that refer to
+    /// each other, a quadratic blow-up): refused at once, in bounded memory, nothing read.
+    func testEntityRecursionCasesAreRefusedQuickly() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let cases = [
+            "recursive_general": "<!DOCTYPE d [<!ENTITY a \"&b;\"><!ENTITY b \"&a;\">]><d><r>&a;</r></d>",
+            "recursive_parameter": "<!DOCTYPE d [<!ENTITY % a \"&#37;b;\"><!ENTITY % b \"&#37;a;\"> %a;]><d><r>1</r></d>",
+            "self_reference": "<!DOCTYPE d [<!ENTITY a \"x&a;\">]><d><r>&a;</r></d>",
+            "quadratic": "<!DOCTYPE d [<!ENTITY a \"" + String(repeating: "x", count: 50_000) + "\">]><d><r>" + String(repeating: "&a;", count: 50_000) + "</r></d>",
+        ]
+        for (name, text) in cases.sorted(by: { $0.key < $1.key }) {
+            let path = directory + "/\(name).xml"
+            TestSupport.write(text, to: path)
+            let result = try ChildProcess.measure([TestSupport.binary, "preview", path], quiet: true, allowFailure: true)
+            XCTAssertEqual(result.status, 65, name)
+            XCTAssertLessThan(result.seconds, 2.0, name)
+            XCTAssertLessThan(result.peakKB, 64 * 1024, "\(name): \(result.peakKB) KB")
+        }
+    }
+}
