@@ -124,6 +124,9 @@ package struct ScoreConfig: Sendable, Equatable {
     package var seed: UInt64 = 20_120_101
     /// The employee pulse survey source; nil means the first survey source with employee respondents.
     package var pulseSource: String? = nil
+    /// The relationship (advocacy) survey source; nil means every customer survey source whose
+    /// responses are not tied to tickets.
+    package var relationshipSource: String? = nil
     /// Pulse items per leg (company, value proposition, customer); nil means the pulse
     /// source's first nine items in file order, three per leg, as the instrument orders them.
     package var legs: [String: [String]]? = nil
@@ -156,7 +159,7 @@ package struct ScoreConfig: Sendable, Equatable {
         let itemText = surveyItems.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.joined(separator: "+"))" }.joined(separator: ";")
         let windowText = windows.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
         return "period=\(period)|k=\(anonymityThreshold)|shrink=\(shrinkagePseudoTickets)|draws=\(bootstrapDraws)|seed=\(seed)"
-            + "|pulse=\(pulseSource ?? "auto")|legs=\(legText)|items=\(itemText)|windows=\(windowText)"
+            + "|pulse=\(pulseSource ?? "auto")|relationship=\(relationshipSource ?? "auto")|legs=\(legText)|items=\(itemText)|windows=\(windowText)"
             + "|exposure=\(exposureDays)|lag=\(outcomeLagDays)|months=\(outcomeMonths)"
     }
 }

@@ -27,6 +27,8 @@ package struct GeneratedCounts: Sendable, Equatable {
     package var pulseResponses = 0
     package var csatResponses = 0
     package var customerEvents = 0
+    package var relationshipFiles = 0
+    package var relationshipResponses = 0
     /// Dirt planted in ticket files (see `Dirt`), each counted so tests can find exactly it.
     package var dirtyBadDates = 0
     package var dirtyRaggedRows = 0
@@ -92,6 +94,9 @@ package struct Generator {
         var repeats = [UInt8](repeating: 0, count: settings.customerCount)
         // Reverse scenario: each team's repeat contacts this month move its next pulse wave.
         var teamTickets = [Double](repeating: 0, count: settings.teams), teamRepeats = [Double](repeating: 0, count: settings.teams)
+        // Relationship surveys draw from a stream of their own (the other files stay as they were).
+        var relationship = SeededRandom(seed: settings.seed ^ 0xADF0_CA7E)
+        var quarterRepeats = [UInt8](repeating: 0, count: settings.customerCount)
         for month in 0..<settings.months {
             let date = monthStarts[month]
             if month > 0 { org.advance(to: date, monthIndex: month, random: &random) }
@@ -163,6 +168,16 @@ package struct Generator {
             counts.customerEvents += CustomerEventWriter.writeMonth(from: date, days: last.daysSinceEpoch - date.daysSinceEpoch + 1,
                                                                     repeats: repeats, to: events, random: &extra)
             try events.finish()
+            for index in repeats.indices { quarterRepeats[index] = quarterRepeats[index] &+ repeats[index] }
+            // The relationship survey closes each quarter (and the generated period's end).
+            if (settings.start.month - 1 + month + 1) % 3 == 0 || month == settings.months - 1 {
+                let wave = try OutputFile(path: settings.outDir + "/surveys/relationship_\(last).csv")
+                wave.write(RelationshipSurveyWriter.header)
+                counts.relationshipResponses += RelationshipSurveyWriter.writeWave(date: last, repeats: quarterRepeats, to: wave, random: &relationship)
+                try wave.finish()
+                counts.relationshipFiles += 1
+                for index in quarterRepeats.indices { quarterRepeats[index] = 0 }
+            }
             for index in repeats.indices { repeats[index] = 0 }
         }
         counts.employees = org.employees.count
@@ -270,6 +285,8 @@ package struct Generator {
                 "pulse_responses": \(counts.pulseResponses),
                 "csat_responses": \(counts.csatResponses),
                 "customer_events": \(counts.customerEvents),
+                "relationship_survey_files": \(counts.relationshipFiles),
+                "relationship_responses": \(counts.relationshipResponses),
                 "dirty_rows": \(counts.dirtyRejected + counts.dirtyDuplicates + counts.dirtyUnknownAgents)
               },
               "dirt": {
@@ -318,6 +335,12 @@ package struct Generator {
                 respondent: customer
                 format: qualtrics_csv
                 inbox: surveys/csat_*.csv
+              relationship:
+                kind: survey
+                respondent: customer
+                format: surveymonkey_csv
+                inbox: surveys/relationship_*.csv
+                fields: { respondent_id: Custom Data 1, submitted_at: End Date }
               events:
                 kind: customer_events
                 format: customer_events_csv

@@ -111,3 +111,41 @@ enum CustomerEventWriter {
         return written
     }
 }
+
+/// Writes the quarterly relationship survey as SurveyMonkey exports it (two header rows:
+/// questions, then `Response`), answered by a sample of customers: likelihood to recommend
+/// (0–10), whether they recommended us lately, and intent to continue. Customers who had to
+/// come back with the same problem this quarter are less likely to advocate.
+enum RelationshipSurveyWriter {
+    static let company = "Acme"
+    static let questions = [
+        "How likely is it that you would recommend \(company) to a friend or colleague?",
+        "Have you recommended \(company) to someone in the last three months?",
+        "I will continue doing business with \(company).",
+    ]
+
+    static var header: String {
+        let metadata = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "Custom Data 1"]
+        return (metadata + questions).map(csvField).joined(separator: ",") + "\r\n"
+            + (Array(repeating: "", count: metadata.count) + ["Response", "Response", "Response"]).joined(separator: ",") + "\r\n"
+    }
+
+    /// One wave on `date`; returns the responses written.
+    static func writeWave(date: CivilDate, repeats: [UInt8], to out: OutputFile, random: inout SeededRandom) -> Int {
+        var written = 0
+        let day = "\(pad(date.month, 2))/\(pad(date.day, 2))/\(date.year)"
+        for customer in 0..<repeats.count where random.chance(0.08) {
+            let trouble = Double(min(repeats[customer], 2))
+            let likelihood = min(10, max(0, Int((7.6 - 1.4 * trouble + 2.0 * random.normal()).rounded())))
+            let recommended = random.chance(1 / (1 + exp(-(-1.2 + 0.45 * Double(likelihood - 7)))))
+            let intent = SurveyWriter.likert[SurveyWriter.point(3.9 - 0.5 * trouble, 0.9, &random) - 1]
+            let id = String(11_000_000_000 + customer * 37 + Int(random.int(30)))
+            let minute = random.int(50)
+            let fields = [id, "431551", day + " 9:\(pad(minute, 2)):00 AM", day + " 9:\(pad(minute + 1 + random.int(9), 2)):30 AM", "",
+                          "c\(pad(customer, 6))@example.net", "C" + pad(customer, 6), String(likelihood), recommended ? "Yes" : "No", intent]
+            out.write(fields.map(csvField).joined(separator: ",") + "\r\n")
+            written += 1
+        }
+        return written
+    }
+}

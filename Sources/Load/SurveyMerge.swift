@@ -32,6 +32,14 @@ enum SurveyMerge {
             FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
             WHERE m.file_id = ? AND m.key LIKE 'label/%'
             """, [.integer(fileID)])
+        // Exports without question-text metadata (SurveyMonkey: the item is the question) still
+        // list their items, labelled by their own name.
+        try database.run("""
+            INSERT OR IGNORE INTO dim_survey_item (source, item, label)
+            SELECT DISTINCT r.source, a.item, a.item
+            FROM stg_survey_answer a JOIN stg_survey_response r ON r.file_id = a.file_id AND r.record_no = a.record_no
+            WHERE a.file_id = ?
+            """, [.integer(fileID)])
         return written
     }
 

@@ -247,7 +247,7 @@ package struct ConfigLoader {
 
     private func loadScore(_ node: Node) throws -> ScoreConfig {
         let map = try mapping(node, "score", allowed: ["period", "anonymity_threshold", "shrinkage_pseudo_tickets", "bootstrap_draws", "seed",
-                                                       "pulse_source", "legs", "survey_items", "windows", "exposure_days",
+                                                       "pulse_source", "relationship_source", "legs", "survey_items", "windows", "exposure_days",
                                                        "outcome_lag_days", "outcome_months"])
         var score = ScoreConfig()
         if let node = map["period"] {
@@ -274,6 +274,7 @@ package struct ConfigLoader {
             score.seed = UInt64(seed)
         }
         if let node = map["pulse_source"] { score.pulseSource = try string(node, "score.pulse_source") }
+        if let node = map["relationship_source"] { score.relationshipSource = try string(node, "score.relationship_source") }
         if let node = map["legs"] {
             let legs = try itemLists(node, "score.legs", allowed: ScoreConfig.legNames)
             guard Set(legs.keys) == Set(ScoreConfig.legNames) else {

@@ -47,6 +47,7 @@ package enum HTMLReport {
         out += rates(data)
         out += trend(data)
         out += satisfaction(data)
+        out += advocacy(data)
         out += method(data, config: config)
         out += "</body></html>\n"
         return out
@@ -177,6 +178,18 @@ package enum HTMLReport {
             }, title: "AUC for \(outcomeNames[outcome] ?? outcome)", digits: 3) + "\n"
         }
         return out
+    }
+
+    static func advocacy(_ data: ReportData) -> String {
+        let h = Escaping.html
+        var out = "<h2 id=\"advocacy\">Customer advocacy</h2>\n"
+        guard !data.advocacy.isEmpty else { return out + "<p>No relationship survey scored yet.</p>\n" }
+        out += "<p class=\"note\">From the relationship survey. Advocates: likelihood to recommend 9–10 and recommended us lately; Allegiants: 7 or more otherwise; Ambivalents: 5–6; Alienated: 0–4.</p>\n"
+        out += "<table><tr><th>period</th><th>segment</th><th>customers</th><th>share</th></tr>\n"
+        for row in data.advocacy {
+            out += "<tr><td>\(h(row.period))</td><td>\(h(row.segment))</td><td class=\"n\">\(row.customers)</td>\(cell(row.share * 100, 1))</tr>\n"
+        }
+        return out + "</table>\n"
     }
 
     static func method(_ data: ReportData, config: PipelineConfig) -> String {

@@ -56,6 +56,10 @@ package enum MarkdownReport {
             out += "\n## Satisfaction versus behaviour (repeat contacts)\n\n| measure | tickets | AUC | 95% interval |\n|---|---:|---:|---|\n"
             for row in auc { out += "| \(escape(row.measure)) | \(row.tickets) | \(number(row.auc, 3)) | \(number(row.low, 3)) to \(number(row.high, 3)) |\n" }
         }
+        if !data.advocacy.isEmpty {
+            out += "\n## Customer advocacy (relationship survey)\n\n| period | segment | customers | share |\n|---|---|---:|---:|\n"
+            for row in data.advocacy { out += "| \(row.period) | \(row.segment) | \(row.customers) | \(number(row.share * 100, 1))% |\n" }
+        }
         return out
     }
 

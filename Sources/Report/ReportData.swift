@@ -69,6 +69,8 @@ package struct ReportData {
     package var estimates: [EstimateRow] = []
     package var lift: [LiftRow] = []
     package var predictive: [PredictiveRow] = []
+    /// Customer advocacy segments per period (relationship survey).
+    package var advocacy: [(period: String, segment: String, customers: Int, share: Double)] = []
     /// REPEAT rate by month of resolution (tickets with a complete window).
     package var repeatTrend: [(period: String, rate: Double?, tickets: Int)] = []
 
@@ -167,6 +169,10 @@ package struct ReportData {
             PredictiveRow(outcome: row.text(0) ?? "", measure: row.text(1) ?? "", tickets: row.int(2), auc: row.isNull(3) ? nil : row.double(3),
                           low: row.isNull(4) ? nil : row.double(4), high: row.isNull(5) ? nil : row.double(5))
         }
+        data.advocacy = try database.query("""
+            SELECT period, segment, customers, share FROM score_customer_period
+            ORDER BY period, CASE segment WHEN 'Advocates' THEN 0 WHEN 'Allegiants' THEN 1 WHEN 'Ambivalents' THEN 2 ELSE 3 END
+            """) { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.double(3)) }
         data.repeatTrend = try database.query("""
             SELECT substr(resolved_at, 1, 7), avg(repeat), count(repeat) FROM fact_ticket_outcome GROUP BY 1 ORDER BY 1
             """) { ($0.text(0) ?? "", $0.isNull(1) ? nil : $0.double(1), $0.int(2)) }

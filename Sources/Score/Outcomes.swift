@@ -63,7 +63,9 @@ enum Outcomes {
         try database.execute("CREATE UNIQUE INDEX temp.ticket_rating_ticket ON ticket_rating (ticket_id)")
     }
 
-    /// Rebuilds `fact_ticket_outcome`; returns the rows written.
+    /// Rebuilds `fact_ticket_outcome`; returns the rows written. REFERRAL counts a referral
+    /// event or a relationship-survey answer saying the customer recommended us (needs
+    /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`).
     static func rebuild(database: Database, config: PipelineConfig) throws -> Int {
         let windows = config.score.windows
         func window(_ name: String) -> Int { windows[name] ?? ScoreConfig.defaultWindows[name] ?? 0 }
@@ -110,7 +112,9 @@ enum Outcomes {
                     """)),
                 CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["cancellation", "cancelled", "churn", "non_renewal"], window("CHURN"))) END,
                 CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["renewal", "purchase", "repurchase"], window("RENEW"))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["referral"], window("REFERRAL"))) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE max(\(eventWithin(["referral"], window("REFERRAL"))),
+                    EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
+                            AND m.submitted_at <= \(plusDays("t.resolved_at", window("REFERRAL"))))) END,
                 r.csat, r.effort, r.nps, r.cx_emp
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
             WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at

@@ -26,6 +26,8 @@ package enum ScoreStage {
             phaseStart = clock.now
         }
         try Outcomes.buildRatings(database: database, config: config)
+        let relationship = try CustomerScores.instrument(database: database, config: config)
+        try CustomerScores.buildRecommended(database: database, instrument: relationship)
         let outcomes = try database.transaction { try Outcomes.rebuild(database: database, config: config) }
         FaultPoint.reached("score.outcomes")
         phase("\(outcomes) ticket outcomes")
@@ -61,6 +63,13 @@ package enum ScoreStage {
             phase("team scores")
         } else {
             context.logger.warning("score: no survey source with respondent: employee; team scores and linkage need one")
+        }
+
+        // Customer advocacy segments per period (small: always recomputed).
+        if let relationship {
+            counts.rowsWritten += try database.transaction {
+                try CustomerScores.write(database: database, instrument: relationship, periodSQL: periodSQL(config.score.period, column: "r.submitted_at"))
+            }
         }
 
         // Behavioural ambassadorship per agent and ticket period.

@@ -39,7 +39,8 @@ final class GeneratorTests: XCTestCase {
                                            "tickets/tickets_2026-03-01.csv", "surveys/csat_2026-01-01.csv", "surveys/csat_2026-02-01.csv",
                                            "surveys/csat_2026-03-01.csv", "surveys/pulse_2026-01-31.csv", "surveys/pulse_2026-02-28.csv",
                                            "surveys/pulse_2026-03-31.csv", "customers/events_2026-01-31.csv",
-                                           "customers/events_2026-02-28.csv", "customers/events_2026-03-31.csv", "truth.json", "pipeline.yml"])
+                                           "customers/events_2026-02-28.csv", "customers/events_2026-03-31.csv",
+                                           "surveys/relationship_2026-03-31.csv", "truth.json", "pipeline.yml"])
         for (name, data) in filesA where name != "pipeline.yml" {
             XCTAssertEqual(data, filesB[name], name)
         }
@@ -57,9 +58,12 @@ final class GeneratorTests: XCTestCase {
         XCTAssertEqual(try dataLines("tickets"), counts.tickets)
         XCTAssertEqual(try dataLines("hr"), counts.rosterRows)
         XCTAssertEqual(try dataLines("customers"), counts.customerEvents)
-        // Survey files have three header rows (one counted above as the header).
+        // Qualtrics files have three header rows, SurveyMonkey's two (one counted above as the header).
         let surveyFiles = try FileManager.default.contentsOfDirectory(atPath: directory + "/surveys")
-        XCTAssertEqual(try dataLines("surveys") - 2 * surveyFiles.count, counts.pulseResponses + counts.csatResponses)
+        let monkey = surveyFiles.filter { $0.hasPrefix("relationship_") }.count
+        XCTAssertEqual(try dataLines("surveys") - 2 * (surveyFiles.count - monkey) - monkey,
+                       counts.pulseResponses + counts.csatResponses + counts.relationshipResponses)
+        XCTAssertGreaterThan(counts.relationshipResponses, 0)
         XCTAssertGreaterThan(counts.pulseResponses, 0)
         XCTAssertGreaterThan(counts.csatResponses, 0)
         let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))) as? [String: Any]

@@ -32,7 +32,7 @@ final class ConfigLoaderTests: XCTestCase {
     func testTheBundledPipelinesLoad() throws {
         let sample = try ConfigLoader(path: TestSupport.packageRoot + "/pipelines/sample.yml").load()
         XCTAssertEqual(sample.warehouse, TestSupport.packageRoot + "/var/warehouse.sqlite")
-        XCTAssertEqual(sample.sources.map(\.name), ["roster", "tickets", "pulse", "csat", "events"])
+        XCTAssertEqual(sample.sources.map(\.name), ["roster", "tickets", "pulse", "csat", "relationship", "events"])
         XCTAssertEqual(sample.sources[0].inbox, TestSupport.packageRoot + "/samples/hr/*.csv")
         XCTAssertEqual(sample.report.outDir, TestSupport.packageRoot + "/out")
         let nightly = try ConfigLoader(path: TestSupport.packageRoot + "/pipelines/nightly.yml",

@@ -59,8 +59,9 @@ final class RunnerTests: XCTestCase {
         let second = try run(config)
         XCTAssertEqual(second.exitCode, 0)
         let extract = second.stages.first { $0.name == "extract" }?.counts ?? []
-        XCTAssertEqual(extract.map(\.filesDone), [0, 0, 0, 0, 0])
-        XCTAssertEqual(extract.map(\.filesSkipped), [truth.rosterFiles, truth.ticketFiles, settings.months, settings.months, settings.months])
+        XCTAssertEqual(extract.map(\.filesDone), [0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(extract.map(\.filesSkipped), [truth.rosterFiles, truth.ticketFiles, settings.months, settings.months,
+                                                     truth.relationshipFiles, settings.months])
         XCTAssertEqual(try WarehouseDump.dump(w), before, "a second run changes no fact, dimension or score row")
         let ledger = try Database(path: w, readOnly: true).query("SELECT status FROM etl_run ORDER BY run_id") { $0.text(0) ?? "" }
         XCTAssertEqual(ledger, ["succeeded", "succeeded"])
@@ -205,9 +206,9 @@ extension RunnerTests {
         let summary = try run(config, range: february)
         XCTAssertEqual(summary.exitCode, 0)
         let extract = summary.stages.first { $0.name == "extract" }?.counts ?? []
-        XCTAssertEqual(extract.map(\.filesDone), [1, 1, 1, 1, 1], "February's file of each of the five sources, nothing else")
+        XCTAssertEqual(extract.map(\.filesDone), [1, 1, 1, 1, 0, 1], "February's file of each monthly source (the relationship survey is quarterly), nothing else")
         XCTAssertEqual(try WarehouseDump.dump(config.warehouse), before, "the same data read again gives the same warehouse")
-        XCTAssertEqual(try WarehouseDump.count(config.warehouse, "etl_source_file"), 3 * 5, "reprocessed in place, not duplicated")
+        XCTAssertEqual(try WarehouseDump.count(config.warehouse, "etl_source_file"), 3 * 5 + 1, "reprocessed in place, not duplicated")
     }
 }
 

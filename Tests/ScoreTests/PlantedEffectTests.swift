@@ -148,6 +148,20 @@ final class PlantedEffectTests: XCTestCase {
                   AND b.created_at <= strftime('%Y-%m-%dT%H:%M:%SZ', o.resolved_at, '+7 days'))
             """)
         XCTAssertEqual(direct, 0, "every REPEAT = 1 has its repeat contact")
+        // Advocacy segments from the relationship survey: shares of each period sum to 1, and a
+        // customer who said they recommended us counts as a REFERRAL after their ticket.
+        let sums = try database.query("SELECT period, sum(share), sum(customers) FROM score_customer_period GROUP BY period") { ($0.double(1), $0.int(2)) }
+        XCTAssertEqual(sums.count, 2, "two relationship waves in six months")
+        for (share, customers) in sums {
+            XCTAssertEqual(share, 1, accuracy: 1e-9)
+            XCTAssertGreaterThan(customers, 500)
+        }
+        let referralFromSurvey = try database.count("""
+            SELECT count(*) FROM fact_ticket_outcome o WHERE o.referral = 1 AND NOT EXISTS (SELECT 1 FROM fact_customer_event e
+                WHERE e.customer_id = o.customer_id AND e.event = 'referral' AND e.occurred_at > o.resolved_at
+                  AND e.occurred_at <= strftime('%Y-%m-%dT%H:%M:%SZ', o.resolved_at, '+90 days'))
+            """)
+        XCTAssertGreaterThan(referralFromSurvey, 0, "REFERRAL also counts the relationship survey's 'recommended' answers")
     }
 
     /// SCORING.md §3: a ticket opened before its wave closed (plus the lag) never enters an

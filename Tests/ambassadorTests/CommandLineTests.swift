@@ -90,8 +90,9 @@ final class CommandLineTests: XCTestCase {
             }
             let ledger = try WarehouseDump.dump(warehouse, tables: ["etl_run"])["etl_run"] ?? []
             XCTAssertTrue(ledger.contains { $0.contains("|interrupted|") }, "\(point): the killed run is recorded as interrupted")
-            // One manifest row per inbox file: 4 months of roster, tickets, pulse, CSAT and events.
-            XCTAssertEqual(try WarehouseDump.count(warehouse, "etl_source_file"), 4 * 5)
+            // One manifest row per inbox file: 4 months of roster, tickets, pulse, CSAT and events,
+            // and the relationship survey at the quarter's end and the period's end.
+            XCTAssertEqual(try WarehouseDump.count(warehouse, "etl_source_file"), 4 * 5 + 2)
         }
     }
 
