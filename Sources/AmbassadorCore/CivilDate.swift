@@ -91,11 +91,49 @@ package func pad(_ value: Int, _ width: Int) -> String {
 
 /// Formats seconds since the epoch as UTC ISO-8601 text, `2026-11-22T17:03:00Z`.
 package func utcTimestamp(epochSeconds: Int64) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(20)
+    appendUTCTimestamp(epochSeconds, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Appends `YYYY-MM-DDTHH:MM:SSZ` for `epochSeconds` to `bytes`: the generator writes
+/// millions of these, so no String is built.
+package func appendUTCTimestamp(_ epochSeconds: Int64, to bytes: inout [UInt8]) {
     let days = Int(epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400)
     let rest = Int(epochSeconds - Int64(days) * 86_400)
     let date = CivilDate(daysSinceEpoch: days)
-    return date.description + "T" + pad(rest / 3600, 2) + ":" + pad(rest / 60 % 60, 2) + ":"
-        + pad(rest % 60, 2) + "Z"
+    func digits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            bytes.append(UInt8(48 + v / divisor % 10))
+            v %= divisor
+            divisor /= 10
+        }
+    }
+    digits(date.year, 4); bytes.append(45); digits(date.month, 2); bytes.append(45); digits(date.day, 2)
+    bytes.append(84); digits(rest / 3600, 2); bytes.append(58); digits(rest / 60 % 60, 2); bytes.append(58)
+    digits(rest % 60, 2); bytes.append(90)
+}
+
+/// Appends the decimal digits of `value` to `bytes`.
+package func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    if value < 0 { bytes.append(45) }
+    var magnitude = value.magnitude
+    var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &scratch) { buffer in
+        repeat {
+            buffer[count] = UInt8(48 + magnitude % 10)
+            magnitude /= 10
+            count += 1
+        } while magnitude > 0
+        for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+    }
 }
 
 /// `value` with `digits` decimals, without Foundation's locale; "–" for NaN or infinity.

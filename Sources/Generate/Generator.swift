@@ -89,6 +89,8 @@ package struct Generator {
         var pending = [[TicketDraft]](repeating: [], count: totalDays + 8)
         var carry = 0.0
         var nextTicket = 100_000
+        var lineBytes: [UInt8] = []
+        lineBytes.reserveCapacity(256)
         // Surveys and events draw from their own stream, so tickets stay the same for a seed.
         var extra = SeededRandom(seed: settings.seed ^ 0x5EED_0F_5A11)
         var repeats = [UInt8](repeating: 0, count: settings.customerCount)
@@ -123,12 +125,13 @@ package struct Generator {
                     draft.id = String(nextTicket)
                     nextTicket += 1
                     let followUp = draft.play(org: org, agents: agents, scenario: settings.scenario, random: &random)
-                    let line = draft.csvLine(org: org)
+                    lineBytes.removeAll(keepingCapacity: true)
+                    draft.appendCSVLine(org: org, to: &lineBytes)
                     if settings.dirt > 0, extra.chance(settings.dirt) {
                         let dirt = Dirt.allCases[extra.int(Dirt.allCases.count)]
-                        out.write(bytes: Generator.dirty(line, dirt, draft: draft, counts: &counts))
+                        out.write(bytes: Generator.dirty(String(decoding: lineBytes, as: UTF8.self), dirt, draft: draft, counts: &counts))
                     } else {
-                        out.write(line)
+                        out.write(bytes: lineBytes)
                     }
                     if let line = SurveyWriter.csatLine(draft, org: org, random: &extra) {
                         csat.write(line)

@@ -60,15 +60,34 @@ struct TicketDraft {
     }
 
     func csvLine(org: Organisation) -> String {
-        let updated = max(resolved ?? created, created) + 60
-        let status = resolved == nil ? (created % 2 == 0 ? "open" : "pending") : "solved"
-        let fields = [
-            id, "C" + pad(customer, 6), utcTimestamp(epochSeconds: created), utcTimestamp(epochSeconds: updated),
-            resolved.map { utcTimestamp(epochSeconds: $0) } ?? "", status, TicketDraft.priorities[priority],
-            TicketDraft.channels[channel], TicketDraft.categories[category],
-            firstAgent >= 0 ? org.employees[firstAgent].agentID : "", resolver >= 0 ? org.employees[resolver].agentID : "",
-            String(reassignments), String(reopens), escalated ? "true" : "false",
-        ]
-        return fields.joined(separator: ",") + "\n"
+        var bytes: [UInt8] = []
+        appendCSVLine(org: org, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the ticket's CSV line to `bytes` (no field needs quoting: ids, timestamps and
+    /// fixed vocabularies); the hot path of `generate`, so no String is built.
+    func appendCSVLine(org: Organisation, to bytes: inout [UInt8]) {
+        let comma: UInt8 = 44
+        bytes.append(contentsOf: id.utf8); bytes.append(comma)
+        bytes.append(67); let digits = bytes.count; appendDecimal(customer, to: &bytes)
+        while bytes.count - digits < 6 { bytes.insert(48, at: digits) }
+        bytes.append(comma)
+        appendUTCTimestamp(created, to: &bytes); bytes.append(comma)
+        appendUTCTimestamp(max(resolved ?? created, created) + 60, to: &bytes); bytes.append(comma)
+        if let resolved { appendUTCTimestamp(resolved, to: &bytes) }
+        bytes.append(comma)
+        bytes.append(contentsOf: (resolved == nil ? (created % 2 == 0 ? "open" : "pending") : "solved").utf8); bytes.append(comma)
+        bytes.append(contentsOf: TicketDraft.priorities[priority].utf8); bytes.append(comma)
+        bytes.append(contentsOf: TicketDraft.channels[channel].utf8); bytes.append(comma)
+        bytes.append(contentsOf: TicketDraft.categories[category].utf8); bytes.append(comma)
+        if firstAgent >= 0 { bytes.append(contentsOf: org.employees[firstAgent].agentID.utf8) }
+        bytes.append(comma)
+        if resolver >= 0 { bytes.append(contentsOf: org.employees[resolver].agentID.utf8) }
+        bytes.append(comma)
+        appendDecimal(reassignments, to: &bytes); bytes.append(comma)
+        appendDecimal(reopens, to: &bytes); bytes.append(comma)
+        bytes.append(contentsOf: (escalated ? "true" : "false").utf8)
+        bytes.append(10)
     }
 }

@@ -21,7 +21,7 @@ struct Bench {
     var previewRows = 7_500_000
     var scoreTickets = 1_000_000
     var nullDatasets = 200
-    var sections: Set<String> = ["insert", "extract", "pipeline", "memory", "preview", "score"]
+    var sections: Set<String> = ["insert", "extract", "pipeline", "memory", "preview", "generate", "score"]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -128,6 +128,7 @@ struct Bench {
         if sections.contains("pipeline") { report += try pipelineSection() }
         if sections.contains("memory") { report += try memorySection() }
         if sections.contains("preview") { report += try previewSection() }
+        if sections.contains("generate") { report += try generateSection() }
         if sections.contains("score") { report += try scoreSection() }
         try report.write(toFile: out, atomically: true, encoding: .utf8)
         print("wrote \(out)")
