@@ -59,6 +59,19 @@ package struct GeneratorSettings: Sendable {
         self.outDir = outDir
     }
 
+    /// The settings most callers (tests, benchmarks) vary, in one expression.
+    package init(outDir: String, teams: Int, tickets: Int, months: Int, seed: UInt64 = 1, scenario: Scenario = .realistic,
+                 agentsPerTeam: Int = 8, dirt: Double = 0) {
+        self.outDir = outDir
+        self.teams = teams
+        self.tickets = tickets
+        self.months = months
+        self.seed = seed
+        self.scenario = scenario
+        self.agentsPerTeam = agentsPerTeam
+        self.dirt = dirt
+    }
+
     /// Customers default to a third of the tickets (so repeat contacts are common).
     package var customerCount: Int { customers ?? max(10, tickets / 3) }
 }

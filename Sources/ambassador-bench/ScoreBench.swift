@@ -11,14 +11,7 @@ import Warehouse
 extension Bench {
     func scoreSection() throws -> String {
         let directory = "\(work)/score"
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 60
-        settings.agentsPerTeam = 8
-        settings.tickets = scoreTickets
-        settings.months = 6
-        settings.seed = 3
-        settings.scenario = .realistic
-        let counts = try Generator(settings: settings).run()
+        let counts = try Generator(settings: GeneratorSettings(outDir: directory, teams: 60, tickets: scoreTickets, months: 6, seed: 3)).run()
         _ = try ChildProcess.measure([ambassador, "run", "--pipeline", "pipeline.yml", "--quiet"], in: directory)
         let warehouse = directory + "/var/warehouse.sqlite"
         let database = try Database(path: warehouse)
@@ -123,13 +116,8 @@ extension Bench {
         let started = ContinuousClock.now
         for seed in 1...nullDatasets {
             let directory = "\(work)/null-\(seed)"
-            var settings = GeneratorSettings(outDir: directory)
-            settings.teams = 40
-            settings.tickets = 8_000
-            settings.months = 6
-            settings.seed = UInt64(10_000 + seed)
-            settings.scenario = .null
-            _ = try Generator(settings: settings).run()
+            _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 40, tickets: 8_000, months: 6,
+                                                          seed: UInt64(10_000 + seed), scenario: .null)).run()
             _ = try ChildProcess.measure([ambassador, "run", "--pipeline", "pipeline.yml", "--quiet"], in: directory)
             let p = try Database(path: directory + "/var/warehouse.sqlite", readOnly: true)
                 .scalar("SELECT p_value FROM linkage_estimate WHERE confirmatory = 1").doubleValue

@@ -21,12 +21,7 @@ final class ReportOutputTests: XCTestCase {
     static func dataset() throws -> (config: PipelineConfig, out: String) {
         if let built { return built }
         let directory = TestSupport.temporaryDirectory("report-dataset")
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 20
-        settings.tickets = 6_000
-        settings.months = 4
-        settings.seed = 5
-        _ = try Generator(settings: settings).run()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 20, tickets: 6_000, months: 4, seed: 5)).run()
         let template = try String(contentsOfFile: directory + "/surveys/pulse_2026-03-31.csv", encoding: .utf8)
         var lines = template.split(separator: "\n", omittingEmptySubsequences: false).prefix(3).map(String.init)
         let labels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]

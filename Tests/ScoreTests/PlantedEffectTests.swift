@@ -20,13 +20,8 @@ final class PlantedEffectTests: XCTestCase {
         let key = "\(scenario.rawValue)-\(seed)-\(teams)-\(tickets)"
         if let cached = cache[key] { return cached }
         let directory = TestSupport.temporaryDirectory("planted-\(key)")
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = teams
-        settings.tickets = tickets
-        settings.months = 6
-        settings.seed = seed
-        settings.scenario = scenario
-        _ = try Generator(settings: settings).run()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: teams, tickets: tickets, months: 6, seed: seed,
+                                                      scenario: scenario)).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
         let summary = try run(config)
         XCTAssertEqual(summary.exitCode, 0)

@@ -20,14 +20,8 @@ final class FaultInjectionTests: XCTestCase {
                                           ("score.period", 4), ("score.linkage", 1)]
 
     func inputs(_ directory: String) throws {
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 10
-        settings.agentsPerTeam = 5
-        settings.tickets = 3_000
-        settings.months = 4
-        settings.seed = 21
-        settings.dirt = 0.01
-        _ = try Generator(settings: settings).run()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 10, tickets: 3_000, months: 4, seed: 21,
+                                                      agentsPerTeam: 5, dirt: 0.01)).run()
     }
 
     func testKilledAtSeededRandomMomentsEveryRerunEndsInTheSameWarehouse() throws {

@@ -10,12 +10,7 @@ final class PrivacyTests: XCTestCase {
     func testANightlyRunLeaksNoNameEmailOrKey() throws {
         let inbox = TestSupport.temporaryDirectory("inbox")
         let home = TestSupport.temporaryDirectory("home")
-        var settings = GeneratorSettings(outDir: inbox)
-        settings.teams = 6
-        settings.tickets = 1_500
-        settings.months = 3
-        settings.dirt = 0.02
-        _ = try Generator(settings: settings).run()
+        _ = try Generator(settings: GeneratorSettings(outDir: inbox, teams: 6, tickets: 1_500, months: 3, dirt: 0.02)).run()
         let key = "k3y-\(UUID().uuidString)-never-stored"
         let environment = ["AMBASSADOR_INBOX": inbox, "AMBASSADOR_HOME": home, "AMBASSADOR_PSEUDONYM_KEY": key]
         var logs = ""

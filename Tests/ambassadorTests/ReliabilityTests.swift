@@ -89,11 +89,7 @@ final class ReliabilityTests: XCTestCase {
     /// readers (the sqlite3 shell, `status`) query while a run holds the lock.
     func testOverlappingRunsExit75AndReadersQueryDuringARun() throws {
         let directory = TestSupport.temporaryDirectory()
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 4
-        settings.tickets = 600
-        settings.months = 2
-        _ = try Generator(settings: settings).run()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 4, tickets: 600, months: 2)).run()
         XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory).status, 0)
         let warehouse = directory + "/var/warehouse.sqlite"
         let tickets = try Database(path: warehouse, readOnly: true).count("SELECT count(*) FROM fact_ticket")
