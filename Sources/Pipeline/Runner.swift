@@ -107,18 +107,29 @@ package struct Runner {
         var summary = RunSummary(runID: runID)
         var context = StageContext(config: config, runDate: options.runDate, runID: runID, sourceFilter: options.sourceFilter,
                                    partitionRange: options.partitionRange, logger: logger, progress: progress)
+        // A backfill replaces the facts of its range in one transaction: extract, normalize
+        // and load of every file in the range commit together or not at all (each file's
+        // own transaction becomes a savepoint inside it). Scoring and the report follow.
+        let dataSteps: Set<String> = [ExtractStage.name, NormalizeStage.name, LoadStage.name]
+        let lastDataStep = options.partitionRange == nil ? nil : steps.lastIndex { dataSteps.contains($0.name) }
         for (index, step) in steps.enumerated() {
             context.logger[metadataKey: "stage"] = Logger.MetadataValue.string(step.name)
             logger.info("[\(index + 1)/\(steps.count)] \(step.name)")
             let started = options.now()
             do {
+                if let lastDataStep, index <= lastDataStep, !database.isInTransaction { try database.execute("BEGIN IMMEDIATE") }
                 let counts = try step.body(database, context)
                 let failed = counts.contains { $0.dataFailure }
                 try ledger.stage(runID: runID, stage: step.name, counts: counts, startedAt: started, endedAt: options.now(),
                                  status: failed ? "data_rejected" : "succeeded")
                 summary.stages.append((step.name, counts))
                 if failed { summary.exitCode = 65 }
+                if index == lastDataStep {
+                    try database.execute("COMMIT")
+                    FaultPoint.reached("backfill.committed")
+                }
             } catch {
+                if database.isInTransaction { try? database.execute("ROLLBACK") }
                 let message = "[\(step.name)] \(error)"
                 // A rolled-back transaction can leave its frames in the WAL; on a full disk
                 // the failure could not be recorded behind them. Truncating the WAL (nothing

@@ -2,9 +2,11 @@
 extension Database {
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`): committed when it returns,
     /// rolled back when it throws. Taking the write lock up front means a busy database
-    /// fails at BEGIN, not half way through.
+    /// fails at BEGIN, not half way through. Inside an enclosing transaction (a backfill
+    /// makes its whole range one) it is a savepoint: its failure undoes only its own work.
     @discardableResult
     package func transaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try savepoint("ambassador_nested", body) }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()

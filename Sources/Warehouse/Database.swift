@@ -113,6 +113,9 @@ package final class Database {
         Int(try scalar(sql, values).intValue ?? 0)
     }
 
+    /// Whether a transaction is open on this connection.
+    package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     /// The rowid of the last insert on this connection.
     package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 

@@ -136,4 +136,26 @@ final class ReliabilityTests: XCTestCase {
             XCTAssertLessThan(result.peakKB, 64 * 1024, "\(name): \(result.peakKB) KB")
         }
     }
+
+    /// A backfill replaces its range in one transaction: killed anywhere before its commit,
+    /// it leaves the warehouse (facts and manifest alike) exactly as it was.
+    func testAKilledBackfillLeavesTheWarehouseAsItWas() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 4, tickets: 900, months: 3)).run()
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory).status, 0)
+        let warehouse = directory + "/var/warehouse.sqlite"
+        let tables = WarehouseDump.factTables + ["etl_source_file", "raw_tickets", "stg_ticket"]
+        let before = try WarehouseDump.dump(warehouse, tables: tables)
+        let backfill = ["backfill", "--from", "2026-02-01", "--to", "2026-02-28", "--pipeline", "pipeline.yml", "--quiet"]
+        for point in ["extract.file.committed#3", "normalize.file.committed#2", "load.tickets.committed", "load.attribution.committed"] {
+            let killed = try TestSupport.run(backfill, in: directory, environment: ["AMBASSADOR_KILL_AT": point])
+            XCTAssertTrue(killed.signaled, "\(point): the backfill was killed")
+            XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok", point)
+            XCTAssertEqual(try WarehouseDump.dump(warehouse, tables: tables), before, "\(point): nothing of the killed backfill remains")
+        }
+        let finished = try TestSupport.run(backfill, in: directory)
+        XCTAssertEqual(finished.status, 0, finished.stderr)
+        let after = try WarehouseDump.dump(warehouse, tables: WarehouseDump.factTables)
+        for table in WarehouseDump.factTables { XCTAssertEqual(after[table], before[table], "\(table) after the backfill") }
+    }
 }
