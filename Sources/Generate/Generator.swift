@@ -104,9 +104,9 @@ package struct Generator {
             if month > 0 { org.advance(to: date, monthIndex: month, random: &random) }
             counts.rosterRows += try writeRoster(org, date: date, previous: month > 0 ? monthStarts[month - 1] : nil)
             counts.rosterFiles += 1
-            let path = settings.outDir + "/tickets/tickets_\(date).csv"
-            let out = try OutputFile(path: path)
-            out.write(TicketDraft.header)
+            let zendesk = settings.ticketFormat == .zendeskJSON ? ZendeskPages(directory: settings.outDir + "/tickets", date: date) : nil
+            let out = zendesk == nil ? try OutputFile(path: settings.outDir + "/tickets/tickets_\(date).csv") : nil
+            out?.write(TicketDraft.header)
             let csat = try OutputFile(path: settings.outDir + "/surveys/csat_\(date).csv")
             csat.write(SurveyWriter.csatHeader)
             let agents = org.activeAgents()
@@ -125,13 +125,17 @@ package struct Generator {
                     draft.id = String(nextTicket)
                     nextTicket += 1
                     let followUp = draft.play(org: org, agents: agents, scenario: settings.scenario, random: &random)
-                    lineBytes.removeAll(keepingCapacity: true)
-                    draft.appendCSVLine(org: org, to: &lineBytes)
-                    if settings.dirt > 0, extra.chance(settings.dirt) {
-                        let dirt = Dirt.allCases[extra.int(Dirt.allCases.count)]
-                        out.write(bytes: Generator.dirty(String(decoding: lineBytes, as: UTF8.self), dirt, draft: draft, counts: &counts))
-                    } else {
-                        out.write(bytes: lineBytes)
+                    if let zendesk {
+                        try zendesk.add(draft, org: org)
+                    } else if let out {
+                        lineBytes.removeAll(keepingCapacity: true)
+                        draft.appendCSVLine(org: org, to: &lineBytes)
+                        if settings.dirt > 0, extra.chance(settings.dirt) {
+                            let dirt = Dirt.allCases[extra.int(Dirt.allCases.count)]
+                            out.write(bytes: Generator.dirty(String(decoding: lineBytes, as: UTF8.self), dirt, draft: draft, counts: &counts))
+                        } else {
+                            out.write(bytes: lineBytes)
+                        }
                     }
                     if let line = SurveyWriter.csatLine(draft, org: org, random: &extra) {
                         csat.write(line)
@@ -155,9 +159,10 @@ package struct Generator {
                     }
                 }
             }
-            try out.finish()
+            try out?.finish()
+            try zendesk?.finish()
             try csat.finish()
-            counts.ticketFiles += 1
+            counts.ticketFiles += zendesk?.files ?? 1
             // The pulse wave closes on the month's last day; the events feed covers the month.
             let last = monthStarts[month + 1].adding(days: -1)
             let pulse = try OutputFile(path: settings.outDir + "/surveys/pulse_\(last).csv")
@@ -308,6 +313,39 @@ package struct Generator {
         try out.finish()
     }
 
+    /// The pipeline's tickets source for the format the tickets were written in.
+    private var ticketSource: String {
+        switch settings.ticketFormat {
+        case .csv:
+            return """
+                  tickets:
+                    kind: tickets
+                    format: csv
+                    inbox: tickets/*.csv
+                    encoding: utf-8
+                    fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
+                """
+        case .zendeskJSON:
+            let z = ZendeskPages.self
+            return """
+                  tickets:
+                    kind: tickets
+                    format: zendesk_json
+                    inbox: tickets/*.json
+                    fields:
+                      customer_id: custom_fields/\(z.accountField)
+                      category: custom_fields/\(z.categoryField)
+                      first_assignee_id: custom_fields/\(z.firstAssigneeField)
+                      reassignments: custom_fields/\(z.reassignmentsField)
+                      escalated: custom_fields/\(z.escalatedField)
+                      resolved_at: metric_set/solved_at
+                      reopens: metric_set/reopens
+                      channel: via/channel
+                      assignee_id: assignee_id
+                """
+        }
+    }
+
     private func writePipeline() throws {
         let out = try OutputFile(path: settings.outDir + "/pipeline.yml")
         out.write("""
@@ -322,12 +360,7 @@ package struct Generator {
                 kind: hr_roster
                 format: csv
                 inbox: hr/*.csv
-              tickets:
-                kind: tickets
-                format: csv
-                inbox: tickets/*.csv
-                encoding: utf-8
-                fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
+            \(ticketSource)
               pulse:
                 kind: survey
                 respondent: employee

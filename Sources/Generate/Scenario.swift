@@ -52,8 +52,10 @@ package struct GeneratorSettings: Sendable {
     package var seed: UInt64 = 1
     package var scenario = Scenario.realistic
     package var start = CivilDateParts(year: 2026, month: 1)
-    /// Share of ticket lines given realistic dirt (0 = clean).
+    /// Share of ticket lines given realistic dirt (0 = clean; CSV tickets only).
     package var dirt = 0.0
+    /// How the tickets are written.
+    package var ticketFormat = TicketFormat.csv
 
     package init(outDir: String) {
         self.outDir = outDir
@@ -74,6 +76,14 @@ package struct GeneratorSettings: Sendable {
 
     /// Customers default to a third of the tickets (so repeat contacts are common).
     package var customerCount: Int { customers ?? max(10, tickets / 3) }
+}
+
+/// The ticketing system's export format for the generated tickets.
+package enum TicketFormat: String, CaseIterable, Sendable {
+    /// One CSV per month, as a helpdesk report export.
+    case csv
+    /// Zendesk incremental-export JSON pages.
+    case zendeskJSON = "zendesk_json"
 }
 
 /// The first month of the generated period.

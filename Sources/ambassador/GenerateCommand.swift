@@ -44,7 +44,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Plant realistic dirt in this share of ticket lines (0-0.2): bad dates, ragged lines, Windows-1252 bytes, duplicates, unknown agents; each counted in truth.json.", valueName: "share"))
     var dirty: Double = 0
 
-    @Option(name: .long, help: ArgumentHelp("Formats to write (this version writes: csv).", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("The tickets' export format: csv (a helpdesk report) or zendesk_json (incremental-export pages); the other files keep their formats.", valueName: "format"))
     var formats: String = "csv"
 
     // --pipeline and --warehouse are accepted like everywhere; generate writes its own pipeline.yml.
@@ -60,10 +60,10 @@ struct GenerateCommand: ParsableCommand {
         if let customers, customers < 1 { throw ValidationError("--customers must be at least 1") }
         guard (0...0.2).contains(dirty) else { throw ValidationError("--dirty must be a share between 0 and 0.2, e.g. 0.01") }
         guard parseMonth() != nil else { throw ValidationError("--start '\(start)' is not a month; expected YYYY-MM") }
-        let known = ["csv"]
-        for format in formats.split(separator: ",") where !known.contains(String(format)) {
-            throw ValidationError("--formats: '\(format)' is not written by this version; expected: \(known.joined(separator: ", "))")
+        guard TicketFormat(rawValue: formats) != nil else {
+            throw ValidationError("--formats: '\(formats)' is not written by this version; expected one of: \(TicketFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if formats != "csv" && dirty > 0 { throw ValidationError("--dirty plants dirt in CSV ticket lines; use it with --formats csv") }
     }
 
     private func parseMonth() -> CivilDateParts? {
@@ -85,6 +85,7 @@ struct GenerateCommand: ParsableCommand {
             settings.scenario = Scenario(rawValue: scenario) ?? .realistic
             settings.start = parseMonth() ?? settings.start
             settings.dirt = dirty
+            settings.ticketFormat = TicketFormat(rawValue: formats) ?? .csv
             let counts = try Generator(settings: settings).run()
             FileDescriptorWriter.standardOutput.write(
                 "generated \(out): \(counts.rosterFiles) roster files (\(counts.rosterRows) rows, \(counts.employees) employees), \(counts.ticketFiles) ticket files (\(counts.tickets) tickets, \(counts.repeatTickets) repeat contacts)\n")
