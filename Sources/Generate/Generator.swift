@@ -105,7 +105,9 @@ package struct Generator {
             counts.rosterRows += try writeRoster(org, date: date, previous: month > 0 ? monthStarts[month - 1] : nil)
             counts.rosterFiles += 1
             let zendesk = settings.ticketFormat == .zendeskJSON ? ZendeskPages(directory: settings.outDir + "/tickets", date: date) : nil
-            let out = zendesk == nil ? try OutputFile(path: settings.outDir + "/tickets/tickets_\(date).csv") : nil
+            let xml = settings.ticketFormat == .serviceNowXML ? try OutputFile(path: settings.outDir + "/tickets/incident_\(date).xml") : nil
+            xml?.write(ServiceNowWriter.header(date: monthStarts[month + 1].adding(days: -1)))
+            let out = settings.ticketFormat == .csv ? try OutputFile(path: settings.outDir + "/tickets/tickets_\(date).csv") : nil
             out?.write(TicketDraft.header)
             let csat = try OutputFile(path: settings.outDir + "/surveys/csat_\(date).csv")
             csat.write(SurveyWriter.csatHeader)
@@ -122,11 +124,15 @@ package struct Generator {
                 }
                 today.sort { ($0.created, $0.customer) < ($1.created, $1.customer) }
                 for var draft in today {
-                    draft.id = String(nextTicket)
+                    draft.id = settings.ticketFormat == .serviceNowXML ? "INC" + pad(nextTicket, 7) : String(nextTicket)
                     nextTicket += 1
                     let followUp = draft.play(org: org, agents: agents, scenario: settings.scenario, random: &random)
                     if let zendesk {
                         try zendesk.add(draft, org: org)
+                    } else if let xml {
+                        lineBytes.removeAll(keepingCapacity: true)
+                        ServiceNowWriter.appendXML(draft, org: org, to: &lineBytes)
+                        xml.write(bytes: lineBytes)
                     } else if let out {
                         lineBytes.removeAll(keepingCapacity: true)
                         draft.appendCSVLine(org: org, to: &lineBytes)
@@ -161,6 +167,8 @@ package struct Generator {
             }
             try out?.finish()
             try zendesk?.finish()
+            xml?.write(ServiceNowWriter.footer)
+            try xml?.finish()
             try csat.finish()
             counts.ticketFiles += zendesk?.files ?? 1
             // The pulse wave closes on the month's last day; the events feed covers the month.
@@ -342,6 +350,15 @@ package struct Generator {
                       reopens: metric_set/reopens
                       channel: via/channel
                       assignee_id: assignee_id
+                """
+        case .serviceNowXML:
+            return """
+                  tickets:
+                    kind: tickets
+                    format: servicenow_xml
+                    record: incident
+                    inbox: tickets/*.xml
+                    fields: { customer_id: u_account, first_assignee_id: u_first_assigned_to, assignee_id: assigned_to, status: state }
                 """
         }
     }

@@ -84,6 +84,8 @@ package enum TicketFormat: String, CaseIterable, Sendable {
     case csv
     /// Zendesk incremental-export JSON pages.
     case zendeskJSON = "zendesk_json"
+    /// A ServiceNow XML unload of the incident table, one a month.
+    case serviceNowXML = "servicenow_xml"
 }
 
 /// The first month of the generated period.

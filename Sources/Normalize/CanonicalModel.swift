@@ -125,6 +125,12 @@ package enum BuiltInValueMaps {
                 "priority": ["1": "low", "2": "medium", "3": "high", "4": "urgent"],
                 "channel": ["1": "email", "2": "portal", "3": "phone", "7": "chat", "9": "feedback_widget", "10": "outbound_email"],
             ]
+        case "servicenow_xml", "servicenow_csv":
+            // ServiceNow's incident state and priority are integer codes.
+            return [
+                "status": ["1": "new", "2": "open", "3": "pending", "6": "solved", "7": "closed", "8": "canceled"],
+                "priority": ["1": "urgent", "2": "high", "3": "normal", "4": "low", "5": "low"],
+            ]
         default:
             return [:]
         }

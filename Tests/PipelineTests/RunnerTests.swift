@@ -677,11 +677,13 @@ extension RunnerTests {
 
 extension RunnerTests {
     /// The same organisation with its tickets written as Zendesk incremental-export JSON pages
-    /// (the boundary ticket on two pages) instead of CSV: the warehouse holds the same tickets,
-    /// attributed to the same people and teams, and the same outcomes.
-    func testZendeskJSONTicketsLoadTheSameFactsAsTheCSVExport() throws {
+    /// (the boundary ticket on two pages) or a ServiceNow XML unload (integer state and
+    /// priority codes, naive timestamps, an attachment record to skip) instead of CSV: the
+    /// warehouse holds the same tickets, attributed to the same people and teams, with the
+    /// same outcomes.
+    func testZendeskJSONAndServiceNowXMLTicketsLoadTheSameFactsAsTheCSVExport() throws {
         var facts: [String: [String]] = [:]
-        for format in [TicketFormat.csv, .zendeskJSON] {
+        for format in TicketFormat.allCases {
             let directory = TestSupport.temporaryDirectory("tickets-\(format.rawValue)")
             var settings = GeneratorSettings(outDir: directory, teams: 6, tickets: 3_000, months: 3, seed: 12)
             settings.ticketFormat = format
@@ -695,14 +697,15 @@ extension RunnerTests {
             XCTAssertEqual(try run(config).exitCode, 0)
             let database = try Database(path: config.warehouse, readOnly: true)
             facts[format.rawValue] = try database.query("""
-                SELECT t.ticket_id, t.customer_id, t.created_at, t.updated_at, t.resolved_at, t.status, t.priority,
+                SELECT ltrim(replace(t.ticket_id, 'INC', ''), '0'), t.customer_id, t.created_at, t.updated_at, t.resolved_at, t.status, t.priority,
                        replace(t.channel, 'voice', 'phone'), t.category, t.first_assignee_employee_id, t.resolver_employee_id, t.team_id,
                        t.reassignments, t.reopens, t.escalated, o.repeat, o.churn
-                FROM fact_ticket t LEFT JOIN fact_ticket_outcome o ON o.ticket_id = t.ticket_id ORDER BY t.ticket_id
+                FROM fact_ticket t LEFT JOIN fact_ticket_outcome o ON o.ticket_id = t.ticket_id ORDER BY 1
                 """) { row in (0..<17).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
             XCTAssertEqual(facts[format.rawValue]?.count, counts.tickets)
         }
         XCTAssertEqual(facts["zendesk_json"], facts["csv"])
+        XCTAssertEqual(facts["servicenow_xml"], facts["csv"])
         XCTAssertTrue(facts["csv"]?.contains { $0.contains("|solved|") && !$0.contains("|∅|∅|∅|") } ?? false)
     }
 }
