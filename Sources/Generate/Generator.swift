@@ -246,21 +246,31 @@ package struct Generator {
 
     /// One roster snapshot: active employees plus those who left since the last snapshot.
     private func writeRoster(_ org: Organisation, date: CivilDate, previous: CivilDate?) throws -> Int {
-        let out = try OutputFile(path: settings.outDir + "/hr/roster_\(date).csv")
-        // HR systems on Windows: a UTF-8 byte-order mark and CRLF line ends.
-        out.write("\u{FEFF}Employee ID,Name,Email,Department,Manager ID,Job Title,Location,Hire Date,Termination Date,Status,Zendesk User ID\r\n")
+        let workday = settings.rosterFormat == .workdayXML
+        let out = try OutputFile(path: settings.outDir + (workday ? "/hr/workers_\(date).xml" : "/hr/roster_\(date).csv"))
+        if workday {
+            out.write("<?xml version='1.0' encoding='UTF-8'?>\n<wd:Report_Data xmlns:wd=\"urn:com.workday.report/Worker_Roster\">\n")
+        } else {
+            // HR systems on Windows: a UTF-8 byte-order mark and CRLF line ends.
+            out.write("\u{FEFF}Employee ID,Name,Email,Department,Manager ID,Job Title,Location,Hire Date,Termination Date,Status,Zendesk User ID\r\n")
+        }
         var rows = 0
         for employee in org.employees {
             let leftRecently = !employee.active && (employee.termination.map { previous == nil || $0 >= previous ?? $0 } ?? false)
             guard employee.active || leftRecently, employee.hire <= date else { continue }
             let manager = employee.role == "Team Lead" ? "" : org.employees[org.leads[employee.team]].id
-            let hire = "\(employee.hire.month)/\(employee.hire.day)/\(employee.hire.year)"
-            let termination = employee.termination.map { $0.description } ?? "0000-00-00"
-            let fields = [employee.id, employee.name, employee.email, org.teams[employee.team], manager, employee.role,
-                          employee.location, hire, termination, employee.active ? "Active" : "Terminated", employee.agentID]
-            out.write(fields.map(csvField).joined(separator: ",") + "\r\n")
+            if workday {
+                out.write(WorkdayWriter.entry(employee, team: org.teams[employee.team], manager: manager))
+            } else {
+                let hire = "\(employee.hire.month)/\(employee.hire.day)/\(employee.hire.year)"
+                let termination = employee.termination.map { $0.description } ?? "0000-00-00"
+                let fields = [employee.id, employee.name, employee.email, org.teams[employee.team], manager, employee.role,
+                              employee.location, hire, termination, employee.active ? "Active" : "Terminated", employee.agentID]
+                out.write(fields.map(csvField).joined(separator: ",") + "\r\n")
+            }
             rows += 1
         }
+        if workday { out.write("</wd:Report_Data>\n") }
         try out.finish()
         return rows
     }
@@ -321,6 +331,27 @@ package struct Generator {
         try out.finish()
     }
 
+    /// The pipeline's roster source for the format the rosters were written in.
+    private var rosterSource: String {
+        switch settings.rosterFormat {
+        case .csv:
+            return """
+                  roster:
+                    kind: hr_roster
+                    format: csv
+                    inbox: hr/*.csv
+                """
+        case .workdayXML:
+            return """
+                  roster:
+                    kind: hr_roster
+                    format: workday_xml
+                    inbox: hr/*.xml
+                    fields: { team: Supervisory_Organization@Descriptor, name: Worker@Descriptor }
+                """
+        }
+    }
+
     /// The pipeline's tickets source for the format the tickets were written in.
     private var ticketSource: String {
         switch settings.ticketFormat {
@@ -373,10 +404,7 @@ package struct Generator {
             timezone: UTC
             reject_threshold: 0.05
             sources:
-              roster:
-                kind: hr_roster
-                format: csv
-                inbox: hr/*.csv
+            \(rosterSource)
             \(ticketSource)
               pulse:
                 kind: survey

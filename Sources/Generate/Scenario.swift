@@ -54,8 +54,9 @@ package struct GeneratorSettings: Sendable {
     package var start = CivilDateParts(year: 2026, month: 1)
     /// Share of ticket lines given realistic dirt (0 = clean; CSV tickets only).
     package var dirt = 0.0
-    /// How the tickets are written.
+    /// How the tickets and the roster snapshots are written.
     package var ticketFormat = TicketFormat.csv
+    package var rosterFormat = RosterFormat.csv
 
     package init(outDir: String) {
         self.outDir = outDir
@@ -86,6 +87,14 @@ package enum TicketFormat: String, CaseIterable, Sendable {
     case zendeskJSON = "zendesk_json"
     /// A ServiceNow XML unload of the incident table, one a month.
     case serviceNowXML = "servicenow_xml"
+}
+
+/// The HR system's export format for the roster snapshots.
+package enum RosterFormat: String, CaseIterable, Sendable {
+    /// A report CSV with a byte-order mark and CRLF, as HR systems on Windows write it.
+    case csv
+    /// A Workday report (`wd:Report_Entry` records with `wd:Descriptor` attributes).
+    case workdayXML = "workday_xml"
 }
 
 /// The first month of the generated period.

@@ -1,3 +1,4 @@
+import Foundation
 import AmbassadorCore
 import ArgumentParser
 import Generate
@@ -44,8 +45,26 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Plant realistic dirt in this share of ticket lines (0-0.2): bad dates, ragged lines, Windows-1252 bytes, duplicates, unknown agents; each counted in truth.json.", valueName: "share"))
     var dirty: Double = 0
 
-    @Option(name: .long, help: ArgumentHelp("The tickets' export format: csv (a helpdesk report) or zendesk_json (incremental-export pages); the other files keep their formats.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Export formats, comma-separated: one ticket format — csv (default), zendesk_json or servicenow_xml — and workday_xml for the rosters (default csv); surveys and events keep theirs.", valueName: "list"))
     var formats: String = "csv"
+
+    /// (ticket format, roster format) from `--formats`.
+    private func parsedFormats() throws -> (TicketFormat, RosterFormat) {
+        var ticket: TicketFormat?
+        var roster = RosterFormat.csv
+        for item in formats.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            if let format = TicketFormat(rawValue: item) {
+                if let ticket, ticket != format { throw ValidationError("--formats: one ticket format at a time ('\(ticket.rawValue)' and '\(item)')") }
+                ticket = format
+            } else if item == RosterFormat.workdayXML.rawValue {
+                roster = .workdayXML
+            } else {
+                let known = TicketFormat.allCases.map(\.rawValue) + [RosterFormat.workdayXML.rawValue]
+                throw ValidationError("--formats: '\(item)' is not written by this version; expected some of: \(known.joined(separator: ", "))")
+            }
+        }
+        return (ticket ?? .csv, roster)
+    }
 
     // --pipeline and --warehouse are accepted like everywhere; generate writes its own pipeline.yml.
     @OptionGroup var common: CommonOptions
@@ -60,10 +79,8 @@ struct GenerateCommand: ParsableCommand {
         if let customers, customers < 1 { throw ValidationError("--customers must be at least 1") }
         guard (0...0.2).contains(dirty) else { throw ValidationError("--dirty must be a share between 0 and 0.2, e.g. 0.01") }
         guard parseMonth() != nil else { throw ValidationError("--start '\(start)' is not a month; expected YYYY-MM") }
-        guard TicketFormat(rawValue: formats) != nil else {
-            throw ValidationError("--formats: '\(formats)' is not written by this version; expected one of: \(TicketFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if formats != "csv" && dirty > 0 { throw ValidationError("--dirty plants dirt in CSV ticket lines; use it with --formats csv") }
+        let (ticketFormat, _) = try parsedFormats()
+        if ticketFormat != .csv && dirty > 0 { throw ValidationError("--dirty plants dirt in CSV ticket lines; use it with CSV tickets") }
     }
 
     private func parseMonth() -> CivilDateParts? {
@@ -85,7 +102,7 @@ struct GenerateCommand: ParsableCommand {
             settings.scenario = Scenario(rawValue: scenario) ?? .realistic
             settings.start = parseMonth() ?? settings.start
             settings.dirt = dirty
-            settings.ticketFormat = TicketFormat(rawValue: formats) ?? .csv
+            (settings.ticketFormat, settings.rosterFormat) = try parsedFormats()
             let counts = try Generator(settings: settings).run()
             FileDescriptorWriter.standardOutput.write(
                 "generated \(out): \(counts.rosterFiles) roster files (\(counts.rosterRows) rows, \(counts.employees) employees), \(counts.ticketFiles) ticket files (\(counts.tickets) tickets, \(counts.repeatTickets) repeat contacts)\n")

@@ -681,12 +681,14 @@ extension RunnerTests {
     /// priority codes, naive timestamps, an attachment record to skip) instead of CSV: the
     /// warehouse holds the same tickets, attributed to the same people and teams, with the
     /// same outcomes.
-    func testZendeskJSONAndServiceNowXMLTicketsLoadTheSameFactsAsTheCSVExport() throws {
-        var facts: [String: [String]] = [:]
-        for format in TicketFormat.allCases {
+    /// Rosters as a Workday report give the same employee history as the CSV snapshots.
+    func testVendorFormatsLoadTheSameFactsAsTheCSVExports() throws {
+        var facts: [String: [String]] = [:], employees: [String: [String]] = [:]
+        for (format, roster) in [(TicketFormat.csv, RosterFormat.csv), (.zendeskJSON, .csv), (.serviceNowXML, .workdayXML)] {
             let directory = TestSupport.temporaryDirectory("tickets-\(format.rawValue)")
             var settings = GeneratorSettings(outDir: directory, teams: 6, tickets: 3_000, months: 3, seed: 12)
             settings.ticketFormat = format
+            settings.rosterFormat = roster
             let counts = try Generator(settings: settings).run()
             if format == .zendeskJSON {
                 let pages = try FileManager.default.contentsOfDirectory(atPath: directory + "/tickets").filter { $0.hasSuffix(".json") }
@@ -703,7 +705,13 @@ extension RunnerTests {
                 FROM fact_ticket t LEFT JOIN fact_ticket_outcome o ON o.ticket_id = t.ticket_id ORDER BY 1
                 """) { row in (0..<17).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
             XCTAssertEqual(facts[format.rawValue]?.count, counts.tickets)
+            employees[format.rawValue] = try database.query("""
+                SELECT employee_id, name, email, team_id, manager_id, role, location, hire_date, termination_date, status, valid_from,
+                       valid_to, is_current FROM dim_employee ORDER BY employee_id, valid_from
+                """) { row in (0..<13).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
         }
+        XCTAssertEqual(employees["servicenow_xml"], employees["csv"], "the Workday roster gives the same history")
+        XCTAssertGreaterThan(employees["csv"]?.count ?? 0, 50)
         XCTAssertEqual(facts["zendesk_json"], facts["csv"])
         XCTAssertEqual(facts["servicenow_xml"], facts["csv"])
         XCTAssertTrue(facts["csv"]?.contains { $0.contains("|solved|") && !$0.contains("|∅|∅|∅|") } ?? false)
