@@ -97,7 +97,7 @@ samples: build ## Regenerate samples/ from the generator (deterministic)
 	rm -rf samples
 	$(BIN) generate --out samples --teams 50 --tickets 20000 --months 6 --seed 20261122 --scenario realistic
 
-bench: build ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (several minutes, ~4 GB of scratch disk)
+bench: build ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (about 25 minutes, ~4 GB of scratch disk)
 	$(SWIFT) build -c release --product ambassador-bench
 	$(SWIFT) build -c release --product bench-c-insert
 	@python3 -c "import statsmodels" 2>/dev/null || python3 -m pip install --quiet statsmodels \
