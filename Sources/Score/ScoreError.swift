@@ -2,15 +2,15 @@
 /// not an error: it is stored in the estimate's status and shown in the report.
 package enum ScoreError: Error, CustomStringConvertible, Equatable {
     /// The configured pulse survey source does not exist or has no employee responses.
-    case pulseSource(name: String, reason: String)
+    case pulseSource(name: String, reason: String, expected: String)
     /// An outcome ticket opened before its exposure window closed reached a model: a bug,
     /// never a data problem, so the stage stops rather than publish a circular estimate.
     case timeOrder(ticket: String, openedAt: String, waveClosedAt: String)
 
     package var description: String {
         switch self {
-        case let .pulseSource(name, reason):
-            return "score.pulse_source '\(name)': \(reason); expected a survey source with respondent: employee"
+        case let .pulseSource(name, reason, expected):
+            return "score.pulse_source '\(name)': \(reason); expected \(expected)"
         case let .timeOrder(ticket, openedAt, waveClosedAt):
             return "ticket \(ticket): opened \(openedAt), before its exposure wave closed at \(waveClosedAt) plus the lag; "
                 + "expected every outcome ticket to open after the exposure window (SCORING.md §3)"

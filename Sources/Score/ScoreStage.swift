@@ -37,7 +37,18 @@ package enum ScoreStage {
 
         // Self-reported ambassadorship per team and pulse period.
         let pulsePeriod = periodSQL(config.score.period, column: "r.submitted_at")
-        if let instrument = try TeamScores.instrument(database: database, config: config) {
+        // A pulse survey the stage cannot read as the instrument (not nine items and no
+        // score.legs) skips team scores and the linkage with a message, not the whole run.
+        let pulse: (source: String, legs: [[String]])?
+        do {
+            pulse = try TeamScores.instrument(database: database, config: config)
+        } catch let error as ScoreError {
+            context.logger.error("score: \(error); team scores and the linkage are skipped")
+            counts.messages.append("\(error)")
+            counts.dataFailure = true
+            pulse = nil
+        }
+        if let instrument = pulse {
             let periods = try database.query("""
                 SELECT DISTINCT \(pulsePeriod) FROM fact_survey_response r WHERE r.source = ? AND r.submitted_at IS NOT NULL ORDER BY 1
                 """, [.text(instrument.source)]) { $0.text(0) ?? "" }

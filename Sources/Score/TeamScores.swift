@@ -31,7 +31,8 @@ enum TeamScores {
         let source: String
         if let named = config.score.pulseSource {
             guard config.sources.contains(where: { $0.name == named && $0.kind == .survey }) else {
-                throw ScoreError.pulseSource(name: named, reason: "no survey source of that name in the pipeline")
+                throw ScoreError.pulseSource(name: named, reason: "no survey source of that name in the pipeline",
+                                             expected: "the name of a survey source with respondent: employee")
             }
             source = named
         } else {
@@ -45,7 +46,8 @@ enum TeamScores {
             SELECT DISTINCT item FROM fact_survey_answer WHERE source = ? AND numeric_value IS NOT NULL ORDER BY item
             """, [.text(source)]) { $0.text(0) ?? "" }
         guard items.count == 9 else {
-            throw ScoreError.pulseSource(name: source, reason: "\(items.count) numeric items instead of the instrument's nine; name them per leg in score.legs")
+            throw ScoreError.pulseSource(name: source, reason: "\(items.count) numeric items instead of the instrument's nine",
+                                         expected: "nine items (three per leg), or the items of each leg named in score.legs")
         }
         return (source, [Array(items[0..<3]), Array(items[3..<6]), Array(items[6..<9])])
     }
