@@ -96,6 +96,8 @@ status: build ## Last runs, counts, rejects, checks
 samples: build ## Regenerate samples/ from the generator (deterministic)
 	rm -rf samples
 	$(BIN) generate --out samples --teams 50 --tickets 20000 --months 6 --seed 20261122 --scenario realistic
+	$(BIN) generate --out samples/vendors/zendesk --teams 6 --tickets 1500 --months 2 --seed 7 --formats zendesk_json
+	$(BIN) generate --out samples/vendors/servicenow-workday --teams 6 --tickets 1500 --months 2 --seed 8 --formats servicenow_xml,workday_xml
 
 bench: build ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (about 25 minutes, ~4 GB of scratch disk)
 	$(SWIFT) build -c release --product ambassador-bench

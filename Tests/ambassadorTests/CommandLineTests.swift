@@ -1,6 +1,7 @@
 import Foundation
 import Generate
 import TestSupport
+import Warehouse
 import XCTest
 
 /// The built binary, run as cron and people run it.
@@ -19,18 +20,21 @@ final class CommandLineTests: XCTestCase {
     }
 
     /// `make samples` reproduces the committed samples/ exactly: the Makefile's own
-    /// generate line, pointed at a scratch directory, writes the same bytes.
+    /// generate lines, pointed at a scratch directory, write the same bytes.
     func testTheCommittedSamplesAreExactlyWhatMakeSamplesWrites() throws {
         let makefile = try String(contentsOfFile: TestSupport.packageRoot + "/Makefile", encoding: .utf8)
-        let line = try XCTUnwrap(makefile.split(separator: "\n").first { $0.contains("generate --out samples") })
-        var arguments = line.split(separator: " ").map(String.init).drop { $0 != "generate" }.map { $0 }
+        let lines = makefile.split(separator: "\n").filter { $0.contains("generate --out samples") }
+        XCTAssertGreaterThanOrEqual(lines.count, 3)
         let out = TestSupport.temporaryDirectory()
-        let index = try XCTUnwrap(arguments.firstIndex(of: "samples"))
-        arguments[index] = out
-        let result = try TestSupport.run(arguments)
-        XCTAssertEqual(result.status, 0, result.stderr)
+        for line in lines {
+            var arguments = line.split(separator: " ").map(String.init).drop { $0 != "generate" }.map { $0 }
+            let index = try XCTUnwrap(arguments.firstIndex { $0 == "samples" || $0.hasPrefix("samples/") })
+            arguments[index] = out + arguments[index].dropFirst("samples".count)
+            let result = try TestSupport.run(arguments)
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
         let committed = TestSupport.packageRoot + "/samples"
-        let files = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: committed)).filter { !$0.hasSuffix("/") }.sorted()
+        let files = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: committed)).sorted()
         let written = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: out)).sorted()
         XCTAssertEqual(written, files)
         for file in files {
@@ -38,6 +42,22 @@ final class CommandLineTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: committed + "/" + file, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             XCTAssertEqual(FileManager.default.contents(atPath: out + "/" + file), FileManager.default.contents(atPath: committed + "/" + file),
                            "samples/\(file) differs from what `make samples` writes; run make samples and commit")
+        }
+    }
+
+    /// The bundled vendor-format samples run as they are, with nothing rejected.
+    func testTheVendorFormatSamplesRunCleanly() throws {
+        for name in ["zendesk", "servicenow-workday"] {
+            let source = TestSupport.packageRoot + "/samples/vendors/" + name
+            let directory = TestSupport.temporaryDirectory(name)
+            try FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.copyItem(atPath: source, toPath: directory)
+            let result = try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory)
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            let database = try Database(path: directory + "/var/warehouse.sqlite", readOnly: true)
+            XCTAssertEqual(try database.count("SELECT count(*) FROM etl_reject"), 0, name)
+            XCTAssertGreaterThan(try database.count("SELECT count(*) FROM fact_ticket WHERE team_id IS NOT NULL"), 1000, name)
+            XCTAssertGreaterThan(try database.count("SELECT count(*) FROM linkage_estimate"), 0, name)
         }
     }
 
