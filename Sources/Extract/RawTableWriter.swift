@@ -38,22 +38,23 @@ final class RawTableWriter: RecordSink {
 
     func columns(_ names: [String]) throws {
         let quotedTable = Database.quote(table)
-        let known = try database.tableExists(table) ? Set(try database.columns(of: table).map { $0.lowercased() }) : []
-        let total = known.count + names.filter { !known.contains($0.lowercased()) }.count
-        guard total <= RawTableWriter.maximumColumns else {
+        let exists = try database.tableExists(table)
+        if tableExistedBefore == nil { tableExistedBefore = exists }
+        // Data columns only (the two lineage columns are not counted).
+        let existing = exists ? Set(try database.columns(of: table).map { $0.lowercased() }).subtracting(["_file_id", "_record_no"]) : []
+        let added = names.filter { !existing.contains($0.lowercased()) }
+        guard existing.count + added.count <= RawTableWriter.maximumColumns else {
             throw ExtractError.malformed(path: filePath, line: 1, column: nil,
-                                         message: "\(names.count) columns (raw_\(source) would have \(total))",
+                                         message: "\(names.count) columns (raw_\(source) would have \(existing.count + added.count))",
                                          expected: "at most \(RawTableWriter.maximumColumns) columns per source")
         }
-        if tableExistedBefore == nil { tableExistedBefore = try database.tableExists(table) }
-        if try !database.tableExists(table) {
+        if !exists {
             let definitions = (["_file_id INTEGER NOT NULL", "_record_no INTEGER NOT NULL"]
                 + names.map { Database.quote($0) + " TEXT" }).joined(separator: ", ")
             // No index: the manifest keeps each file's rowid range (see migration 3).
             try database.execute("CREATE TABLE \(quotedTable) (\(definitions))")
         } else {
-            let existing = Set(try database.columns(of: table).map { $0.lowercased() })
-            for name in names where !existing.contains(name.lowercased()) {
+            for name in added {
                 try database.execute("ALTER TABLE \(quotedTable) ADD COLUMN \(Database.quote(name)) TEXT")
                 if tableExistedBefore == true {
                     try database.run(

@@ -26,22 +26,11 @@ enum ServiceNowWriter {
 
     static func appendXML(_ t: TicketDraft, org: Organisation, to bytes: inout [UInt8]) {
         func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
-        func escaped(_ text: String) {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "&": raw("&amp;")
-                case "<": raw("&lt;")
-                case ">": raw("&gt;")
-                case "\"": raw("&quot;")
-                default: raw(String(scalar))
-                }
-            }
-        }
         func element(_ name: String, _ body: () -> Void) { raw("<\(name)>"); body(); raw("</\(name)>") }
         func agent(_ name: String, _ index: Int) {
             guard index >= 0 else { raw("<\(name)/>"); return }
             let employee = org.employees[index]
-            raw("<\(name) display_value=\""); escaped(employee.name); raw("\">\(employee.agentID)</\(name)>")
+            raw("<\(name) display_value=\""); raw(markupEscaped(employee.name)); raw("\">\(employee.agentID)</\(name)>")
         }
         let updated = max(t.resolved ?? t.created, t.created) + 60
         let state = t.resolved == nil ? (t.created % 2 == 0 ? "2" : "3") : "6"

@@ -59,12 +59,6 @@ struct TicketDraft {
                            channel: channel, category: category, isFollowUp: true)
     }
 
-    func csvLine(org: Organisation) -> String {
-        var bytes: [UInt8] = []
-        appendCSVLine(org: org, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// Appends the ticket's CSV line to `bytes` (no field needs quoting: ids, timestamps and
     /// fixed vocabularies); the hot path of `generate`, so no String is built.
     func appendCSVLine(org: Organisation, to bytes: inout [UInt8]) {

@@ -1,23 +1,11 @@
+import AmbassadorCore
+
 /// Escaping for the report's output formats. Every text and number that reaches a file
 /// passes through one of these.
 package enum Escaping {
     /// Text for HTML element content and attribute values (also valid inside SVG).
     package static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab and newline have no place in a report.
-                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" { out += " " } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
+        markupEscaped(text)
     }
 
     /// A CSV cell for spreadsheets: quoted when needed, and neutralised against formula

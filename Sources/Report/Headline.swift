@@ -7,12 +7,11 @@ import Foundation
 package struct Headline {
     package var sentence: String
     package var details: [String]
-    package var directionSupported: Bool
 
     package static func make(_ data: ReportData) -> Headline {
         guard let row = data.confirmatory, let estimate = row.estimate, let low = row.low, let high = row.high, let p = row.p else {
             let status = data.confirmatory?.status ?? "the score stage has not produced it"
-            return Headline(sentence: "No confirmatory estimate yet: \(status).", details: [], directionSupported: false)
+            return Headline(sentence: "No confirmatory estimate yet: \(status).", details: [])
         }
         let reverse = data.estimates.first { $0.outcome == "REPEAT" && $0.predictor == "reverse_prior_outcome_rate" }
         let significant = p < 0.05 && (high < 0 || low > 0)
@@ -46,7 +45,7 @@ package struct Headline {
             let reason = (row.note.components(separatedBy: ";").first ?? row.note).replacingOccurrences(of: "underpowered: ", with: "")
             details.append("Underpowered (\(reason)): treat the estimate as indicative.")
         }
-        return Headline(sentence: sentence, details: details, directionSupported: supported)
+        return Headline(sentence: sentence, details: details)
     }
 
     /// A p-value as text: three decimals, or "< 0.001".

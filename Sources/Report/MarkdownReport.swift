@@ -79,9 +79,4 @@ package enum MarkdownReport {
         }
         return out
     }
-
-    /// Fixed-point formatting without Foundation's locale.
-    package static func format(_ value: Double, _ digits: Int) -> String {
-        fixedPoint(value, digits)
-    }
 }

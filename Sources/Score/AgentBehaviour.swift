@@ -14,7 +14,6 @@ struct AgentBehaviour {
     var resolved = 0
     var ownRaw = 0.0, xferRaw = 0.0
     var own: Double? = nil, xfer: Double? = nil, followup: Double? = nil, cxEmp: Double? = nil
-    var followupRaw: Double? = nil
     var cxResponses = 0
     var z: Double? = nil
     var percentile: Double? = nil
@@ -84,7 +83,7 @@ struct AgentBehaviour {
             teamIndex[agent.team] = index
             return index
         }
-        func component(_ value: (Row) -> Double?) -> (shrunk: [Double?], raw: [Double?]) {
+        func component(_ value: (Row) -> Double?) -> [Double?] {
             adjusted(rows, teamOf: teamOf, teams: teamIndex.count, cells: cells.count, k: k, value: value)
         }
         let own = component { $0.owned }
@@ -92,11 +91,10 @@ struct AgentBehaviour {
         let followup = component { $0.followup }
         let cx = component { $0.cx }
         for index in agents.indices {
-            agents[index].own = own.shrunk[index]
-            agents[index].xfer = xfer.shrunk[index]
-            agents[index].followup = followup.shrunk[index]
-            agents[index].followupRaw = followup.raw[index]
-            agents[index].cxEmp = cx.shrunk[index]
+            agents[index].own = own[index]
+            agents[index].xfer = xfer[index]
+            agents[index].followup = followup[index]
+            agents[index].cxEmp = cx[index]
             agents[index].ownRaw /= Double(max(agents[index].tickets, 1))
             agents[index].xferRaw /= Double(max(agents[index].tickets, 1))
         }
@@ -125,7 +123,7 @@ struct AgentBehaviour {
     /// A component case-mix adjusted and shrunk: per agent, (n·x + k·t) / (n + k), where
     /// x = (observed − expected) / n + overall for the agent and t the same for the team.
     private static func adjusted(_ rows: [Row], teamOf: [Int], teams: Int, cells: Int, k: Double,
-                                 value: (Row) -> Double?) -> (shrunk: [Double?], raw: [Double?]) {
+                                 value: (Row) -> Double?) -> [Double?] {
         let agents = teamOf.count
         var cellSum = [Double](repeating: 0, count: cells), cellCount = [Double](repeating: 0, count: cells)
         var total = 0.0, count = 0.0
@@ -136,27 +134,24 @@ struct AgentBehaviour {
             total += v
             count += 1
         }
-        guard count > 0 else { return (Array(repeating: nil, count: agents), Array(repeating: nil, count: agents)) }
+        guard count > 0 else { return Array(repeating: nil, count: agents) }
         let overall = total / count
-        var observed = [Double](repeating: 0, count: agents), excess = [Double](repeating: 0, count: agents)
+        var excess = [Double](repeating: 0, count: agents)
         var n = [Double](repeating: 0, count: agents)
         for row in rows {
             guard let v = value(row) else { continue }
-            observed[row.agent] += v
             excess[row.agent] += v - cellSum[row.cell] / cellCount[row.cell]
             n[row.agent] += 1
         }
         var teamExcess = [Double](repeating: 0, count: teams), teamN = [Double](repeating: 0, count: teams)
         for agent in 0..<agents { teamExcess[teamOf[agent]] += excess[agent]; teamN[teamOf[agent]] += n[agent] }
         var shrunk = [Double?](repeating: nil, count: agents)
-        var raw = [Double?](repeating: nil, count: agents)
         for agent in 0..<agents where n[agent] > 0 {
             let team = teamOf[agent]
             let x = excess[agent] / n[agent] + overall
             let t = teamExcess[team] / teamN[team] + overall
             shrunk[agent] = (n[agent] * x + k * t) / (n[agent] + k)
-            raw[agent] = observed[agent] / n[agent]
         }
-        return (shrunk, raw)
+        return shrunk
     }
 }

@@ -173,12 +173,7 @@ struct Bench {
     /// A generated single-file ticket CSV of about `rows` rows, and a pipeline that extracts it.
     func ticketCSV(_ rows: Int, name: String) throws -> (directory: String, csv: String, records: Int) {
         let directory = "\(work)/\(name)"
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 60
-        settings.tickets = rows
-        settings.months = 1
-        settings.seed = 2026
-        let counts = try Generator(settings: settings).run()
+        let counts = try Generator(settings: GeneratorSettings(outDir: directory, teams: 60, tickets: rows, months: 1, seed: 2026)).run()
         try """
             warehouse: w.sqlite
             sources:

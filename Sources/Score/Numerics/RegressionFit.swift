@@ -16,13 +16,6 @@ package struct RegressionFit: Sendable {
     package let conditioning: Double
 
     package var columns: Int { coefficients.count }
-
-    /// Response residuals y − μ.
-    package func residuals(_ design: Design) -> [Double] {
-        var out = [Double](repeating: 0, count: design.rows)
-        for i in 0..<design.rows { out[i] = design.outcome[i] - fitted[i] }
-        return out
-    }
 }
 
 /// Logistic regression by iteratively reweighted least squares.
