@@ -7,13 +7,7 @@ import XCTest
 final class GeneratorTests: XCTestCase {
     private func generate(seed: UInt64, scenario: Scenario = .realistic) throws -> (String, GeneratedCounts) {
         let directory = TestSupport.temporaryDirectory()
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 5
-        settings.agentsPerTeam = 3
-        settings.tickets = 2000
-        settings.months = 3
-        settings.seed = seed
-        settings.scenario = scenario
+        let settings = GeneratorSettings(outDir: directory, teams: 5, tickets: 2000, months: 3, seed: seed, scenario: scenario, agentsPerTeam: 3)
         return (directory, try Generator(settings: settings).run())
     }
 

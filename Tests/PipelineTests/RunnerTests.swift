@@ -35,12 +35,7 @@ final class RunnerTests: XCTestCase {
 
     func testGeneratedDataRunsEndToEndAndASecondRunChangesNothing() throws {
         let directory = TestSupport.temporaryDirectory()
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 6
-        settings.agentsPerTeam = 4
-        settings.tickets = 900
-        settings.months = 3
-        settings.seed = 7
+        let settings = GeneratorSettings(outDir: directory, teams: 6, tickets: 900, months: 3, seed: 7, agentsPerTeam: 4)
         let truth = try Generator(settings: settings).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
 
@@ -193,11 +188,7 @@ final class RunnerTests: XCTestCase {
 extension RunnerTests {
     func testBackfillRereadsOnlyTheFilesOfItsRangeAndChangesNoFact() throws {
         let directory = TestSupport.temporaryDirectory()
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 4
-        settings.agentsPerTeam = 3
-        settings.tickets = 600
-        settings.months = 3
+        let settings = GeneratorSettings(outDir: directory, teams: 4, tickets: 600, months: 3, agentsPerTeam: 3)
         _ = try Generator(settings: settings).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
         _ = try run(config)
@@ -335,11 +326,7 @@ extension RunnerTests {
 
     func testGeneratedSamplesAreAllAccountedFor() throws {
         let directory = TestSupport.temporaryDirectory()
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 5
-        settings.agentsPerTeam = 3
-        settings.tickets = 800
-        settings.months = 2
+        let settings = GeneratorSettings(outDir: directory, teams: 5, tickets: 800, months: 2, agentsPerTeam: 3)
         let truth = try Generator(settings: settings).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
         XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
@@ -596,13 +583,7 @@ extension RunnerTests {
     /// stage that should catch them; duplicates collapse; unknown agents are flagged.
     func testGeneratedDirtIsRejectedExactly() throws {
         let directory = TestSupport.temporaryDirectory()
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 6
-        settings.agentsPerTeam = 4
-        settings.tickets = 3000
-        settings.months = 2
-        settings.seed = 3
-        settings.dirt = 0.02
+        let settings = GeneratorSettings(outDir: directory, teams: 6, tickets: 3000, months: 2, seed: 3, agentsPerTeam: 4, dirt: 0.02)
         let truth = try Generator(settings: settings).run()
         XCTAssertGreaterThan(truth.dirtyBadDates * truth.dirtyRaggedRows * truth.dirtyInvalidBytes * truth.dirtyDuplicates * truth.dirtyUnknownAgents, 0,
                              "every kind of dirt is planted at least once")
@@ -627,13 +608,7 @@ extension RunnerTests {
     /// resolution) and its split by the teams' planted latent level.
     private func measuredRepeat(_ scenario: Scenario) throws -> (overall: Double, coincidence: Double, planted: Double, highTeams: Double, lowTeams: Double) {
         let directory = TestSupport.temporaryDirectory("repeat\(scenario.rawValue)")
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 20
-        settings.agentsPerTeam = 6
-        settings.tickets = 30_000
-        settings.months = 3
-        settings.seed = 11
-        settings.scenario = scenario
+        let settings = GeneratorSettings(outDir: directory, teams: 20, tickets: 30_000, months: 3, seed: 11, scenario: scenario, agentsPerTeam: 6)
         let counts = try Generator(settings: settings).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
         _ = try run(config, steps: [.extract, .normalize, .load])

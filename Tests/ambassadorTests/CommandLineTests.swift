@@ -9,12 +9,7 @@ final class CommandLineTests: XCTestCase {
     /// A generated dataset with its pipeline.yml, in a fresh directory.
     private func dataset(tickets: Int = 1500, seed: UInt64 = 11) throws -> String {
         let directory = TestSupport.temporaryDirectory()
-        var settings = GeneratorSettings(outDir: directory)
-        settings.teams = 8
-        settings.agentsPerTeam = 4
-        settings.tickets = tickets
-        settings.months = 4
-        settings.seed = seed
+        let settings = GeneratorSettings(outDir: directory, teams: 8, tickets: tickets, months: 4, seed: seed, agentsPerTeam: 4)
         _ = try Generator(settings: settings).run()
         return directory
     }
