@@ -10,13 +10,9 @@ struct Ambassador: ParsableCommand {
         commandName: "ambassador",
         abstract: "Load HR rosters, surveys and ticket logs into a SQLite warehouse and link employee ambassadorship to customer behaviour.",
         discussion: """
-            Stages run in order: extract → normalize → load → score → report. `run` does them all
-            (the nightly job); each stage also runs on its own. Every subcommand reads the pipeline
-            file given by --pipeline (default pipelines/sample.yml).
+            Stages run in order: extract → normalize → load → score → report. `run` does them all (the nightly job); each stage also runs on its own. Every subcommand reads the pipeline file given by --pipeline (default pipelines/sample.yml).
 
-            Exit codes: 0 success · 1 failure · 64 bad usage · 65 data rejected above the threshold,
-            a file that failed as a whole (the others still load) or an error-level check failed ·
-            66 no input · 75 another run holds the lock (retry later) · 78 configuration error.
+            Exit codes: 0 success · 1 failure · 64 bad usage · 65 data rejected above the threshold, a file that failed as a whole (the others still load) or an error-level check failed · 66 no input · 75 another run holds the lock (retry later) · 78 configuration error.
             """,
         subcommands: [
             RunCommand.self, ExtractCommand.self, NormalizeCommand.self, LoadCommand.self, ScoreCommand.self,
