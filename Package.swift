@@ -79,6 +79,6 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Generate", "Load", "TestSupport"]),
-        .testTarget(name: "ambassadorTests", dependencies: ["Warehouse", "AmbassadorCore", "Generate", "TestSupport"]),
+        .testTarget(name: "ambassadorTests", dependencies: ["Warehouse", "AmbassadorCore", "Extract", "Generate", "TestSupport"]),
     ]
 )

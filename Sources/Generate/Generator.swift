@@ -29,6 +29,9 @@ package struct GeneratedCounts: Sendable, Equatable {
     package var customerEvents = 0
     package var relationshipFiles = 0
     package var relationshipResponses = 0
+    package var ticketEventFiles = 0
+    package var ticketEvents = 0
+    package var followUpMessages = 0
     /// Dirt planted in ticket files (see `Dirt`), each counted so tests can find exactly it.
     package var dirtyBadDates = 0
     package var dirtyRaggedRows = 0
@@ -99,18 +102,26 @@ package struct Generator {
         // Relationship surveys draw from a stream of their own (the other files stay as they were).
         var relationship = SeededRandom(seed: settings.seed ^ 0xADF0_CA7E)
         var quarterRepeats = [UInt8](repeating: 0, count: settings.customerCount)
+        // The event log draws from a stream of its own too.
+        var eventRandom = SeededRandom(seed: settings.seed ^ 0xE7E1_7106)
+        var eventBytes: [UInt8] = []
+        if settings.ticketEventLog { try makeDirectory(settings.outDir + "/tickets/events") }
         for month in 0..<settings.months {
             let date = monthStarts[month]
             if month > 0 { org.advance(to: date, monthIndex: month, random: &random) }
             counts.rosterRows += try writeRoster(org, date: date, previous: month > 0 ? monthStarts[month - 1] : nil)
             counts.rosterFiles += 1
             let zendesk = settings.ticketFormat == .zendeskJSON ? ZendeskPages(directory: settings.outDir + "/tickets", date: date) : nil
+            let freshdesk = settings.ticketFormat == .freshdeskJSON ? FreshdeskPages(directory: settings.outDir + "/tickets", date: date) : nil
             let xml = settings.ticketFormat == .serviceNowXML ? try OutputFile(path: settings.outDir + "/tickets/incident_\(date).xml") : nil
             xml?.write(ServiceNowWriter.header(date: monthStarts[month + 1].adding(days: -1)))
             let out = settings.ticketFormat == .csv ? try OutputFile(path: settings.outDir + "/tickets/tickets_\(date).csv") : nil
             out?.write(TicketDraft.header)
-            let csat = try OutputFile(path: settings.outDir + "/surveys/csat_\(date).csv")
-            csat.write(SurveyWriter.csatHeader)
+            let eventLog = settings.ticketEventLog ? try OutputFile(path: settings.outDir + "/tickets/events/events_\(date).csv") : nil
+            eventLog?.write(EventLogWriter.header)
+            let csatXML = settings.csatFormat == .qualtricsXML
+            let csat = try OutputFile(path: settings.outDir + "/surveys/csat_\(date)." + (csatXML ? "xml" : "csv"))
+            csat.write(csatXML ? SurveyWriter.xmlHeader : SurveyWriter.csatHeader)
             let agents = org.activeAgents()
             for dayIndex in (date.daysSinceEpoch - start.daysSinceEpoch)..<(monthStarts[month + 1].daysSinceEpoch - start.daysSinceEpoch) {
                 carry += primaryPerDay
@@ -129,6 +140,8 @@ package struct Generator {
                     let followUp = draft.play(org: org, agents: agents, scenario: settings.scenario, random: &random)
                     if let zendesk {
                         try zendesk.add(draft, org: org)
+                    } else if let freshdesk {
+                        try freshdesk.add(draft, org: org)
                     } else if let xml {
                         lineBytes.removeAll(keepingCapacity: true)
                         ServiceNowWriter.appendXML(draft, org: org, to: &lineBytes)
@@ -143,8 +156,15 @@ package struct Generator {
                             out.write(bytes: lineBytes)
                         }
                     }
-                    if let line = SurveyWriter.csatLine(draft, org: org, random: &extra) {
-                        csat.write(line)
+                    if let eventLog {
+                        eventBytes.removeAll(keepingCapacity: true)
+                        let written = EventLogWriter.append(draft, org: org, random: &eventRandom, to: &eventBytes)
+                        counts.ticketEvents += written.events
+                        if written.followUp { counts.followUpMessages += 1 }
+                        eventLog.write(bytes: eventBytes)
+                    }
+                    if let response = SurveyWriter.csatResponse(draft, org: org, random: &extra) {
+                        csat.write(csatXML ? SurveyWriter.xmlRecord(response) : SurveyWriter.csvLine(response))
                         counts.csatResponses += 1
                     }
                     counts.tickets += 1
@@ -167,10 +187,16 @@ package struct Generator {
             }
             try out?.finish()
             try zendesk?.finish()
+            try freshdesk?.finish()
+            if let eventLog {
+                try eventLog.finish()
+                counts.ticketEventFiles += 1
+            }
             xml?.write(ServiceNowWriter.footer)
             try xml?.finish()
+            if csatXML { csat.write(SurveyWriter.xmlFooter) }
             try csat.finish()
-            counts.ticketFiles += zendesk?.files ?? 1
+            counts.ticketFiles += zendesk?.files ?? freshdesk?.files ?? 1
             // The pulse wave closes on the month's last day; the events feed covers the month.
             let last = monthStarts[month + 1].adding(days: -1)
             let pulse = try OutputFile(path: settings.outDir + "/surveys/pulse_\(last).csv")
@@ -179,10 +205,11 @@ package struct Generator {
             counts.pulseResponses += SurveyWriter.writePulse(org, date: last, to: pulse, teamShift: shift, random: &extra)
             for team in teamTickets.indices { teamTickets[team] = 0; teamRepeats[team] = 0 }
             try pulse.finish()
-            let events = try OutputFile(path: settings.outDir + "/customers/events_\(last).csv")
-            events.write(CustomerEventWriter.header)
+            let jsonl = settings.eventsFormat == .jsonl
+            let events = try OutputFile(path: settings.outDir + "/customers/events_\(last)." + (jsonl ? "jsonl" : "csv"))
+            if !jsonl { events.write(CustomerEventWriter.header) }
             counts.customerEvents += CustomerEventWriter.writeMonth(from: date, days: last.daysSinceEpoch - date.daysSinceEpoch + 1,
-                                                                    repeats: repeats, to: events, random: &extra)
+                                                                    repeats: repeats, format: settings.eventsFormat, to: events, random: &extra)
             try events.finish()
             for index in repeats.indices { quarterRepeats[index] = quarterRepeats[index] &+ repeats[index] }
             // The relationship survey closes each quarter (and the generated period's end).
@@ -246,9 +273,12 @@ package struct Generator {
 
     /// One roster snapshot: active employees plus those who left since the last snapshot.
     private func writeRoster(_ org: Organisation, date: CivilDate, previous: CivilDate?) throws -> Int {
-        let workday = settings.rosterFormat == .workdayXML
-        let out = try OutputFile(path: settings.outDir + (workday ? "/hr/workers_\(date).xml" : "/hr/roster_\(date).csv"))
-        if workday {
+        let workday = settings.rosterFormat == .workdayXML, bamboo = settings.rosterFormat == .bambooHRJSON
+        let name = workday ? "/hr/workers_\(date).xml" : bamboo ? "/hr/bamboohr_\(date).json" : "/hr/roster_\(date).csv"
+        let out = try OutputFile(path: settings.outDir + name)
+        if bamboo {
+            out.write(BambooHRWriter.header(date: date))
+        } else if workday {
             out.write("<?xml version='1.0' encoding='UTF-8'?>\n<wd:Report_Data xmlns:wd=\"urn:com.workday.report/Worker_Roster\">\n")
         } else {
             // HR systems on Windows: a UTF-8 byte-order mark and CRLF line ends.
@@ -259,7 +289,9 @@ package struct Generator {
             let leftRecently = !employee.active && (employee.termination.map { previous == nil || $0 >= previous ?? $0 } ?? false)
             guard employee.active || leftRecently, employee.hire <= date else { continue }
             let manager = employee.role == "Team Lead" ? "" : org.employees[org.leads[employee.team]].id
-            if workday {
+            if bamboo {
+                out.write(BambooHRWriter.entry(employee, team: org.teams[employee.team], manager: manager, first: rows == 0))
+            } else if workday {
                 out.write(WorkdayWriter.entry(employee, team: org.teams[employee.team], manager: manager))
             } else {
                 let hire = "\(employee.hire.month)/\(employee.hire.day)/\(employee.hire.year)"
@@ -271,6 +303,7 @@ package struct Generator {
             rows += 1
         }
         if workday { out.write("</wd:Report_Data>\n") }
+        if bamboo { out.write(BambooHRWriter.footer) }
         try out.finish()
         return rows
     }
@@ -291,6 +324,7 @@ package struct Generator {
                 "reopen_escalation_per_sd_of_agent_latent": \(number(settings.scenario.reopenEscalationEffect)),
                 "transfer_repeat_logit": \(number(settings.scenario.transferEffect)),
                 "reverse_pulse_shift_per_sd_of_repeat_rate": \(number(settings.scenario == .reverse ? -Generator.reverseShiftPerSD : 0)),
+                "followup_message_per_sd_of_agent_latent": \(number(settings.ticketEventLog ? EventLogWriter.followUpPerSD : 0)),
                 "team_icc": \(number(Organisation.teamICC))
               },
               "base_rates": {
@@ -313,6 +347,9 @@ package struct Generator {
                 "customer_events": \(counts.customerEvents),
                 "relationship_survey_files": \(counts.relationshipFiles),
                 "relationship_responses": \(counts.relationshipResponses),
+                "ticket_event_files": \(counts.ticketEventFiles),
+                "ticket_events": \(counts.ticketEvents),
+                "follow_up_messages": \(counts.followUpMessages),
                 "dirty_rows": \(counts.dirtyRejected + counts.dirtyDuplicates + counts.dirtyUnknownAgents)
               },
               "dirt": {
@@ -338,7 +375,7 @@ package struct Generator {
             return """
                   roster:
                     kind: hr_roster
-                    format: csv
+                    format: roster_csv
                     inbox: hr/*.csv
                 """
         case .workdayXML:
@@ -348,6 +385,14 @@ package struct Generator {
                     format: workday_xml
                     inbox: hr/*.xml
                     fields: { team: Supervisory_Organization@Descriptor, name: Worker@Descriptor }
+                """
+        case .bambooHRJSON:
+            return """
+                  roster:
+                    kind: hr_roster
+                    format: bamboohr_json
+                    inbox: hr/*.json
+                    fields: { agent_ids: \(BambooHRWriter.agentField) }
                 """
         }
     }
@@ -391,7 +436,87 @@ package struct Generator {
                     inbox: tickets/*.xml
                     fields: { customer_id: u_account, first_assignee_id: u_first_assigned_to, assignee_id: assigned_to, status: state }
                 """
+        case .freshdeskJSON:
+            let f = FreshdeskPages.self
+            return """
+                  tickets:
+                    kind: tickets
+                    format: freshdesk_json
+                    inbox: tickets/*.json
+                    fields:
+                      customer_id: custom_fields/\(f.accountField)
+                      first_assignee_id: custom_fields/\(f.firstAgentField)
+                      reassignments: custom_fields/\(f.reassignmentsField)
+                      reopens: custom_fields/\(f.reopensField)
+                      resolved_at: stats/resolved_at
+                      channel: source
+                """
         }
+    }
+
+    /// The pipeline's transactional survey source.
+    private var csatSource: String {
+        switch settings.csatFormat {
+        case .qualtricsCSV:
+            return """
+                  csat:
+                    kind: survey
+                    respondent: customer
+                    format: qualtrics_csv
+                    inbox: surveys/csat_*.csv
+                """
+        case .qualtricsXML:
+            return """
+                  csat:
+                    kind: survey
+                    respondent: customer
+                    format: qualtrics_xml
+                    inbox: surveys/csat_*.xml
+                """
+        }
+    }
+
+    /// The pipeline's customer-events source.
+    private var eventsSource: String {
+        switch settings.eventsFormat {
+        case .csv:
+            return """
+                  events:
+                    kind: customer_events
+                    format: customer_events_csv
+                    inbox: customers/*.csv
+                """
+        case .jsonl:
+            return """
+                  events:
+                    kind: customer_events
+                    format: jsonl
+                    inbox: customers/*.jsonl
+                """
+        }
+    }
+
+    /// The pipeline's ticket event log source, when one is written.
+    private var eventLogSource: String {
+        guard settings.ticketEventLog else { return "" }
+        return """
+
+              ticket_events:
+                kind: ticket_events
+                format: event_log_csv
+                inbox: tickets/events/*.csv
+            """
+    }
+
+    /// Score settings the files need: Qualtrics XML carries question ids, not question text,
+    /// so the CSAT items are named.
+    private var scoreSettings: String {
+        guard settings.csatFormat == .qualtricsXML else { return "" }
+        let items = SurveyWriter.csatXMLItems
+        return """
+
+              survey_items: { csat: [\(items[0])], effort: [\(items[1])], cx_emp: [\(items[2]), \(items[3])], nps: [\(items[4])] }
+            """
     }
 
     private func writePipeline() throws {
@@ -411,23 +536,16 @@ package struct Generator {
                 respondent: employee
                 format: qualtrics_csv
                 inbox: surveys/pulse_*.csv
-              csat:
-                kind: survey
-                respondent: customer
-                format: qualtrics_csv
-                inbox: surveys/csat_*.csv
+            \(csatSource)
               relationship:
                 kind: survey
                 respondent: customer
                 format: surveymonkey_csv
                 inbox: surveys/relationship_*.csv
                 fields: { respondent_id: Custom Data 1, submitted_at: End Date }
-              events:
-                kind: customer_events
-                format: customer_events_csv
-                inbox: customers/*.csv
+            \(eventsSource)\(eventLogSource)
             score:
-              period: month
+              period: month\(scoreSettings)
             report:
               out: out
 

@@ -57,6 +57,11 @@ package struct GeneratorSettings: Sendable {
     /// How the tickets and the roster snapshots are written.
     package var ticketFormat = TicketFormat.csv
     package var rosterFormat = RosterFormat.csv
+    /// How the transactional (CSAT) survey and the customer-events feed are written.
+    package var csatFormat = CSATFormat.qualtricsCSV
+    package var eventsFormat = EventsFormat.csv
+    /// Also write a ticket event log (`tickets/events/events_<month>.csv`, format `event_log_csv`).
+    package var ticketEventLog = false
 
     package init(outDir: String) {
         self.outDir = outDir
@@ -87,6 +92,8 @@ package enum TicketFormat: String, CaseIterable, Sendable {
     case zendeskJSON = "zendesk_json"
     /// A ServiceNow XML unload of the incident table, one a month.
     case serviceNowXML = "servicenow_xml"
+    /// Freshdesk API v2 list pages: a top-level JSON array, integer codes, `stats` included.
+    case freshdeskJSON = "freshdesk_json"
 }
 
 /// The HR system's export format for the roster snapshots.
@@ -95,6 +102,24 @@ package enum RosterFormat: String, CaseIterable, Sendable {
     case csv
     /// A Workday report (`wd:Report_Entry` records with `wd:Descriptor` attributes).
     case workdayXML = "workday_xml"
+    /// A BambooHR custom report (`fields` and `employees`, camelCase field ids).
+    case bambooHRJSON = "bamboohr_json"
+}
+
+/// The survey platform's export format for the transactional (CSAT) survey.
+package enum CSATFormat: String, CaseIterable, Sendable {
+    /// Qualtrics CSV with its three header rows.
+    case qualtricsCSV = "qualtrics_csv"
+    /// Qualtrics XML (`<Responses><Response>`, question ids as element names, no labels).
+    case qualtricsXML = "qualtrics_xml"
+}
+
+/// The format of the customer-events feed.
+package enum EventsFormat: String, CaseIterable, Sendable {
+    /// A CSV export of the billing system.
+    case csv
+    /// JSON Lines, one event object a line, as event streams are dumped.
+    case jsonl
 }
 
 /// The first month of the generated period.

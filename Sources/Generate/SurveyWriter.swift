@@ -75,8 +75,19 @@ enum SurveyWriter {
         return written
     }
 
+    /// One transactional survey response, as both export formats carry it.
+    struct CSATResponse {
+        let responseID: String
+        /// `YYYY-MM-DD HH:MM:SS` (Qualtrics' recorded date, in UTC here).
+        let recorded: String
+        let email: String
+        let ticket: String
+        /// Q1 (CSAT 1–5), Q2 (effort 1–5), Q3_1 and Q3_2 (agreement labels), Q4 (0–10).
+        let answers: [String]
+    }
+
     /// A CSAT response to a resolved ticket, for about a quarter of them.
-    static func csatLine(_ ticket: TicketDraft, org: Organisation, random: inout SeededRandom) -> String? {
+    static func csatResponse(_ ticket: TicketDraft, org: Organisation, random: inout SeededRandom) -> CSATResponse? {
         guard let resolved = ticket.resolved, ticket.resolver >= 0, random.chance(0.25) else { return nil }
         let agent = org.employees[ticket.resolver]
         let when = utcTimestamp(epochSeconds: resolved + 3600 + Int64(random.int(3 * 86_400)))
@@ -85,9 +96,41 @@ enum SurveyWriter {
         let cared = likert[point(3.4 + 0.7 * agent.latent, 0.9, &random) - 1]
         let owned = likert[point(3.4 + 0.7 * agent.latent - (ticket.transferred ? 0.5 : 0), 0.9, &random) - 1]
         let nps = min(10, max(0, Int((7.2 + 0.4 * agent.latent + 2.0 * random.normal()).rounded())))
-        return [responseID(&random), String(when.dropLast().replacingOccurrences(of: "T", with: " ")),
-                "c\(pad(ticket.customer, 6))@example.net", ticket.id, String(csat), String(effort), cared, owned, String(nps)]
-            .map(csvField).joined(separator: ",") + "\n"
+        return CSATResponse(responseID: responseID(&random), recorded: String(when.dropLast().replacingOccurrences(of: "T", with: " ")),
+                            email: "c\(pad(ticket.customer, 6))@example.net", ticket: ticket.id,
+                            answers: [String(csat), String(effort), cared, owned, String(nps)])
+    }
+
+    /// The response as a line of the Qualtrics CSV (`csatHeader`'s columns).
+    static func csvLine(_ r: CSATResponse) -> String {
+        ([r.responseID, r.recorded, r.email, r.ticket] + r.answers).map(csvField).joined(separator: ",") + "\n"
+    }
+
+    /// Question ids of the CSAT items in a Qualtrics XML export (no question text there).
+    static let csatXMLItems = ["QID1", "QID2", "QID3_1", "QID3_2", "QID4"]
+
+    static let xmlHeader = "<?xml version=\"1.0\" ?>\n<Responses>\n"
+    static let xmlFooter = "</Responses>\n"
+
+    /// The response as a `<Response>` of a Qualtrics XML export: metadata elements first,
+    /// then one element per question id, tab-indented as Qualtrics writes them.
+    static func xmlRecord(_ r: CSATResponse) -> String {
+        var xml = "\t<Response>\n"
+        func element(_ name: String, _ value: String) { xml += "\t\t<\(name)>\(markupEscaped(value))</\(name)>\n" }
+        element("startDate", r.recorded)
+        element("endDate", r.recorded)
+        element("status", "Email")
+        element("progress", "100")
+        element("finished", "True")
+        element("recordedDate", r.recorded)
+        element("_recordId", r.responseID)
+        element("recipientEmail", r.email)
+        element("externalDataReference", r.ticket)
+        element("distributionChannel", "email")
+        element("userLanguage", "EN")
+        for (name, value) in zip(csatXMLItems, r.answers) { element(name, value) }
+        xml += "\t</Response>\n"
+        return xml
     }
 }
 
@@ -96,7 +139,9 @@ enum SurveyWriter {
 enum CustomerEventWriter {
     static let header = "Account ID,Event Type,Event Date,Amount\n"
 
-    static func writeMonth(from start: CivilDate, days: Int, repeats: [UInt8], to out: OutputFile, random: inout SeededRandom) -> Int {
+    /// Draws the month's events and writes them in `format`; returns the events written.
+    static func writeMonth(from start: CivilDate, days: Int, repeats: [UInt8], format: EventsFormat = .csv, to out: OutputFile,
+                           random: inout SeededRandom) -> Int {
         var written = 0
         for customer in 0..<repeats.count {
             let cancel = 0.01 + 0.03 * Double(min(repeats[customer], 3))
@@ -104,7 +149,13 @@ enum CustomerEventWriter {
             for (event, p, paid) in draws where random.chance(p) {
                 let day = start.adding(days: random.int(days))
                 let amount = paid ? String(format: "%.2f", 50 + random.exponential(mean: 400)) : ""
-                out.write("C\(pad(customer, 6)),\(event),\(day),\(amount)\n")
+                switch format {
+                case .csv:
+                    out.write("C\(pad(customer, 6)),\(event),\(day),\(amount)\n")
+                case .jsonl:
+                    // An event stream's dump: snake_case keys, a full timestamp, the amount as a number or null.
+                    out.write("{\"account_id\":\"C\(pad(customer, 6))\",\"event_type\":\"\(event.lowercased())\",\"occurred_at\":\"\(day)T12:00:00Z\",\"amount\":\(amount.isEmpty ? "null" : amount)}\n")
+                }
                 written += 1
             }
         }

@@ -81,3 +81,50 @@ final class GeneratorTests: XCTestCase {
         XCTAssertTrue(text.contains("\r\n") && text.contains(",0000-00-00,"), "CRLF and a zero date for no termination")
     }
 }
+
+extension GeneratorTests {
+    /// The event log plants FOLLOWUP: a first assignee's follow-up message after the solve is
+    /// more likely the higher their ambassadorship, so across teams the follow-up share rises
+    /// with the team's latent level (truth.json), and every counted follow-up is in the log.
+    func testTheEventLogPlantsFollowUpsThatRiseWithAmbassadorship() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var settings = GeneratorSettings(outDir: directory, teams: 30, tickets: 40_000, months: 2, seed: 31, agentsPerTeam: 15)
+        settings.ticketEventLog = true
+        let counts = try Generator(settings: settings).run()
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))) as? [String: Any]
+        let latent = try XCTUnwrap(truth?["team_latent"] as? [Double])
+        // Agent id → team index, from the first roster (teams are named "Support 01"…).
+        let roster = try String(contentsOfFile: directory + "/hr/roster_2026-01-01.csv", encoding: .utf8)
+        var teamOf: [String: Int] = [:]
+        for line in roster.split(separator: "\r\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            if let number = Int(fields[3].split(separator: " ").last ?? "") { teamOf[String(fields[10])] = number - 1 }
+        }
+        var solved = [Double](repeating: 0, count: latent.count), followUps = [Double](repeating: 0, count: latent.count)
+        var events = 0, followUpLines = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory + "/tickets/events") {
+            let text = try String(contentsOfFile: directory + "/tickets/events/" + name, encoding: .utf8)
+            var lastEvent: [String: String] = [:], firstAgent: [String: String] = [:]
+            for line in text.split(separator: "\n").dropFirst() {
+                events += 1
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                let (ticket, event, actor) = (fields[0], fields[2], fields[3])
+                if event == "Assigned" { firstAgent[ticket] = actor }
+                if let team = firstAgent[ticket].flatMap({ teamOf[$0] }) {
+                    if event == "Solved", lastEvent[ticket] != "Solved" { solved[team] += 1 }
+                    if event == "Agent Reply", lastEvent[ticket] == "Solved" { followUps[team] += 1; followUpLines += 1 }
+                }
+                lastEvent[ticket] = event
+            }
+        }
+        XCTAssertEqual(events, counts.ticketEvents)
+        XCTAssertGreaterThan(counts.followUpMessages, 500)
+        // Only follow-ups by agents hired after the first roster go uncounted here.
+        XCTAssertEqual(Double(followUpLines), Double(counts.followUpMessages), accuracy: Double(counts.followUpMessages) * 0.2)
+        let rates = zip(followUps, solved).map { $0.1 > 0 ? $0.0 / $0.1 : 0 }
+        let meanRate = rates.reduce(0, +) / Double(rates.count), meanLatent = latent.reduce(0, +) / Double(latent.count)
+        let covariance = zip(rates, latent).reduce(0) { $0 + ($1.0 - meanRate) * ($1.1 - meanLatent) }
+        let spread = (rates.reduce(0) { $0 + ($1 - meanRate) * ($1 - meanRate) } * latent.reduce(0) { $0 + ($1 - meanLatent) * ($1 - meanLatent) }).squareRoot()
+        XCTAssertGreaterThan(covariance / spread, 0.6, "team follow-up share vs team latent ambassadorship")
+    }
+}

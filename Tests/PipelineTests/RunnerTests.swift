@@ -656,14 +656,23 @@ extension RunnerTests {
     /// priority codes, naive timestamps, an attachment record to skip) instead of CSV: the
     /// warehouse holds the same tickets, attributed to the same people and teams, with the
     /// same outcomes.
-    /// Rosters as a Workday report give the same employee history as the CSV snapshots.
+    /// Freshdesk API pages (integer status, priority and source codes) likewise.
+    /// Rosters as a Workday report or a BambooHR custom report give the same employee history
+    /// as the CSV snapshots; CSAT as Qualtrics XML the same answers as Qualtrics CSV; customer
+    /// events as JSON Lines the same events as the CSV feed.
     func testVendorFormatsLoadTheSameFactsAsTheCSVExports() throws {
         var facts: [String: [String]] = [:], employees: [String: [String]] = [:]
-        for (format, roster) in [(TicketFormat.csv, RosterFormat.csv), (.zendeskJSON, .csv), (.serviceNowXML, .workdayXML)] {
+        var answers: [String: [String]] = [:], events: [String: [String]] = [:]
+        for (format, roster) in [(TicketFormat.csv, RosterFormat.csv), (.zendeskJSON, .csv), (.serviceNowXML, .workdayXML),
+                                 (.freshdeskJSON, .bambooHRJSON)] {
             let directory = TestSupport.temporaryDirectory("tickets-\(format.rawValue)")
             var settings = GeneratorSettings(outDir: directory, teams: 6, tickets: 3_000, months: 3, seed: 12)
             settings.ticketFormat = format
             settings.rosterFormat = roster
+            if format == .freshdeskJSON {
+                settings.csatFormat = .qualtricsXML
+                settings.eventsFormat = .jsonl
+            }
             let counts = try Generator(settings: settings).run()
             if format == .zendeskJSON {
                 let pages = try FileManager.default.contentsOfDirectory(atPath: directory + "/tickets").filter { $0.hasSuffix(".json") }
@@ -674,8 +683,9 @@ extension RunnerTests {
             XCTAssertEqual(try run(config).exitCode, 0)
             let database = try Database(path: config.warehouse, readOnly: true)
             facts[format.rawValue] = try database.query("""
-                SELECT ltrim(replace(t.ticket_id, 'INC', ''), '0'), t.customer_id, t.created_at, t.updated_at, t.resolved_at, t.status, t.priority,
-                       replace(t.channel, 'voice', 'phone'), t.category, t.first_assignee_employee_id, t.resolver_employee_id, t.team_id,
+                SELECT ltrim(replace(t.ticket_id, 'INC', ''), '0'), t.customer_id, t.created_at, t.updated_at, t.resolved_at,
+                       CASE WHEN t.status IN ('resolved', 'closed') THEN 'solved' ELSE t.status END, replace(t.priority, 'medium', 'normal'),
+                       replace(replace(t.channel, 'voice', 'phone'), 'portal', 'web'), lower(t.category), t.first_assignee_employee_id, t.resolver_employee_id, t.team_id,
                        t.reassignments, t.reopens, t.escalated, o.repeat, o.churn
                 FROM fact_ticket t LEFT JOIN fact_ticket_outcome o ON o.ticket_id = t.ticket_id ORDER BY 1
                 """) { row in (0..<17).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
@@ -684,7 +694,22 @@ extension RunnerTests {
                 SELECT employee_id, name, email, team_id, manager_id, role, location, hire_date, termination_date, status, valid_from,
                        valid_to, is_current FROM dim_employee ORDER BY employee_id, valid_from
                 """) { row in (0..<13).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
+            // Qualtrics XML names items by question id (QID1…), the CSV by export tag (Q1…).
+            answers[format.rawValue] = try database.query("""
+                SELECT r.response_id, r.respondent_id, r.ticket_id, r.submitted_at, replace(a.item, 'QID', 'Q'), a.numeric_value, a.answered
+                FROM fact_survey_response r JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id
+                WHERE r.source = 'csat' ORDER BY 1, 5
+                """) { row in (0..<7).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
+            events[format.rawValue] = try database.query("""
+                SELECT customer_id, event, substr(occurred_at, 1, 10), amount FROM fact_customer_event ORDER BY 1, 2, 3, 4
+                """) { row in (0..<4).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
         }
+        XCTAssertEqual(employees["freshdesk_json"], employees["csv"], "the BambooHR roster gives the same history")
+        XCTAssertEqual(facts["freshdesk_json"], facts["csv"])
+        XCTAssertGreaterThan(answers["csv"]?.count ?? 0, 1000)
+        XCTAssertEqual(answers["freshdesk_json"], answers["csv"], "Qualtrics XML gives the same CSAT answers as Qualtrics CSV")
+        XCTAssertGreaterThan(events["csv"]?.count ?? 0, 50)
+        XCTAssertEqual(events["freshdesk_json"], events["csv"], "JSON Lines gives the same customer events as the CSV feed")
         XCTAssertEqual(employees["servicenow_xml"], employees["csv"], "the Workday roster gives the same history")
         XCTAssertGreaterThan(employees["csv"]?.count ?? 0, 50)
         XCTAssertEqual(facts["zendesk_json"], facts["csv"])

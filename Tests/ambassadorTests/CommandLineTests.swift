@@ -1,3 +1,4 @@
+import Extract
 import Foundation
 import Generate
 import TestSupport
@@ -42,7 +43,7 @@ final class CommandLineTests: XCTestCase {
 
     /// The bundled vendor-format samples run as they are, with nothing rejected.
     func testTheVendorFormatSamplesRunCleanly() throws {
-        for name in ["zendesk", "servicenow-workday"] {
+        for name in ["zendesk", "servicenow-workday", "freshdesk-bamboohr"] {
             let source = TestSupport.packageRoot + "/samples/vendors/" + name
             let directory = TestSupport.temporaryDirectory(name)
             try FileManager.default.removeItem(atPath: directory)
@@ -54,6 +55,36 @@ final class CommandLineTests: XCTestCase {
             XCTAssertGreaterThan(try database.count("SELECT count(*) FROM fact_ticket WHERE team_id IS NOT NULL"), 1000, name)
             XCTAssertGreaterThan(try database.count("SELECT count(*) FROM linkage_estimate"), 0, name)
         }
+    }
+
+    /// Between them, the bundled samples use every format the extract stage reads, except the
+    /// generic presets (`csv`'s vendor-named twins, `json`, `xml`), which read with the same
+    /// readers as formats the samples do use and are exercised on the fixtures in
+    /// ExtractTests. The Freshdesk set's event log feeds FOLLOWUP.
+    func testTheSamplesCoverEveryExtractFormat() throws {
+        var used: Set<String> = []
+        let root = TestSupport.packageRoot + "/samples"
+        for pipeline in ["pipeline.yml", "vendors/zendesk/pipeline.yml", "vendors/servicenow-workday/pipeline.yml",
+                         "vendors/freshdesk-bamboohr/pipeline.yml"] {
+            let text = try String(contentsOfFile: root + "/" + pipeline, encoding: .utf8)
+            for line in text.split(separator: "\n") where line.trimmingCharacters(in: .whitespaces).hasPrefix("format:") {
+                used.insert(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        let generic: Set<String> = ["zendesk_csv", "servicenow_csv", "json", "xml"]
+        XCTAssertEqual(used.union(generic), Set(SourceRegistry.formats), "formats used by no sample: \(Set(SourceRegistry.formats).subtracting(used))")
+        XCTAssertTrue(used.isDisjoint(with: generic))
+
+        let directory = TestSupport.temporaryDirectory("freshdesk")
+        try FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.copyItem(atPath: root + "/vendors/freshdesk-bamboohr", toPath: directory)
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory).status, 0)
+        let database = try Database(path: directory + "/var/warehouse.sqlite", readOnly: true)
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json"))) as? [String: Any]
+        let counts = try XCTUnwrap(truth?["counts"] as? [String: Any])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_ticket_event"), try XCTUnwrap(counts["ticket_events"] as? Int))
+        XCTAssertGreaterThan(try database.count("SELECT count(*) FROM score_agent_period WHERE followup_rate > 0"), 20)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_ticket WHERE first_assignee_employee_id IS NULL AND first_assignee_id IS NOT NULL"), 0)
     }
 
     func testRunThenRerunExtractsNothingAndExitsZero() throws {

@@ -1,0 +1,125 @@
+import AmbassadorCore
+
+/// Writes a month of tickets as Freshdesk's API v2 ticket list returns them
+/// (`GET /api/v2/tickets?updated_since=…&include=stats`): pages of at most `pageSize`
+/// tickets, each page a top-level JSON array. Status, priority and source are Freshdesk's
+/// integer codes; the agent is `responder_id`; the resolution time is in `stats`. What
+/// Freshdesk has no field for — the account, the first agent, reassignments, reopens — is in
+/// `custom_fields` with the `cf_` names Freshdesk gives custom fields.
+final class FreshdeskPages {
+    /// Freshdesk `source` codes for the generator's email, chat, phone, web.
+    static let sourceCodes = [1, 7, 3, 2]
+    /// Freshdesk priority codes for low, normal (Freshdesk: medium), high, urgent.
+    static let priorityCodes = [1, 2, 3, 4]
+    static let accountField = "cf_account", firstAgentField = "cf_first_agent_id"
+    static let reassignmentsField = "cf_reassignments", reopensField = "cf_reopens"
+
+    private let directory: String
+    private let date: CivilDate
+    private let pageSize: Int
+    private var page = 0
+    private var inPage = 0
+    private var buffer: [UInt8] = []
+    private(set) var files = 0
+
+    init(directory: String, date: CivilDate, pageSize: Int = 100) {
+        self.directory = directory
+        self.date = date
+        self.pageSize = pageSize
+    }
+
+    func add(_ ticket: TicketDraft, org: Organisation) throws {
+        if inPage == pageSize { try flush() }
+        buffer.append(contentsOf: Array((inPage == 0 ? "[\n  " : ",\n  ").utf8))
+        FreshdeskPages.appendJSON(ticket, org: org, to: &buffer)
+        inPage += 1
+    }
+
+    /// Writes the last page (an empty array when the month had no tickets, as the API answers).
+    func finish() throws {
+        if inPage > 0 || page == 0 { try flush() }
+    }
+
+    private func flush() throws {
+        page += 1
+        let out = try OutputFile(path: "\(directory)/freshdesk_\(date)_p\(pad(page, 3)).json")
+        out.write(bytes: buffer)
+        out.write(inPage == 0 ? "[]\n" : "\n]\n")
+        try out.finish()
+        files += 1
+        buffer.removeAll(keepingCapacity: true)
+        inPage = 0
+    }
+
+    static func appendJSON(_ t: TicketDraft, org: Organisation, to bytes: inout [UInt8]) {
+        func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        func string(_ text: String) { bytes.append(34); raw(text); bytes.append(34) }
+        func timestamp(_ seconds: Int64?) {
+            guard let seconds else { raw("null"); return }
+            bytes.append(34); appendUTCTimestamp(seconds, to: &bytes); bytes.append(34)
+        }
+        func agent(_ index: Int) { if index >= 0 { raw(org.employees[index].agentID) } else { raw("null") } }
+        let updated = max(t.resolved ?? t.created, t.created) + 60
+        // 2 open, 3 pending, 4 resolved, 5 closed.
+        let status = t.resolved == nil ? (t.created % 2 == 0 ? 2 : 3) : (t.created % 3 == 0 ? 5 : 4)
+        let category = TicketDraft.categories[t.category]
+        raw("{\"id\":\(t.id),\"subject\":"); string(category.prefix(1).uppercased() + category.dropFirst() + " request")
+        raw(",\"type\":"); string(category.prefix(1).uppercased() + category.dropFirst())
+        raw(",\"status\":\(status),\"priority\":\(priorityCodes[t.priority]),\"source\":\(sourceCodes[t.channel])")
+        raw(",\"requester_id\":\(5_000_000_000 + t.customer),\"responder_id\":"); agent(t.resolver)
+        raw(",\"group_id\":null,\"fr_escalated\":false,\"is_escalated\":\(t.escalated)")
+        raw(",\"spam\":false,\"tags\":[],\"cc_emails\":[],\"due_by\":"); timestamp(t.created + 3 * 86_400)
+        raw(",\"created_at\":"); timestamp(t.created)
+        raw(",\"updated_at\":"); timestamp(updated)
+        raw(",\"custom_fields\":{\"\(accountField)\":"); string("C" + pad(t.customer, 6))
+        raw(",\"\(firstAgentField)\":"); if t.firstAgent >= 0 { string(org.employees[t.firstAgent].agentID) } else { raw("null") }
+        raw(",\"\(reassignmentsField)\":\(t.reassignments),\"\(reopensField)\":\(t.reopens)}")
+        raw(",\"stats\":{\"agent_responded_at\":"); timestamp(t.firstAgent >= 0 ? t.created + 900 : nil)
+        raw(",\"first_responded_at\":"); timestamp(t.firstAgent >= 0 ? t.created + 900 : nil)
+        raw(",\"resolved_at\":"); timestamp(t.resolved)
+        raw(",\"closed_at\":"); timestamp(status == 5 ? updated : nil)
+        raw(",\"reopened_at\":"); timestamp(t.reopens > 0 ? t.resolved.map { $0 - 3600 } : nil)
+        raw("}}")
+    }
+}
+
+/// One roster snapshot as a BambooHR custom report in JSON (`GET /v1/reports/custom?format=JSON`):
+/// `title`, the `fields` it asked for, and `employees` keyed by BambooHR's camelCase field ids.
+/// `id` is BambooHR's internal id, `employeeNumber` the company's; `supervisorEId` is the
+/// supervisor's employee number; the ticketing id is a custom field.
+enum BambooHRWriter {
+    static let agentField = "customFreshdeskAgentID"
+    static let fields: [(id: String, type: String, name: String)] = [
+        ("employeeNumber", "text", "Employee #"), ("displayName", "text", "Display name"), ("workEmail", "email", "Work Email"),
+        ("department", "list", "Department"), ("jobTitle", "list", "Job Title"), ("location", "list", "Location"),
+        ("supervisorEId", "int", "Supervisor EID"), ("hireDate", "date", "Hire Date"), ("terminationDate", "date", "Termination Date"),
+        ("status", "status", "Status"), (agentField, "text", "Freshdesk agent ID"),
+    ]
+
+    static func header(date: CivilDate) -> String {
+        var json = "{\n    \"title\": \"Ambassador roster \(date)\",\n    \"fields\": [\n"
+        json += fields.map { "        {\n            \"id\": \"\($0.id)\",\n            \"type\": \"\($0.type)\",\n            \"name\": \"\($0.name)\"\n        }" }
+            .joined(separator: ",\n")
+        json += "\n    ],\n    \"employees\": ["
+        return json
+    }
+
+    static let footer = "\n    ]\n}\n"
+
+    /// One employee object; `first` leaves out the separating comma.
+    static func entry(_ employee: Organisation.Employee, team: String, manager: String, first: Bool) -> String {
+        let internalID = String(Int(employee.id.dropFirst()) ?? 0)
+        let values: [(String, String?)] = [
+            ("id", internalID), ("employeeNumber", employee.id), ("displayName", employee.name), ("workEmail", employee.email),
+            ("department", team), ("jobTitle", employee.role), ("location", employee.location),
+            ("supervisorEId", manager.isEmpty ? nil : manager), ("hireDate", employee.hire.description),
+            // BambooHR's empty date.
+            ("terminationDate", employee.termination?.description ?? "0000-00-00"),
+            ("status", employee.active ? "Active" : "Inactive"), (agentField, employee.agentID),
+        ]
+        let members = values.map { key, value in
+            "            \"\(key)\": " + (value.map(JSONText.quote) ?? "null")
+        }
+        return (first ? "\n" : ",\n") + "        {\n" + members.joined(separator: ",\n") + "\n        }"
+    }
+}
