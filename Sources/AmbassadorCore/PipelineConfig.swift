@@ -91,6 +91,8 @@ package struct SourceConfig: Sendable, Equatable {
     package var respondent: String? = nil
     /// Surveys: glob patterns of the item columns (`Q*`); empty detects them.
     package var items: [String] = []
+    /// The decimal separator of the source's numbers, `.` (default) or `,` (`1.234,50`).
+    package var decimalSeparator: Character = "."
 
     package init(
         name: String, kind: SourceKind, format: String = "csv", inbox: String,

@@ -32,12 +32,15 @@ package final class Coercer {
 
     private let zone: TimeZone
     private let zoneIsUTC: Bool
+    /// The source's decimal separator, `.` or `,`; the other one, spaces and `'` group thousands.
+    package let decimalSeparator: UInt8
     /// Offsets of the zone by local hour, so a million rows cost a dictionary look-up each.
     private var offsetByHour: [Int64: Int] = [:]
 
-    package init(timeZone: String) throws {
+    package init(timeZone: String, decimalSeparator: Character = ".") throws {
         guard let zone = TimeZone(identifier: timeZone) else { throw NormalizeError.unknownTimeZone(name: timeZone) }
         self.zone = zone
+        self.decimalSeparator = decimalSeparator == "," ? UInt8(ascii: ",") : UInt8(ascii: ".")
         zoneIsUTC = zone.secondsFromGMT() == 0 && (timeZone == "UTC" || timeZone == "GMT" || timeZone == "Etc/UTC")
     }
 
@@ -63,18 +66,13 @@ package final class Coercer {
             return timestamp(input, scratch)
         case .integer:
             if let v = Coercer.integer(input) { return .integer(v) }
-            if let d = Double(String(decoding: input, as: UTF8.self)), d.isFinite, d == d.rounded(), abs(d) < 9e15 {
-                return .integer(Int64(d))
-            }
-            return .invalid("not a whole number; expected digits such as 3")
+            if let d = number(input), d == d.rounded(), abs(d) < 9e15 { return .integer(Int64(d)) }
+            return .invalid("not a whole number; expected digits such as 3" + (decimalSeparator == 44 ? " or 1.234" : " or 1,234"))
         case .decimal:
-            // Plain decimal notation (a leading currency sign and thousands separators ignored).
-            var digits: [UInt8] = []
-            for b in input where b != UInt8(ascii: ",") && b != UInt8(ascii: " ") && b != UInt8(ascii: "$") && b != UInt8(ascii: "_") {
-                digits.append(b)
-            }
-            guard let value = Double(String(decoding: digits, as: UTF8.self)), value.isFinite else {
-                return .invalid("not a number; expected digits such as 1234.50")
+            guard let value = number(input) else {
+                return .invalid(decimalSeparator == 44
+                    ? "not a number with a decimal comma (the source's decimal_separator); expected digits such as 1.234,50"
+                    : "not a number; expected digits such as 1234.50 or 1,234.50 (set decimal_separator: ',' for 1.234,50)")
             }
             return .real(value)
         case .customerEvent:
@@ -224,6 +222,70 @@ package final class Coercer {
             if b >= 65 && b <= 90 { out.append(b + 32) } else if (b >= 97 && b <= 122) || (b >= 48 && b <= 57) { out.append(b) }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A number in the source's notation: an optional sign, an optional currency sign ($ € £ ¥)
+    /// before or after, digits whose thousands may be grouped (groups of three, by the separator
+    /// that is not the decimal one, a space, a no-break space or `'`), the decimal separator and
+    /// a fraction, or an exponent (ungrouped numbers only). `nil` when it is none of these —
+    /// `1,5` with a decimal point is refused rather than read as 15.
+    package func number(_ input: UnsafeBufferPointer<UInt8>) -> Double? {
+        var bytes = Array(input)
+        // Currency signs, then the spaces between them and the digits.
+        let currencies: [[UInt8]] = [[0x24], [0xE2, 0x82, 0xAC], [0xC2, 0xA3], [0xC2, 0xA5]]
+        func trimSpaces() {
+            while let b = bytes.first, b == 32 { bytes.removeFirst() }
+            while let b = bytes.last, b == 32 { bytes.removeLast() }
+        }
+        var sign: UInt8? = nil
+        if let b = bytes.first, b == 45 || b == 43 { sign = b; bytes.removeFirst() }
+        for currency in currencies {
+            if bytes.starts(with: currency) { bytes.removeFirst(currency.count); trimSpaces(); break }
+            if bytes.count >= currency.count, Array(bytes.suffix(currency.count)) == currency { bytes.removeLast(currency.count); trimSpaces(); break }
+        }
+        if sign == nil, let b = bytes.first, b == 45 || b == 43 { sign = b; bytes.removeFirst() }
+        let decimal = decimalSeparator
+        let grouping: UInt8 = decimal == 44 ? 46 : 44
+        var out: [UInt8] = sign == 45 ? [45] : []
+        var i = 0, groupDigits = 0, grouped = false, firstGroup = true, digits = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 48 && b <= 57 {
+                out.append(b); groupDigits += 1; digits += 1; i += 1
+                continue
+            }
+            var separatorLength = 0
+            if b == grouping || b == 32 || b == 39 || b == 95 { separatorLength = 1 }
+            else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 { separatorLength = 2 }                   // no-break space
+            else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xAF { separatorLength = 3 }  // narrow no-break space
+            guard separatorLength > 0 else { break }
+            guard groupDigits >= 1, firstGroup ? groupDigits <= 3 : groupDigits == 3 else { return nil }
+            grouped = true; firstGroup = false; groupDigits = 0
+            i += separatorLength
+        }
+        guard !grouped || groupDigits == 3 else { return nil }
+        if i < bytes.count, bytes[i] == decimal {
+            if digits == 0 { out.append(48) }
+            out.append(46); i += 1
+            while i < bytes.count, bytes[i] >= 48 && bytes[i] <= 57 { out.append(bytes[i]); i += 1; digits += 1 }
+            if out.last == 46 { out.append(48) }
+        }
+        guard digits > 0 else { return nil }
+        if i < bytes.count, !grouped, bytes[i] == 101 || bytes[i] == 69 {
+            out.append(101); i += 1
+            if i < bytes.count, bytes[i] == 45 || bytes[i] == 43 { out.append(bytes[i]); i += 1 }
+            let start = i
+            while i < bytes.count, bytes[i] >= 48 && bytes[i] <= 57 { out.append(bytes[i]); i += 1 }
+            guard i > start else { return nil }
+        }
+        guard i == bytes.count, let value = Double(String(decoding: out, as: UTF8.self)), value.isFinite else { return nil }
+        return value
+    }
+
+    /// `number` of a String.
+    package func number(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { number($0) }
     }
 
     static func integer(_ input: UnsafeBufferPointer<UInt8>) -> Int64? {

@@ -11,9 +11,9 @@ package enum NormalizeStage {
     package static let name = "normalize"
 
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
-        let coercer = try Coercer(timeZone: context.config.timeZone)
         var all: [StageCounts] = []
         for source in context.selectedSources {
+            let coercer = try Coercer(timeZone: context.config.timeZone, decimalSeparator: source.decimalSeparator)
             all.append(try normalize(source: source, coercer: coercer, database: database, context: context))
         }
         return all

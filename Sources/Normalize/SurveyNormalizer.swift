@@ -137,7 +137,7 @@ struct SurveyNormalizer {
                 }
                 if raw == "-99" {
                     try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .null, .null, .integer(0)])
-                } else if let number = Double(raw), number.isFinite {
+                } else if let number = coercer.number(raw) {
                     try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .real(number), .null, .integer(1)])
                 } else if let score = SurveyNormalizer.labels[raw.lowercased()] {
                     try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .real(score), .text(raw), .integer(1)])

@@ -36,7 +36,7 @@ package struct ConfigLoader {
             throw yamlError(error)
         }
         let top = try mapping(root, "", allowed: ["version", "root", "warehouse", "timezone", "reject_threshold", "sources", "score", "report",
-                                                  "privacy", "validation"])
+                                                  "privacy", "validation", "decimal_separator"])
         if let version = top["version"] {
             guard try int(version, "version") == 1 else { throw fail(version, "version", "unsupported version", "1") }
         }
@@ -58,7 +58,8 @@ package struct ConfigLoader {
         guard let sourcesNode = top["sources"] else {
             throw fail(root, "sources", "missing key", "a mapping of source names to their settings")
         }
-        let sources = try loadSources(sourcesNode, root: rootDirectory)
+        let decimalSeparator = try top["decimal_separator"].map { try separator($0, "decimal_separator") } ?? "."
+        let sources = try loadSources(sourcesNode, root: rootDirectory, decimalSeparator: decimalSeparator)
         let score = try top["score"].map { try loadScore($0) } ?? ScoreConfig()
         let report = try loadReport(top["report"], root: rootDirectory)
         var config = PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
@@ -126,7 +127,7 @@ package struct ConfigLoader {
 
     // MARK: - Sections
 
-    private func loadSources(_ node: Node, root: String) throws -> [SourceConfig] {
+    private func loadSources(_ node: Node, root: String, decimalSeparator: Character) throws -> [SourceConfig] {
         guard case .mapping(let map) = node else {
             throw fail(node, "sources", "not a mapping", "source names, each with kind, format and inbox")
         }
@@ -140,7 +141,7 @@ package struct ConfigLoader {
             }
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
             let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values",
-                                                           "null_values", "respondent", "items"])
+                                                           "null_values", "respondent", "items", "decimal_separator"])
             guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
             let kindText = try string(kindNode, key + ".kind")
             guard let kind = SourceKind(rawValue: kindText) else {
@@ -223,6 +224,7 @@ package struct ConfigLoader {
             var source = SourceConfig(name: name, kind: kind, format: format, inbox: inbox, encoding: encoding,
                                       delimiter: delimiter, record: record, partition: partition, fields: fieldMap, values: values,
                                       nullValues: nullValues)
+            source.decimalSeparator = try fields["decimal_separator"].map { try separator($0, key + ".decimal_separator") } ?? decimalSeparator
             if kind == .survey {
                 guard let node = fields["respondent"] else {
                     throw fail(value, key + ".respondent", "missing key", "customer or employee (who answered this survey)")
@@ -377,6 +379,14 @@ package struct ConfigLoader {
     private func string(_ node: Node, _ key: String) throws -> String {
         guard case .scalar(let scalar) = node else { throw fail(node, key, "not a single value", "text") }
         return try substitute(scalar.string, node: node, key: key)
+    }
+
+    private func separator(_ node: Node, _ key: String) throws -> Character {
+        let text = try string(node, key)
+        guard text == "." || text == "," else {
+            throw fail(node, key, "'\(text)' is not a decimal separator", "'.' (1,234.50) or ',' (1.234,50)")
+        }
+        return text == "," ? "," : "."
     }
 
     private func int(_ node: Node, _ key: String) throws -> Int {

@@ -61,6 +61,34 @@ final class CoercionTests: XCTestCase {
         XCTAssertEqual(coercer.coerce("Inactive", as: .employeeStatus), .value("terminated"))
     }
 
+    /// Numbers in the notation of the source's locale: grouped thousands and a decimal point
+    /// by default, `1.234,50` with `decimal_separator: ','`; anything ambiguous is refused
+    /// with the notation expected, never read as another number.
+    func testNumbersWithLocaleSeparators() throws {
+        let point = try XCTUnwrap(utc)
+        let comma = try Coercer(timeZone: "UTC", decimalSeparator: ",")
+        for (raw, expected) in [("1234.50", 1234.5), ("1,234.50", 1234.5), ("$1,234.50", 1234.5), ("-$12.5", -12.5), ("$-12.5", -12.5),
+                                ("12.50 €", 12.5), ("1 234 567.8", 1_234_567.8), ("1'234.5", 1234.5), (".5", 0.5), ("5.", 5), ("1e3", 1000),
+                                ("+7", 7), ("£0.99", 0.99)] {
+            XCTAssertEqual(point.coerce(raw, as: .decimal), .real(expected), raw)
+        }
+        for (raw, expected) in [("1.234,50", 1234.5), ("1234,5", 1234.5), ("1 234,50 €", 1234.5), ("€ 1.234.567,89", 1_234_567.89),
+                                ("-0,75", -0.75), ("1\u{00A0}234,5", 1234.5), ("1\u{202F}234,5", 1234.5), ("12", 12)] {
+            XCTAssertEqual(comma.coerce(raw, as: .decimal), .real(expected), raw)
+        }
+        for raw in ["1,5", "12,34.5", "1,2345", "abc", "1.2.3", "--5", "1e", "NaN", "inf", "5 apples"] {
+            guard case .invalid(let reason) = point.coerce(raw, as: .decimal) else { return XCTFail("accepted '\(raw)' with a decimal point") }
+            XCTAssertTrue(reason.contains("decimal_separator"), reason)
+        }
+        for raw in ["1.5", "1,234.50", "12.34,5"] {
+            guard case .invalid(let reason) = comma.coerce(raw, as: .decimal) else { return XCTFail("accepted '\(raw)' with a decimal comma") }
+            XCTAssertTrue(reason.contains("1.234,50"), reason)
+        }
+        XCTAssertEqual(comma.coerce("1.234", as: .integer), .integer(1234))
+        XCTAssertEqual(point.coerce("1,234", as: .integer), .integer(1234))
+        if case .invalid = point.coerce("1,5", as: .integer) {} else { XCTFail("read 1,5 as a whole number") }
+    }
+
     func testUnknownTimeZoneIsAConfigurationError() {
         XCTAssertThrowsError(try Coercer(timeZone: "Mars/Olympus")) { error in
             XCTAssertEqual(error as? NormalizeError, .unknownTimeZone(name: "Mars/Olympus"))

@@ -452,6 +452,51 @@ extension RunnerTests {
 }
 
 extension RunnerTests {
+    /// A German billing export (semicolons, `1.234,50`) loads with `decimal_separator: ','`
+    /// on its source; the same file read with the default decimal point quarantines the
+    /// amounts it cannot read unambiguously — `12,5` is never taken for 125 — naming file,
+    /// line, field and the setting, and the file fails whole above the reject threshold.
+    func testDecimalCommaAmountsLoadWhenTheSourceSaysSo() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let german = "Kundennummer;Ereignis;Datum;Betrag\nC1;Renewal;05.01.2026;1.234,50\nC2;Purchase;06.01.2026;12,5\nC3;Purchase;07.01.2026;\"1 000,00 €\"\nC4;Cancelled;08.01.2026;\n"
+        TestSupport.write(german, to: directory + "/de/events_2026-01-31.csv")
+        TestSupport.write(german, to: directory + "/plain/events_2026-01-31.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              de:
+                kind: customer_events
+                inbox: de/*.csv
+                decimal_separator: ','
+                fields: { customer_id: Kundennummer, event: Ereignis, occurred_at: Datum, amount: Betrag }
+              plain:
+                kind: customer_events
+                inbox: plain/*.csv
+                fields: { customer_id: Kundennummer, event: Ereignis, occurred_at: Datum, amount: Betrag }
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        XCTAssertEqual(config.source(named: "de")?.decimalSeparator, ",")
+        XCTAssertEqual(config.source(named: "plain")?.decimalSeparator, ".")
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 65, "the plain reading fails its file")
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT customer_id, amount FROM fact_customer_event WHERE source = 'de' ORDER BY 1") {
+            "\($0.text(0) ?? "") \($0.value(1).stringValue ?? "∅")"
+        }, ["C1 1234.5", "C2 12.5", "C3 1000.0", "C4 ∅"])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_customer_event WHERE source = 'plain'"), 0)
+        let rejects = try database.query("SELECT file_path, record_no, field, raw_value, reason FROM etl_reject WHERE source = 'plain' ORDER BY record_no") {
+            [$0.text(0) ?? "", $0.value(1).stringValue ?? "", $0.text(2) ?? "", $0.text(3) ?? "", $0.text(4) ?? ""]
+        }
+        XCTAssertEqual(rejects.map { $0[1] + " " + $0[3] }, ["2 1.234,50", "3 12,5", "4 1 000,00 €"])
+        XCTAssertTrue(rejects.allSatisfy { $0[0].hasSuffix("plain/events_2026-01-31.csv") && $0[2] == "amount" && $0[4].contains("decimal_separator") },
+                      "\(rejects)")
+
+        TestSupport.write("warehouse: w.sqlite\ndecimal_separator: ';'\nsources:\n  e: {kind: customer_events, inbox: de/*.csv}\n", to: directory + "/bad.yml")
+        XCTAssertThrowsError(try ConfigLoader(path: directory + "/bad.yml").load()) { error in
+            XCTAssertTrue("\(error)".contains("decimal_separator") && "\(error)".contains("1.234,50"), "\(error)")
+        }
+    }
+
     func testSurveyExportsLoadAsResponsesAndLongAnswersAndPulsesStayAnonymous() throws {
         let directory = TestSupport.temporaryDirectory()
         let fixtures = TestSupport.fixtures + "/surveys/"
