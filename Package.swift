@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "GenerateTests", dependencies: ["Generate", "AmbassadorCore", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Generate", "Load", "TestSupport"]),
+            dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Generate", "Load", "Normalize", "TestSupport"]),
         .testTarget(name: "ambassadorTests", dependencies: ["Warehouse", "AmbassadorCore", "Extract", "Generate", "TestSupport"]),
     ]
 )

@@ -51,6 +51,14 @@ package enum NormalizeStage {
                     .normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
                                rawTable: rawTable, database: database, context: context)
             }
+        } else if let audits = AuditNormalizer(source: source, columns: rawColumns, coercer: coercer,
+                                               validation: context.config.validation, runDate: context.runDate) {
+            // Ticket audits: each record's events array becomes several staged events.
+            stagingTables = ["stg_ticket_event"]
+            stageFile = { file in
+                try audits.normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
+                                     rawTable: rawTable, database: database, context: context)
+            }
         } else if let entity = CanonicalEntity.forKind(source.kind) {
             stagingTables = [entity.table]
             stageFile = { file in

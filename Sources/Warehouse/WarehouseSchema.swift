@@ -10,11 +10,26 @@ package enum WarehouseSchema {
         Migration(version: 6, name: "survey responses and answers (long format)", sql: v6),
         Migration(version: 7, name: "ticket event logs: staging and facts", sql: v7),
         Migration(version: 8, name: "scores, outcomes and linkage (SCORING.md)", sql: v8),
+        Migration(version: 9, name: "ticket audits: several staged events per raw record", sql: v9),
     ]
 
     /// The score stage's tables. Suppressed team cells keep their row (so a reader sees the
     /// team was measured) but no figure at all. Per-period input fingerprints let the stage
     /// recompute only the periods whose inputs changed.
+    /// A Zendesk audit is one raw record holding many events: staged events get a number
+    /// within their record (0 for one-event-per-line logs). Staged rows pending load are kept.
+    static let v9 = """
+        CREATE TABLE stg_ticket_event_v9 (
+            file_id INTEGER NOT NULL, record_no INTEGER NOT NULL, event_no INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL,
+            ticket_id TEXT NOT NULL, occurred_at TEXT NOT NULL, event TEXT NOT NULL, actor_id TEXT,
+            PRIMARY KEY (file_id, record_no, event_no)
+        ) WITHOUT ROWID;
+        INSERT INTO stg_ticket_event_v9 (file_id, record_no, event_no, source, ticket_id, occurred_at, event, actor_id)
+            SELECT file_id, record_no, 0, source, ticket_id, occurred_at, event, actor_id FROM stg_ticket_event;
+        DROP TABLE stg_ticket_event;
+        ALTER TABLE stg_ticket_event_v9 RENAME TO stg_ticket_event;
+        """
+
     static let v8 = """
         ALTER TABLE score_agent_period ADD COLUMN followup_rate REAL;
         ALTER TABLE score_agent_period ADD COLUMN cx_emp REAL;

@@ -1,10 +1,12 @@
 import AmbassadorCore
+import Foundation
 import Generate
 import Load
 import Logging
 import TestSupport
 import Warehouse
 import XCTest
+@testable import Normalize
 @testable import Pipeline
 
 final class RunnerTests: XCTestCase {
@@ -250,9 +252,10 @@ extension RunnerTests {
                      + (SELECT count(*) FROM stg_employee WHERE file_id = ?1 AND employee_id IN (SELECT employee_id FROM dim_employee))
                      + (SELECT count(*) FROM stg_survey_response s WHERE file_id = ?1 AND EXISTS (
                             SELECT 1 FROM fact_survey_response f WHERE f.source = s.source AND f.response_id = s.response_id))
-                     + (SELECT count(*) FROM stg_ticket_event s WHERE file_id = ?1 AND EXISTS (
-                            SELECT 1 FROM fact_ticket_event f WHERE f.ticket_id = s.ticket_id AND f.occurred_at = s.occurred_at
-                              AND f.event = s.event AND ifnull(f.actor_id, '') = ifnull(s.actor_id, '')))
+                     + (SELECT count(DISTINCT record_no) FROM stg_ticket_event r WHERE file_id = ?1 AND NOT EXISTS (
+                            SELECT 1 FROM stg_ticket_event s WHERE s.file_id = r.file_id AND s.record_no = r.record_no AND NOT EXISTS (
+                                SELECT 1 FROM fact_ticket_event f WHERE f.ticket_id = s.ticket_id AND f.occurred_at = s.occurred_at
+                                  AND f.event = s.event AND ifnull(f.actor_id, '') = ifnull(s.actor_id, ''))))
                      + (SELECT count(*) FROM stg_customer_event s WHERE file_id = ?1 AND EXISTS (
                             SELECT 1 FROM fact_customer_event f WHERE f.customer_id = s.customer_id AND f.event = s.event
                               AND f.occurred_at = s.occurred_at AND ifnull(f.amount, '') = ifnull(s.amount, '')))
@@ -617,6 +620,91 @@ extension RunnerTests {
             "2026-02-01T11:00:00Z reassigned A1", "2026-02-02T07:00:00Z solved A2", "2026-02-05T07:00:00Z reopened C7",
             "2026-02-05T08:00:00Z escalated C7", "2026-02-05T08:30:00Z customer_message C7",
         ], "Berlin wall-clock times in UTC; the duplicated line is one event")
+        let before = try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"])
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"]), before)
+    }
+
+    /// Zendesk ticket audits — one record per save, an `events` array inside — become one
+    /// ticket event per audit event with the lifecycle names the score stage reads; an audit
+    /// with no events or unreadable events is quarantined; the real exports in the fixtures
+    /// are all accounted for, and loading them twice changes nothing.
+    func testZendeskAuditsBecomeTicketEvents() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let audits = """
+            {"audits": [
+              {"id": 1, "ticket_id": 7, "created_at": "2026-02-01T09:00:00Z", "author_id": 900, "events": [
+                {"id": 11, "type": "Comment", "author_id": 900, "public": true, "body": "My invoice is wrong"},
+                {"id": 12, "type": "Create", "field_name": "status", "value": "new"},
+                {"id": 13, "type": "Create", "field_name": "assignee_id", "value": "111"},
+                {"id": 14, "type": "Notification", "subject": "Received", "recipients": [900]}]},
+              {"id": 2, "ticket_id": 7, "created_at": "2026-02-01T10:00:00Z", "author_id": 111, "events": [
+                {"id": 21, "type": "Comment", "public": false, "body": "checking with billing"},
+                {"id": 22, "type": "Change", "field_name": "status", "value": "solved", "previous_value": "new"}]},
+              {"id": 3, "ticket_id": 7, "created_at": "2026-02-03T08:00:00Z", "author_id": 900, "events": [
+                {"id": 31, "type": "Change", "field_name": "status", "value": "open", "previous_value": "solved"}]},
+              {"id": 4, "ticket_id": 7, "created_at": "2026-02-03T09:00:00Z", "author_id": 111, "events": [
+                {"id": 41, "type": "Change", "field_name": "assignee_id", "value": 222, "previous_value": 111},
+                {"id": 42, "type": "Change", "field_name": "priority", "value": "high", "previous_value": "normal"}]},
+              {"id": 5, "ticket_id": 7, "created_at": "2026-02-04T09:00:00Z", "author_id": 222, "events": [
+                {"id": 51, "type": "Comment", "public": true, "body": "Fixed; credited."},
+                {"id": 52, "type": "Change", "field_name": "status", "value": "closed", "previous_value": "open"}]},
+              {"id": 6, "ticket_id": 7, "created_at": "2026-02-04T10:00:00Z", "author_id": 222, "events": []},
+              {"id": 7, "ticket_id": 7, "created_at": "2026-02-04T11:00:00Z", "author_id": 222, "events": "garbled"}
+            ], "next_page": null, "count": 7}
+            """
+        TestSupport.write(audits, to: directory + "/audits/audits_2026-02-04.json")
+        let fixtures = TestSupport.packageRoot + "/../shared/fixtures/tickets/"
+        for name in ["go-zendesk_GET_ticket_audits.json", "zendesk_api_client_rb_ticket_1_audits.json"] {
+            TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtures + name))), to: directory + "/real/" + name)
+        }
+        TestSupport.write("""
+            warehouse: w.sqlite
+            reject_threshold: 0.5
+            sources:
+              audits: {kind: ticket_events, format: zendesk_json, inbox: audits/*.json, partition: none}
+              real: {kind: ticket_events, format: zendesk_json, inbox: real/*.json, partition: none}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let events = try database.query(
+            "SELECT occurred_at, event, coalesce(actor_id, '-') FROM fact_ticket_event WHERE source = 'audits' ORDER BY occurred_at, event") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "")"
+        }
+        XCTAssertEqual(events, [
+            "2026-02-01T09:00:00Z assigned 111", "2026-02-01T09:00:00Z created 900", "2026-02-01T09:00:00Z notification 900",
+            "2026-02-01T09:00:00Z public_comment 900", "2026-02-01T10:00:00Z internal_note 111", "2026-02-01T10:00:00Z solved 111",
+            "2026-02-03T08:00:00Z reopened 900", "2026-02-03T09:00:00Z change:priority 111", "2026-02-03T09:00:00Z reassigned 222",
+            "2026-02-04T09:00:00Z closed 222", "2026-02-04T09:00:00Z public_comment 222",
+        ])
+        let rejects = try database.query("SELECT record_no, field, reason FROM etl_reject WHERE source = 'audits' ORDER BY record_no") {
+            "\($0.int(0)) \($0.text(1) ?? ""): \($0.text(2) ?? "")"
+        }
+        XCTAssertEqual(rejects.count, 2, "\(rejects)")
+        XCTAssertTrue(rejects.first?.contains("events: the audit holds no events") ?? false, "\(rejects)")
+        XCTAssertTrue(rejects.last?.contains("events: the audit's events are not a JSON array") ?? false, "\(rejects)")
+
+        // The real exports: one fact per distinct (ticket, time, event, actor) their audits hold.
+        var expected: Set<String> = []
+        for name in ["go-zendesk_GET_ticket_audits.json", "zendesk_api_client_rb_ticket_1_audits.json"] {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixtures + name))) as? [String: Any]
+            for audit in json?["audits"] as? [[String: Any]] ?? [] {
+                let parsed = try XCTUnwrap(AuditNormalizer.events(audit["events"] as Any, author: (audit["author_id"] as? NSNumber)?.stringValue))
+                let prefix = "\((audit["ticket_id"] as? NSNumber)?.stringValue ?? "")|\(audit["created_at"] as? String ?? "")|"
+                for event in parsed { expected.insert(prefix + event.name + "|" + (event.actor ?? "")) }
+            }
+        }
+        let loaded = try database.query("SELECT ticket_id, occurred_at, event, coalesce(actor_id, '') FROM fact_ticket_event WHERE source = 'real'") {
+            "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")|\($0.text(3) ?? "")"
+        }
+        XCTAssertEqual(Set(loaded), expected)
+        XCTAssertEqual(loaded.count, expected.count)
+        XCTAssertEqual(loaded.filter { $0.contains("|created|") }.count, 1)
+        XCTAssertEqual(loaded.filter { $0.contains("|assigned|") }.count, 1)
+        XCTAssertGreaterThan(loaded.filter { $0.contains("|internal_note|") }.count, 0)
+        XCTAssertGreaterThan(loaded.filter { $0.contains("|public_comment|") }.count, 10)
         let before = try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"])
         _ = try run(config, steps: [.extract, .normalize, .load])
         XCTAssertEqual(try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"]), before)

@@ -1,0 +1,164 @@
+import AmbassadorCore
+import Foundation
+import Warehouse
+
+/// Normalizes ticket audits — Zendesk's `/tickets/{id}/audits` and incremental
+/// `ticket_events` exports, where one record is one save of a ticket holding an `events`
+/// array — into one staged ticket event per audit event, numbered within the record.
+///
+/// Lifecycle events get the canonical names the score stage reads: the first `Create` is
+/// `created` (and `assigned` when it sets an assignee), a status change to solved or closed is
+/// `solved` or `closed`, back from solved or closed is `reopened`, an assignee change is
+/// `assigned` or `reassigned` (the actor is the new assignee). A public comment is
+/// `public_comment` by its author, a private one `internal_note`. Every other event is kept
+/// too, as `change:<field>` or its type in lower case, so nothing an audit says is lost.
+struct AuditNormalizer {
+    /// Raw column of each audit field.
+    let ticketColumn: String, timeColumn: String, eventsColumn: String
+    let actorColumn: String?
+    let source: SourceConfig
+    let coercer: Coercer
+    let validation: ValidationConfig
+    let runDate: CivilDate?
+
+    /// An audit normalizer when `columns` look like audits: an `events` column and no event-type column.
+    init?(source: SourceConfig, columns: [String], coercer: Coercer, validation: ValidationConfig, runDate: CivilDate?) {
+        guard source.kind == .ticketEvents, source.fields["event"] == nil else { return nil }
+        var keyed: [String: String] = [:]
+        for column in columns where keyed[CanonicalField.key(column)] == nil { keyed[CanonicalField.key(column)] = column }
+        let fields = Dictionary(uniqueKeysWithValues: CanonicalEntity.ticketEvent.fields.map { ($0.name, $0) })
+        func column(_ name: String) -> String? {
+            if let configured = source.fields[name] { return columns.first { $0.lowercased() == configured.lowercased() } }
+            return fields[name]?.aliases.lazy.compactMap { keyed[CanonicalField.key($0)] }.first
+        }
+        guard column("event") == nil, let events = keyed["events"], let ticket = keyed["ticketid"] ?? column("ticket_id"),
+              let time = column("occurred_at") else { return nil }
+        ticketColumn = ticket
+        timeColumn = time
+        eventsColumn = events
+        actorColumn = column("actor_id")
+        self.source = source
+        self.coercer = coercer
+        self.validation = validation
+        self.runDate = runDate
+    }
+
+    /// One staged event.
+    struct Event: Equatable {
+        let name: String
+        let actor: String?
+    }
+
+    /// The events of one audit, from its `events` JSON.
+    static func events(_ json: Any, author: String?) -> [Event]? {
+        guard let list = json as? [Any] else { return nil }
+        var out: [Event] = []
+        var created = false
+        func text(_ value: Any?) -> String? {
+            switch value {
+            case let s as String: return s.isEmpty ? nil : s
+            case let n as NSNumber: return n.stringValue
+            default: return nil
+            }
+        }
+        let open: Set<String> = ["new", "open", "pending", "hold"], done: Set<String> = ["solved", "closed"]
+        for item in list {
+            guard let event = item as? [String: Any] else { continue }
+            let type = (text(event["type"]) ?? "unknown").lowercased()
+            let field = text(event["field_name"])?.lowercased()
+            let value = text(event["value"]).map { $0.lowercased() }
+            let previous = text(event["previous_value"]).map { $0.lowercased() }
+            let actor = text(event["author_id"]) ?? author
+            switch (type, field) {
+            case ("create", "assignee_id"):
+                if !created { out.append(Event(name: "created", actor: author)); created = true }
+                if let assignee = text(event["value"]) { out.append(Event(name: "assigned", actor: assignee)) }
+            case ("create", _):
+                if !created { out.append(Event(name: "created", actor: author)); created = true }
+            case ("change", "status"):
+                if let value, done.contains(value) {
+                    out.append(Event(name: value, actor: actor))
+                } else if let previous, done.contains(previous), let value, open.contains(value) {
+                    out.append(Event(name: "reopened", actor: actor))
+                } else {
+                    out.append(Event(name: "status:" + (value ?? "none"), actor: actor))
+                }
+            case ("change", "assignee_id"):
+                if let assignee = text(event["value"]) {
+                    out.append(Event(name: previous == nil ? "assigned" : "reassigned", actor: assignee))
+                } else {
+                    out.append(Event(name: "unassigned", actor: actor))
+                }
+            case ("change", let field?):
+                out.append(Event(name: "change:" + field, actor: actor))
+            case ("comment", _), ("voicecomment", _):
+                let isPublic = (event["public"] as? Bool) ?? ((event["public"] as? NSNumber)?.boolValue ?? true)
+                out.append(Event(name: isPublic ? (type == "comment" ? "public_comment" : "voice_comment") : "internal_note", actor: actor))
+            default:
+                out.append(Event(name: type, actor: actor))
+            }
+        }
+        return out
+    }
+
+    func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
+                   database: Database, context: StageContext) throws -> (written: Int, rejected: Int) {
+        let columns = [ticketColumn, timeColumn, eventsColumn] + (actorColumn.map { [$0] } ?? [])
+        let select = "SELECT _record_no, \(columns.map(Database.quote).joined(separator: ", ")) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
+        let staged = try BulkInserter(database: database, table: "stg_ticket_event", columns: [
+            "file_id", "record_no", "event_no", "source", "ticket_id", "occurred_at", "event", "actor_id",
+        ])
+        let rejects = try database.prepare("""
+            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
+            VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let earliest = validation.earliest?.description
+        let latest = validation.maxDaysAfterRunDate.flatMap { days in runDate.map { $0.adding(days: days).description } }
+        var written = 0, rejected = 0
+        try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
+            let recordNo = row.int64(0)
+            func reject(_ field: String, _ raw: String?, _ reason: String) throws {
+                try rejects.execute([.integer(context.runID), .text(source.name), .integer(fileID), .text(path), .integer(recordNo),
+                                     .text(field), SQLValue(raw), .text(reason)])
+                rejected += 1
+            }
+            let nulls = Set(source.nullValues)
+            func value(_ index: Int32) -> String? {
+                guard let text = row.text(index)?.trimmingCharacters(in: .whitespacesAndNewlines), !nulls.contains(text) else { return nil }
+                return text
+            }
+            guard let ticket = value(1) else {
+                return try reject("ticket_id", nil, "the audit names no ticket (column '\(ticketColumn)' is empty); expected the ticket's id")
+            }
+            guard let rawTime = value(2) else {
+                return try reject("occurred_at", nil, "the audit has no time (column '\(timeColumn)' is empty); expected when it was saved")
+            }
+            let occurred: String
+            switch coercer.timestamp(rawTime) {
+            case .value(let v): occurred = v
+            case .invalid(let reason): return try reject("occurred_at", rawTime, reason)
+            default: return try reject("occurred_at", rawTime, "not a timestamp; expected e.g. 2026-01-31T12:00:00Z")
+            }
+            if let earliest, occurred.prefix(10) < earliest {
+                return try reject("occurred_at", rawTime, "\(occurred.prefix(10)) is before the earliest plausible date \(earliest) (validation.earliest_date); expected a later date")
+            }
+            if let latest, occurred.prefix(10) > latest {
+                return try reject("occurred_at", rawTime, "\(occurred.prefix(10)) is after \(latest), beyond the run date plus validation.max_days_after_run_date; expected a date that has happened")
+            }
+            let eventsText = row.text(3) ?? ""
+            guard let json = try? JSONSerialization.jsonObject(with: Data(eventsText.utf8), options: [.fragmentsAllowed]),
+                  let events = AuditNormalizer.events(json, author: actorColumn == nil ? nil : value(4)) else {
+                return try reject("events", String(eventsText.prefix(200)), "the audit's events are not a JSON array; expected [{\"type\": …}, …]")
+            }
+            guard !events.isEmpty else {
+                return try reject("events", eventsText, "the audit holds no events; expected at least one")
+            }
+            for (number, event) in events.enumerated() {
+                try staged.insert([.integer(fileID), .integer(recordNo), .integer(Int64(number)), .text(source.name), .text(ticket),
+                                   .text(occurred), .text(event.name), SQLValue(event.actor)])
+            }
+            written += 1
+        }
+        return (written, rejected)
+    }
+}
