@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 import Logging
 import Warehouse
 
@@ -71,6 +72,7 @@ package enum LoadStage {
             }
             var counts = StageCounts(source: source.name)
             for fileID in try pendingFiles(database, sources: [source.name]) {
+                let started = monotonicSeconds()
                 // One file per transaction: its predecessor's rows out, its own in, marked loaded.
                 let merged = try database.transaction { () throws -> (Int, Int) in
                     let read = try database.count("SELECT count(*) FROM \(staging) WHERE file_id = ?", [.integer(fileID)])
@@ -83,6 +85,8 @@ package enum LoadStage {
                 counts.rowsRead += merged.0
                 counts.rowsWritten += merged.1
                 counts.filesDone += 1
+                let elapsed = monotonicSeconds() - started
+                if elapsed >= 1 { context.logger.info("load: \(source.name) file \(fileID): \(merged.1) rows merged in \(String(format: "%.1f", elapsed)) s") }
             }
             all.append(counts)
         }
@@ -100,7 +104,9 @@ package enum LoadStage {
         if reattributed > 0 { context.logger.info("load: \(reattributed) tickets re-attributed to the current employee history") }
 
         var checks = StageCounts(source: "checks")
+        let checksStarted = monotonicSeconds()
         let results = try DataChecks.run(database: database, runID: context.runID)
+        context.logger.info("load: \(results.count) data checks in \(String(format: "%.1f", monotonicSeconds() - checksStarted)) s")
         for result in results where result.failingRows > 0 {
             let message = "check \(result.name) (\(result.severity)) on \(result.table): \(result.failingRows) failing rows, e.g. \(result.sampleKeys)"
             if result.severity == "error" {

@@ -10,6 +10,20 @@ struct FieldPlan {
     let rawColumns: [String]
     /// For each output field, the selected columns joined to make it (e.g. first + last name).
     let columnsByField: [[Int]?]
+    /// For each output field, what to add to a whole number read from its column: −1 where
+    /// the column counts something one more than the field does (Zendesk's
+    /// `assignee_stations` counts assignees, so reassignments are one fewer).
+    let countOffsets: [Int64]
+
+    /// Header keys whose counts are one more than the canonical field's.
+    static let countsOneMore: [String: String] = ["assigneestations": "reassignments", "groupstations": "reassignments"]
+
+    /// −1 when `column` (or its last `a/b` path part, e.g. `metric_set/assignee_stations`)
+    /// counts one more than `field`; else 0.
+    static func countOffset(_ column: String, _ field: String) -> Int64 {
+        let last = column.split(separator: "/").last.map(String.init) ?? column
+        return countsOneMore[CanonicalField.key(last)] == field ? -1 : 0
+    }
 
     init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String) throws {
         self.entity = entity
@@ -19,6 +33,7 @@ struct FieldPlan {
         }
         var selected: [String] = []
         var byField: [[Int]?] = []
+        var offsets: [Int64] = []
         func slot(_ column: String) -> Int {
             if let index = selected.firstIndex(of: column) { return index }
             selected.append(column)
@@ -30,10 +45,13 @@ struct FieldPlan {
                     throw NormalizeError.unknownColumn(path: path, source: source.name, field: field.name, column: configured)
                 }
                 byField.append([slot(column)])
+                offsets.append(FieldPlan.countOffset(column, field.name))
                 continue
             }
+            offsets.append(0)
             if let column = field.aliases.lazy.compactMap({ keyed[CanonicalField.key($0)] }).first {
                 byField.append([slot(column)])
+                offsets[offsets.count - 1] = FieldPlan.countOffset(column, field.name)
             } else if field.name == "name", let first = keyed["firstname"], let last = keyed["lastname"] {
                 byField.append([slot(first), slot(last)])
             } else if field.required {
@@ -46,5 +64,6 @@ struct FieldPlan {
         outputFields = entity.fields
         rawColumns = selected
         columnsByField = byField
+        countOffsets = offsets
     }
 }

@@ -125,7 +125,9 @@ final class RowNormalizer {
                     return failure
                 }
                 values[slot] = .bytes(output)
-            case .integer(let v): values[slot] = .integer(v)
+            case .integer(let v):
+                let offset = plan.countOffsets[slot]
+                values[slot] = .integer(offset == 0 ? v : max(0, v + offset))
             case .real(let v): values[slot] = .real(v)
             case .null:
                 values[slot] = .null

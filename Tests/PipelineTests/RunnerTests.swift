@@ -625,6 +625,27 @@ extension RunnerTests {
         XCTAssertEqual(try WarehouseDump.dump(config.warehouse, tables: ["fact_ticket_event"]), before)
     }
 
+    /// Zendesk's `assignee_stations` counts the assignees a ticket had, so its reassignments
+    /// are one fewer (never below zero); a column that counts reassignments is taken as it is.
+    func testAssigneeStationsCountOneMoreThanReassignments() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Ticket ID,Created At,Assignee Stations,Reopens\n1,2026-01-05T10:00:00Z,1,0\n2,2026-01-05T11:00:00Z,3,1\n3,2026-01-05T12:00:00Z,0,0\n4,2026-01-05T13:00:00Z,,0\n",
+                          to: directory + "/zd/tickets_2026-01-05.csv")
+        TestSupport.write("Ticket ID,Created At,Transfers\n5,2026-01-05T10:00:00Z,1\n", to: directory + "/other/tickets_2026-01-05.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              zd: {kind: tickets, format: zendesk_csv, inbox: zd/*.csv}
+              other: {kind: tickets, inbox: other/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id, reassignments, reopens FROM fact_ticket ORDER BY ticket_id") {
+            "\($0.text(0) ?? "") \($0.value(1).stringValue ?? "∅") \($0.value(2).stringValue ?? "∅")"
+        }, ["1 0 0", "2 2 1", "3 0 0", "4 ∅ 0", "5 1 ∅"])
+    }
+
     /// Zendesk ticket audits — one record per save, an `events` array inside — become one
     /// ticket event per audit event with the lifecycle names the score stage reads; an audit
     /// with no events or unreadable events is quarantined; the real exports in the fixtures
