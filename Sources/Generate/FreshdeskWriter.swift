@@ -14,41 +14,27 @@ final class FreshdeskPages {
     static let accountField = "cf_account", firstAgentField = "cf_first_agent_id"
     static let reassignmentsField = "cf_reassignments", reopensField = "cf_reopens"
 
-    private let directory: String
-    private let date: CivilDate
-    private let pageSize: Int
-    private var page = 0
-    private var inPage = 0
-    private var buffer: [UInt8] = []
-    private(set) var files = 0
+    private var pages: PageFiles
+    var files: Int { pages.files }
 
     init(directory: String, date: CivilDate, pageSize: Int = 100) {
-        self.directory = directory
-        self.date = date
-        self.pageSize = pageSize
+        pages = PageFiles(stem: "\(directory)/freshdesk_\(date)", pageSize: pageSize)
     }
 
     func add(_ ticket: TicketDraft, org: Organisation) throws {
-        if inPage == pageSize { try flush() }
-        buffer.append(contentsOf: Array((inPage == 0 ? "[\n  " : ",\n  ").utf8))
-        FreshdeskPages.appendJSON(ticket, org: org, to: &buffer)
-        inPage += 1
+        if pages.isFull { try flush() }
+        var json: [UInt8] = []
+        FreshdeskPages.appendJSON(ticket, org: org, to: &json)
+        pages.append(json, separator: Array(",\n  ".utf8))
     }
 
     /// Writes the last page (an empty array when the month had no tickets, as the API answers).
     func finish() throws {
-        if inPage > 0 || page == 0 { try flush() }
+        if pages.count > 0 || pages.files == 0 { try flush() }
     }
 
     private func flush() throws {
-        page += 1
-        let out = try OutputFile(path: "\(directory)/freshdesk_\(date)_p\(pad(page, 3)).json")
-        out.write(bytes: buffer)
-        out.write(inPage == 0 ? "[]\n" : "\n]\n")
-        try out.finish()
-        files += 1
-        buffer.removeAll(keepingCapacity: true)
-        inPage = 0
+        try pages.write(prefix: pages.count == 0 ? "[" : "[\n  ", suffix: pages.count == 0 ? "]\n" : "\n]\n")
     }
 
     static func appendJSON(_ t: TicketDraft, org: Organisation, to bytes: inout [UInt8]) {

@@ -13,36 +13,26 @@ final class ZendeskPages {
     static let reassignmentsField = 360_000_004, escalatedField = 360_000_005
     static let channels = ["email", "chat", "voice", "web"]
 
-    private let directory: String
-    private let date: CivilDate
-    private let pageSize: Int
-    private var page = 0
-    private var inPage = 0
-    private var buffer: [UInt8] = []
+    private var pages: PageFiles
     private var last: [UInt8] = []
     private var lastUpdated: Int64 = 0
-    private(set) var files = 0
+    var files: Int { pages.files }
 
     init(directory: String, date: CivilDate, pageSize: Int = 1000) {
-        self.directory = directory
-        self.date = date
-        self.pageSize = pageSize
+        pages = PageFiles(stem: "\(directory)/zendesk_\(date)", pageSize: pageSize)
     }
 
     func add(_ ticket: TicketDraft, org: Organisation) throws {
-        if inPage == pageSize {
+        if pages.isFull {
             try flush(final: false)
             // The boundary ticket comes again at the top of the next page.
-            buffer.append(contentsOf: last)
-            inPage = 1
+            pages.append(last)
         }
         var json: [UInt8] = []
         ZendeskPages.appendJSON(ticket, org: org, to: &json)
-        if inPage > 0 { buffer.append(44) }
-        buffer.append(contentsOf: json)
+        pages.append(json, separator: [44])
         last = json
         lastUpdated = max(ticket.resolved ?? ticket.created, ticket.created) + 60
-        inPage += 1
     }
 
     func finish() throws {
@@ -50,16 +40,9 @@ final class ZendeskPages {
     }
 
     private func flush(final: Bool) throws {
-        page += 1
-        let out = try OutputFile(path: "\(directory)/zendesk_\(date)_p\(pad(page, 3)).json")
-        out.write("{\"tickets\":[")
-        out.write(bytes: buffer)
         let next = final ? "null" : "\"\(ZendeskPages.subdomain)/api/v2/incremental/tickets.json?start_time=\(lastUpdated)\""
-        out.write("],\"next_page\":\(next),\"count\":\(inPage),\"end_time\":\(lastUpdated),\"end_of_stream\":\(final)}\n")
-        try out.finish()
-        files += 1
-        buffer.removeAll(keepingCapacity: true)
-        inPage = 0
+        try pages.write(prefix: "{\"tickets\":[",
+                        suffix: "],\"next_page\":\(next),\"count\":\(pages.count),\"end_time\":\(lastUpdated),\"end_of_stream\":\(final)}\n")
     }
 
     static func appendJSON(_ t: TicketDraft, org: Organisation, to bytes: inout [UInt8]) {
@@ -86,5 +69,41 @@ final class ZendeskPages {
         raw("],\"metric_set\":{\"solved_at\":")
         if let resolved = t.resolved { timestamp(resolved) } else { raw("null") }
         raw(",\"reopens\":\(t.reopens),\"replies\":\(1 + t.reassignments + t.reopens)}}")
+    }
+}
+
+/// The pages of one month's API export being written: records are appended to the current
+/// page until it holds `pageSize`, then the page is written as `<stem>_pNNN.json`.
+struct PageFiles {
+    let stem: String
+    let pageSize: Int
+    private var buffer: [UInt8] = []
+    private(set) var count = 0
+    private(set) var files = 0
+
+    init(stem: String, pageSize: Int) {
+        self.stem = stem
+        self.pageSize = pageSize
+    }
+
+    var isFull: Bool { count >= pageSize }
+
+    /// Adds one record, after `separator` when the page already holds one.
+    mutating func append(_ record: [UInt8], separator: [UInt8] = [44]) {
+        if count > 0 { buffer.append(contentsOf: separator) }
+        buffer.append(contentsOf: record)
+        count += 1
+    }
+
+    /// Writes the page between `prefix` and `suffix` and starts the next one.
+    mutating func write(prefix: String, suffix: String) throws {
+        let out = try OutputFile(path: "\(stem)_p\(pad(files + 1, 3)).json")
+        out.write(prefix)
+        out.write(bytes: buffer)
+        out.write(suffix)
+        try out.finish()
+        files += 1
+        buffer.removeAll(keepingCapacity: true)
+        count = 0
     }
 }
