@@ -163,4 +163,25 @@ extension DatabaseTests {
         XCTAssertTrue(sql.contains("WITHOUT ROWID"), sql)
         XCTAssertEqual(try database.scalar("PRAGMA integrity_check").stringValue, "ok")
     }
+
+    /// Migration 9 renumbers staged ticket events (several per audit) and keeps the rows a
+    /// killed run left staged for load.
+    func testStagedTicketEventsSurviveTheAuditMigration() throws {
+        let (database, _) = try open()
+        try Migrator.migrate(database, migrations: Array(WarehouseSchema.migrations.prefix(8)), appliedAt: "then")
+        try database.execute("""
+            INSERT INTO stg_ticket_event (file_id, record_no, source, ticket_id, occurred_at, event, actor_id)
+            VALUES (4, 2, 'log', '100', '2026-02-01T08:00:00Z', 'created', NULL), (4, 3, 'log', '100', '2026-02-01T08:05:00Z', 'assigned', 'A1');
+            """)
+        try Migrator.migrate(database, appliedAt: "now")
+        XCTAssertEqual(try database.query("SELECT record_no, event_no, event, coalesce(actor_id, '-') FROM stg_ticket_event ORDER BY record_no") {
+            "\($0.int(0)) \($0.int(1)) \($0.text(2) ?? "") \($0.text(3) ?? "")"
+        }, ["2 0 created -", "3 0 assigned A1"])
+        try database.execute("""
+            INSERT INTO stg_ticket_event (file_id, record_no, event_no, source, ticket_id, occurred_at, event)
+            VALUES (5, 1, 0, 'audits', '7', '2026-02-01T09:00:00Z', 'created'), (5, 1, 1, 'audits', '7', '2026-02-01T09:00:00Z', 'public_comment');
+            """)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket_event WHERE file_id = 5 AND record_no = 1"), 2)
+        XCTAssertEqual(try database.scalar("PRAGMA integrity_check").stringValue, "ok")
+    }
 }
