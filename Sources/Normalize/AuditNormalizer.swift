@@ -2,9 +2,11 @@ import AmbassadorCore
 import Foundation
 import Warehouse
 
-/// Normalizes ticket audits — Zendesk's `/tickets/{id}/audits` and incremental
-/// `ticket_events` exports, where one record is one save of a ticket holding an `events`
-/// array — into one staged ticket event per audit event, numbered within the record.
+/// Normalizes ticket audits — Zendesk's audits API (`/tickets/{id}/audits`, `/ticket_audits`),
+/// where one record is one save of a ticket holding an `events` array — into one staged
+/// ticket event per audit event, numbered within the record. (The incremental
+/// `ticket_events` export nests `child_events` under an `event_type` column instead; it is
+/// not recognised as audits and reads as a plain event log of its `event_type`.)
 ///
 /// Lifecycle events get the canonical names the score stage reads: the first `Create` is
 /// `created` (and `assigned` when it sets an assignee), a status change to solved or closed is
@@ -114,6 +116,7 @@ struct AuditNormalizer {
             """)
         let earliest = validation.earliest?.description
         let latest = validation.maxDaysAfterRunDate.flatMap { days in runDate.map { $0.adding(days: days).description } }
+        let nulls = Set(source.nullValues)
         var written = 0, rejected = 0
         try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
             let recordNo = row.int64(0)
@@ -122,7 +125,6 @@ struct AuditNormalizer {
                                      .text(field), SQLValue(raw), .text(reason)])
                 rejected += 1
             }
-            let nulls = Set(source.nullValues)
             func value(_ index: Int32) -> String? {
                 guard let text = row.text(index)?.trimmingCharacters(in: .whitespacesAndNewlines), !nulls.contains(text) else { return nil }
                 return text
