@@ -20,11 +20,9 @@ struct AuditNormalizer {
     let actorColumn: String?
     let source: SourceConfig
     let coercer: Coercer
-    let validation: ValidationConfig
-    let runDate: CivilDate?
 
     /// An audit normalizer when `columns` look like audits: an `events` column and no event-type column.
-    init?(source: SourceConfig, columns: [String], coercer: Coercer, validation: ValidationConfig, runDate: CivilDate?) {
+    init?(source: SourceConfig, columns: [String], coercer: Coercer) {
         guard source.kind == .ticketEvents, source.fields["event"] == nil else { return nil }
         var keyed: [String: String] = [:]
         for column in columns where keyed[CanonicalField.key(column)] == nil { keyed[CanonicalField.key(column)] = column }
@@ -41,8 +39,6 @@ struct AuditNormalizer {
         actorColumn = column("actor_id")
         self.source = source
         self.coercer = coercer
-        self.validation = validation
-        self.runDate = runDate
     }
 
     /// One staged event.
@@ -110,20 +106,14 @@ struct AuditNormalizer {
         let staged = try BulkInserter(database: database, table: "stg_ticket_event", columns: [
             "file_id", "record_no", "event_no", "source", "ticket_id", "occurred_at", "event", "actor_id",
         ])
-        let rejects = try database.prepare("""
-            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-            VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let earliest = validation.earliest?.description
-        let latest = validation.maxDaysAfterRunDate.flatMap { days in runDate.map { $0.adding(days: days).description } }
+        let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: fileID, path: path)
+        let plausible = PlausibleDates(validation: context.config.validation, runDate: context.runDate)
         let nulls = Set(source.nullValues)
-        var written = 0, rejected = 0
+        var written = 0
         try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
             let recordNo = row.int64(0)
             func reject(_ field: String, _ raw: String?, _ reason: String) throws {
-                try rejects.execute([.integer(context.runID), .text(source.name), .integer(fileID), .text(path), .integer(recordNo),
-                                     .text(field), SQLValue(raw), .text(reason)])
-                rejected += 1
+                try quarantine.add(recordNo: recordNo, field: field, raw: raw, reason: reason)
             }
             func value(_ index: Int32) -> String? {
                 guard let text = row.text(index)?.trimmingCharacters(in: .whitespacesAndNewlines), !nulls.contains(text) else { return nil }
@@ -141,12 +131,7 @@ struct AuditNormalizer {
             case .invalid(let reason): return try reject("occurred_at", rawTime, reason)
             default: return try reject("occurred_at", rawTime, "not a timestamp; expected e.g. 2026-01-31T12:00:00Z")
             }
-            if let earliest, occurred.prefix(10) < earliest {
-                return try reject("occurred_at", rawTime, "\(occurred.prefix(10)) is before the earliest plausible date \(earliest) (validation.earliest_date); expected a later date")
-            }
-            if let latest, occurred.prefix(10) > latest {
-                return try reject("occurred_at", rawTime, "\(occurred.prefix(10)) is after \(latest), beyond the run date plus validation.max_days_after_run_date; expected a date that has happened")
-            }
+            if let reason = plausible.reason(occurred) { return try reject("occurred_at", rawTime, reason) }
             let eventsText = row.text(3) ?? ""
             guard let json = try? JSONSerialization.jsonObject(with: Data(eventsText.utf8), options: [.fragmentsAllowed]),
                   let events = AuditNormalizer.events(json, author: actorColumn == nil ? nil : value(4)) else {
@@ -161,6 +146,6 @@ struct AuditNormalizer {
             }
             written += 1
         }
-        return (written, rejected)
+        return (written, quarantine.count)
     }
 }

@@ -230,57 +230,69 @@ package final class Coercer {
     /// a fraction, or an exponent (ungrouped numbers only). `nil` when it is none of these —
     /// `1,5` with a decimal point is refused rather than read as 15.
     package func number(_ input: UnsafeBufferPointer<UInt8>) -> Double? {
-        var bytes = Array(input)
-        // Currency signs, then the spaces between them and the digits.
-        let currencies: [[UInt8]] = [[0x24], [0xE2, 0x82, 0xAC], [0xC2, 0xA3], [0xC2, 0xA5]]
+        // The digits, as Swift's parser reads them, go to a small buffer; the input is not copied.
+        var lower = 0, upper = input.count
         func trimSpaces() {
-            while let b = bytes.first, b == 32 { bytes.removeFirst() }
-            while let b = bytes.last, b == 32 { bytes.removeLast() }
+            while lower < upper, input[lower] == 32 { lower += 1 }
+            while upper > lower, input[upper - 1] == 32 { upper -= 1 }
         }
+        func hasPrefix(_ bytes: [UInt8]) -> Bool {
+            upper - lower >= bytes.count && bytes.indices.allSatisfy { input[lower + $0] == bytes[$0] }
+        }
+        func hasSuffix(_ bytes: [UInt8]) -> Bool {
+            upper - lower >= bytes.count && bytes.indices.allSatisfy { input[upper - bytes.count + $0] == bytes[$0] }
+        }
+        trimSpaces()
         var sign: UInt8? = nil
-        if let b = bytes.first, b == 45 || b == 43 { sign = b; bytes.removeFirst() }
-        for currency in currencies {
-            if bytes.starts(with: currency) { bytes.removeFirst(currency.count); trimSpaces(); break }
-            if bytes.count >= currency.count, Array(bytes.suffix(currency.count)) == currency { bytes.removeLast(currency.count); trimSpaces(); break }
+        if lower < upper, input[lower] == 45 || input[lower] == 43 { sign = input[lower]; lower += 1 }
+        for currency in Coercer.currencySigns {
+            if hasPrefix(currency) { lower += currency.count; trimSpaces(); break }
+            if hasSuffix(currency) { upper -= currency.count; trimSpaces(); break }
         }
-        if sign == nil, let b = bytes.first, b == 45 || b == 43 { sign = b; bytes.removeFirst() }
+        if sign == nil, lower < upper, input[lower] == 45 || input[lower] == 43 { sign = input[lower]; lower += 1 }
         let decimal = decimalSeparator
         let grouping: UInt8 = decimal == 44 ? 46 : 44
-        var out: [UInt8] = sign == 45 ? [45] : []
-        var i = 0, groupDigits = 0, grouped = false, firstGroup = true, digits = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b >= 48 && b <= 57 {
+        var out: [UInt8] = []
+        out.reserveCapacity(upper - lower + 3)
+        if sign == 45 { out.append(45) }
+        var i = lower, groupDigits = 0, grouped = false, firstGroup = true, digits = 0
+        func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        while i < upper {
+            let b = input[i]
+            if isDigit(b) {
                 out.append(b); groupDigits += 1; digits += 1; i += 1
                 continue
             }
             var separatorLength = 0
             if b == grouping || b == 32 || b == 39 || b == 95 { separatorLength = 1 }
-            else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 { separatorLength = 2 }                   // no-break space
-            else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xAF { separatorLength = 3 }  // narrow no-break space
+            else if b == 0xC2, i + 1 < upper, input[i + 1] == 0xA0 { separatorLength = 2 }                   // no-break space
+            else if b == 0xE2, i + 2 < upper, input[i + 1] == 0x80, input[i + 2] == 0xAF { separatorLength = 3 }  // narrow no-break space
             guard separatorLength > 0 else { break }
             guard groupDigits >= 1, firstGroup ? groupDigits <= 3 : groupDigits == 3 else { return nil }
             grouped = true; firstGroup = false; groupDigits = 0
             i += separatorLength
         }
         guard !grouped || groupDigits == 3 else { return nil }
-        if i < bytes.count, bytes[i] == decimal {
+        if i < upper, input[i] == decimal {
             if digits == 0 { out.append(48) }
             out.append(46); i += 1
-            while i < bytes.count, bytes[i] >= 48 && bytes[i] <= 57 { out.append(bytes[i]); i += 1; digits += 1 }
+            while i < upper, isDigit(input[i]) { out.append(input[i]); i += 1; digits += 1 }
             if out.last == 46 { out.append(48) }
         }
         guard digits > 0 else { return nil }
-        if i < bytes.count, !grouped, bytes[i] == 101 || bytes[i] == 69 {
+        if i < upper, !grouped, input[i] == 101 || input[i] == 69 {
             out.append(101); i += 1
-            if i < bytes.count, bytes[i] == 45 || bytes[i] == 43 { out.append(bytes[i]); i += 1 }
+            if i < upper, input[i] == 45 || input[i] == 43 { out.append(input[i]); i += 1 }
             let start = i
-            while i < bytes.count, bytes[i] >= 48 && bytes[i] <= 57 { out.append(bytes[i]); i += 1 }
+            while i < upper, isDigit(input[i]) { out.append(input[i]); i += 1 }
             guard i > start else { return nil }
         }
-        guard i == bytes.count, let value = Double(String(decoding: out, as: UTF8.self)), value.isFinite else { return nil }
+        guard i == upper, let value = Double(String(decoding: out, as: UTF8.self)), value.isFinite else { return nil }
         return value
     }
+
+    /// $ € £ ¥ in UTF-8.
+    private static let currencySigns: [[UInt8]] = [[0x24], [0xE2, 0x82, 0xAC], [0xC2, 0xA3], [0xC2, 0xA5]]
 
     /// `number` of a String.
     package func number(_ text: String) -> Double? {

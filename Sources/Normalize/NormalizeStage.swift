@@ -51,8 +51,7 @@ package enum NormalizeStage {
                     .normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
                                rawTable: rawTable, database: database, context: context)
             }
-        } else if let audits = AuditNormalizer(source: source, columns: rawColumns, coercer: coercer,
-                                               validation: context.config.validation, runDate: context.runDate) {
+        } else if let audits = AuditNormalizer(source: source, columns: rawColumns, coercer: coercer) {
             // Ticket audits: each record's events array becomes several staged events.
             stagingTables = ["stg_ticket_event"]
             stageFile = { file in
@@ -125,25 +124,17 @@ package enum NormalizeStage {
         let select = "SELECT _record_no\(columnList.isEmpty ? "" : ", " + columnList) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
         let inserter = try BulkInserter(database: database, table: entity.table,
                                         columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name))
-        let rejects = try database.prepare("""
-            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-            VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: file.id, path: file.path)
         let normalizer = RowNormalizer(plan: plan, coercer: coercer, source: source, partition: file.partition,
                                        privacy: context.config.privacy, validation: context.config.validation,
                                        runDate: context.runDate)
         var written = 0
-        var rejected = 0
         context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
         defer { context.progress.end() }
         try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
             let recordNo = row.int64(0)
             if let failure = normalizer.normalize(row) {
-                try rejects.execute([
-                    .integer(context.runID), .text(source.name), .integer(file.id), .text(file.path), .integer(recordNo),
-                    .text(failure.field), SQLValue(failure.raw), .text(failure.reason),
-                ])
-                rejected += 1
+                try quarantine.add(recordNo: recordNo, failure)
             } else {
                 try inserter.insert { statement in
                     try statement.bind(.integer(file.id), at: 1)
@@ -153,9 +144,9 @@ package enum NormalizeStage {
                 }
                 written += 1
             }
-            context.progress.update(rows: written + rejected, done: Int64(written + rejected))
+            context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
         }
-        return (written, rejected)
+        return (written, quarantine.count)
     }
 
     private static func percent(_ share: Double) -> String {

@@ -40,10 +40,7 @@ final class RowNormalizer {
     /// Per slot: replace the value by its keyed hash.
     private let pseudonymised: [Bool]
     private let key: SymmetricKey?
-    /// Dates (YYYY-MM-DD bytes) outside [earliest, latest] are implausible.
-    private let earliest: [UInt8]?
-    private let latest: [UInt8]?
-    private let earliestText: String, latestText: String
+    private let plausible: PlausibleDates
     private(set) var values: [SlotValue]
 
     init(plan: FieldPlan, coercer: Coercer, source: SourceConfig, partition: String?,
@@ -79,11 +76,7 @@ final class RowNormalizer {
         values = Array(repeating: .null, count: count)
         pseudonymised = fields.map { privacy.pseudonymise.contains($0.name) }
         key = privacy.key.map { SymmetricKey(data: $0) }
-        earliestText = validation.earliest?.description ?? ""
-        earliest = validation.earliest.map { Array($0.description.utf8) }
-        let last = validation.maxDaysAfterRunDate.flatMap { days in runDate.map { $0.adding(days: days) } }
-        latestText = last?.description ?? ""
-        latest = last.map { Array($0.description.utf8) }
+        plausible = PlausibleDates(validation: validation, runDate: runDate)
     }
 
     deinit {
@@ -163,17 +156,7 @@ final class RowNormalizer {
 
     /// A date before `validation.earliest_date`, or after the run date plus the allowed days.
     private func implausible(_ value: UnsafeBufferPointer<UInt8>, field: CanonicalField) -> RowFailure? {
-        let day = UnsafeBufferPointer(rebasing: value[0..<min(10, value.count)])
-        let text = String(decoding: value, as: UTF8.self)
-        if let earliest, day.lexicographicallyPrecedes(earliest) {
-            return RowFailure(field: field.name, raw: text,
-                              reason: "\(text) is before the earliest plausible date \(earliestText) (validation.earliest_date); expected a later date")
-        }
-        if let latest, latest.lexicographicallyPrecedes(day) {
-            return RowFailure(field: field.name, raw: text,
-                              reason: "\(text) is after \(latestText), beyond the run date plus validation.max_days_after_run_date; expected a date that has happened")
-        }
-        return nil
+        plausible.reason(value).map { RowFailure(field: field.name, raw: String(decoding: value, as: UTF8.self), reason: $0) }
     }
 
     /// Rules across fields: a roster row's snapshot date and derived status; a ticket's

@@ -93,13 +93,11 @@ struct SurveyNormalizer {
         let answers = try BulkInserter(database: database, table: "stg_survey_answer", columns: [
             "file_id", "record_no", "item", "numeric_value", "text_value", "answered",
         ])
-        let rejects = try database.prepare("""
-            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-            VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: fileID, path: path)
+        let plausible = PlausibleDates(validation: context.config.validation, runDate: context.runDate)
         let employee = source.respondent == "employee"
         let nulls = Set(source.nullValues)
-        var written = 0, rejected = 0
+        var written = 0
         try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
             let recordNo = row.int64(0)
             func text(_ field: String) -> String? {
@@ -109,9 +107,7 @@ struct SurveyNormalizer {
                 return value
             }
             func reject(_ field: String, _ raw: String?, _ reason: String) throws {
-                try rejects.execute([.integer(context.runID), .text(source.name), .integer(fileID), .text(path), .integer(recordNo),
-                                     .text(field), SQLValue(raw), .text(reason)])
-                rejected += 1
+                try quarantine.add(recordNo: recordNo, field: field, raw: raw, reason: reason)
             }
             guard let responseID = text("response_id") else {
                 return try reject("response_id", nil, "required field 'response_id' is empty; expected the response's id")
@@ -119,7 +115,9 @@ struct SurveyNormalizer {
             var submitted: String? = nil
             if let raw = text("submitted_at") {
                 switch coercer.timestamp(raw) {
-                case .value(let v): submitted = v
+                case .value(let v):
+                    if let reason = plausible.reason(v) { return try reject("submitted_at", raw, reason) }
+                    submitted = v
                 case .invalid(let reason): return try reject("submitted_at", raw, reason)
                 default: submitted = nil
                 }
@@ -147,6 +145,6 @@ struct SurveyNormalizer {
             }
             written += 1
         }
-        return (written, rejected)
+        return (written, quarantine.count)
     }
 }

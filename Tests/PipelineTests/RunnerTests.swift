@@ -395,23 +395,42 @@ extension RunnerTests {
         for i in 1...40 { tickets += "\(i),2026-03-0\(i % 9 + 1)T10:00:00Z\n" }
         tickets += "41,2031-01-05T10:00:00Z\n42,1999-12-31T23:00:00Z\n"
         TestSupport.write(tickets, to: directory + "/tickets/t.csv")
+        // The same rule holds for survey responses and Zendesk audits, which have their own normalizers.
+        var survey = "Response ID,Recorded Date,Q1\n"
+        for i in 1...30 { survey += "R\(i),2026-03-0\(i % 9 + 1) 10:00:00,4\n" }
+        survey += "R31,2031-01-05 10:00:00,5\n"
+        TestSupport.write(survey, to: directory + "/surveys/s.csv")
+        var audits = "{\"audits\": ["
+        for i in 1...30 { audits += "{\"ticket_id\": \(i), \"created_at\": \"2026-03-05T10:00:00Z\", \"author_id\": 1, \"events\": [{\"type\": \"Comment\", \"public\": true}]}," }
+        audits += "{\"ticket_id\": 31, \"created_at\": \"1999-01-01T00:00:00Z\", \"author_id\": 1, \"events\": [{\"type\": \"Comment\", \"public\": true}]}]}"
+        TestSupport.write(audits, to: directory + "/audits/a.json")
         TestSupport.write("""
             warehouse: w.sqlite
             sources:
               tickets: {kind: tickets, inbox: tickets/*.csv}
+              surveys: {kind: survey, respondent: customer, inbox: surveys/*.csv}
+              audits: {kind: ticket_events, format: zendesk_json, inbox: audits/*.json}
             validation:
               earliest_date: 2001-01-01
               max_days_after_run_date: 1
             """, to: directory + "/p.yml")
         let config = try ConfigLoader(path: directory + "/p.yml").load()
         _ = try run(config, steps: [.extract, .normalize, .load])
-        let rejects = try Database(path: config.warehouse, readOnly: true).query("SELECT record_no, field, reason FROM etl_reject ORDER BY record_no") {
+        let rejects = try Database(path: config.warehouse, readOnly: true).query(
+            "SELECT record_no, field, reason FROM etl_reject WHERE source = 'tickets' ORDER BY record_no") {
             "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "")"
         }
         XCTAssertEqual(rejects.count, 2)
         XCTAssertTrue(rejects[0].hasPrefix("42|created_at|2031-01-05T10:00:00Z is after 2026-11-23"), rejects[0])
         XCTAssertTrue(rejects[1].hasPrefix("43|created_at|1999-12-31T23:00:00Z is before the earliest plausible date 2001-01-01"), rejects[1])
         XCTAssertEqual(try WarehouseDump.count(config.warehouse, "fact_ticket"), 40)
+        let others = try Database(path: config.warehouse, readOnly: true).query(
+            "SELECT source, file_path, record_no, field, reason FROM etl_reject WHERE source <> 'tickets' ORDER BY source") {
+            "\($0.text(0) ?? "")|\(($0.text(1) ?? "").split(separator: "/").last ?? "")|\($0.int(2))|\($0.text(3) ?? "")|\($0.text(4) ?? "")"
+        }
+        XCTAssertEqual(others.count, 2, "\(others)")
+        XCTAssertTrue(others[0].hasPrefix("audits|a.json|31|occurred_at|1999-01-01T00:00:00Z is before the earliest plausible date"), others[0])
+        XCTAssertTrue(others[1].hasPrefix("surveys|s.csv|32|submitted_at|2031-01-05T10:00:00Z is after 2026-11-23"), others[1])
     }
 }
 
