@@ -694,7 +694,7 @@ extension RunnerTests {
             ], "next_page": null, "count": 7}
             """
         TestSupport.write(audits, to: directory + "/audits/audits_2026-02-04.json")
-        let fixtures = TestSupport.packageRoot + "/../shared/fixtures/tickets/"
+        let fixtures = TestSupport.fixtures + "/tickets/"
         for name in ["go-zendesk_GET_ticket_audits.json", "zendesk_api_client_rb_ticket_1_audits.json"] {
             TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtures + name))), to: directory + "/real/" + name)
         }
