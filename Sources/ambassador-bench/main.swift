@@ -186,7 +186,7 @@ struct Bench {
     }
 
     func removeWarehouses(_ directory: String) {
-        for name in ["w.sqlite", "w.sqlite-wal", "w.sqlite-shm", "w.sqlite.lock", "import.sqlite", "import.sqlite-journal"] {
+        for name in ["w.sqlite", "w.sqlite-wal", "w.sqlite-shm", "w.sqlite.lock", "import.sqlite", "import.sqlite-journal", "floor.sqlite", "floor.sqlite-wal", "floor.sqlite-shm"] {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
     }
@@ -241,7 +241,23 @@ struct Bench {
                 partition: none
                 fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
             """.write(toFile: data.directory + "/pipeline-bench.yml", atomically: true, encoding: .utf8)
-        var totals: [Double] = [], imports: [Double] = [], stages: [[Double]] = [], peak = 0
+        // The floor the staged design sets: the sqlite3 shell itself, in WAL as the warehouse
+        // is, writing the file three times as the stages do — `.import` into a raw table, a
+        // plain copy standing for the staged table, an upsert into a table keyed by ticket id
+        // standing for the fact — with no parsing of values, no attribution and no checks.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: data.csv))
+        let header = String(decoding: try handle.read(upToCount: 4096) ?? Data(), as: UTF8.self).prefix { $0 != "\n" && $0 != "\r" }
+        try handle.close()
+        let columns = header.split(separator: ",").map { "\"\($0)\" TEXT" }.joined(separator: ", ")
+        try """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            .import --csv tickets/tickets_2026-01-01.csv raw
+            CREATE TABLE stg AS SELECT rowid AS record_no, * FROM raw;
+            CREATE TABLE fact (record_no INTEGER, \(columns), PRIMARY KEY ("Ticket ID")) WITHOUT ROWID;
+            INSERT OR REPLACE INTO fact SELECT * FROM stg;
+            """.write(toFile: data.directory + "/floor.sql", atomically: true, encoding: .utf8)
+        var totals: [Double] = [], imports: [Double] = [], floors: [Double] = [], stages: [[Double]] = [], peak = 0
         for run in 0..<runs {
             removeWarehouses(data.directory)
             var times: [Double] = []
@@ -251,15 +267,18 @@ struct Bench {
                 peak = max(peak, m.peakKB)
             }
             let b = try ChildProcess.measure(["/usr/bin/env", "sqlite3", "import.sqlite", ".import --csv tickets/tickets_2026-01-01.csv t"], in: data.directory)
+            let f = try ChildProcess.measure(["/usr/bin/env", "sqlite3", "floor.sqlite", ".read floor.sql"], in: data.directory)
             stages.append(times)
             totals.append(times.reduce(0, +))
             imports.append(b.seconds)
-            print("pipeline \(run + 1)/\(runs): extract+normalize+load \(format(times.reduce(0, +))) s (\(times.map(format).joined(separator: " + "))), .import \(format(b.seconds)) s")
+            floors.append(f.seconds)
+            print("pipeline \(run + 1)/\(runs): extract+normalize+load \(format(times.reduce(0, +))) s (\(times.map(format).joined(separator: " + "))), .import \(format(b.seconds)) s, three writes in the shell \(format(f.seconds)) s")
         }
         removeWarehouses(data.directory)
         let total = median(totals), baseline = median(imports)
         let stageMedians = (0..<3).map { i in median(stages.map { $0[i] }) }
         let ratio = total / baseline
+        let floor = median(floors), floorRatio = floor / baseline
         return """
             ## Extract + normalize + load vs `.import`
 
@@ -274,9 +293,16 @@ struct Bench {
             | load | \(format(stageMedians[2])) |
             | **extract + normalize + load** | **\(format(total))** |
             | `sqlite3 .import` | \(format(baseline)) |
+            | the staged design's floor in the `sqlite3` shell (below) | \(format(floor)) |
 
             (extract + normalize + load) / .import: **\(format(ratio))** — \(ratio <= 2 ? "meets" : "MISSES") the bar of 2.0. Peak memory of
             any step: \(peak / 1024) MB (bar: 64 MB).
+
+            The floor: one `sqlite3` process, WAL and `synchronous=NORMAL` as the warehouse runs, writes every row three
+            times as the staged design (DESIGN.md: `raw_*` → `stg_*` → `fact_*`) does — `.import` into a raw table, `CREATE TABLE … AS SELECT` standing for the staged table, `INSERT OR REPLACE` into a table keyed by
+            ticket id standing for the fact — and does nothing else: no value parsing, no attribution, no data checks,
+            no lineage. floor / .import: **\(format(floorRatio))**; ours / floor: **\(format(total / floor))**.
+            \(floorRatio > 2 ? "The bar of 2.0 is below what the three writes alone cost on this machine, so no implementation of the staged design can meet it here." : "")
 
 
             """
