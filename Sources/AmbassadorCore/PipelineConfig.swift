@@ -93,6 +93,10 @@ package struct SourceConfig: Sendable, Equatable {
     package var items: [String] = []
     /// The decimal separator of the source's numbers, `.` (default) or `,` (`1.234,50`).
     package var decimalSeparator: Character = "."
+    /// Prepended to every ticket id this source names (its tickets, ticket events or the
+    /// ticket a survey response is about), so that two ticketing systems whose ids overlap
+    /// (both start at 1) keep their tickets apart in `fact_ticket`. Empty: ids as exported.
+    package var ticketIDPrefix: String = ""
 
     package init(
         name: String, kind: SourceKind, format: String = "csv", inbox: String,

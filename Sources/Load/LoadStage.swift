@@ -44,7 +44,7 @@ package enum LoadStage {
             "SELECT CAST(value AS INTEGER) FROM etl_state WHERE source = 'load' AND key = 'employee_history_version'").intValue ?? 0
         for source in context.selectedSources {
             let staging: String
-            let merge: (Int64) throws -> Int
+            let merge: (Int64) throws -> (written: Int, rejected: Int)
             switch source.kind {
             case .tickets:
                 staging = "stg_ticket"
@@ -52,20 +52,24 @@ package enum LoadStage {
                     // A corrected re-export replaces exactly what its predecessor contributed.
                     let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
                     if retracted > 0 { context.logger.info("load: \(retracted) tickets of a superseded file taken back before merging its correction") }
-                    return try TicketMerge.merge(fileID: fileID, version: version, database: database)
+                    let collisions = try TicketMerge.quarantineCollisions(fileID: fileID, runID: context.runID, database: database)
+                    if collisions > 0 {
+                        context.logger.warning("load: \(collisions) tickets of \(source.name) file \(fileID) quarantined: another source's tickets hold their ids (see etl_reject; set ticket_id_prefix)")
+                    }
+                    return (try TicketMerge.merge(fileID: fileID, version: version, database: database), collisions)
                 }
             case .customerEvents, .ticketEvents:
                 let events = source.kind == .customerEvents ? EventMerge.customerEvents : EventMerge.ticketEvents
                 staging = events.staging
                 merge = { fileID in
                     _ = try events.retractPredecessors(of: fileID, database: database)
-                    return try events.merge(fileID: fileID, database: database)
+                    return (try events.merge(fileID: fileID, database: database), 0)
                 }
             case .survey:
                 staging = "stg_survey_response"
                 merge = { fileID in
                     _ = try SurveyMerge.retractPredecessors(of: fileID, database: database)
-                    return try SurveyMerge.merge(fileID: fileID, database: database)
+                    return (try SurveyMerge.merge(fileID: fileID, database: database), 0)
                 }
             case .hrRoster, .raw:
                 continue
@@ -74,16 +78,22 @@ package enum LoadStage {
             for fileID in try pendingFiles(database, sources: [source.name]) {
                 let started = monotonicSeconds()
                 // One file per transaction: its predecessor's rows out, its own in, marked loaded.
-                let merged = try database.transaction { () throws -> (Int, Int) in
+                let merged = try database.transaction { () throws -> (Int, Int, Int) in
                     let read = try database.count("SELECT count(*) FROM \(staging) WHERE file_id = ?", [.integer(fileID)])
-                    let written = try merge(fileID)
+                    let result = try merge(fileID)
                     try markLoaded(database, [fileID])
                     FaultPoint.reached("load.\(source.kind.rawValue)")
-                    return (read, written)
+                    return (read, result.written, result.rejected)
                 }
                 FaultPoint.reached("load.\(source.kind.rawValue).committed")
                 counts.rowsRead += merged.0
                 counts.rowsWritten += merged.1
+                counts.rowsRejected += merged.2
+                if merged.2 > 0 {
+                    // Tickets left out of the facts: the run says so with exit 65, as for a failed file.
+                    counts.dataFailure = true
+                    counts.messages.append("\(merged.2) tickets of file \(fileID) quarantined at load: their ids are another source's tickets' ids")
+                }
                 counts.filesDone += 1
                 let elapsed = monotonicSeconds() - started
                 if elapsed >= 1 { context.logger.info("load: \(source.name) file \(fileID): \(merged.1) rows merged in \(String(format: "%.1f", elapsed)) s") }

@@ -66,10 +66,31 @@ enum TicketMerge {
         return taken
     }
 
+    /// Quarantines (stage `load`) the tickets of `fileID` whose id a ticket of another source
+    /// already holds in `fact_ticket`: two ticketing systems whose ids overlap would otherwise
+    /// overwrite each other's tickets silently. The merge leaves those rows out; the reject
+    /// says which source holds the id and how to keep them apart. Returns how many.
+    static func quarantineCollisions(fileID: Int64, runID: Int64, database: Database) throws -> Int {
+        try database.run("""
+            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
+            SELECT ?1, 'load', s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
+                   'ticket id ' || s.ticket_id || ' is already in fact_ticket from source ''' || f.source || ''' (' ||
+                   coalesce(o.path, 'file ' || f._file_id) || ', record ' || f._record_no ||
+                   '); expected ticket ids unique across ticket sources: give one of them a ticket_id_prefix (e.g. ''fd-'')'
+            FROM stg_ticket s
+            JOIN fact_ticket f ON f.ticket_id = s.ticket_id AND f.source <> s.source
+            JOIN etl_source_file m ON m.file_id = s.file_id
+            LEFT JOIN etl_source_file o ON o.file_id = f._file_id
+            WHERE s.file_id = ?2
+            ORDER BY s.record_no
+            """, [.integer(runID), .integer(fileID)])
+    }
+
     /// Upserts the tickets of one file in line order; a row replaces the stored one when its
     /// `updated_at` is not older, so the latest version wins (ties: the later line), within
-    /// a file and across files, and the same data loaded twice changes nothing. Attribution
-    /// uses the current employee history (`version`).
+    /// a file and across files, and the same data loaded twice changes nothing; a ticket of
+    /// another source is never replaced (see `quarantineCollisions`). Attribution uses the
+    /// current employee history (`version`).
     static func merge(fileID: Int64, version: Int64, database: Database, onlyRetracted: Bool = false) throws -> Int {
         let restriction = onlyRetracted ? "AND s.ticket_id IN (SELECT ticket_id FROM temp.retracted_ticket)" : ""
         try mapAgents("""
@@ -101,7 +122,7 @@ enum TicketMerge {
                 team_id = excluded.team_id, reassignments = excluded.reassignments, reopens = excluded.reopens,
                 escalated = excluded.escalated, attributed_version = excluded.attributed_version,
                 _file_id = excluded._file_id, _record_no = excluded._record_no
-            WHERE coalesce(excluded.updated_at, '') >= coalesce(fact_ticket.updated_at, '')
+            WHERE coalesce(excluded.updated_at, '') >= coalesce(fact_ticket.updated_at, '') AND fact_ticket.source = excluded.source
             """, [.integer(version), .integer(fileID)])
         // dim_customer is rebuilt at the end of load; the mark commits with this merge so a
         // run killed in between still rebuilds it.

@@ -141,7 +141,7 @@ struct AuditNormalizer {
                 return try reject("events", eventsText, "the audit holds no events; expected at least one")
             }
             for (number, event) in events.enumerated() {
-                try staged.insert([.integer(fileID), .integer(recordNo), .integer(Int64(number)), .text(source.name), .text(ticket),
+                try staged.insert([.integer(fileID), .integer(recordNo), .integer(Int64(number)), .text(source.name), .text(source.ticketIDPrefix + ticket),
                                    .text(occurred), .text(event.name), SQLValue(event.actor)])
             }
             written += 1

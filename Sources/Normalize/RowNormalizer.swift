@@ -41,6 +41,11 @@ final class RowNormalizer {
     private let pseudonymised: [Bool]
     private let key: SymmetricKey?
     private let plausible: PlausibleDates
+    /// The source's `ticket_id_prefix` and where it goes: the ticket id slot, written
+    /// prefixed into its own buffer.
+    private let ticketIDPrefix: [UInt8]
+    private let ticketIDSlot: Int?
+    private let prefixed: UnsafeMutableBufferPointer<UInt8>
     private(set) var values: [SlotValue]
 
     init(plan: FieldPlan, coercer: Coercer, source: SourceConfig, partition: String?,
@@ -77,12 +82,16 @@ final class RowNormalizer {
         pseudonymised = fields.map { privacy.pseudonymise.contains($0.name) }
         key = privacy.key.map { SymmetricKey(data: $0) }
         plausible = PlausibleDates(validation: validation, runDate: runDate)
+        ticketIDPrefix = Array(source.ticketIDPrefix.utf8)
+        ticketIDSlot = ticketIDPrefix.isEmpty || ![.tickets, .ticketEvents].contains(source.kind) ? nil : slot("ticket_id")
+        prefixed = .allocate(capacity: Coercer.scratchCapacity + ticketIDPrefix.count)
     }
 
     deinit {
         scratch.forEach { $0.deallocate() }
         joined.forEach { $0.deallocate() }
         constants.deallocate()
+        prefixed.deallocate()
     }
 
     /// Fills `values` from the raw row (its selected columns start at result column 1);
@@ -131,6 +140,12 @@ final class RowNormalizer {
             case .invalid(let reason):
                 return RowFailure(field: field.name, raw: String(decoding: value.prefix(2000), as: UTF8.self), reason: reason)
             }
+        }
+        if let ticketIDSlot, case .bytes(let id) = values[ticketIDSlot] {
+            _ = prefixed.initialize(from: ticketIDPrefix)
+            let end = min(ticketIDPrefix.count + id.count, prefixed.count)
+            for (i, b) in zip(ticketIDPrefix.count..<end, id) { prefixed[i] = b }
+            values[ticketIDSlot] = .bytes(UnsafeBufferPointer(rebasing: prefixed[0..<end]))
         }
         if let key {
             for slot in values.indices where pseudonymised[slot] {

@@ -126,7 +126,7 @@ struct SurveyNormalizer {
             try responses.insert([
                 .integer(fileID), .integer(recordNo), .text(source.name), .text(responseID), .text(employee ? "employee" : "customer"),
                 // Pulse answers are never joined to an individual: no respondent, no ticket.
-                employee ? .null : SQLValue(text("respondent_id")?.lowercased()), employee ? .null : SQLValue(text("ticket_id")),
+                employee ? .null : SQLValue(text("respondent_id")?.lowercased()), employee ? .null : SQLValue(text("ticket_id").map { source.ticketIDPrefix + $0 }),
                 SQLValue(text("team")), SQLValue(submitted), SQLValue(finished),
             ])
             for (item, column) in itemColumns {

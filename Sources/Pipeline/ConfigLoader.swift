@@ -141,7 +141,7 @@ package struct ConfigLoader {
             }
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
             let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values",
-                                                           "null_values", "respondent", "items", "decimal_separator"])
+                                                           "null_values", "respondent", "items", "decimal_separator", "ticket_id_prefix"])
             guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
             let kindText = try string(kindNode, key + ".kind")
             guard let kind = SourceKind(rawValue: kindText) else {
@@ -225,6 +225,16 @@ package struct ConfigLoader {
                                       delimiter: delimiter, record: record, partition: partition, fields: fieldMap, values: values,
                                       nullValues: nullValues)
             source.decimalSeparator = try fields["decimal_separator"].map { try separator($0, key + ".decimal_separator") } ?? decimalSeparator
+            if let node = fields["ticket_id_prefix"] {
+                guard [.tickets, .ticketEvents, .survey].contains(kind) else {
+                    throw fail(node, key + ".ticket_id_prefix", "not a key of a \(kind.rawValue) source", "ticket_id_prefix only on tickets, ticket_events and survey sources")
+                }
+                let prefix = try string(node, key + ".ticket_id_prefix")
+                guard prefix.utf8.count <= 32, !prefix.contains(where: { $0.isWhitespace }) else {
+                    throw fail(node, key + ".ticket_id_prefix", "'\(prefix)' has white space or is longer than 32 bytes", "a short tag such as 'fd-'")
+                }
+                source.ticketIDPrefix = prefix
+            }
             if kind == .survey {
                 guard let node = fields["respondent"] else {
                     throw fail(value, key + ".respondent", "missing key", "customer or employee (who answered this survey)")

@@ -76,6 +76,9 @@ final class ConfigLoaderTests: XCTestCase {
             (minimal + "\nprivacy:\n  pseudonymise: [shoe_size]\n  key_env: K\n", "unknown canonical field 'shoe_size'"),
             (minimal + "\nprivacy:\n  pseudonymise: [email]\n  key_env: NOT_SET_ANYWHERE\n", "environment variable NOT_SET_ANYWHERE is not set or shorter than 16 bytes"),
             (minimal + "\nvalidation:\n  earliest_date: 2001-13-01\n", "'2001-13-01' is not a date at 'validation.earliest_date'"),
+            (minimal + "\n  hr:\n    kind: hr_roster\n    inbox: hr/*.csv\n    ticket_id_prefix: x-\n",
+             "p.yml:9:23: not a key of a hr_roster source at 'sources.hr.ticket_id_prefix'; expected ticket_id_prefix only on tickets"),
+            (minimal + "\n    ticket_id_prefix: 'f d'\n", "'f d' has white space or is longer than 32 bytes at 'sources.tickets.ticket_id_prefix'"),
         ]
         for (yaml, expected) in cases {
             let result = try XCTUnwrap(configError(yaml), expected)

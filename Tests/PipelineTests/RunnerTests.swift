@@ -208,6 +208,100 @@ extension RunnerTests {
 extension RunnerTests {
     /// A corrected re-export replaces exactly what its predecessor contributed: a ticket it
     /// drops is gone, unless another file still holds it, and a changed one is changed.
+    /// Two ticketing systems whose ids overlap (both start at 1): without a prefix the second
+    /// system's clashing tickets are quarantined at load, never written over the first's;
+    /// with `ticket_id_prefix` both keep all their tickets, and a survey and an event log
+    /// with the same prefix still find theirs.
+    func testTicketIDsOfTwoSystemsNeverOverwriteEachOther() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            Ticket ID,Created At,Updated At,Status
+            1,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,solved
+            2,2026-01-02T12:00:00Z,2026-01-02T13:00:00Z,solved
+            3,2026-01-03T09:00:00Z,2026-01-03T10:00:00Z,open
+
+            """, to: directory + "/zendesk/tickets_2026-01-03.csv")
+        TestSupport.write("""
+            Ticket ID,Created At,Updated At,Status
+            2,2026-01-05T08:00:00Z,2026-01-06T08:00:00Z,closed
+            3,2026-01-05T09:00:00Z,2026-01-06T09:00:00Z,closed
+            4,2026-01-05T10:00:00Z,2026-01-06T10:00:00Z,open
+
+            """, to: directory + "/freshdesk/tickets_2026-01-06.csv")
+        TestSupport.write("""
+            Ticket ID,Timestamp,Event,Actor
+            3,2026-01-05T09:30:00Z,public_comment,77
+
+            """, to: directory + "/events/events_2026-01-06.csv")
+        TestSupport.write("""
+            ResponseId,Ticket ID,EndDate,Q1
+            R_1,4,2026-01-07T10:00:00Z,9
+
+            """, to: directory + "/csat/csat_2026-01-07.csv")
+        func configure(prefix: String, warehouse: String) throws -> PipelineConfig {
+            let line = prefix.isEmpty ? "" : "\n    ticket_id_prefix: \(prefix)"
+            TestSupport.write("""
+                warehouse: \(warehouse)
+                sources:
+                  zendesk:
+                    kind: tickets
+                    inbox: zendesk/*.csv
+                  freshdesk:
+                    kind: tickets
+                    inbox: freshdesk/*.csv\(line)
+                  freshdesk_events:
+                    kind: ticket_events
+                    inbox: events/*.csv\(line)
+                  csat:
+                    kind: survey
+                    respondent: customer
+                    inbox: csat/*.csv\(line)
+                """, to: directory + "/p.yml")
+            return try ConfigLoader(path: directory + "/p.yml").load()
+        }
+
+        let plain = try configure(prefix: "", warehouse: "var/plain.sqlite")
+        let clashing = try run(plain, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(clashing.exitCode, 65, "tickets left out of the facts fail the run")
+        var database = try Database(path: plain.warehouse, readOnly: true)
+        let facts = try database.query("SELECT ticket_id, source, status FROM fact_ticket ORDER BY ticket_id") {
+            [$0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? ""]
+        }
+        XCTAssertEqual(facts, [["1", "zendesk", "solved"], ["2", "zendesk", "solved"], ["3", "zendesk", "open"], ["4", "freshdesk", "open"]],
+                       "the first system's tickets are not overwritten by the later-updated ones of the second")
+        let rejects = try database.query("SELECT stage, source, record_no, field, raw_value, reason, file_path FROM etl_reject ORDER BY record_no") {
+            (stage: $0.text(0) ?? "", source: $0.text(1) ?? "", record: $0.int64(2), field: $0.text(3) ?? "", raw: $0.text(4) ?? "",
+             reason: $0.text(5) ?? "", path: $0.text(6) ?? "")
+        }
+        XCTAssertEqual(rejects.map(\.raw), ["2", "3"])
+        for reject in rejects {
+            XCTAssertEqual([reject.stage, reject.source, reject.field], ["load", "freshdesk", "ticket_id"])
+            XCTAssertTrue(reject.path.hasSuffix("freshdesk/tickets_2026-01-06.csv"), reject.path)
+            XCTAssertTrue(reject.reason.contains("source 'zendesk'") && reject.reason.contains("zendesk/tickets_2026-01-03.csv")
+                          && reject.reason.contains("ticket_id_prefix"), reject.reason)
+        }
+        // Nothing lost: every raw record of each file is a fact or a reject.
+        for (source, raw) in [("zendesk", "raw_zendesk"), ("freshdesk", "raw_freshdesk")] {
+            let kept = try database.count("SELECT count(*) FROM fact_ticket WHERE source = ?", [.text(source)])
+            let rejected = try database.count("SELECT count(*) FROM etl_reject WHERE source = ?", [.text(source)])
+            XCTAssertEqual(kept + rejected, try database.count("SELECT count(*) FROM \(raw)"), source)
+        }
+        let status = clashing.stages.first { $0.name == "load" }?.counts.first { $0.source == "freshdesk" }
+        XCTAssertEqual(status?.rowsRejected, 2)
+
+        let prefixed = try configure(prefix: "fd-", warehouse: "var/prefixed.sqlite")
+        XCTAssertEqual(try run(prefixed, steps: [.extract, .normalize, .load]).exitCode, 0)
+        database = try Database(path: prefixed.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id FROM fact_ticket ORDER BY ticket_id") { $0.text(0) ?? "" },
+                       ["1", "2", "3", "fd-2", "fd-3", "fd-4"])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM etl_reject"), 0)
+        XCTAssertEqual(try database.query("SELECT ticket_id FROM fact_ticket_event") { $0.text(0) ?? "" }, ["fd-3"])
+        XCTAssertEqual(try database.query("SELECT ticket_id FROM fact_survey_response") { $0.text(0) ?? "" }, ["fd-4"])
+        XCTAssertEqual(try database.count("""
+            SELECT count(*) FROM fact_survey_response r JOIN fact_ticket t ON t.ticket_id = r.ticket_id WHERE t.source = 'freshdesk'
+            """), 1, "the survey response links to the second system's ticket")
+    }
+
     func testACorrectedReExportReplacesExactlyItsPredecessorsRows() throws {
         let directory = TestSupport.temporaryDirectory()
         let header = "Ticket ID,Created At,Updated At,Status\n"
@@ -702,7 +796,7 @@ extension RunnerTests {
             warehouse: w.sqlite
             reject_threshold: 0.5
             sources:
-              audits: {kind: ticket_events, format: zendesk_json, inbox: audits/*.json, partition: none}
+              audits: {kind: ticket_events, format: zendesk_json, inbox: audits/*.json, partition: none, ticket_id_prefix: zd-}
               real: {kind: ticket_events, format: zendesk_json, inbox: real/*.json, partition: none}
             """, to: directory + "/p.yml")
         let config = try ConfigLoader(path: directory + "/p.yml").load()
@@ -719,6 +813,8 @@ extension RunnerTests {
             "2026-02-03T08:00:00Z reopened 900", "2026-02-03T09:00:00Z change:priority 111", "2026-02-03T09:00:00Z reassigned 222",
             "2026-02-04T09:00:00Z closed 222", "2026-02-04T09:00:00Z public_comment 222",
         ])
+        XCTAssertEqual(try database.query("SELECT DISTINCT ticket_id FROM fact_ticket_event WHERE source = 'audits'") { $0.text(0) ?? "" }, ["zd-7"],
+                       "the source's ticket_id_prefix applies to the tickets its audits name")
         let rejects = try database.query("SELECT record_no, field, reason FROM etl_reject WHERE source = 'audits' ORDER BY record_no") {
             "\($0.int(0)) \($0.text(1) ?? ""): \($0.text(2) ?? "")"
         }
