@@ -2,11 +2,12 @@ import AmbassadorCore
 import Foundation
 import Warehouse
 
-/// Normalizes ticket audits — Zendesk's audits API (`/tickets/{id}/audits`, `/ticket_audits`),
-/// where one record is one save of a ticket holding an `events` array — into one staged
-/// ticket event per audit event, numbered within the record. (The incremental
-/// `ticket_events` export nests `child_events` under an `event_type` column instead; it is
-/// not recognised as audits and reads as a plain event log of its `event_type`.)
+/// Normalizes ticket audits into one staged ticket event per audit event, numbered within the
+/// record. Two Zendesk shapes: the audits API (`/tickets/{id}/audits`, `/ticket_audits`), one
+/// record per save of a ticket with an `events` array of `{type, field_name, value, …}`; and
+/// the incremental ticket event export (`/incremental/ticket_events`), one record per save
+/// with `child_events` of `{event_type, <field>: value, previous_value, comment_public, …}`,
+/// its time in `timestamp` (epoch seconds) and its actor in `updater_id`.
 ///
 /// Lifecycle events get the canonical names the score stage reads: the first `Create` is
 /// `created` (and `assigned` when it sets an assignee), a status change to solved or closed is
@@ -31,8 +32,11 @@ struct AuditNormalizer {
             if let configured = source.fields[name] { return columns.first { $0.lowercased() == configured.lowercased() } }
             return fields[name]?.aliases.lazy.compactMap { keyed[CanonicalField.key($0)] }.first
         }
-        guard column("event") == nil, let events = keyed["events"], let ticket = keyed["ticketid"] ?? column("ticket_id"),
-              let time = column("occurred_at") else { return nil }
+        // The incremental export's own `event_type` column says "Audit" for the record; its
+        // `child_events` hold the events, so that column does not make it a plain event log.
+        let nested = keyed["childevents"] ?? keyed["events"]
+        guard let events = nested, keyed["childevents"] != nil || column("event") == nil,
+              let ticket = keyed["ticketid"] ?? column("ticket_id"), let time = column("occurred_at") else { return nil }
         ticketColumn = ticket
         timeColumn = time
         eventsColumn = events
@@ -62,15 +66,19 @@ struct AuditNormalizer {
         let open: Set<String> = ["new", "open", "pending", "hold"], done: Set<String> = ["solved", "closed"]
         for item in list {
             guard let event = item as? [String: Any] else { continue }
-            let type = (text(event["type"]) ?? "unknown").lowercased()
-            let field = text(event["field_name"])?.lowercased()
-            let value = text(event["value"]).map { $0.lowercased() }
+            let type = (text(event["type"]) ?? text(event["event_type"]) ?? "unknown").lowercased()
+            // The audits API names the field (`field_name`, `value`); a child event of the
+            // incremental export carries the field itself as its key.
+            let fieldKey = text(event["field_name"]) ?? changedField(event)
+            let field = fieldKey?.lowercased()
+            let rawValue = event["field_name"] != nil ? text(event["value"]) : fieldKey.flatMap { text(event[$0]) } ?? text(event["value"])
+            let value = rawValue.map { $0.lowercased() }
             let previous = text(event["previous_value"]).map { $0.lowercased() }
             let actor = text(event["author_id"]) ?? author
             switch (type, field) {
             case ("create", "assignee_id"):
                 if !created { out.append(Event(name: "created", actor: author)); created = true }
-                if let assignee = text(event["value"]) { out.append(Event(name: "assigned", actor: assignee)) }
+                if let assignee = rawValue { out.append(Event(name: "assigned", actor: assignee)) }
             case ("create", _):
                 if !created { out.append(Event(name: "created", actor: author)); created = true }
             case ("change", "status"):
@@ -82,7 +90,7 @@ struct AuditNormalizer {
                     out.append(Event(name: "status:" + (value ?? "none"), actor: actor))
                 }
             case ("change", "assignee_id"):
-                if let assignee = text(event["value"]) {
+                if let assignee = rawValue {
                     out.append(Event(name: previous == nil ? "assigned" : "reassigned", actor: assignee))
                 } else {
                     out.append(Event(name: "unassigned", actor: actor))
@@ -90,13 +98,28 @@ struct AuditNormalizer {
             case ("change", let field?):
                 out.append(Event(name: "change:" + field, actor: actor))
             case ("comment", _), ("voicecomment", _):
-                let isPublic = (event["public"] as? Bool) ?? ((event["public"] as? NSNumber)?.boolValue ?? true)
+                let flag = event["public"] ?? event["comment_public"]
+                let isPublic = (flag as? Bool) ?? ((flag as? NSNumber)?.boolValue ?? true)
                 out.append(Event(name: isPublic ? (type == "comment" ? "public_comment" : "voice_comment") : "internal_note", actor: actor))
             default:
                 out.append(Event(name: type, actor: actor))
             }
         }
         return out
+    }
+
+    /// Keys of a child event that describe the event rather than the ticket field it sets.
+    private static let eventKeys: Set<String> = [
+        "id", "type", "event_type", "via", "via_reference_id", "previous_value", "value", "author_id", "public",
+        "comment_present", "comment_public", "body", "html_body", "plain_body", "attachments", "audit_id", "metadata",
+        "recipients", "subject", "created_at", "timestamp", "updater_id", "ticket_id",
+    ]
+
+    /// The ticket field a Create or Change child event of the incremental export sets: its one
+    /// key that is not about the event (status and assignee first, should there be several).
+    private static func changedField(_ event: [String: Any]) -> String? {
+        let fields = event.keys.filter { !eventKeys.contains($0) }.sorted()
+        return fields.first { $0 == "status" } ?? fields.first { $0 == "assignee_id" } ?? fields.first
     }
 
     func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,

@@ -83,7 +83,7 @@ package struct CanonicalEntity: Sendable {
         CanonicalField("occurred_at", .timestamp, required: true,
                        ["occurred at", "timestamp", "time", "created at", "event time", "date"]),
         CanonicalField("event", .ticketEvent, required: true, ["event", "event type", "type", "action"]),
-        CanonicalField("actor_id", .identifier, ["actor", "actor id", "author id", "author", "agent id", "user id", "by"]),
+        CanonicalField("actor_id", .identifier, ["actor", "actor id", "author id", "author", "agent id", "user id", "updater id", "by"]),
     ])
 
     /// A support ticket (one row per ticket, its latest state).

@@ -788,6 +788,25 @@ extension RunnerTests {
             ], "next_page": null, "count": 7}
             """
         TestSupport.write(audits, to: directory + "/audits/audits_2026-02-04.json")
+        // The same story as Zendesk's incremental ticket event export tells it: child_events
+        // with the field as key, epoch seconds, the actor in updater_id.
+        TestSupport.write("""
+            {"ticket_events": [
+              {"id": 901, "ticket_id": 55, "timestamp": 1769936400, "created_at": "2026-02-01T09:00:00Z", "updater_id": 900,
+               "via": "Mail", "event_type": "Audit", "child_events": [
+                {"id": 9011, "via": "Mail", "via_reference_id": null, "comment_present": true, "comment_public": true, "event_type": "Comment"},
+                {"id": 9012, "via": "Mail", "via_reference_id": null, "status": "new", "event_type": "Create"},
+                {"id": 9013, "via": "Mail", "via_reference_id": null, "assignee_id": 111, "event_type": "Create"}]},
+              {"id": 902, "ticket_id": 55, "timestamp": 1769940000, "updater_id": 111, "via": "Web form", "event_type": "Audit", "child_events": [
+                {"id": 9021, "comment_present": true, "comment_public": false, "event_type": "Comment"},
+                {"id": 9022, "status": "solved", "previous_value": "new", "event_type": "Change"}]},
+              {"id": 903, "ticket_id": 55, "timestamp": 1770105600, "updater_id": 900, "via": "Mail", "event_type": "Audit", "child_events": [
+                {"id": 9031, "status": "open", "previous_value": "solved", "event_type": "Change"}]},
+              {"id": 904, "ticket_id": 55, "timestamp": 1770109200, "updater_id": 111, "via": "Web form", "event_type": "Audit", "child_events": [
+                {"id": 9041, "assignee_id": 222, "previous_value": 111, "event_type": "Change"},
+                {"id": 9042, "priority": "high", "previous_value": "normal", "event_type": "Change"}]}
+            ], "next_page": null, "end_of_stream": true, "end_time": 1770109200, "count": 4}
+            """, to: directory + "/incremental/ticket_events_2026-02-03.json")
         let fixtures = TestSupport.fixtures + "/tickets/"
         for name in ["go-zendesk_GET_ticket_audits.json", "zendesk_api_client_rb_ticket_1_audits.json"] {
             TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtures + name))), to: directory + "/real/" + name)
@@ -798,6 +817,7 @@ extension RunnerTests {
             sources:
               audits: {kind: ticket_events, format: zendesk_json, inbox: audits/*.json, partition: none, ticket_id_prefix: zd-}
               real: {kind: ticket_events, format: zendesk_json, inbox: real/*.json, partition: none}
+              incremental: {kind: ticket_events, format: zendesk_json, inbox: incremental/*.json, partition: none}
             """, to: directory + "/p.yml")
         let config = try ConfigLoader(path: directory + "/p.yml").load()
         _ = try run(config, steps: [.extract, .normalize, .load])
@@ -815,6 +835,15 @@ extension RunnerTests {
         ])
         XCTAssertEqual(try database.query("SELECT DISTINCT ticket_id FROM fact_ticket_event WHERE source = 'audits'") { $0.text(0) ?? "" }, ["zd-7"],
                        "the source's ticket_id_prefix applies to the tickets its audits name")
+        let incremental = try database.query(
+            "SELECT ticket_id, occurred_at, event, coalesce(actor_id, '-') FROM fact_ticket_event WHERE source = 'incremental' ORDER BY occurred_at, event") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "") \($0.text(3) ?? "")"
+        }
+        XCTAssertEqual(incremental, [
+            "55 2026-02-01T09:00:00Z assigned 111", "55 2026-02-01T09:00:00Z created 900", "55 2026-02-01T09:00:00Z public_comment 900",
+            "55 2026-02-01T10:00:00Z internal_note 111", "55 2026-02-01T10:00:00Z solved 111", "55 2026-02-03T08:00:00Z reopened 900",
+            "55 2026-02-03T09:00:00Z change:priority 111", "55 2026-02-03T09:00:00Z reassigned 222",
+        ], "the incremental export's child events read as the audits API's events")
         let rejects = try database.query("SELECT record_no, field, reason FROM etl_reject WHERE source = 'audits' ORDER BY record_no") {
             "\($0.int(0)) \($0.text(1) ?? ""): \($0.text(2) ?? "")"
         }
