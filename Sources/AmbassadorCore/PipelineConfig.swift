@@ -209,6 +209,29 @@ package struct ValidationConfig: Sendable, Equatable {
     package var earliest: CivilDate? = nil
     /// Days after the run date a date may lie (clock skew, planned hires); nil: no limit.
     package var maxDaysAfterRunDate: Int? = nil
+    /// Numeric canonical field (`reassignments`, `reopens`, `amount`) → the values it may take.
+    package var ranges: [String: ClosedRange<Double>] = [:]
+    /// Survey item patterns (`Q1`, `Q3_*`) → the answers they may take, first match wins.
+    package var answerRanges: [AnswerRange] = []
+    /// Canonical text field → its accepted values (compared without case, after value maps).
+    package var accepted: [String: [String]] = [:]
+
+    /// The range of a survey item's answers.
+    package struct AnswerRange: Sendable, Equatable {
+        package var pattern: String
+        package var range: ClosedRange<Double>
+
+        package init(pattern: String, range: ClosedRange<Double>) {
+            self.pattern = pattern
+            self.range = range
+        }
+    }
+
+    /// `1–5`, `0–10`, `0.5–2.5`: a range as the reasons print it.
+    package static func describe(_ range: ClosedRange<Double>) -> String {
+        func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x) }
+        return "\(number(range.lowerBound))–\(number(range.upperBound))"
+    }
 
     package init(earliest: CivilDate? = nil, maxDaysAfterRunDate: Int? = nil) {
         self.earliest = earliest

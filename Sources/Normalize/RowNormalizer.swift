@@ -41,6 +41,10 @@ final class RowNormalizer {
     private let pseudonymised: [Bool]
     private let key: SymmetricKey?
     private let plausible: PlausibleDates
+    /// Per slot: `validation.ranges` and `validation.accepted` (lower-cased), when set.
+    private let ranges: [ClosedRange<Double>?]
+    private let accepted: [Set<[UInt8]>?]
+    private let acceptedText: [String]
     /// The source's `ticket_id_prefix` and where it goes: the ticket id slot, written
     /// prefixed into its own buffer.
     private let ticketIDPrefix: [UInt8]
@@ -82,6 +86,9 @@ final class RowNormalizer {
         pseudonymised = fields.map { privacy.pseudonymise.contains($0.name) }
         key = privacy.key.map { SymmetricKey(data: $0) }
         plausible = PlausibleDates(validation: validation, runDate: runDate)
+        ranges = fields.map { validation.ranges[$0.name] }
+        accepted = fields.map { field in validation.accepted[field.name].map { Set($0.map { Array($0.lowercased().utf8) }) } }
+        acceptedText = fields.map { validation.accepted[$0.name]?.joined(separator: ", ") ?? "" }
         ticketIDPrefix = Array(source.ticketIDPrefix.utf8)
         ticketIDSlot = ticketIDPrefix.isEmpty || ![.tickets, .ticketEvents].contains(source.kind) ? nil : slot("ticket_id")
         prefixed = .allocate(capacity: Coercer.scratchCapacity + ticketIDPrefix.count)
@@ -120,17 +127,24 @@ final class RowNormalizer {
                 continue
             }
             switch coercer.coerce(value, as: field.type, scratch: scratch[slot]) {
-            case .same: values[slot] = .bytes(value)
+            case .same:
+                if let set = accepted[slot], let failure = unaccepted(value, set, slot: slot, field: field) { return failure }
+                values[slot] = .bytes(value)
             case .output(let n):
                 let output = UnsafeBufferPointer(rebasing: scratch[slot][0..<n])
                 if field.type == .date || field.type == .timestamp, let failure = implausible(output, field: field) {
                     return failure
                 }
+                if let set = accepted[slot], let failure = unaccepted(output, set, slot: slot, field: field) { return failure }
                 values[slot] = .bytes(output)
             case .integer(let v):
                 let offset = plan.countOffsets[slot]
-                values[slot] = .integer(offset == 0 ? v : max(0, v + offset))
-            case .real(let v): values[slot] = .real(v)
+                let count = offset == 0 ? v : max(0, v + offset)
+                if let range = ranges[slot], !range.contains(Double(count)) { return outside(value, range, field: field) }
+                values[slot] = .integer(count)
+            case .real(let v):
+                if let range = ranges[slot], !range.contains(v) { return outside(value, range, field: field) }
+                values[slot] = .real(v)
             case .null:
                 values[slot] = .null
                 if field.required {
@@ -167,6 +181,22 @@ final class RowNormalizer {
             n += 2
         }
         return UnsafeBufferPointer(rebasing: buffer[0..<n])
+    }
+
+    /// A number outside `validation.ranges.<field>`.
+    private func outside(_ raw: UnsafeBufferPointer<UInt8>, _ range: ClosedRange<Double>, field: CanonicalField) -> RowFailure {
+        let text = String(decoding: raw.prefix(200), as: UTF8.self)
+        return RowFailure(field: field.name, raw: text, reason: "\(text) is outside the range \(ValidationConfig.describe(range)) set in "
+                          + "validation.ranges.\(field.name); expected a value from \(ValidationConfig.describe(range).replacingOccurrences(of: "–", with: " to "))")
+    }
+
+    /// A value not in `validation.accepted.<field>` (compared without case).
+    private func unaccepted(_ value: UnsafeBufferPointer<UInt8>, _ set: Set<[UInt8]>, slot: Int, field: CanonicalField) -> RowFailure? {
+        let key = value.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        guard !set.contains(key) else { return nil }
+        let text = String(decoding: value.prefix(200), as: UTF8.self)
+        return RowFailure(field: field.name, raw: text, reason: "'\(text)' is not an accepted \(field.name) (validation.accepted.\(field.name)); "
+                          + "expected one of: \(acceptedText[slot])")
     }
 
     /// A date before `validation.earliest_date`, or after the run date plus the allowed days.

@@ -98,6 +98,9 @@ struct SurveyNormalizer {
         let employee = source.respondent == "employee"
         let nulls = Set(source.nullValues)
         var written = 0
+        // Per item: the first `validation.answer_ranges` pattern it matches.
+        let itemRanges = itemColumns.map { item in context.config.validation.answerRanges.first { fnmatch($0.pattern, item.name, 0) == 0 } }
+        var itemAnswers: [[SQLValue]] = []
         try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
             let recordNo = row.int64(0)
             func text(_ field: String) -> String? {
@@ -123,26 +126,35 @@ struct SurveyNormalizer {
                 }
             }
             let finished = text("finished").map { ["1", "true", "yes"].contains($0.lowercased()) ? 1 : 0 }
+            // Answers first: one outside its item's range quarantines the whole response.
+            itemAnswers.removeAll(keepingCapacity: true)
+            for ((item, column), limit) in zip(itemColumns, itemRanges) {
+                guard let raw = row.text(Int32(column))?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty, !nulls.contains(raw) else {
+                    continue
+                }
+                var score: Double? = nil, label: String? = nil, answered = 1
+                if raw == "-99" {
+                    answered = 0
+                } else if let number = coercer.number(raw) {
+                    score = number
+                } else {
+                    score = SurveyNormalizer.labels[raw.lowercased()]
+                    label = raw
+                }
+                if let limit, let score, !limit.range.contains(score) {
+                    let range = ValidationConfig.describe(limit.range)
+                    return try reject(item, raw, "\(raw) is outside the range \(range) set for \(limit.pattern) in validation.answer_ranges; "
+                                      + "expected an answer from \(range.replacingOccurrences(of: "–", with: " to ")) (or -99 for not answered)")
+                }
+                itemAnswers.append([.integer(fileID), .integer(recordNo), .text(item), SQLValue(score), SQLValue(label), .integer(Int64(answered))])
+            }
             try responses.insert([
                 .integer(fileID), .integer(recordNo), .text(source.name), .text(responseID), .text(employee ? "employee" : "customer"),
                 // Pulse answers are never joined to an individual: no respondent, no ticket.
                 employee ? .null : SQLValue(text("respondent_id")?.lowercased()), employee ? .null : SQLValue(text("ticket_id").map { source.ticketIDPrefix + $0 }),
                 SQLValue(text("team")), SQLValue(submitted), SQLValue(finished),
             ])
-            for (item, column) in itemColumns {
-                guard let raw = row.text(Int32(column))?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty, !nulls.contains(raw) else {
-                    continue
-                }
-                if raw == "-99" {
-                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .null, .null, .integer(0)])
-                } else if let number = coercer.number(raw) {
-                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .real(number), .null, .integer(1)])
-                } else if let score = SurveyNormalizer.labels[raw.lowercased()] {
-                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .real(score), .text(raw), .integer(1)])
-                } else {
-                    try answers.insert([.integer(fileID), .integer(recordNo), .text(item), .null, .text(raw), .integer(1)])
-                }
-            }
+            for answer in itemAnswers { try answers.insert(answer) }
             written += 1
         }
         return (written, quarantine.count)

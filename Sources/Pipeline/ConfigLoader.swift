@@ -108,7 +108,7 @@ package struct ConfigLoader {
     }
 
     private func loadValidation(_ node: Node) throws -> ValidationConfig {
-        let map = try mapping(node, "validation", allowed: ["earliest_date", "max_days_after_run_date"])
+        let map = try mapping(node, "validation", allowed: ["earliest_date", "max_days_after_run_date", "ranges", "answer_ranges", "accepted"])
         var validation = ValidationConfig()
         if let dateNode = map["earliest_date"] {
             let text = try string(dateNode, "validation.earliest_date")
@@ -122,7 +122,45 @@ package struct ConfigLoader {
             guard days >= 0 else { throw fail(daysNode, "validation.max_days_after_run_date", "must not be negative", "a number of days ≥ 0") }
             validation.maxDaysAfterRunDate = days
         }
+        if let node = map["ranges"] {
+            let numeric = ["reassignments", "reopens", "amount"]
+            for (name, rangeNode) in try mapping(node, "validation.ranges", allowed: nil).ordered {
+                guard numeric.contains(name.value) else {
+                    throw fail(name.node, "validation.ranges." + name.value, "'\(name.value)' is not a numeric canonical field\(suggestion(name.value, numeric))",
+                               numeric.joined(separator: ", ") + " (survey answers go under validation.answer_ranges)")
+                }
+                validation.ranges[name.value] = try range(rangeNode, "validation.ranges." + name.value)
+            }
+        }
+        if let node = map["answer_ranges"] {
+            for (name, rangeNode) in try mapping(node, "validation.answer_ranges", allowed: nil).ordered {
+                validation.answerRanges.append(.init(pattern: name.value, range: try range(rangeNode, "validation.answer_ranges." + name.value)))
+            }
+        }
+        if let node = map["accepted"] {
+            let known = Array(Set(SourceKind.allCases.flatMap(canonicalFields))).sorted()
+            for (name, listNode) in try mapping(node, "validation.accepted", allowed: nil).ordered {
+                let key = "validation.accepted." + name.value
+                guard known.contains(name.value) else {
+                    throw fail(name.node, key, "unknown canonical field '\(name.value)'\(suggestion(name.value, known))", "a canonical field such as status or priority")
+                }
+                guard case .sequence(let items) = listNode, !items.isEmpty else {
+                    throw fail(listNode, key, "not a list of values", "the accepted values, e.g. [new, open, pending, solved, closed]")
+                }
+                validation.accepted[name.value] = try items.map { try string($0, key) }
+            }
+        }
         return validation
+    }
+
+    /// `[low, high]`: two numbers, low ≤ high.
+    private func range(_ node: Node, _ key: String) throws -> ClosedRange<Double> {
+        guard case .sequence(let bounds) = node, bounds.count == 2 else {
+            throw fail(node, key, "not a range", "[low, high], e.g. [0, 10]")
+        }
+        let low = try number(bounds[0], key), high = try number(bounds[1], key)
+        guard low <= high else { throw fail(node, key, "the low end \(low) is above the high end \(high)", "[low, high] with low ≤ high") }
+        return low...high
     }
 
     // MARK: - Sections

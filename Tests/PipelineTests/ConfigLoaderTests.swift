@@ -78,6 +78,12 @@ final class ConfigLoaderTests: XCTestCase {
             (minimal + "\nvalidation:\n  earliest_date: 2001-13-01\n", "'2001-13-01' is not a date at 'validation.earliest_date'"),
             (minimal + "\n  hr:\n    kind: hr_roster\n    inbox: hr/*.csv\n    ticket_id_prefix: x-\n",
              "p.yml:9:23: not a key of a hr_roster source at 'sources.hr.ticket_id_prefix'; expected ticket_id_prefix only on tickets"),
+            (minimal + "\nvalidation:\n  ranges: { reasignments: [0, 9] }\n",
+             "'reasignments' is not a numeric canonical field (did you mean 'reassignments'?) at 'validation.ranges.reasignments'"),
+            (minimal + "\nvalidation:\n  answer_ranges: { Q1: [10, 0] }\n", "the low end 10.0 is above the high end 0.0 at 'validation.answer_ranges.Q1'"),
+            (minimal + "\nvalidation:\n  answer_ranges: { Q1: 5 }\n", "not a range at 'validation.answer_ranges.Q1'; expected [low, high]"),
+            (minimal + "\nvalidation:\n  accepted: { status: open }\n", "not a list of values at 'validation.accepted.status'"),
+            (minimal + "\nvalidation:\n  accepted: { colour: [red] }\n", "unknown canonical field 'colour' at 'validation.accepted.colour'"),
             (minimal + "\n    ticket_id_prefix: 'f d'\n", "'f d' has white space or is longer than 32 bytes at 'sources.tickets.ticket_id_prefix'"),
         ]
         for (yaml, expected) in cases {

@@ -763,6 +763,72 @@ extension RunnerTests {
     /// ticket event per audit event with the lifecycle names the score stage reads; an audit
     /// with no events or unreadable events is quarantined; the real exports in the fixtures
     /// are all accounted for, and loading them twice changes nothing.
+    /// `validation.ranges`, `answer_ranges` and `accepted`: a row with a count, an amount, a
+    /// survey answer or a code outside what the pipeline allows is quarantined with the rule
+    /// it broke; everything else loads, and every raw record is accounted for.
+    func testRangesAndAcceptedValuesQuarantineTheRowsThatBreakThem() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            Ticket ID,Created At,Status,Priority,Reassignments
+            1,2026-01-02T10:00:00Z,Solved,high,0
+            2,2026-01-02T11:00:00Z,archived,low,1
+            3,2026-01-02T12:00:00Z,open,low,21
+            4,2026-01-02T13:00:00Z,open,,2
+
+            """, to: directory + "/tickets/tickets_2026-01-02.csv")
+        TestSupport.write("""
+            Customer ID,Event,Date,Amount
+            C1,renewal,2026-01-05,1200
+            C2,purchase,2026-01-05,-5
+
+            """, to: directory + "/events/events_2026-01-05.csv")
+        TestSupport.write("""
+            ResponseId,Ticket ID,EndDate,Q1,Q2_1
+            R_1,1,2026-01-07T10:00:00Z,4,9
+            R_2,1,2026-01-07T10:00:00Z,Strongly agree,-99
+            R_3,3,2026-01-07T10:00:00Z,7,9
+            R_4,4,2026-01-07T10:00:00Z,3,11
+
+            """, to: directory + "/csat/csat_2026-01-07.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            reject_threshold: 0.6
+            validation:
+              ranges: { reassignments: [0, 20], amount: [0, 100000] }
+              answer_ranges: { Q1: [1, 5], 'Q2_*': [0, 10] }
+              accepted: { status: [new, open, pending, hold, solved, closed], priority: [low, normal, high, urgent] }
+            sources:
+              tickets: {kind: tickets, inbox: tickets/*.csv}
+              events: {kind: customer_events, inbox: events/*.csv}
+              csat: {kind: survey, respondent: customer, inbox: csat/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        _ = try run(config, steps: [.extract, .normalize, .load])
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }, ["1", "4"])
+        XCTAssertEqual(try database.query("SELECT customer_id FROM fact_customer_event") { $0.text(0) ?? "" }, ["C1"])
+        XCTAssertEqual(try database.query("SELECT response_id FROM fact_survey_response ORDER BY 1") { $0.text(0) ?? "" }, ["R_1", "R_2"])
+        XCTAssertEqual(try database.query("SELECT numeric_value, answered FROM fact_survey_answer WHERE response_id = 'R_2' ORDER BY item") {
+            "\($0.isNull(0) ? "null" : String($0.double(0))) \($0.int(1))"
+        }, ["5.0 1", "null 0"], "a label inside the range and -99 (not answered) pass")
+        // Each names its file's line (the header is line 1), the field, the raw value and the rule.
+        let rejects = try database.query("SELECT source, record_no, field, raw_value, reason FROM etl_reject ORDER BY source, record_no") {
+            "\($0.text(0) ?? "") \($0.int(1)) \($0.text(2) ?? "") \($0.text(3) ?? ""): \($0.text(4) ?? "")"
+        }
+        XCTAssertEqual(rejects.count, 5, "\(rejects)")
+        let expected = [
+            "csat 4 Q1 7: 7 is outside the range 1–5 set for Q1 in validation.answer_ranges",
+            "csat 5 Q2_1 11: 11 is outside the range 0–10 set for Q2_* in validation.answer_ranges",
+            "events 3 amount -5: -5 is outside the range 0–100000 set in validation.ranges.amount; expected a value from 0 to 100000",
+            "tickets 3 status archived: 'archived' is not an accepted status (validation.accepted.status); expected one of: new, open, pending, hold, solved, closed",
+            "tickets 4 reassignments 21: 21 is outside the range 0–20 set in validation.ranges.reassignments",
+        ]
+        for (reject, prefix) in zip(rejects, expected) {
+            XCTAssertTrue(reject.hasPrefix(prefix), "\(reject)\n  should start with: \(prefix)")
+        }
+    }
+
     func testZendeskAuditsBecomeTicketEvents() throws {
         let directory = TestSupport.temporaryDirectory()
         let audits = """
