@@ -54,6 +54,9 @@ struct FieldPlan {
                 offsets[offsets.count - 1] = FieldPlan.countOffset(column, field.name)
             } else if field.name == "name", let first = keyed["firstname"], let last = keyed["lastname"] {
                 byField.append([slot(first), slot(last)])
+            } else if field.type == .ticketEvent, let incoming = keyed["incoming"], let isPrivate = keyed["private"] {
+                // A conversation log: `BuiltInValueMaps.conversationEvents` reads the two flags.
+                byField.append([slot(incoming), slot(isPrivate)])
             } else if field.required {
                 throw NormalizeError.missingColumn(path: path, source: source.name, field: field.name, tried: field.aliases)
             } else {

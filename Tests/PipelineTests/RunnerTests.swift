@@ -829,6 +829,34 @@ extension RunnerTests {
         }
     }
 
+    /// Freshdesk's conversations export has no event column: its `incoming` and `private`
+    /// flags say whether an entry is the customer's message, an agent's note or an agent's reply.
+    func testFreshdeskConversationsBecomeTicketEvents() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let fixture = TestSupport.fixtures + "/tickets/python-freshdesk_v2_conversations.json"
+        TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture))), to: directory + "/conversations/real.json")
+        TestSupport.write("""
+            [{"id": 7, "incoming": true, "private": false, "user_id": 5001, "ticket_id": 1, "created_at": "2016-05-20T08:00:00+05:30"},
+             {"id": 8, "incoming": false, "private": false, "user_id": 1, "ticket_id": 1, "created_at": "2016-05-20T09:00:00Z"}]
+            """, to: directory + "/conversations/more.json")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              conversations: {kind: ticket_events, format: freshdesk_json, inbox: conversations/*.json, partition: none, ticket_id_prefix: fd-}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let events = try Database(path: config.warehouse, readOnly: true).query(
+            "SELECT ticket_id, occurred_at, event, actor_id FROM fact_ticket_event ORDER BY occurred_at") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "") \($0.text(3) ?? "")"
+        }
+        XCTAssertEqual(events, [
+            "fd-1 2016-05-19T05:36:12Z internal_note 1", "fd-1 2016-05-19T05:36:14Z agent_message 1",
+            "fd-1 2016-05-20T02:30:00Z customer_message 5001", "fd-1 2016-05-20T09:00:00Z agent_message 1",
+        ])
+    }
+
     func testZendeskAuditsBecomeTicketEvents() throws {
         let directory = TestSupport.temporaryDirectory()
         let audits = """
