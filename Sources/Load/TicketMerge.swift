@@ -3,25 +3,34 @@ import Warehouse
 /// Merges staged tickets into `fact_ticket`, attributing each to employees and the team
 /// valid when it opened, and keeps `dim_customer` in step.
 enum TicketMerge {
-    /// The employee a ticket-system id stands for: the crosswalk, the employee id itself,
-    /// or an e-mail address; `column` is the SQL expression holding the id.
-    static func employee(of column: String) -> String {
+    /// The employee a ticket-system id stands for: the crosswalk, the employee id itself, an
+    /// e-mail address, or — for exports of display values, such as ServiceNow's `assigned_to`
+    /// — the name of exactly one employee (`temp.employee_name`); `column` is the SQL
+    /// expression holding the id.
+    private static func employee(of column: String) -> String {
         """
         coalesce(
             (SELECT employee_id FROM dim_agent_identity WHERE system = 'agent' AND external_id = \(column)),
             (SELECT employee_id FROM dim_employee WHERE employee_id = \(column) LIMIT 1),
-            (SELECT employee_id FROM dim_agent_identity WHERE system = 'email' AND external_id = lower(\(column))))
+            (SELECT employee_id FROM dim_agent_identity WHERE system = 'email' AND external_id = lower(\(column))),
+            (SELECT employee_id FROM temp.employee_name WHERE name = lower(\(column))))
         """
     }
 
     /// Fills `temp.agent_employee` with the employee (or null) of every distinct agent id
     /// `ids` (an SQL query of one column) yields. A merge joins this map instead of running
-    /// the three crosswalk look-ups per ticket and per column: a file of a million tickets
-    /// names a few hundred agents, and the per-row look-ups were the larger part of the merge.
+    /// the look-ups per ticket and per column: a file of a million tickets names a few
+    /// hundred agents, and the per-row look-ups were the larger part of the merge.
     static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: Database) throws {
+        // Names two employees share resolve to no one rather than to the wrong one.
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS agent_employee (external_id TEXT PRIMARY KEY, employee_id TEXT) WITHOUT ROWID;
             DELETE FROM temp.agent_employee;
+            CREATE TEMP TABLE IF NOT EXISTS employee_name (name TEXT PRIMARY KEY, employee_id TEXT NOT NULL) WITHOUT ROWID;
+            DELETE FROM temp.employee_name;
+            INSERT INTO temp.employee_name (name, employee_id)
+            SELECT lower(trim(name)), min(employee_id) FROM dim_employee WHERE trim(coalesce(name, '')) <> ''
+            GROUP BY lower(trim(name)) HAVING count(DISTINCT employee_id) = 1;
             """)
         try database.run("""
             INSERT INTO temp.agent_employee (external_id, employee_id)

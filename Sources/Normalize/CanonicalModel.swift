@@ -139,10 +139,16 @@ package enum BuiltInValueMaps {
                 "channel": ["1": "email", "2": "portal", "3": "phone", "7": "chat", "9": "feedback_widget", "10": "outbound_email"],
             ]
         case "servicenow_xml", "servicenow_csv":
-            // ServiceNow's incident state and priority are integer codes.
+            // ServiceNow's incident state, priority and escalation are integer codes, or their
+            // display values in an export of display values ("3 - Moderate", "In Progress").
+            // Escalation is a level (Normal, Moderate, High, Overdue): escalated above Normal.
             return [
-                "status": ["1": "new", "2": "open", "3": "pending", "6": "solved", "7": "closed", "8": "canceled"],
-                "priority": ["1": "urgent", "2": "high", "3": "normal", "4": "low", "5": "low"],
+                "status": ["1": "new", "2": "open", "3": "pending", "6": "solved", "7": "closed", "8": "canceled",
+                           "in progress": "open", "on hold": "pending", "resolved": "solved", "cancelled": "canceled"],
+                "priority": ["1": "urgent", "2": "high", "3": "normal", "4": "low", "5": "low",
+                             "1 - critical": "urgent", "2 - high": "high", "3 - moderate": "normal", "4 - low": "low", "5 - planning": "low"],
+                "escalated": ["0": "false", "1": "true", "2": "true", "3": "true",
+                              "normal": "false", "moderate": "true", "high": "true", "overdue": "true"],
             ]
         default:
             return [:]

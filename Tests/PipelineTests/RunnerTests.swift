@@ -857,6 +857,53 @@ extension RunnerTests {
         ])
     }
 
+    /// A ServiceNow export of display values: states, priorities and escalation levels in
+    /// words, agents by name. Names one employee holds resolve to them; a name two share
+    /// resolves to no one and is counted by the check.
+    func testServiceNowDisplayValuesLoadAndNamesResolveWhenUnique() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            Employee ID,Name,Email,Department,Hire Date
+            E1,Beth Anglin,beth@example.com,Service Desk,2020-01-01
+            E2,David Loo,david@example.com,Network,2020-01-01
+            E3,Sam Lee,sam.lee@example.com,Network,2020-01-01
+            E4,Sam Lee,sam.lee2@example.com,Service Desk,2021-01-01
+
+            """, to: directory + "/hr/roster_2024-03-01.csv")
+        TestSupport.write("""
+            "number","opened_at","sys_updated_on","resolved_at","state","priority","assigned_to","reassignment_count","escalation"
+            "INC0010001","2024-03-14 09:12:44","2024-03-15 11:02:10","2024-03-15 11:02:10","Resolved","3 - Moderate","Beth Anglin","0","Normal"
+            "INC0010002","2024-03-14 10:00:00","2024-03-14 10:30:00","","In Progress","1 - Critical","david loo","0","Overdue"
+            "INC0010003","2024-03-14 11:00:00","2024-03-14 11:30:00","","On Hold","4 - Low","Sam Lee","0","Moderate"
+
+            """, to: directory + "/incidents/incident_2024-03-15.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            timezone: America/Los_Angeles
+            sources:
+              roster: {kind: hr_roster, inbox: hr/*.csv}
+              incidents: {kind: tickets, format: servicenow_csv, inbox: incidents/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let facts = try database.query("""
+            SELECT ticket_id, created_at, status, priority, escalated, coalesce(first_assignee_employee_id, '-'), coalesce(team_id, '-')
+            FROM fact_ticket ORDER BY ticket_id
+            """) { row in (0..<7).map { row.text(Int32($0)) ?? "" }.joined(separator: " ") }
+        XCTAssertEqual(facts, [
+            "INC0010001 2024-03-14T16:12:44Z solved normal 0 E1 Service Desk",
+            "INC0010002 2024-03-14T17:00:00Z open urgent 1 E2 Network",
+            "INC0010003 2024-03-14T18:00:00Z pending low 1 - -",
+        ])
+        let check = try database.query(
+            "SELECT failing_rows, sample_keys FROM etl_check WHERE name = 'first_assignee_resolves_to_employee' ORDER BY check_id DESC LIMIT 1") {
+            "\($0.int(0)) \($0.text(1) ?? "")"
+        }
+        XCTAssertEqual(check, ["1 INC0010003"], "the name two employees share is counted as unresolved")
+    }
+
     func testZendeskAuditsBecomeTicketEvents() throws {
         let directory = TestSupport.temporaryDirectory()
         let audits = """
