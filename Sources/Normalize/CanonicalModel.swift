@@ -124,9 +124,9 @@ package enum BuiltInValueMaps {
         "1 0": "customer_message", "1 1": "customer_message", "0 1": "internal_note", "0 0": "agent_message",
     ]
 
-    /// canonical field → (source value → canonical value) for `format`.
-    package static func forFormat(_ format: String) -> [String: [String: String]] {
-        ["event": conversationEvents].merging(codes(format)) { _, vendor in vendor }
+    /// canonical field → (source value → canonical value) for a source of `kind` in `format`.
+    package static func forFormat(_ format: String, kind: SourceKind) -> [String: [String: String]] {
+        kind == .ticketEvents ? ["event": conversationEvents].merging(codes(format)) { _, vendor in vendor } : codes(format)
     }
 
     private static func codes(_ format: String) -> [String: [String: String]] {

@@ -62,7 +62,7 @@ final class RowNormalizer {
         joined = (0..<count).map { _ in .allocate(capacity: Coercer.scratchCapacity) }
         nullMarkers = source.nullValues.map { Array($0.utf8) }
         maxNullMarker = nullMarkers.map(\.count).max() ?? 0
-        let builtIn = BuiltInValueMaps.forFormat(source.format)
+        let builtIn = BuiltInValueMaps.forFormat(source.format, kind: source.kind)
         valueMaps = plan.outputFields.map { field in
             let merged = (builtIn[field.name] ?? [:]).merging(source.values[field.name] ?? [:]) { _, configured in configured }
             guard !merged.isEmpty else { return nil }
