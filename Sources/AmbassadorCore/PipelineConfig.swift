@@ -227,10 +227,10 @@ package struct ValidationConfig: Sendable, Equatable {
         }
     }
 
-    /// `1–5`, `0–10`, `0.5–2.5`: a range as the reasons print it.
-    package static func describe(_ range: ClosedRange<Double>) -> String {
+    /// `1–5`, `0–10`, `0.5–2.5` (or `1 to 5` with `joiner: " to "`): a range as the reasons print it.
+    package static func describe(_ range: ClosedRange<Double>, joiner: String = "–") -> String {
         func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x) }
-        return "\(number(range.lowerBound))–\(number(range.upperBound))"
+        return number(range.lowerBound) + joiner + number(range.upperBound)
     }
 
     package init(earliest: CivilDate? = nil, maxDaysAfterRunDate: Int? = nil) {

@@ -187,7 +187,7 @@ final class RowNormalizer {
     private func outside(_ raw: UnsafeBufferPointer<UInt8>, _ range: ClosedRange<Double>, field: CanonicalField) -> RowFailure {
         let text = String(decoding: raw.prefix(200), as: UTF8.self)
         return RowFailure(field: field.name, raw: text, reason: "\(text) is outside the range \(ValidationConfig.describe(range)) set in "
-                          + "validation.ranges.\(field.name); expected a value from \(ValidationConfig.describe(range).replacingOccurrences(of: "–", with: " to "))")
+                          + "validation.ranges.\(field.name); expected a value from \(ValidationConfig.describe(range, joiner: " to "))")
     }
 
     /// A value not in `validation.accepted.<field>` (compared without case).

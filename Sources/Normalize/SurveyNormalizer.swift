@@ -142,9 +142,8 @@ struct SurveyNormalizer {
                     label = raw
                 }
                 if let limit, let score, !limit.range.contains(score) {
-                    let range = ValidationConfig.describe(limit.range)
-                    return try reject(item, raw, "\(raw) is outside the range \(range) set for \(limit.pattern) in validation.answer_ranges; "
-                                      + "expected an answer from \(range.replacingOccurrences(of: "–", with: " to ")) (or -99 for not answered)")
+                    return try reject(item, raw, "\(raw) is outside the range \(ValidationConfig.describe(limit.range)) set for \(limit.pattern) in "
+                                      + "validation.answer_ranges; expected an answer from \(ValidationConfig.describe(limit.range, joiner: " to ")) (or -99 for not answered)")
                 }
                 itemAnswers.append([.integer(fileID), .integer(recordNo), .text(item), SQLValue(score), SQLValue(label), .integer(Int64(answered))])
             }
