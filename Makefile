@@ -50,7 +50,7 @@ fuzz: deps ## Coverage-guided fuzzing (libFuzzer) of the CSV, JSON and XML reade
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product ambassador-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 	@for format in csv json xml; do \
 	  mkdir -p .build-fuzz/corpus-$$format .build-fuzz/seeds-$$format Tests/Fuzz/crashes; \
-	  find ../shared/fixtures -type f -name "*.$$format" -exec cp {} .build-fuzz/seeds-$$format/ \; 2>/dev/null || true; \
+	  find Tests/Fixtures -type f -name "*.$$format" -exec cp {} .build-fuzz/seeds-$$format/ \; 2>/dev/null || true; \
 	  echo "== fuzz $$format for $(FUZZ_SECONDS) s"; \
 	  AMBASSADOR_FUZZ_FORMAT=$$format .build-fuzz/release/ambassador-fuzz .build-fuzz/corpus-$$format .build-fuzz/seeds-$$format \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \

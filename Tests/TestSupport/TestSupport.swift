@@ -13,10 +13,12 @@ public enum TestSupport {
         return url.path
     }()
 
-    /// `../shared/fixtures` beside the project root.
+    /// The real public exports the tests read, kept in the repository (`Tests/Fixtures`, byte for
+    /// byte with their `SOURCES.md` rows), so that a clone alone passes `make test`.
+    /// `AMBASSADOR_FIXTURES` points elsewhere, e.g. at a newer batch to try.
     public static let fixtures: String = {
         let env = ProcessInfo.processInfo.environment["AMBASSADOR_FIXTURES"]
-        return env ?? URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
+        return env ?? packageRoot + "/Tests/Fixtures"
     }()
 
     /// This process's scratch root, removed when the test process exits
