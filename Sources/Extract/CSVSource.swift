@@ -46,9 +46,12 @@ package struct CSVSource: Source {
                 case .needMore:
                     return true
                 case let .header(raw, labels, ids), let .headerBeforeLast(raw, labels, ids):
-                    let unique = uniqueColumnNames(raw)
+                    var namer = ColumnNamer()
+                    let unique = raw.enumerated().map { namer.name(for: $0.element, position: $0.offset + 1) }
                     header = unique
                     try sink.columns(unique)
+                    // A repeated header name is kept under a new name, and said, never dropped.
+                    for duplicate in namer.renamed { try sink.metadata("duplicate_column/" + duplicate.name, duplicate.original) }
                     for (index, name) in raw.enumerated() where index < unique.count {
                         if let label = labels[name], label != unique[index] { try sink.metadata("label/" + unique[index], label) }
                         if let id = ids[name] { try sink.metadata("import_id/" + unique[index], id) }

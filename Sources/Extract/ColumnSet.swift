@@ -1,5 +1,5 @@
 /// The growing column list of a file whose records do not share one header (JSON, XML):
-/// a new path gets the next position, made unique the way `uniqueColumnNames` does, and the
+/// a new path gets the next position, made unique by `ColumnNamer`, and the
 /// sink hears of the new list before the record that needs it.
 final class ColumnSet {
     private(set) var names: [String] = []

@@ -12,6 +12,9 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
     case noPartitionDate(path: String, rule: String)
     /// The file changed (size, modification time or inode) while it was being read.
     case changedWhileReading(path: String)
+    /// The file was read, but its records could not be stored (an error that is this file's,
+    /// not the warehouse's: see `WarehouseError.isWarehouseWide`).
+    case notStored(path: String, reason: String)
 
     package var description: String {
         switch self {
@@ -26,6 +29,8 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
             return "\(path): unknown format '\(format)'; expected one of: \(known.joined(separator: ", "))"
         case let .changedWhileReading(path):
             return "\(path): the file changed while it was being read; expected a file that is complete before the run starts (nothing was kept: the next run reads it again)"
+        case let .notStored(path, reason):
+            return "\(path): the file's records could not be stored (\(reason)); expected records the warehouse can hold — nothing of this file was kept, and the other files go on"
         case let .noPartitionDate(path, rule):
             return "\(path): no partition date found (\(rule)); expected a date like 2026-11-22 in the file name, or set partition: none"
         }

@@ -99,7 +99,12 @@ package enum ExtractStage {
                 counts.rowsRejected += result.1
                 counts.filesDone += 1
                 context.logger.info("\(source.name): extracted \(path): \(result.0) records, \(result.1) rejected")
-            } catch let error as ExtractError {
+            } catch let error as WarehouseError where error.isWarehouseWide {
+                throw error
+            } catch {
+                // Whatever went wrong with this file's records fails this file alone (marked
+                // failed, so later nights do not stop at it again); the run goes on.
+                let error = (error as? ExtractError) ?? .notStored(path: path, reason: "\(error)")
                 try recordFailure(database, source: source.name, path: path, sha: digest.hex, size: digest.size,
                                   partition: partition, error: error, runID: context.runID)
                 context.logger.error("\(error)")

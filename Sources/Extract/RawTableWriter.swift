@@ -41,8 +41,11 @@ final class RawTableWriter: RecordSink {
         let exists = try database.tableExists(table)
         if tableExistedBefore == nil { tableExistedBefore = exists }
         // Data columns only (the two lineage columns are not counted).
-        let existing = exists ? Set(try database.columns(of: table).map { $0.lowercased() }).subtracting(["_file_id", "_record_no"]) : []
-        let added = names.filter { !existing.contains($0.lowercased()) }
+        // Column identity is ColumnName's (SQLite's own rule on cleaned names): what this
+        // says exists, SQLite finds, and what it adds, SQLite accepts.
+        let existing = exists ? Set(try database.columns(of: table).map { ColumnName.key($0) })
+            .subtracting([ColumnName.key("_file_id"), ColumnName.key("_record_no")]) : []
+        let added = names.filter { !existing.contains(ColumnName.key($0)) }
         guard existing.count + added.count <= RawTableWriter.maximumColumns else {
             throw ExtractError.malformed(path: filePath, line: 1, column: nil,
                                          message: "\(names.count) columns (raw_\(source) would have \(existing.count + added.count))",

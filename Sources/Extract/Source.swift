@@ -38,32 +38,30 @@ package protocol Source {
     func read(_ path: String, into sink: RecordSink, progress: ProgressReporter) throws
 }
 
-/// Hands out column names that are unique and usable: a blank name becomes `column_N`,
-/// and a name taken before (ignoring case, as SQLite does) gets a `_2`, `_3`… suffix.
+/// Hands out column names that are unique and usable: each name cleaned (`ColumnName.clean`),
+/// a blank one becomes `column_N`, and one whose `ColumnName.key` was taken before gets a
+/// `_2`, `_3`… suffix. The renamed duplicates are remembered, so the file can say so.
 struct ColumnNamer {
-    private var taken: Set<String>
+    private var taken: Set<ColumnName.Key>
+    /// Duplicate header names and what they were renamed to, in order.
+    private(set) var renamed: [(original: String, name: String)] = []
 
     init(reserved: Set<String> = ["_file_id", "_record_no"]) {
-        taken = Set(reserved.map { $0.lowercased() })
+        taken = Set(reserved.map { ColumnName.key($0) })
     }
 
     /// A unique name for `raw`; `position` (1-based) names a blank one.
     mutating func name(for raw: String, position: Int) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let base = trimmed.isEmpty ? "column_\(position)" : trimmed
+        let cleaned = ColumnName.clean(raw)
+        let base = cleaned.isEmpty ? "column_\(position)" : cleaned
         var name = base
         var suffix = 2
-        while taken.contains(name.lowercased()) {
+        while taken.contains(ColumnName.key(name)) {
             name = "\(base)_\(suffix)"
             suffix += 1
         }
-        taken.insert(name.lowercased())
+        if name != base && !cleaned.isEmpty { renamed.append((cleaned, name)) }
+        taken.insert(ColumnName.key(name))
         return name
     }
-}
-
-/// `names` made unique and usable (see `ColumnNamer`).
-package func uniqueColumnNames(_ names: [String], reserved: Set<String> = ["_file_id", "_record_no"]) -> [String] {
-    var namer = ColumnNamer(reserved: reserved)
-    return names.enumerated().map { namer.name(for: $0.element, position: $0.offset + 1) }
 }

@@ -29,7 +29,7 @@ struct AuditNormalizer {
         for column in columns where keyed[CanonicalField.key(column)] == nil { keyed[CanonicalField.key(column)] = column }
         let fields = Dictionary(uniqueKeysWithValues: CanonicalEntity.ticketEvent.fields.map { ($0.name, $0) })
         func column(_ name: String) -> String? {
-            if let configured = source.fields[name] { return columns.first { $0.lowercased() == configured.lowercased() } }
+            if let configured = source.fields[name] { return columns.first { ColumnName.same($0, configured) } }
             return fields[name]?.aliases.lazy.compactMap { keyed[CanonicalField.key($0)] }.first
         }
         // The incremental export's own `event_type` column says "Audit" for the record; its

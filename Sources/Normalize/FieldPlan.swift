@@ -41,7 +41,7 @@ struct FieldPlan {
         }
         for field in entity.fields {
             if let configured = source.fields[field.name] {
-                guard let column = columns.first(where: { $0.lowercased() == configured.lowercased() }) else {
+                guard let column = columns.first(where: { ColumnName.same($0, configured) }) else {
                     throw NormalizeError.unknownColumn(path: path, source: source.name, field: field.name, column: configured)
                 }
                 byField.append([slot(column)])

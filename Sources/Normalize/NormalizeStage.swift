@@ -102,7 +102,10 @@ package enum NormalizeStage {
                 } else {
                     counts.filesDone += 1
                 }
-            } catch let error as NormalizeError {
+            } catch let error as WarehouseError where error.isWarehouseWide {
+                throw error
+            } catch {
+                let error = (error as? NormalizeError) ?? .notStaged(path: file.path, reason: "\(error)")
                 try database.run("UPDATE etl_source_file SET status = 'failed', error = ? WHERE file_id = ?",
                                  [.text("\(error)"), .integer(file.id)])
                 counts.filesFailed += 1

@@ -51,7 +51,7 @@ struct SurveyNormalizer {
         var used: [String: String] = [:]
         for (name, aliases) in SurveyNormalizer.responseFields {
             if let configured = source.fields[name] {
-                guard let column = columns.first(where: { $0.lowercased() == configured.lowercased() }) else {
+                guard let column = columns.first(where: { ColumnName.same($0, configured) }) else {
                     throw NormalizeError.unknownColumn(path: path, source: source.name, field: name, column: configured)
                 }
                 used[name] = column

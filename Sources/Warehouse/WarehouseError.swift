@@ -28,6 +28,20 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
         return code & 0xFF == 13 || code & 0xFF == 10
     }
 
+    /// True when the problem is the warehouse's, not one file's data: full disk, I/O error,
+    /// corruption, a read-only file, no memory, or a lock held elsewhere. Such an error stops
+    /// the stage; any other (a constraint, an identifier SQLite refuses) fails one file.
+    package var isWarehouseWide: Bool {
+        switch self {
+        case .sqlite:
+            guard let code else { return true }
+            // SQLITE_BUSY 5, LOCKED 6, NOMEM 7, READONLY 8, IOERR 10, CORRUPT 11, FULL 13, CANTOPEN 14, NOTADB 26
+            return [5, 6, 7, 8, 10, 11, 13, 14, 26].contains(code & 0xFF)
+        default:
+            return true
+        }
+    }
+
     package var description: String {
         switch self {
         case let .open(path, code, message):

@@ -16,7 +16,7 @@ final class CheckingSink: RecordSink {
     var records = 0
 
     func columns(_ names: [String]) throws {
-        precondition(Set(names.map { $0.lowercased() }).count == names.count, "column names must be unique ignoring case: \(names)")
+        precondition(Set(names.map { ColumnName.key($0) }).count == names.count, "column names must be unique by ColumnName.key: \(names)")
         precondition(names.count >= columnCount, "columns never shrink")
         columnCount = names.count
     }

@@ -163,3 +163,96 @@ final class CollectingSinkForStage: RecordSink {
         return sink
     }
 }
+
+/// Issue 15.1: a header that Swift and SQLite used to see differently stopped every night.
+final class ColumnIdentityTests: XCTestCase {
+    private var directory = ""
+    private var database: Database!
+
+    override func setUpWithError() throws {
+        directory = TestSupport.temporaryDirectory()
+        database = try Database(path: directory + "/w.sqlite")
+        try Migrator.migrate(database, appliedAt: "2026-11-22T00:00:00Z")
+        try database.run("INSERT INTO etl_run (command, arguments, run_date, started_at, status) VALUES ('test', '', '2026-11-22', 'now', 'running')")
+    }
+
+    /// Extracts the inbox files ending in `.format` into `raw_people`.
+    private func extract(_ format: String = "csv") throws -> StageCounts {
+        let config = PipelineConfig(
+            path: "test.yml", root: directory, warehouse: directory + "/w.sqlite",
+            sources: [SourceConfig(name: "people", kind: .raw, format: format, inbox: directory + "/inbox/*." + format)],
+            report: ReportConfig(outDir: directory + "/out"))
+        let context = StageContext(config: config, runDate: CivilDate(year: 2026, month: 11, day: 22)!, runID: 1,
+                                   logger: Logger(label: "test"), progress: .silent)
+        return try XCTUnwrap(ExtractStage.run(database: database, context: context).first)
+    }
+
+    private func columns() throws -> [String] {
+        try database.columns(of: "raw_people").filter { !$0.hasPrefix("_") }
+    }
+
+    func testNFCAndNFDSpellingsOfOneHeaderAreOneColumn() throws {
+        let nfc = "Pr\u{E9}nom"            // é as one scalar
+        let nfd = "Pre\u{301}nom"          // e + combining acute
+        XCTAssertNotEqual(Array(nfc.utf8), Array(nfd.utf8))
+        TestSupport.write("id,\(nfc)\n1,Ana\n", to: directory + "/inbox/a_2026-01-01.csv")
+        TestSupport.write("id,\(nfd)\n2,Bea\n", to: directory + "/inbox/b_2026-01-02.csv")
+        let counts = try extract()
+        XCTAssertEqual(counts.filesDone, 2)
+        XCTAssertEqual(counts.filesFailed, 0)
+        XCTAssertEqual(try columns().count, 2, "one column for both spellings")
+        let names = try database.query("SELECT \(Database.quote(nfc)) FROM raw_people ORDER BY id") { $0.text(0) ?? "" }
+        XCTAssertEqual(names, ["Ana", "Bea"])
+    }
+
+    func testHeadersThatDifferOnlyInNonASCIICaseAreTwoColumnsOnBothSides() throws {
+        // Swift folds É to é; SQLite folds ASCII only. Both now say: two columns.
+        TestSupport.write("[{\"id\": 1, \"\u{E9}t\u{E9}\": \"x\"}]", to: directory + "/inbox/a_2026-01-01.json")
+        TestSupport.write("[{\"id\": 2, \"\u{C9}T\u{C9}\": \"y\"}]", to: directory + "/inbox/b_2026-01-02.json")
+        let counts = try extract("json")
+        XCTAssertEqual(counts.filesFailed, 0)
+        XCTAssertEqual(counts.filesDone, 2)
+        XCTAssertEqual(Set(try columns()), ["id", "\u{E9}t\u{E9}", "\u{C9}T\u{C9}"])
+        // And in one record, the two keys stay two columns.
+        XCTAssertNotEqual(ColumnName.key("\u{E9}t\u{E9}"), ColumnName.key("\u{C9}T\u{C9}"))
+        XCTAssertEqual(ColumnName.key("Team"), ColumnName.key("TEAM"))
+    }
+
+    func testAKeyHoldingNULIsCleanedAndTheNightGoesOn() throws {
+        TestSupport.write("[{\"id\": 1, \"a\\u0000b\": \"x\"}]", to: directory + "/inbox/a_2026-01-01.json")
+        TestSupport.write("[{\"id\": 2, \"c\": \"y\"}]", to: directory + "/inbox/b_2026-01-02.json")
+        let counts = try extract("json")
+        XCTAssertEqual(counts.filesFailed, 0)
+        XCTAssertEqual(counts.filesDone, 2)
+        let names = try columns()
+        XCTAssertTrue(names.contains("a\u{FFFD}b"), "\(names)")
+    }
+
+    func testAFileWhoseRecordsCannotBeStoredFailsAloneAndIsNotReadAgain() throws {
+        // Any error of one file's records (here a trigger refusing one row, standing in for
+        // whatever SQLite may refuse) fails that file alone.
+        TestSupport.write("id\n1\n", to: directory + "/inbox/a_2026-01-01.csv")
+        XCTAssertEqual(try extract().filesDone, 1)
+        try database.execute("""
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON raw_people WHEN NEW.id = 'poison'
+            BEGIN SELECT RAISE(ABORT, 'poison row'); END
+            """)
+        TestSupport.write("id\npoison\n", to: directory + "/inbox/b_2026-01-02.csv")
+        TestSupport.write("id\n3\n", to: directory + "/inbox/c_2026-01-03.csv")
+        let counts = try extract()
+        XCTAssertEqual(counts.filesFailed, 1)
+        XCTAssertEqual(counts.filesDone, 1, "the file after the bad one is extracted in the same run")
+        XCTAssertTrue(counts.dataFailure)
+        let failed = try database.query("SELECT path, error FROM etl_source_file WHERE status = 'failed'") { ($0.text(0) ?? "", $0.text(1) ?? "") }
+        XCTAssertEqual(failed.count, 1)
+        XCTAssertTrue(failed[0].0.hasSuffix("b_2026-01-02.csv"))
+        XCTAssertTrue(failed[0].1.contains("poison row"), failed[0].1)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM raw_people WHERE id = 'poison'"), 0, "nothing of the failed file kept")
+        // The next night does not stop at it: the failed file is known (until it changes) and
+        // nothing is extracted twice.
+        let again = try extract()
+        XCTAssertEqual(again.filesFailed, 0)
+        XCTAssertEqual(again.filesSkipped, 3)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM raw_people"), 2)
+    }
+}
