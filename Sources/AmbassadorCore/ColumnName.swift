@@ -47,6 +47,14 @@ package enum ColumnName {
         return Key(bytes: bytes)
     }
 
+    /// The key header aliases are compared by (`Recipient Email` ~ `recipientEmail`): lower
+    /// case, ASCII letters and digits only.
+    package static func aliasKey(_ header: String) -> String {
+        String(String.UnicodeScalarView(header.lowercased().unicodeScalars.filter {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9")
+        }))
+    }
+
     /// Whether `a` and `b` (either raw or cleaned) name the same column.
     package static func same(_ a: String, _ b: String) -> Bool {
         key(clean(a)) == key(clean(b))

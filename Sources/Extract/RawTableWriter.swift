@@ -4,6 +4,11 @@ import Warehouse
 /// Writes one file's records into `raw_<source>`: columns named by the source, plus
 /// `_file_id` and `_record_no`. A column the table lacks is added and recorded in
 /// `etl_schema_change` (a later export with a new column is never fatal).
+///
+/// An employee (pulse) survey keeps only its answer items and the response id, team,
+/// submission time and completion (`SurveyColumns.keptForEmployees`): the respondent's
+/// identity columns never reach the warehouse, and their names (not values) are listed in
+/// `etl_file_metadata` as `dropped_identity_column/<name>`.
 final class RawTableWriter: RecordSink {
     private let database: Database
     private let table: String
@@ -20,10 +25,21 @@ final class RawTableWriter: RecordSink {
     private(set) var rejected = 0
     private var columnCount = 0
 
-    init(database: Database, source: String, fileID: Int64, filePath: String, runID: Int64) {
+    /// The pulse source whose identity columns are dropped; nil keeps every column.
+    private let employeeSurvey: SourceConfig?
+    /// For an employee survey: the record position of each stored column.
+    private var storedPositions: [Int]?
+    private var dropped: Set<String> = []
+    /// Extract rejects of this source keep no raw value (it may be a whole row holding a
+    /// name or an e-mail): an employee survey, or any source under pseudonymisation.
+    private let withholdRawValues: Bool
+
+    init(database: Database, source: SourceConfig, fileID: Int64, filePath: String, runID: Int64, pseudonymising: Bool = false) {
         self.database = database
-        self.table = "raw_" + source
-        self.source = source
+        self.table = "raw_" + source.name
+        self.source = source.name
+        employeeSurvey = SurveyColumns.isEmployeeSurvey(source) ? source : nil
+        withholdRawValues = pseudonymising || SurveyColumns.isEmployeeSurvey(source)
         self.fileID = fileID
         self.filePath = filePath
         self.runID = runID
@@ -36,7 +52,16 @@ final class RawTableWriter: RecordSink {
     /// few stay free for later exports' new columns.
     static let maximumColumns = 1990
 
-    func columns(_ names: [String]) throws {
+    func columns(_ all: [String]) throws {
+        var names = all
+        if let employeeSurvey {
+            let kept = SurveyColumns(source: employeeSurvey, columns: all).keptForEmployees
+            storedPositions = all.indices.filter { kept.contains(all[$0]) }
+            names = all.filter { kept.contains($0) }
+            for name in all where !kept.contains(name) && dropped.insert(name).inserted {
+                try metadata("dropped_identity_column/" + name, "employee survey: not an answer, team or response field; never stored")
+            }
+        }
         let quotedTable = Database.quote(table)
         let exists = try database.tableExists(table)
         if tableExistedBefore == nil { tableExistedBefore = exists }
@@ -78,21 +103,22 @@ final class RawTableWriter: RecordSink {
         // Every parameter is bound on every row: bindings persist across rows. Bytes that
         // outlive this call (a CSV record's buffer) are bound without a copy; others are copied.
         let noCopy = values.bytesOutliveTheCall
-        for index in 0..<columnCount {
+        for column in 0..<columnCount {
+            let index = storedPositions?[column] ?? column
             if index < values.count {
                 try values.withValue(index) { bytes in
                     if let bytes {
                         if noCopy {
-                            try insert.bindTextNoCopy(bytes, at: Int32(index + 3))
+                            try insert.bindTextNoCopy(bytes, at: Int32(column + 3))
                         } else {
-                            try insert.bindText(bytes, at: Int32(index + 3))
+                            try insert.bindText(bytes, at: Int32(column + 3))
                         }
                     } else {
-                        try insert.bind(.null, at: Int32(index + 3))
+                        try insert.bind(.null, at: Int32(column + 3))
                     }
                 }
             } else {
-                try insert.bind(.null, at: Int32(index + 3))
+                try insert.bind(.null, at: Int32(column + 3))
             }
         }
         defer { insert.reset() }
@@ -122,7 +148,7 @@ final class RawTableWriter: RecordSink {
         }
         try rejectStatement?.execute([
             .integer(runID), .text(source), .integer(fileID), .text(filePath), .integer(Int64(number)),
-            SQLValue(field), SQLValue(rawValue.map { String($0.prefix(2000)) }), .text(reason),
+            SQLValue(field), withholdRawValues ? .null : SQLValue(rawValue.map { String($0.prefix(2000)) }), .text(reason),
         ])
         rejected += 1
     }

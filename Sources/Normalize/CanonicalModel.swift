@@ -22,9 +22,7 @@ package struct CanonicalField: Sendable {
 
     /// The comparison key of a header: lower case with everything but letters and digits removed.
     package static func key(_ header: String) -> String {
-        String(String.UnicodeScalarView(header.lowercased().unicodeScalars.filter {
-            ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9")
-        }))
+        ColumnName.aliasKey(header)
     }
 }
 

@@ -69,10 +69,21 @@ package enum NormalizeStage {
             // A raw source has no canonical entity: its records stay in raw_<source>.
             return counts
         }
+        // Under pseudonymisation the raw rows hold clear names and e-mails: once a file is
+        // staged (or has failed), its raw rows are deleted in the same transaction — the inbox
+        // file stays the raw layer, and a backfill reads it again. `kind: raw` sources are
+        // not normalized and keep theirs.
+        let dropRaw = !context.config.privacy.pseudonymise.isEmpty
+        func dropRawRows(of file: PendingFile) throws {
+            guard dropRaw else { return }
+            try database.run("DELETE FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ?",
+                             [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)])
+        }
         for file in files {
             do {
                 let outcome = try database.transaction { () throws -> (written: Int, rejected: Int, failed: String?) in
                     let result = try stageFile(file)
+                    try dropRawRows(of: file)
                     let total = file.extracted + file.extractRejects
                     let rejected = result.rejected + file.extractRejects
                     let share = total == 0 ? 0 : Double(rejected) / Double(total)
@@ -106,6 +117,7 @@ package enum NormalizeStage {
                 throw error
             } catch {
                 let error = (error as? NormalizeError) ?? .notStaged(path: file.path, reason: "\(error)")
+                try dropRawRows(of: file)
                 try database.run("UPDATE etl_source_file SET status = 'failed', error = ? WHERE file_id = ?",
                                  [.text("\(error)"), .integer(file.id)])
                 counts.filesFailed += 1

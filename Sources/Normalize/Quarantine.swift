@@ -7,8 +7,12 @@ final class Quarantine {
     private let statement: Statement
     private let runID: Int64, source: String, fileID: Int64, path: String
     private(set) var count = 0
+    /// Under pseudonymisation, the raw values (and their echo in the reason) of identity
+    /// fields are withheld: a reject must not keep what the facts may not.
+    private let pseudonymizer: Pseudonymizer?
 
     init(database: Database, context: StageContext, source: String, fileID: Int64, path: String) throws {
+        pseudonymizer = Pseudonymizer(context.config.privacy)
         statement = try database.prepare("""
             INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
             VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
@@ -20,6 +24,12 @@ final class Quarantine {
     }
 
     func add(recordNo: Int64, field: String, raw: String?, reason: String) throws {
+        var raw = raw, reason = reason
+        if let pseudonymizer, let clear = raw, pseudonymizer.withholds(field: field, raw: clear) {
+            raw = nil
+            reason = (clear.isEmpty ? reason : reason.replacingOccurrences(of: clear, with: "(withheld)"))
+                + " [value withheld: privacy.pseudonymise]"
+        }
         try statement.execute([.integer(runID), .text(source), .integer(fileID), .text(path), .integer(recordNo),
                                .text(field), SQLValue(raw), .text(reason)])
         count += 1

@@ -39,7 +39,9 @@ final class RowNormalizer {
     private let snapshotSlot: Int?, statusSlot: Int?, terminationSlot: Int?, firstAssigneeSlot: Int?, assigneeSlot: Int?
     /// Per slot: replace the value by its keyed hash.
     private let pseudonymised: [Bool]
-    private let key: SymmetricKey?
+    /// Identifier slots, hashed when their value is an e-mail address (or an agent's name).
+    private let identitySlots: [Int]
+    private let pseudonymizer: Pseudonymizer?
     private let plausible: PlausibleDates
     /// Per slot: `validation.ranges` and `validation.accepted` (lower-cased), when set.
     private let ranges: [ClosedRange<Double>?]
@@ -83,8 +85,9 @@ final class RowNormalizer {
         firstAssigneeSlot = slot("first_assignee_id")
         assigneeSlot = slot("assignee_id")
         values = Array(repeating: .null, count: count)
+        pseudonymizer = Pseudonymizer(privacy)
         pseudonymised = fields.map { privacy.pseudonymise.contains($0.name) }
-        key = privacy.key.map { SymmetricKey(data: $0) }
+        identitySlots = fields.indices.filter { fields[$0].type == .identifier && !privacy.pseudonymise.contains(fields[$0].name) }
         plausible = PlausibleDates(validation: validation, runDate: runDate)
         ranges = fields.map { validation.ranges[$0.name] }
         accepted = fields.map { field in validation.accepted[field.name].map { Set($0.map { Array($0.lowercased().utf8) }) } }
@@ -161,26 +164,18 @@ final class RowNormalizer {
             for (i, b) in zip(ticketIDPrefix.count..<end, id) { prefixed[i] = b }
             values[ticketIDSlot] = .bytes(UnsafeBufferPointer(rebasing: prefixed[0..<end]))
         }
-        if let key {
+        if let pseudonymizer {
             for slot in values.indices where pseudonymised[slot] {
-                if case .bytes(let clear) = values[slot] { values[slot] = .bytes(pseudonym(clear, key: key, into: scratch[slot])) }
+                if case .bytes(let clear) = values[slot] { values[slot] = .bytes(pseudonymizer.hash(clear, into: scratch[slot])) }
+            }
+            for slot in identitySlots {
+                if case .bytes(let clear) = values[slot],
+                   let hashed = pseudonymizer.identity(clear, field: plan.outputFields[slot].name, into: scratch[slot]) {
+                    values[slot] = .bytes(hashed)
+                }
             }
         }
         return finish()
-    }
-
-    /// HMAC-SHA256 of the value under the pipeline's key, as 32 hex characters: stable
-    /// across runs (so joins still work), not reversible without the key.
-    private func pseudonym(_ clear: UnsafeBufferPointer<UInt8>, key: SymmetricKey, into buffer: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        let mac = HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer(clear), using: key)
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var n = 0
-        for byte in mac.prefix(16) {
-            buffer[n] = hex[Int(byte >> 4)]
-            buffer[n + 1] = hex[Int(byte & 0x0F)]
-            n += 2
-        }
-        return UnsafeBufferPointer(rebasing: buffer[0..<n])
     }
 
     /// A number outside `validation.ranges.<field>`.

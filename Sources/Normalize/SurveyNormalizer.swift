@@ -4,28 +4,11 @@ import Warehouse
 
 /// Normalizes survey exports: one response row per record and its answers in long format.
 ///
-/// Response fields are found by header aliases (or `fields:`); item columns by `items:`
-/// patterns, else Qualtrics-style `Q…` columns, else — for SurveyMonkey — every column that is
-/// not respondent metadata. Answers: numbers as numbers; Likert and satisfaction labels as
+/// Column roles (response fields, items) are `SurveyColumns`'s. Answers: numbers as numbers; Likert and satisfaction labels as
 /// 1–5; yes/no as 1/0; `-99` as seen but not answered; other text as text. An employee
 /// response keeps its team but never a respondent or a ticket: pulse answers are not joined
 /// to an individual.
 struct SurveyNormalizer {
-    static let responseFields: [(name: String, aliases: [String])] = [
-        ("response_id", ["response id", "responseid", "_recordid", "respondent id", "respondentid", "response"]),
-        ("respondent_id", ["recipient email", "email address", "emailaddress", "respondent email", "email"]),
-        ("ticket_id", ["ticket id", "ticket", "external reference", "external data reference", "externaldatareference"]),
-        ("team", ["team", "team id", "department", "team name"]),
-        ("submitted_at", ["recorded date", "recordeddate", "end date", "enddate", "submitted at", "date submitted"]),
-        ("finished", ["finished", "completed"]),
-    ]
-
-    /// SurveyMonkey's respondent metadata columns: not items.
-    static let surveyMonkeyMetadata: Set<String> = [
-        "respondentid", "collectorid", "startdate", "enddate", "ipaddress", "emailaddress", "firstname", "lastname",
-        "customdata", "customdata1", "customdata2",
-    ]
-
     /// Agreement, satisfaction and likelihood labels on a 1–5 scale; yes/no as 1/0.
     static let labels: [String: Double] = [
         "strongly disagree": 1, "disagree": 2, "somewhat disagree": 2, "neither agree nor disagree": 3, "neutral": 3,
@@ -46,40 +29,19 @@ struct SurveyNormalizer {
     init(source: SourceConfig, columns: [String], path: String, coercer: Coercer) throws {
         self.source = source
         self.coercer = coercer
-        var keyed: [String: String] = [:]
-        for column in columns where keyed[CanonicalField.key(column)] == nil { keyed[CanonicalField.key(column)] = column }
-        var used: [String: String] = [:]
-        for (name, aliases) in SurveyNormalizer.responseFields {
-            if let configured = source.fields[name] {
-                guard let column = columns.first(where: { ColumnName.same($0, configured) }) else {
-                    throw NormalizeError.unknownColumn(path: path, source: source.name, field: name, column: configured)
-                }
-                used[name] = column
-            } else if let column = aliases.lazy.compactMap({ keyed[CanonicalField.key($0)] }).first {
-                used[name] = column
-            }
+        let roles = SurveyColumns(source: source, columns: columns)
+        if let missing = roles.missingConfigured {
+            throw NormalizeError.unknownColumn(path: path, source: source.name, field: missing.field, column: missing.column)
         }
-        guard used["response_id"] != nil else {
+        guard roles.fields["response_id"] != nil else {
             throw NormalizeError.missingColumn(path: path, source: source.name, field: "response_id",
-                                               tried: SurveyNormalizer.responseFields[0].aliases)
+                                               tried: SurveyColumns.responseFields[0].aliases)
         }
-        let metadataColumns = Set(used.values)
-        var items: [String] = []
-        if !source.items.isEmpty {
-            items = columns.filter { column in source.items.contains { fnmatch($0, column, 0) == 0 } }
-        } else if source.format == "surveymonkey_csv" {
-            items = columns.filter { !metadataColumns.contains($0) && !SurveyNormalizer.surveyMonkeyMetadata.contains(CanonicalField.key($0)) }
-        } else {
-            items = columns.filter { column in
-                guard column.count >= 2, column.first == "Q" || column.hasPrefix("QID") else { return false }
-                return column.dropFirst().first?.isNumber == true || column.hasPrefix("QID")
-            }
-        }
-        selected = Array(metadataColumns) + items.filter { !metadataColumns.contains($0) }
+        selected = Array(Set(roles.fields.values)) + roles.items
         var positions: [String: Int] = [:]
         for (index, column) in selected.enumerated() { positions[column] = index + 1 }
-        fieldColumns = used.compactMapValues { positions[$0] }
-        itemColumns = items.filter { !metadataColumns.contains($0) }.compactMap { item in positions[item].map { (item, $0) } }
+        fieldColumns = roles.fields.compactMapValues { positions[$0] }
+        itemColumns = roles.items.compactMap { item in positions[item].map { (item, $0) } }
     }
 
     func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
@@ -96,6 +58,7 @@ struct SurveyNormalizer {
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: fileID, path: path)
         let plausible = PlausibleDates(validation: context.config.validation, runDate: context.runDate)
         let employee = source.respondent == "employee"
+        let pseudonymizer = Pseudonymizer(context.config.privacy)
         let nulls = Set(source.nullValues)
         var written = 0
         // Per item: the first `validation.answer_ranges` pattern it matches.
@@ -150,7 +113,9 @@ struct SurveyNormalizer {
             try responses.insert([
                 .integer(fileID), .integer(recordNo), .text(source.name), .text(responseID), .text(employee ? "employee" : "customer"),
                 // Pulse answers are never joined to an individual: no respondent, no ticket.
-                employee ? .null : SQLValue(text("respondent_id")?.lowercased()), employee ? .null : SQLValue(text("ticket_id").map { source.ticketIDPrefix + $0 }),
+                employee ? .null : SQLValue(text("respondent_id").map { respondent in
+                    pseudonymizer?.identity(respondent, field: "respondent_id") ?? respondent.lowercased()
+                }), employee ? .null : SQLValue(text("ticket_id").map { source.ticketIDPrefix + $0 }),
                 SQLValue(text("team")), SQLValue(submitted), SQLValue(finished),
             ])
             for answer in itemAnswers { try answers.insert(answer) }

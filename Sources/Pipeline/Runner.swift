@@ -100,6 +100,10 @@ package struct Runner {
         }
 
         let database = try Database(path: config.warehouse)
+        let pseudonymising = !config.privacy.pseudonymise.isEmpty
+        // Under pseudonymisation, deleted rows (raw rows once staged) are overwritten with
+        // zeros rather than left in free pages, and the WAL is emptied when the run ends.
+        if pseudonymising { try database.execute("PRAGMA secure_delete=ON") }
         try Migrator.migrate(database, appliedAt: options.now())
         let ledger = RunLedger(database: database)
         let runID = try ledger.begin(command: options.command, arguments: options.arguments, runDate: options.runDate,
@@ -142,6 +146,7 @@ package struct Runner {
         }
         try ledger.finish(runID: runID, status: summary.exitCode == 0 ? "succeeded" : "data_rejected",
                           exitCode: summary.exitCode, endedAt: options.now(), message: nil)
+        if pseudonymising { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         return summary
     }
 }

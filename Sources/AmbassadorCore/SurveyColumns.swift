@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The roles of a survey export's columns — response fields and answer items — decided once,
+/// for extract (which keeps only what an employee survey may keep) and for normalize (which
+/// maps them).
+///
+/// Response fields are found by `fields:` or header aliases; items by `items:` patterns, else
+/// Qualtrics-style `Q…` columns, else — for SurveyMonkey — every column that is not respondent
+/// metadata.
+package struct SurveyColumns: Sendable {
+    package static let responseFields: [(name: String, aliases: [String])] = [
+        ("response_id", ["response id", "responseid", "_recordid", "respondent id", "respondentid", "response"]),
+        ("respondent_id", ["recipient email", "email address", "emailaddress", "respondent email", "email"]),
+        ("ticket_id", ["ticket id", "ticket", "external reference", "external data reference", "externaldatareference"]),
+        ("team", ["team", "team id", "department", "team name"]),
+        ("submitted_at", ["recorded date", "recordeddate", "end date", "enddate", "submitted at", "date submitted"]),
+        ("finished", ["finished", "completed"]),
+    ]
+
+    /// The response fields an employee (pulse) survey keeps: never the respondent or a ticket.
+    package static let employeeFields: Set<String> = ["response_id", "team", "submitted_at", "finished"]
+
+    /// SurveyMonkey's respondent metadata columns: not items.
+    package static let surveyMonkeyMetadata: Set<String> = [
+        "respondentid", "collectorid", "startdate", "enddate", "ipaddress", "emailaddress", "firstname", "lastname",
+        "customdata", "customdata1", "customdata2",
+    ]
+
+    /// Response field → the column holding it.
+    package let fields: [String: String]
+    /// Answer item columns, in file order, none of them a response field.
+    package let items: [String]
+    /// A configured `fields:` column the file does not have: (field, column).
+    package let missingConfigured: (field: String, column: String)?
+
+    package init(source: SourceConfig, columns: [String]) {
+        var keyed: [String: String] = [:]
+        for column in columns where keyed[ColumnName.aliasKey(column)] == nil { keyed[ColumnName.aliasKey(column)] = column }
+        var used: [String: String] = [:]
+        var missing: (String, String)? = nil
+        for (name, aliases) in SurveyColumns.responseFields {
+            if let configured = source.fields[name] {
+                if let column = columns.first(where: { ColumnName.same($0, configured) }) {
+                    used[name] = column
+                } else if missing == nil {
+                    missing = (name, configured)
+                }
+            } else if let column = aliases.lazy.compactMap({ keyed[ColumnName.aliasKey($0)] }).first {
+                used[name] = column
+            }
+        }
+        let fieldColumns = Set(used.values)
+        var items: [String]
+        if !source.items.isEmpty {
+            items = columns.filter { column in source.items.contains { fnmatch($0, column, 0) == 0 } }
+        } else if source.format == "surveymonkey_csv" {
+            items = columns.filter { !SurveyColumns.surveyMonkeyMetadata.contains(ColumnName.aliasKey($0)) }
+        } else {
+            items = columns.filter { column in
+                guard column.count >= 2, column.first == "Q" || column.hasPrefix("QID") else { return false }
+                return column.dropFirst().first?.isNumber == true || column.hasPrefix("QID")
+            }
+        }
+        items.removeAll { fieldColumns.contains($0) }
+        fields = used
+        self.items = items
+        missingConfigured = missing
+    }
+
+    /// Whether `source` is an employee (pulse) survey, whose respondents' identity is never kept.
+    package static func isEmployeeSurvey(_ source: SourceConfig) -> Bool {
+        source.kind == .survey && source.respondent == "employee"
+    }
+
+    /// The columns an employee survey keeps: its answer items and the response id, team,
+    /// submission time and completion. Everything else — names, e-mails, IP addresses,
+    /// locations, external references, embedded data — is or may be identity, and is dropped.
+    package var keptForEmployees: Set<String> {
+        Set(items).union(fields.filter { SurveyColumns.employeeFields.contains($0.key) }.map(\.value))
+    }
+}
