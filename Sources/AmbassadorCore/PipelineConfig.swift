@@ -19,6 +19,13 @@ package struct PipelineConfig: Sendable, Equatable {
     package var report: ReportConfig
     package var privacy: PrivacyConfig = PrivacyConfig()
     package var validation: ValidationConfig = ValidationConfig()
+    /// Directories besides `root` that inbox globs may reach (`inbox_roots:`), absolute.
+    package var inboxRoots: [String] = []
+
+    /// Where inbox files may be: `root` and `inbox_roots`. A glob reaching elsewhere is a
+    /// configuration error; a matched file whose real path (symbolic links followed) lies
+    /// elsewhere is refused.
+    package var allowedInboxRoots: [String] { [root] + inboxRoots }
 
     package init(
         path: String, root: String, warehouse: String, timeZone: String = "UTC",

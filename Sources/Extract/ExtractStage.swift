@@ -31,6 +31,15 @@ package enum ExtractStage {
             if let range = context.partitionRange, let partition, !range.contains(partition) {
                 continue
             }
+            if let target = InboxScanner.outside(path, roots: context.config.allowedInboxRoots) {
+                let error = ExtractError.outsideRoot(path: path, target: target)
+                try recordFailure(database, source: source.name, path: path, sha: "refused", size: 0,
+                                  partition: partition, error: error, runID: context.runID)
+                context.logger.error("\(error)")
+                counts.filesFailed += 1
+                counts.messages.append("\(error)")
+                continue
+            }
             let digest: (hex: String, size: Int64)
             let identity = FileDigest.identity(path)
             do {
@@ -74,8 +83,8 @@ package enum ExtractStage {
                                   SQLValue(partition?.description), .integer(context.runID)])
                         fileID = database.lastInsertRowID
                     }
-                    let writer = RawTableWriter(database: database, source: source.name, fileID: fileID,
-                                                filePath: path, runID: context.runID)
+                    let writer = RawTableWriter(database: database, source: source, fileID: fileID, filePath: path,
+                                                runID: context.runID, pseudonymising: !context.config.privacy.pseudonymise.isEmpty)
                     let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding,
                                                            delimiter: source.delimiter, record: source.record, path: path)
                     try reader.read(path, into: writer, progress: context.progress)

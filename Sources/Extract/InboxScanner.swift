@@ -25,6 +25,22 @@ package enum InboxScanner {
         return paths.sorted()
     }
 
+    /// The real path of `path` (every symbolic link followed) when it lies outside all of
+    /// `roots` (themselves taken as real paths); nil when it is inside one, or cannot be
+    /// resolved (a dangling link fails later as unreadable).
+    package static func outside(_ path: String, roots: [String]) -> String? {
+        guard let target = realPath(path) else { return nil }
+        let allowed = roots.map { realPath($0) ?? $0 }
+        let inside = allowed.contains { root in target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+        return inside ? nil : target
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// The first valid date written `YYYY-MM-DD`, `YYYY_MM_DD` or `YYYYMMDD` in the file name.
     package static func dateInFileName(_ path: String) -> CivilDate? {
         let name = Array((path.split(separator: "/").last.map(String.init) ?? path).utf8)

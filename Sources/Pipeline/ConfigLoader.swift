@@ -36,7 +36,7 @@ package struct ConfigLoader {
             throw yamlError(error)
         }
         let top = try mapping(root, "", allowed: ["version", "root", "warehouse", "timezone", "reject_threshold", "sources", "score", "report",
-                                                  "privacy", "validation", "decimal_separator"])
+                                                  "privacy", "validation", "decimal_separator", "inbox_roots"])
         if let version = top["version"] {
             guard try int(version, "version") == 1 else { throw fail(version, "version", "unsupported version", "1") }
         }
@@ -59,11 +59,20 @@ package struct ConfigLoader {
             throw fail(root, "sources", "missing key", "a mapping of source names to their settings")
         }
         let decimalSeparator = try top["decimal_separator"].map { try separator($0, "decimal_separator") } ?? "."
-        let sources = try loadSources(sourcesNode, root: rootDirectory, decimalSeparator: decimalSeparator)
+        var inboxRoots: [String] = []
+        if let node = top["inbox_roots"] {
+            guard case .sequence(let list) = node else {
+                throw fail(node, "inbox_roots", "not a list", "a list of directories inbox globs may reach besides root, e.g. [/srv/exports]")
+            }
+            inboxRoots = try list.map { absolute(try string($0, "inbox_roots"), base: rootDirectory) }
+        }
+        let sources = try loadSources(sourcesNode, root: rootDirectory, inboxRoots: [rootDirectory] + inboxRoots,
+                                      decimalSeparator: decimalSeparator)
         let score = try top["score"].map { try loadScore($0) } ?? ScoreConfig()
         let report = try loadReport(top["report"], root: rootDirectory)
         var config = PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
                                     rejectThreshold: threshold, sources: sources, score: score, report: report)
+        config.inboxRoots = inboxRoots
         if let node = top["privacy"] { config.privacy = try loadPrivacy(node, root: rootDirectory) }
         if let node = top["validation"] { config.validation = try loadValidation(node) }
         return config
@@ -165,7 +174,7 @@ package struct ConfigLoader {
 
     // MARK: - Sections
 
-    private func loadSources(_ node: Node, root: String, decimalSeparator: Character) throws -> [SourceConfig] {
+    private func loadSources(_ node: Node, root: String, inboxRoots: [String], decimalSeparator: Character) throws -> [SourceConfig] {
         guard case .mapping(let map) = node else {
             throw fail(node, "sources", "not a mapping", "source names, each with kind, format and inbox")
         }
@@ -193,6 +202,13 @@ package struct ConfigLoader {
             let record = try fields["record"].map { try string($0, key + ".record") }
             guard let inboxNode = fields["inbox"] else { throw fail(value, key + ".inbox", "missing key", "a glob of input files, e.g. samples/hr/*.csv") }
             let inbox = absolute(try string(inboxNode, key + ".inbox"), base: root)
+            // The directory part before the first wildcard must lie inside an allowed root.
+            let fixedPart = String(inbox.prefix { !"*?[".contains($0) })
+            let base = fixedPart.hasSuffix("/") ? String(fixedPart.dropLast()) : (fixedPart as NSString).deletingLastPathComponent
+            guard inboxRoots.contains(where: { base == $0 || base.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else {
+                throw fail(inboxNode, key + ".inbox", "'\(inbox)' reaches outside the pipeline's root (\(root))",
+                           "a glob inside root, or its directory listed under inbox_roots")
+            }
             let encoding = try fields["encoding"].map { try string($0, key + ".encoding") } ?? "auto"
             let encodings = ["auto", "utf-8", "utf-16", "utf-16le", "utf-16be", "windows-1252", "latin-1"]
             guard encodings.contains(encoding.lowercased()) else {

@@ -256,3 +256,29 @@ final class ColumnIdentityTests: XCTestCase {
         XCTAssertEqual(try database.count("SELECT count(*) FROM raw_people"), 2)
     }
 }
+
+extension ExtractStageTests {
+    /// Issue 15.3: a symbolic link in the inbox that leads outside the allowed roots is
+    /// refused with a message and never read; listing its directory allows it.
+    func testASymlinkLeavingTheRootIsRefusedUnlessItsDirectoryIsAllowed() throws {
+        let outside = TestSupport.temporaryDirectory("outside")
+        TestSupport.write("id,created\nSECRET,2026-01-01\n", to: outside + "/secret.csv")
+        try FileManager.default.createDirectory(atPath: directory + "/inbox", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory + "/inbox/t_2026-01-01.csv", withDestinationPath: outside + "/secret.csv")
+        TestSupport.write("id,created\n2,2026-01-02\n", to: directory + "/inbox/t_2026-01-02.csv")
+        let counts = try extract()
+        XCTAssertEqual(counts.filesFailed, 1)
+        XCTAssertEqual(counts.filesDone, 1)
+        XCTAssertEqual(try database.query("SELECT id FROM raw_tickets") { $0.text(0) ?? "" }, ["2"], "the linked file was never read")
+        let error = try database.scalar("SELECT error FROM etl_source_file WHERE status = 'failed'").stringValue ?? ""
+        XCTAssertTrue(error.contains("refused") && error.contains(outside + "/secret.csv") && error.contains("inbox_roots"), error)
+        // A link inside the root is followed as before.
+        try FileManager.default.createSymbolicLink(atPath: directory + "/inbox/t_2026-01-03.csv", withDestinationPath: directory + "/inbox/t_2026-01-02.csv")
+        XCTAssertEqual(try extract().filesDone, 1)
+        // Allowed explicitly, the outside file is read.
+        context.config.inboxRoots = [outside]
+        let allowed = try extract()
+        XCTAssertEqual(allowed.filesDone, 1)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM raw_tickets WHERE id = 'SECRET'"), 1)
+    }
+}

@@ -94,11 +94,27 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testEnvironmentVariablesAndTheirDefaults() throws {
-        let yaml = minimal.replacingOccurrences(of: "in/*.csv", with: "${INBOX}/*.csv") + "\ntimezone: ${TZ_NAME:-Europe/Berlin}\n"
+        let yaml = minimal.replacingOccurrences(of: "in/*.csv", with: "${INBOX}/*.csv") + "\ntimezone: ${TZ_NAME:-Europe/Berlin}\ninbox_roots:\n  - ${INBOX:-/nowhere}\n"
         let config = try load(yaml, environment: ["INBOX": "/data/in"])
         XCTAssertEqual(config.sources[0].inbox, "/data/in/*.csv")
         XCTAssertEqual(config.timeZone, "Europe/Berlin")
         let missing = try XCTUnwrap(configError(yaml))
         XCTAssertTrue(missing.1.contains("environment variable INBOX is not set at 'sources.tickets.inbox'"), missing.1)
+    }
+
+    /// Issue 15.3: an inbox glob stays inside the pipeline's root or a directory listed under
+    /// `inbox_roots`.
+    func testAnInboxGlobOutsideTheRootIsAConfigurationError() throws {
+        let escaping = minimal.replacingOccurrences(of: "inbox: in/*.csv", with: "inbox: ../../../../../../../../../etc/*")
+        let (error, message) = try XCTUnwrap(configError(escaping))
+        XCTAssertEqual(error.exitCode, 78)
+        XCTAssertTrue(message.contains(":5:") && message.contains("sources.tickets.inbox") && message.contains("/etc/*")
+                      && message.contains("inbox_roots"), message)
+        XCTAssertNotNil(configError(minimal.replacingOccurrences(of: "inbox: in/*.csv", with: "inbox: /tmp/x*/a.csv")))
+        // Listed under inbox_roots, the same directory is allowed; so is anything under root.
+        let allowed = try load("inbox_roots: [/etc]\n" + escaping)
+        XCTAssertEqual(allowed.sources[0].inbox, "/etc/*")
+        XCTAssertEqual(allowed.inboxRoots, ["/etc"])
+        XCTAssertNoThrow(try load(minimal.replacingOccurrences(of: "inbox: in/*.csv", with: "inbox: in/../other/*.csv")))
     }
 }
