@@ -214,8 +214,11 @@ package struct PrivacyConfig: Sendable, Equatable {
 package struct ValidationConfig: Sendable, Equatable {
     /// No date or timestamp may be before this (e.g. the company's founding).
     package var earliest: CivilDate? = nil
-    /// Days after the run date a date may lie (clock skew, planned hires); nil: no limit.
+    /// Days after the run date a date may lie (clock skew, planned hires); nil: no limit for
+    /// calendar dates, and `defaultEventDaysAfterRunDate` for timestamps and snapshot dates.
     package var maxDaysAfterRunDate: Int? = nil
+    /// How far after the run date a timestamp or snapshot date may lie when no limit is set.
+    package static let defaultEventDaysAfterRunDate = 2
     /// Numeric canonical field (`reassignments`, `reopens`, `amount`) → the values it may take.
     package var ranges: [String: ClosedRange<Double>] = [:]
     /// Survey item patterns (`Q1`, `Q3_*`) → the answers they may take, first match wins.

@@ -4,8 +4,9 @@ import Foundation
 /// Plain CSV with one header row (HR roster reports, ticket logs, customer events).
 ///
 /// Records whose field count differs from the header are rejected (a row with only extra
-/// empty fields, as from a trailing delimiter, is accepted). Records with a NUL byte,
-/// invalid UTF-8 or an unterminated quote are rejected with the field and offset.
+/// empty fields, as from a trailing delimiter, is accepted). Records with a NUL byte or
+/// invalid UTF-8 are rejected with the field and offset. A file that ends inside a quoted
+/// field fails whole (truncated, or a stray quote swallowed the rows after it).
 package struct CSVSource: Source {
     package static let formatName = "csv"
     package var encoding: TextEncoding?
@@ -58,14 +59,14 @@ package struct CSVSource: Source {
                     }
                     if case .headerBeforeLast = decision {
                         rows += 1
-                        return try deliver(record, header: unique, sink: sink, encoding: reader.encoding)
+                        return try deliver(record, header: unique, sink: sink, encoding: reader.encoding, path: path)
                     }
                     return true
                 }
             }
             rows += 1
             progress.update(rows: rows, done: reader.bytesRead)
-            return try deliver(record, header: names, sink: sink, encoding: reader.encoding)
+            return try deliver(record, header: names, sink: sink, encoding: reader.encoding, path: path)
         }
         if header == nil {
             if headerRows.isEmpty {
@@ -78,12 +79,17 @@ package struct CSVSource: Source {
         }
     }
 
-    private func deliver(_ record: CSVRecord, header: [String], sink: RecordSink, encoding: TextEncoding) throws -> Bool {
+    private func deliver(_ record: CSVRecord, header: [String], sink: RecordSink, encoding: TextEncoding, path: String) throws -> Bool {
         if let problem = record.problem {
             let reason: String
             switch problem {
             case .unterminatedQuote(let line):
-                reason = "unterminated quoted field starting on line \(line); expected a closing quote"
+                // Only the end of the file stops a quoted field: the export was cut off, or a
+                // stray quote swallowed every row after it. Either way rows are missing, so the
+                // file fails whole rather than loading what came before.
+                throw ExtractError.truncated(path: path, offset: record.offset,
+                                             message: "the file ends inside a quoted field that began on line \(line)",
+                                             expected: "a closing quote (a truncated export, or a stray quote that swallowed the rows after it)")
             case .tooLarge(let bytes, let limit):
                 reason = "record larger than \(limit) bytes (at least \(bytes)); expected records under the limit"
             }

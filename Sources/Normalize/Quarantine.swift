@@ -41,11 +41,16 @@ final class Quarantine {
 }
 
 /// The pipeline's plausibility rule for dates (`validation:`): none before the earliest
-/// date, none later than the run date plus the allowed days. Compares the `YYYY-MM-DD` prefix
-/// of canonical dates and timestamps as bytes, so the hot path builds no string.
+/// date, none later than the run date plus the allowed days. Without a configured limit, the
+/// times things *happened* — every timestamp, and a roster's snapshot date — may still lie at
+/// most `ValidationConfig.defaultEventDaysAfterRunDate` days after the run date, so one ticket
+/// dated 2099 is quarantined rather than moving the data cut-off; calendar dates that may be
+/// planned (a hire or termination date) have no default limit. Compares the `YYYY-MM-DD`
+/// prefix of canonical dates and timestamps as bytes, so the hot path builds no string.
 struct PlausibleDates {
-    private let earliest: [UInt8]?, latest: [UInt8]?
-    private let earliestText: String, latestText: String
+    private let earliest: [UInt8]?, latest: [UInt8]?, eventLatest: [UInt8]?
+    private let earliestText: String, latestText: String, eventLatestText: String
+    private let eventRule: String
 
     init(validation: ValidationConfig, runDate: CivilDate?) {
         earliestText = validation.earliest?.description ?? ""
@@ -53,17 +58,27 @@ struct PlausibleDates {
         let last = validation.maxDaysAfterRunDate.flatMap { days in runDate.map { $0.adding(days: days) } }
         latestText = last?.description ?? ""
         latest = last.map { Array($0.description.utf8) }
+        let eventDays = validation.maxDaysAfterRunDate ?? ValidationConfig.defaultEventDaysAfterRunDate
+        let eventLast = runDate.map { $0.adding(days: eventDays) }
+        eventLatestText = eventLast?.description ?? ""
+        eventLatest = eventLast.map { Array($0.description.utf8) }
+        eventRule = validation.maxDaysAfterRunDate == nil
+            ? "the run date plus \(eventDays) days (the default for timestamps and snapshot dates; validation.max_days_after_run_date sets it)"
+            : "the run date plus validation.max_days_after_run_date"
     }
 
-    /// Why canonical `value` (a date or UTC timestamp) is implausible, or nil.
-    func reason(_ value: UnsafeBufferPointer<UInt8>) -> String? {
-        guard earliest != nil || latest != nil else { return nil }
+    /// Why canonical `value` (a date or UTC timestamp) is implausible, or nil. `event`: the
+    /// value is when something happened (a timestamp, a snapshot date).
+    func reason(_ value: UnsafeBufferPointer<UInt8>, event: Bool = true) -> String? {
+        let limit = event ? eventLatest : latest
+        guard earliest != nil || limit != nil else { return nil }
         let day = UnsafeBufferPointer(rebasing: value[0..<min(10, value.count)])
         if let earliest, day.lexicographicallyPrecedes(earliest) {
             return "\(String(decoding: value, as: UTF8.self)) is before the earliest plausible date \(earliestText) (validation.earliest_date); expected a later date"
         }
-        if let latest, latest.lexicographicallyPrecedes(day) {
-            return "\(String(decoding: value, as: UTF8.self)) is after \(latestText), beyond the run date plus validation.max_days_after_run_date; expected a date that has happened"
+        if let limit, limit.lexicographicallyPrecedes(day) {
+            let rule = event ? eventRule : "the run date plus validation.max_days_after_run_date"
+            return "\(String(decoding: value, as: UTF8.self)) is after \(event ? eventLatestText : latestText), beyond \(rule); expected a date that has happened"
         }
         return nil
     }

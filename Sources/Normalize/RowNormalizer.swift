@@ -196,7 +196,9 @@ final class RowNormalizer {
 
     /// A date before `validation.earliest_date`, or after the run date plus the allowed days.
     private func implausible(_ value: UnsafeBufferPointer<UInt8>, field: CanonicalField) -> RowFailure? {
-        plausible.reason(value).map { RowFailure(field: field.name, raw: String(decoding: value, as: UTF8.self), reason: $0) }
+        plausible.reason(value, event: field.type == .timestamp || field.name == "snapshot_date").map {
+            RowFailure(field: field.name, raw: String(decoding: value, as: UTF8.self), reason: $0)
+        }
     }
 
     /// Rules across fields: a roster row's snapshot date and derived status; a ticket's
@@ -211,6 +213,10 @@ final class RowNormalizer {
                                       reason: "no snapshot date; expected a date in the file name or a snapshot date column")
                 }
                 values[snapshotSlot] = .bytes(partition)
+                // A snapshot dated by its file name is held to the same rule as one from a column.
+                if let snapshotSlot = self.snapshotSlot, let failure = implausible(partition, field: plan.outputFields[snapshotSlot]) {
+                    return failure
+                }
             }
             if let statusSlot, case .null = values[statusSlot] {
                 var left = false

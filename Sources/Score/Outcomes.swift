@@ -66,7 +66,55 @@ enum Outcomes {
     /// Rebuilds `fact_ticket_outcome`; returns the rows written. REFERRAL counts a referral
     /// event or a relationship-survey answer saying the customer recommended us (needs
     /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`).
-    static func rebuild(database: Database, config: PipelineConfig) throws -> Int {
+    /// The data cut-offs outcome windows are judged at: for tickets, the latest ticket activity
+    /// (a ticket's `max(created_at, updated_at)`), for customer events the latest event, that
+    /// is *supported* — at least m = max(2, ⌈n / 5000⌉) timestamps (itself included) fall in the
+    /// seven days up to it. A timestamp far ahead of the rest (a typo'd year that still passed
+    /// validation) stands alone and is passed over; the dense end of the data is kept whole.
+    /// It depends on the data alone, not on the run date (a rerun on another day agrees).
+    struct Cutoffs: Equatable {
+        var tickets: String?
+        var events: String?
+        /// The latest timestamps seen, when they lie beyond the cut-off (what was passed over).
+        var ticketOutlier: String?
+        var eventOutlier: String?
+    }
+
+    static func cutoffs(database: Database) throws -> Cutoffs {
+        func cutoff(_ activity: String, from table: String) throws -> (cutoff: String?, outlier: String?) {
+            let n = try database.count("SELECT count(*) FROM \(table)")
+            guard n > 0 else { return (nil, nil) }
+            let support = max(2, (n + 4999) / 5000)
+            // The latest timestamps, newest first; the cut-off is found among the first few
+            // thousand unless the data is all outliers.
+            let latest = try database.query("""
+                SELECT ts, julianday(ts) FROM (SELECT \(activity) AS ts FROM \(table))
+                WHERE ts IS NOT NULL ORDER BY ts DESC LIMIT ?
+                """, [.integer(Int64(support + 5000))]) { ($0.text(0) ?? "", $0.double(1)) }
+            guard !latest.isEmpty else { return (nil, nil) }
+            // With no supported timestamp (a handful of tickets spread over months) there is
+            // no bulk to stand apart from: the latest one is the cut-off.
+            var chosen = latest[0].0
+            search: for i in latest.indices {
+                var j = i, count = 0
+                while j < latest.count, latest[j].1 > latest[i].1 - 7 {
+                    count += 1
+                    if count >= support {
+                        chosen = latest[i].0
+                        break search
+                    }
+                    j += 1
+                }
+            }
+            let maximum = try database.scalar("SELECT max(\(activity)) FROM \(table)").stringValue
+            return (chosen, maximum.flatMap { $0 > chosen ? $0 : nil })
+        }
+        let tickets = try cutoff("max(created_at, coalesce(updated_at, created_at))", from: "fact_ticket")
+        let events = try cutoff("occurred_at", from: "fact_customer_event")
+        return Cutoffs(tickets: tickets.cutoff, events: events.cutoff, ticketOutlier: tickets.outlier, eventOutlier: events.outlier)
+    }
+
+    static func rebuild(database: Database, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
         let windows = config.score.windows
         func window(_ name: String) -> Int { windows[name] ?? ScoreConfig.defaultWindows[name] ?? 0 }
         try database.execute("""
@@ -76,8 +124,9 @@ enum Outcomes {
             CREATE INDEX temp.outcome_contact_key ON outcome_contact (customer_id, category, created_at);
             DELETE FROM fact_ticket_outcome;
             """)
-        let ticketCutoff = "(SELECT max(coalesce(max(created_at), ''), coalesce(max(updated_at), '')) FROM fact_ticket)"
-        let eventCutoff = "(SELECT max(occurred_at) FROM fact_customer_event)"
+        // Bound once each (never spliced): ?1 the ticket cut-off, ?2 the customer-event cut-off.
+        let ticketCutoff = "coalesce(?1, '')"
+        let eventCutoff = "?2"
         func eventWithin(_ kinds: [String], _ days: Int) -> String {
             let list = kinds.map { "'\($0)'" }.joined(separator: ", ")
             return """
@@ -119,6 +168,6 @@ enum Outcomes {
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
             WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at
             ORDER BY t.ticket_id
-            """)
+            """, [SQLValue(cutoffs.tickets), SQLValue(cutoffs.events)])
     }
 }

@@ -28,7 +28,16 @@ package enum ScoreStage {
         try Outcomes.buildRatings(database: database, config: config)
         let relationship = try CustomerScores.instrument(database: database, config: config)
         try CustomerScores.buildRecommended(database: database, instrument: relationship)
-        let outcomes = try database.transaction { try Outcomes.rebuild(database: database, config: config) }
+        let cutoffs = try Outcomes.cutoffs(database: database)
+        for (what, cutoff, outlier) in [("ticket", cutoffs.tickets, cutoffs.ticketOutlier), ("customer event", cutoffs.events, cutoffs.eventOutlier)] {
+            guard let cutoff else { continue }
+            if let outlier, outlier.prefix(10) > cutoff.prefix(10) {
+                context.logger.warning("score: the \(what) data cut-off is \(cutoff), from the bulk of the data; the latest \(what) timestamp, \(outlier), lies beyond it and does not count (is it a typo'd date?)")
+            } else {
+                context.logger.info("score: the \(what) data cut-off is \(cutoff)")
+            }
+        }
+        let outcomes = try database.transaction { try Outcomes.rebuild(database: database, config: config, cutoffs: cutoffs) }
         FaultPoint.reached("score.outcomes")
         phase("\(outcomes) ticket outcomes")
         counts.rowsRead = try database.count("SELECT count(*) FROM fact_ticket")

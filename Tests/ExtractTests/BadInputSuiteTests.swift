@@ -40,7 +40,7 @@ final class BadInputSuiteTests: XCTestCase {
             Defect(name: "header_only", bytes: Array(h.utf8), outcome: .extracted(0)),
             Defect(name: "empty_file", bytes: [], outcome: .failed(":1: the file is empty")),
             Defect(name: "unterminated_quote", bytes: Array((h + row("a") + "2,Bo,\"never closed\n3,Cy,z\n").utf8),
-                   outcome: .rejected([layoutRows + 2], field: nil, reason: "unterminated quoted field starting on line \(layoutRows + 2)")),
+                   outcome: .failed("the file ends inside a quoted field that began on line \(layoutRows + 2)")),
             Defect(name: "duplicate_header_names", bytes: Array(h.replacingOccurrences(of: "note", with: "name").utf8) + Array(row("a").utf8), outcome: .extracted(1)),
             Defect(name: "huge_field_10MB", bytes: Array((h + row(bigField)).utf8), outcome: .extracted(1)),
         ]

@@ -91,13 +91,18 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(detected.records[1].values, ["2", "café"])
     }
 
-    func testUnterminatedQuoteAndOversizedRecordAreRejected() throws {
+    /// A quote left open runs to the end of the file, taking every row after it (here the
+    /// row `4,5`): the file fails whole, naming where the quote began, instead of loading
+    /// the rows before it with exit 0 (issue 15.4: a truncated Qualtrics export).
+    func testUnterminatedQuoteFailsTheFileAndAnOversizedRecordIsRejected() throws {
         let directory = TestSupport.temporaryDirectory()
         TestSupport.write("a,b\n1,2\n3,\"never closed\n4,5\n", to: directory + "/open.csv")
-        let open = try CollectingSink.csv(directory + "/open.csv")
-        XCTAssertEqual(open.records.map(\.number), [2])
-        XCTAssertEqual(open.rejects.first?.number, 3)
-        XCTAssertTrue(open.rejects.first?.reason.contains("unterminated quoted field starting on line 3") ?? false)
+        XCTAssertThrowsError(try CollectingSink.csv(directory + "/open.csv")) { error in
+            guard case let ExtractError.truncated(path, offset, message, _) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(path.hasSuffix("/open.csv"))
+            XCTAssertEqual(offset, 8, "line 3 starts at byte 8")
+            XCTAssertEqual(message, "the file ends inside a quoted field that began on line 3")
+        }
 
         TestSupport.write("a,b\n1," + String(repeating: "x", count: 5000) + "\n2,3\n", to: directory + "/big.csv")
         var source = CSVSource(encoding: nil, delimiter: nil)

@@ -529,6 +529,45 @@ extension RunnerTests {
 }
 
 extension RunnerTests {
+    /// Issue 15.4: with no `validation:` block, one ticket dated 2099 is quarantined by the
+    /// default rule (it used to move the data cut-off); a future hire date is not; a roster
+    /// snapshot dated years ahead by its file name fails instead of becoming everyone's
+    /// current version.
+    func testWithoutAValidationBlockEventsFromTheFutureAreQuarantinedButPlannedHiresAreNot() throws {
+        let directory = TestSupport.temporaryDirectory()
+        var tickets = "Ticket ID,Created At,Updated At\n"
+        for i in 1...40 { tickets += "\(i),2026-03-0\(i % 9 + 1)T10:00:00Z,2026-03-0\(i % 9 + 1)T12:00:00Z\n" }
+        tickets += "41,2026-03-05T10:00:00Z,2099-03-05T10:00:00Z\n"
+        TestSupport.write(tickets, to: directory + "/tickets/t_2026-03-31.csv")
+        TestSupport.write("Employee ID,Name,Department,Hire Date\nE1,Ann,A,2026-01-10\nE2,Bo,A,2027-02-01\n", to: directory + "/hr/roster_2026-11-01.csv")
+        TestSupport.write("Employee ID,Name,Department,Hire Date\nE1,Ann,B,2026-01-10\n", to: directory + "/hr/roster_2031-01-01.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              tickets: {kind: tickets, inbox: tickets/*.csv}
+              roster: {kind: hr_roster, inbox: hr/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let summary = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(summary.exitCode, 65, "the future roster fails, and says so")
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let reject = try database.query("SELECT record_no, field, reason FROM etl_reject WHERE source = 'tickets'") {
+            "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "")"
+        }
+        XCTAssertEqual(reject.count, 1)
+        XCTAssertTrue(reject.first?.hasPrefix("42|updated_at|2099-03-05T10:00:00Z is after 2026-11-24, beyond the run date plus 2 days") == true, "\(reject)")
+        XCTAssertEqual(try WarehouseDump.count(config.warehouse, "fact_ticket"), 40)
+        // The planned hire (2027) loads; the 2031 snapshot does not become current.
+        XCTAssertEqual(try database.query("SELECT employee_id, team_id, hire_date FROM dim_employee WHERE is_current = 1 ORDER BY 1") {
+            "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")"
+        }, ["E1|A|2026-01-10", "E2|A|2027-02-01"])
+        let failed = try database.query("SELECT path, error FROM etl_source_file WHERE status = 'failed'") { ($0.text(0) ?? "", $0.text(1) ?? "") }
+        XCTAssertEqual(failed.map { ($0.0 as NSString).lastPathComponent }, ["roster_2031-01-01.csv"])
+        XCTAssertEqual(try database.scalar("SELECT reason FROM etl_reject WHERE source = 'roster'").stringValue?.hasPrefix("2031-01-01 is after 2026-11-24"), true)
+    }
+}
+
+extension RunnerTests {
     func testCustomerEventsLoadAsCanonicalEventsOnceEachAndCorrectionsReplace() throws {
         let directory = TestSupport.temporaryDirectory()
         let header = "Account ID,Event Type,Event Date,Amount\n"
