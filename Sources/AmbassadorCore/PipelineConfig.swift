@@ -219,6 +219,9 @@ package struct ValidationConfig: Sendable, Equatable {
     package var maxDaysAfterRunDate: Int? = nil
     /// How far after the run date a timestamp or snapshot date may lie when no limit is set.
     package static let defaultEventDaysAfterRunDate = 2
+    /// The largest share of the previous roster snapshot's employees a new snapshot may drop
+    /// at once; a larger drop (a truncated export) is held back until confirmed.
+    package var maxRosterDrop: Double = 0.2
     /// Numeric canonical field (`reassignments`, `reopens`, `amount`) → the values it may take.
     package var ranges: [String: ClosedRange<Double>] = [:]
     /// Survey item patterns (`Q1`, `Q3_*`) → the answers they may take, first match wins.

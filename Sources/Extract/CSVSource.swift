@@ -26,6 +26,8 @@ package struct CSVSource: Source {
         let reader = CSVReader(input: input, delimiter: delimiter, maxRecordBytes: maxRecordBytes)
         var header: [String]? = nil
         var headerRows: [[String]] = []
+        /// The header as written (cleaned), to recognise it again inside the data.
+        var written = RepeatedHeader(names: [])
         var rows = 0
         progress.begin("extract \(path.split(separator: "/").last.map(String.init) ?? path)", total: input.size)
         defer { progress.end() }
@@ -49,6 +51,7 @@ package struct CSVSource: Source {
                 case let .header(raw, labels, ids), let .headerBeforeLast(raw, labels, ids):
                     var namer = ColumnNamer()
                     let unique = raw.enumerated().map { namer.name(for: $0.element, position: $0.offset + 1) }
+                    written = RepeatedHeader(names: raw.map(ColumnName.clean))
                     header = unique
                     try sink.columns(unique)
                     // A repeated header name is kept under a new name, and said, never dropped.
@@ -59,14 +62,14 @@ package struct CSVSource: Source {
                     }
                     if case .headerBeforeLast = decision {
                         rows += 1
-                        return try deliver(record, header: unique, sink: sink, encoding: reader.encoding, path: path)
+                        return try deliver(record, header: unique, sink: sink, encoding: reader.encoding, path: path, written: written)
                     }
                     return true
                 }
             }
             rows += 1
             progress.update(rows: rows, done: reader.bytesRead)
-            return try deliver(record, header: names, sink: sink, encoding: reader.encoding, path: path)
+            return try deliver(record, header: names, sink: sink, encoding: reader.encoding, path: path, written: written)
         }
         if header == nil {
             if headerRows.isEmpty {
@@ -79,7 +82,8 @@ package struct CSVSource: Source {
         }
     }
 
-    private func deliver(_ record: CSVRecord, header: [String], sink: RecordSink, encoding: TextEncoding, path: String) throws -> Bool {
+    private func deliver(_ record: CSVRecord, header: [String], sink: RecordSink, encoding: TextEncoding, path: String,
+                         written: RepeatedHeader) throws -> Bool {
         if let problem = record.problem {
             let reason: String
             switch problem {
@@ -123,7 +127,34 @@ package struct CSVSource: Source {
                             reason: "ragged row: \(count) fields, expected \(header.count) as in the header")
             return true
         }
+        if written.matches(record) {
+            try sink.reject(record.line, field: nil, rawValue: nil,
+                            reason: "the header row again inside the data (two exports joined into one file?); expected a data row")
+            return true
+        }
         return try sink.record(record.line, CSVFields(record: record, count: count))
+    }
+}
+
+/// A file's header as written, recognised when it turns up again among the records (two
+/// exports concatenated, the second with its byte-order mark): such a row is not data.
+struct RepeatedHeader {
+    let names: [String]
+    private let first: [UInt8]
+
+    init(names: [String]) {
+        self.names = names
+        first = Array((names.first ?? "").utf8)
+    }
+
+    /// Compares the first field's bytes (a byte-order mark skipped) before anything else:
+    /// one short comparison per row.
+    func matches(_ record: CSVRecord) -> Bool {
+        guard !first.isEmpty, record.fieldCount == names.count else { return false }
+        var field = record.field(0)[...]
+        if field.starts(with: [0xEF, 0xBB, 0xBF]) { field = field.dropFirst(3) }
+        guard field.count >= first.count, field.prefix(first.count).elementsEqual(first) else { return false }
+        return (0..<record.fieldCount).allSatisfy { ColumnName.clean(record.string($0)) == names[$0] }
     }
 }
 

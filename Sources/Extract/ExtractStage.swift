@@ -23,6 +23,7 @@ package enum ExtractStage {
             context.logger.warning("\(source.name): no file matches \(source.inbox)")
         }
         for path in files {
+            try Interruption.checkpoint()
             let partition: CivilDate?
             switch source.partition {
             case .fileName: partition = InboxScanner.dateInFileName(path)

@@ -17,6 +17,12 @@ package enum LoadStage {
 
         if rosters.contains(where: selected.contains) {
             var counts = StageCounts(source: rosters.joined(separator: ","))
+            for held in try RosterDropGuard.hold(database: database, sources: rosters, maxDrop: context.config.validation.maxRosterDrop) {
+                counts.filesFailed += 1
+                counts.dataFailure = true
+                counts.messages.append(held)
+                context.logger.error("\(held)")
+            }
             let pending = try pendingFiles(database, sources: rosters)
             if !pending.isEmpty {
                 counts.rowsRead = try database.count(
@@ -76,6 +82,7 @@ package enum LoadStage {
             }
             var counts = StageCounts(source: source.name)
             for fileID in try pendingFiles(database, sources: [source.name]) {
+                try Interruption.checkpoint()
                 let started = monotonicSeconds()
                 // One file per transaction: its predecessor's rows out, its own in, marked loaded.
                 let merged = try database.transaction { () throws -> (Int, Int, Int) in
@@ -101,6 +108,7 @@ package enum LoadStage {
             all.append(counts)
         }
 
+        try Interruption.checkpoint()
         // Tickets attributed with an older employee history (a roster arrived since, maybe
         // in a run that was killed before this point) follow the current one; customers
         // are recounted when tickets were merged.

@@ -80,6 +80,7 @@ package enum NormalizeStage {
                              [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)])
         }
         for file in files {
+            try Interruption.checkpoint()
             do {
                 let outcome = try database.transaction { () throws -> (written: Int, rejected: Int, failed: String?) in
                     let result = try stageFile(file)
@@ -144,11 +145,26 @@ package enum NormalizeStage {
                                        privacy: context.config.privacy, validation: context.config.validation,
                                        runDate: context.runDate)
         var written = 0
+        // A roster snapshot names each employee once: a second row for the same id (another
+        // team, say) is quarantined naming the first, never silently preferred.
+        let rosterKey = source.kind == .hrRoster ? plan.outputFields.firstIndex { $0.name == "employee_id" } : nil
+        var firstLine: [[UInt8]: Int64] = [:]
         context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
         defer { context.progress.end() }
         try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
             let recordNo = row.int64(0)
-            if let failure = normalizer.normalize(row) {
+            var failure = normalizer.normalize(row)
+            if failure == nil, let rosterKey, case .bytes(let id) = normalizer.values[rosterKey] {
+                let key = Array(id)
+                if let first = firstLine[key] {
+                    let text = String(decoding: id, as: UTF8.self)
+                    failure = RowFailure(field: "employee_id", raw: text,
+                                         reason: "employee \(text) appears again in this snapshot (first at record \(first), which is kept); expected one row per employee")
+                } else {
+                    firstLine[key] = recordNo
+                }
+            }
+            if let failure {
                 try quarantine.add(recordNo: recordNo, failure)
             } else {
                 try inserter.insert { statement in

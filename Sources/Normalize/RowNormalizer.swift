@@ -250,7 +250,8 @@ final class RowNormalizer {
         }
     }
 
-    /// The bytes trimmed of white space (and no-break spaces), or nil when empty or a null marker.
+    /// The bytes trimmed of white space (no-break spaces and leading byte-order marks too), or
+    /// nil when empty or a null marker.
     private func usable(_ bytes: UnsafeBufferPointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
         guard let bytes else { return nil }
         var start = 0, end = bytes.count
@@ -258,6 +259,8 @@ final class RowNormalizer {
             let b = bytes[start]
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { start += 1 }
             else if b == 0xC2, start + 1 < end, bytes[start + 1] == 0xA0 { start += 2 }
+            // A byte-order mark inside the file (two exports joined) is not part of a key.
+            else if b == 0xEF, start + 2 < end, bytes[start + 1] == 0xBB, bytes[start + 2] == 0xBF { start += 3 }
             else { break }
         }
         while end > start {

@@ -47,6 +47,19 @@ package struct ConfigLoader {
         }
         let warehouse = absolute(try warehouseOverride ?? string(warehouseNode, "warehouse"),
                                  base: warehouseOverride == nil ? rootDirectory : FileManager.default.currentDirectoryPath)
+        var rootInfo = stat()
+        guard stat(rootDirectory, &rootInfo) == 0, (rootInfo.st_mode & S_IFMT) == S_IFDIR else {
+            throw fail(top["root"] ?? root, "root", "the root directory '\(rootDirectory)' does not exist",
+                       "an existing directory (is the variable it names, e.g. AMBASSADOR_HOME, set to the right place?)")
+        }
+        // A warehouse is a regular file (or not yet there): not a directory, not a device
+        // such as /dev/full (SQLite would create /dev/full-journal beside it).
+        var info = stat()
+        if stat(warehouse, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw fail(warehouseOverride == nil ? warehouseNode : nil, warehouseOverride == nil ? "warehouse" : "--warehouse",
+                       "'\(warehouse)' is \(what)", "the path of a SQLite file (created when missing), e.g. var/warehouse.sqlite")
+        }
         let timeZone = try top["timezone"].map { try string($0, "timezone") } ?? "UTC"
         if let node = top["timezone"], TimeZone(identifier: timeZone) == nil {
             throw fail(node, "timezone", "unknown time zone '\(timeZone)'", "an IANA name such as UTC or Europe/Berlin")
@@ -117,7 +130,7 @@ package struct ConfigLoader {
     }
 
     private func loadValidation(_ node: Node) throws -> ValidationConfig {
-        let map = try mapping(node, "validation", allowed: ["earliest_date", "max_days_after_run_date", "ranges", "answer_ranges", "accepted"])
+        let map = try mapping(node, "validation", allowed: ["earliest_date", "max_days_after_run_date", "max_roster_drop", "ranges", "answer_ranges", "accepted"])
         var validation = ValidationConfig()
         if let dateNode = map["earliest_date"] {
             let text = try string(dateNode, "validation.earliest_date")
@@ -130,6 +143,13 @@ package struct ConfigLoader {
             let days = try int(daysNode, "validation.max_days_after_run_date")
             guard days >= 0 else { throw fail(daysNode, "validation.max_days_after_run_date", "must not be negative", "a number of days ≥ 0") }
             validation.maxDaysAfterRunDate = days
+        }
+        if let node = map["max_roster_drop"] {
+            let share = try number(node, "validation.max_roster_drop")
+            guard (0...1).contains(share) else {
+                throw fail(node, "validation.max_roster_drop", "\(share) is out of range", "a share between 0 and 1, e.g. 0.2")
+            }
+            validation.maxRosterDrop = share
         }
         if let node = map["ranges"] {
             let numeric = ["reassignments", "reopens", "amount"]
@@ -183,8 +203,13 @@ package struct ConfigLoader {
         for (keyNode, value) in map {
             let name = keyNode.string ?? ""
             let key = "sources.\(name)"
-            guard name.range(of: "^[a-z][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
-                throw fail(keyNode, key, "invalid source name '\(name)'", "lower-case letters, digits and _ (it names the raw_<source> table)")
+            // Checked byte by byte: a regular expression's `$` also matches before a final
+            // line break, and `evil\n` named a table `raw_evil\n`.
+            let bytes = Array(name.utf8)
+            let valid = (1...63).contains(bytes.count) && (0x61...0x7A).contains(bytes[0])
+                && bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+            guard valid else {
+                throw fail(keyNode, key, "invalid source name '\(LogText.escaped(name))'", "lower-case letters, digits and _ (it names the raw_<source> table)")
             }
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
             let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values",

@@ -116,11 +116,14 @@ package struct Runner {
         // own transaction becomes a savepoint inside it). Scoring and the report follow.
         let dataSteps: Set<String> = [ExtractStage.name, NormalizeStage.name, LoadStage.name]
         let lastDataStep = options.partitionRange == nil ? nil : steps.lastIndex { dataSteps.contains($0.name) }
+        Interruption.install()
+        defer { Interruption.uninstall() }
         for (index, step) in steps.enumerated() {
             context.logger[metadataKey: "stage"] = Logger.MetadataValue.string(step.name)
             logger.info("[\(index + 1)/\(steps.count)] \(step.name)")
             let started = options.now()
             do {
+                try Interruption.checkpoint()
                 if let lastDataStep, index <= lastDataStep, !database.isInTransaction { try database.execute("BEGIN IMMEDIATE") }
                 let counts = try step.body(database, context)
                 let failed = counts.contains { $0.dataFailure }
@@ -132,6 +135,15 @@ package struct Runner {
                     try database.execute("COMMIT")
                     FaultPoint.reached("backfill.committed")
                 }
+            } catch let interrupted as RunInterrupted {
+                // Asked to stop: what the stage committed stays (a backfill's one transaction
+                // is rolled back whole); the run is recorded as interrupted, not failed.
+                if database.isInTransaction { try? database.execute("ROLLBACK") }
+                logger.warning("[\(step.name)] \(interrupted)")
+                try? ledger.stage(runID: runID, stage: step.name, counts: [], startedAt: started, endedAt: options.now(), status: "interrupted")
+                try? ledger.finish(runID: runID, status: "interrupted", exitCode: interrupted.exitCode, endedAt: options.now(),
+                                   message: "[\(step.name)] \(interrupted)")
+                throw interrupted
             } catch {
                 if database.isInTransaction { try? database.execute("ROLLBACK") }
                 let message = "[\(step.name)] \(error)"

@@ -62,6 +62,7 @@ package enum ScoreStage {
                 SELECT DISTINCT \(pulsePeriod) FROM fact_survey_response r WHERE r.source = ? AND r.submitted_at IS NOT NULL ORDER BY 1
                 """, [.text(instrument.source)]) { $0.text(0) ?? "" }
             for period in periods {
+                try Interruption.checkpoint()
                 let print = try fingerprint(database, """
                     SELECT count(*), total(r._file_id), total(r._record_no), max(r.submitted_at), max(r.team_id)
                     FROM fact_survey_response r WHERE r.source = ? AND \(pulsePeriod) = ?
@@ -96,6 +97,7 @@ package enum ScoreStage {
         let ticketPeriod = periodSQL(config.score.period, column: "created_at")
         let ticketPeriods = try database.query("SELECT DISTINCT \(ticketPeriod) FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }
         for period in ticketPeriods {
+            try Interruption.checkpoint()
             let bounds = periodBounds(period)
             let print = try fingerprint(database, """
                 SELECT count(*), total(_file_id), total(_record_no), total(attributed_version), max(updated_at),

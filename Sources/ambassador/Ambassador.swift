@@ -16,7 +16,7 @@ struct Ambassador: ParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ExtractCommand.self, NormalizeCommand.self, LoadCommand.self, ScoreCommand.self,
-            ReportCommand.self, BackfillCommand.self, StatusCommand.self, GenerateCommand.self, PreviewCommand.self,
+            ReportCommand.self, BackfillCommand.self, StatusCommand.self, ConfirmCommand.self, GenerateCommand.self, PreviewCommand.self,
         ])
 
     static func main() {

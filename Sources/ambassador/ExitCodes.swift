@@ -17,7 +17,7 @@ func withExitCodes(_ body: () throws -> Int32) throws {
         throw error
     } catch {
         let underlying = (error as? StageFailure)?.underlying ?? error
-        FileDescriptorWriter.standardError.write("ambassador: error: \(error)\n")
+        FileDescriptorWriter.standardError.write("ambassador: error: \(LogText.escaped("\(error)"))\n")
         code = exitCode(for: underlying)
     }
     FileDescriptorWriter.standardOutput.flush()
@@ -28,6 +28,7 @@ func withExitCodes(_ body: () throws -> Int32) throws {
 func exitCode(for error: Error) -> Int32 {
     switch error {
     case let error as PipelineError: return error.exitCode
+    case let error as RunInterrupted: return error.exitCode
     case is ExtractError: return 65
     case is NormalizeError: return 78
     default: return 1

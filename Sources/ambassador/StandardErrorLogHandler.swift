@@ -27,7 +27,8 @@ struct StandardErrorLogHandler: LogHandler {
         switch format {
         case .text:
             let stage = merged["stage"].map { "[\($0)] " } ?? ""
-            line = "\(now) \(event.level) \(stage)\(event.message)\n"
+            // One event, one line: a file name holding a line break cannot forge another.
+            line = "\(now) \(event.level) \(LogText.escaped(stage))\(LogText.escaped(event.message.description))\n"
         case .json:
             var fields = ["\"time\":\(JSONText.quote(now))", "\"level\":\(JSONText.quote(event.level.rawValue))",
                           "\"message\":\(JSONText.quote(event.message.description))"]

@@ -35,10 +35,11 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(sample.sources.map(\.name), ["roster", "tickets", "pulse", "csat", "relationship", "events"])
         XCTAssertEqual(sample.sources[0].inbox, TestSupport.packageRoot + "/samples/hr/*.csv")
         XCTAssertEqual(sample.report.outDir, TestSupport.packageRoot + "/out")
+        let home = TestSupport.temporaryDirectory("home")
         let nightly = try ConfigLoader(path: TestSupport.packageRoot + "/pipelines/nightly.yml",
-                                       environment: ["AMBASSADOR_INBOX": "/srv/inbox", "AMBASSADOR_HOME": "/srv/ambassador",
+                                       environment: ["AMBASSADOR_INBOX": "/srv/inbox", "AMBASSADOR_HOME": home,
                                                      "AMBASSADOR_PSEUDONYM_KEY": "a secret of some length"]).load()
-        XCTAssertEqual(nightly.warehouse, "/srv/ambassador/var/warehouse.sqlite")
+        XCTAssertEqual(nightly.warehouse, home + "/var/warehouse.sqlite")
         XCTAssertEqual(nightly.sources[1].inbox, "/srv/inbox/tickets/*.csv")
         XCTAssertEqual(nightly.timeZone, "UTC")
         XCTAssertEqual(nightly.privacy.pseudonymise, ["name", "email"], "pseudonymisation is on in production")
@@ -116,5 +117,24 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(allowed.sources[0].inbox, "/etc/*")
         XCTAssertEqual(allowed.inboxRoots, ["/etc"])
         XCTAssertNoThrow(try load(minimal.replacingOccurrences(of: "inbox: in/*.csv", with: "inbox: in/../other/*.csv")))
+    }
+
+    /// Issue 15.5: a root that does not exist, a directory or a device as the warehouse, and a
+    /// source name with a trailing line break are configuration errors (exit 78), not exit 1
+    /// or 66 after writing beside a device.
+    func testImpossibleRootsWarehousesAndSourceNamesAreConfigurationErrors() throws {
+        let missingHome = try XCTUnwrap(configError("root: ${HOME_DIR}\n" + minimal, environment: ["HOME_DIR": "/nonexistent/ambassador-home"]))
+        XCTAssertEqual(missingHome.0.exitCode, 78)
+        XCTAssertTrue(missingHome.1.contains("root directory '/nonexistent/ambassador-home' does not exist"), missingHome.1)
+        let directory = TestSupport.temporaryDirectory()
+        let asDirectory = try XCTUnwrap(configError(minimal.replacingOccurrences(of: "var/w.sqlite", with: directory)))
+        XCTAssertEqual(asDirectory.0.exitCode, 78)
+        XCTAssertTrue(asDirectory.1.contains("is a directory"), asDirectory.1)
+        let device = try XCTUnwrap(configError(minimal.replacingOccurrences(of: "var/w.sqlite", with: "/dev/full")))
+        XCTAssertTrue(device.1.contains("'/dev/full' is not a regular file"), device.1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/dev/full-journal"))
+        let newline = try XCTUnwrap(configError(minimal.replacingOccurrences(of: "  tickets:\n", with: "  \"evil\\n\":\n")))
+        XCTAssertEqual(newline.0.exitCode, 78)
+        XCTAssertTrue(newline.1.contains("invalid source name 'evil\\n'"), newline.1)
     }
 }

@@ -1,0 +1,24 @@
+import AmbassadorCore
+import Foundation
+import Load
+import Warehouse
+
+/// `ambassador confirm FILE`: a roster snapshot held back for dropping too much of the
+/// workforce at once (`validation.max_roster_drop`) is declared real, under the lock.
+package enum RosterConfirmation {
+    /// Releases the held file at `path` (relative to the current directory or absolute).
+    /// Throws `PipelineError.usage` when no held file has that path.
+    package static func confirm(config: PipelineConfig, path: String, now: String) throws -> String {
+        let lock = WarehouseLock(warehouse: config.warehouse)
+        try lock.acquire(command: "confirm", startedAt: now)
+        defer { lock.release() }
+        let database = try Database(path: config.warehouse)
+        try Migrator.migrate(database, appliedAt: now)
+        let absolutePath = absolute(path, base: FileManager.default.currentDirectoryPath)
+        let released = try RosterDropGuard.confirm(database: database, path: absolutePath)
+        guard released > 0 else {
+            throw PipelineError.usage(message: "\(absolutePath): no roster file of that path is held back in \(config.warehouse); expected the path a load held back (see `ambassador status`)")
+        }
+        return "\(absolutePath): confirmed; its snapshot counts from the next `ambassador load` (or run)"
+    }
+}
