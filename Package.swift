@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        // The one system call Glibc's Swift module does not show (renameat2).
+        .target(name: "CSystem"),
         .target(
             name: "AmbassadorCore",
             dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -40,7 +42,7 @@ let package = Package(
             dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse"]),
         .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse", "CSystem"]),
         .target(name: "Generate", dependencies: ["AmbassadorCore"]),
         .target(
             name: "Pipeline",

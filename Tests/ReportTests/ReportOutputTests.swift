@@ -180,3 +180,29 @@ final class ReportOutputTests: XCTestCase {
         XCTAssertTrue(control.stderr.contains(":CONSOLE"), "the check would see a request")
     }
 }
+
+extension ReportOutputTests {
+    /// Issue 15.5: the report files are replaced as one set — a new folder takes out/'s place
+    /// in one step — keeping what else the user keeps in out/ and leaving no temporary file.
+    func testTheReportIsReplacedAsOneSetInOneStep() throws {
+        let parent = TestSupport.temporaryDirectory()
+        let out = parent + "/out"
+        try ReportStage.writeSet([("report.html", "old html"), ("report.md", "old md")], to: out)
+        TestSupport.write("a screenshot", to: out + "/report.png")
+        let before = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: out)[.systemFileNumber] as? Int)
+        try ReportStage.writeSet([("report.html", "new html"), ("report.md", "new md")], to: out)
+        let after = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: out)[.systemFileNumber] as? Int)
+        XCTAssertNotEqual(before, after, "out/ is a new folder, switched in, not files renamed one by one")
+        XCTAssertEqual(try String(contentsOfFile: out + "/report.html", encoding: .utf8), "new html")
+        XCTAssertEqual(try String(contentsOfFile: out + "/report.md", encoding: .utf8), "new md")
+        XCTAssertEqual(try String(contentsOfFile: out + "/report.png", encoding: .utf8), "a screenshot", "the user's file is kept")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), ["out"], "no set left beside it")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["report.html", "report.md", "report.png"])
+        let mode = (try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int) ?? 0
+        XCTAssertEqual(mode, 0o700)
+        // A set a killed run left beside out/ is cleared by the next one.
+        try FileManager.default.createDirectory(atPath: parent + "/out.set-99999", withIntermediateDirectories: false)
+        try ReportStage.writeSet([("report.html", "third")], to: out)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), ["out"])
+    }
+}

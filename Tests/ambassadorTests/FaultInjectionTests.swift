@@ -17,7 +17,7 @@ final class FaultInjectionTests: XCTestCase {
                                           ("load.tickets", 4), ("load.tickets.committed", 4), ("load.attribution", 1),
                                           ("load.attribution.committed", 1), ("load.survey", 8), ("load.survey.committed", 8),
                                           ("load.customer_events", 4), ("score.outcomes", 1), ("score.team_period", 4),
-                                          ("score.period", 4), ("score.linkage", 1)]
+                                          ("score.period", 4), ("score.linkage", 1), ("report.staged", 1), ("report.switched", 1)]
 
     func inputs(_ directory: String) throws {
         _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 10, tickets: 3_000, months: 4, seed: 21,
@@ -73,6 +73,10 @@ final class FaultInjectionTests: XCTestCase {
                   AND f.raw_last_rowid - f.raw_first_rowid + 1 <> f.records
                 """), 0, "kill \(how): raw rows duplicated or lost")
             XCTAssertEqual(try database.count("SELECT count(*) - count(DISTINCT customer_id || event || occurred_at) FROM fact_customer_event"), 0)
+            // The report is one whole set, and nothing of a killed run's set is left beside it.
+            let out = try FileManager.default.contentsOfDirectory(atPath: directory + "/out").sorted()
+            XCTAssertEqual(out, ["linkage_estimates.csv", "report.html", "report.md", "team_scores.csv"], "kill \(how)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("out.") }, [], "kill \(how)")
             let dump = try WarehouseDump.dump(warehouse)
             if dump == expected {
                 identical += 1
