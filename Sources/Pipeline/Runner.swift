@@ -99,7 +99,9 @@ package struct Runner {
             }
         }
 
+        let reserve = SpaceReserve(warehouse: config.warehouse)
         let database = try Database(path: config.warehouse)
+        try reserve.ensure()
         let pseudonymising = !config.privacy.pseudonymise.isEmpty
         // Under pseudonymisation, deleted rows (raw rows once staged) are overwritten with
         // zeros rather than left in free pages, and the WAL is emptied when the run ends.
@@ -147,9 +149,9 @@ package struct Runner {
             } catch {
                 if database.isInTransaction { try? database.execute("ROLLBACK") }
                 let message = "[\(step.name)] \(error)"
-                // A rolled-back transaction can leave its frames in the WAL; on a full disk
-                // the failure could not be recorded behind them. Truncating the WAL (nothing
-                // committed is lost) makes room for the ledger's few bytes.
+                // On a full disk, the reserve gives the room to checkpoint the WAL into the
+                // warehouse and truncate it (nothing committed is lost) and to record the failure.
+                if let warehouseError = error as? WarehouseError, warehouseError.isDiskFull { reserve.release() }
                 try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 try? ledger.stage(runID: runID, stage: step.name, counts: [], startedAt: started, endedAt: options.now(), status: "failed")
                 try? ledger.finish(runID: runID, status: "failed", exitCode: 1, endedAt: options.now(), message: message)

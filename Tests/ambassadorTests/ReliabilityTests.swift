@@ -159,3 +159,34 @@ final class ReliabilityTests: XCTestCase {
         for table in WarehouseDump.factTables { XCTAssertEqual(after[table], before[table], "\(table) after the backfill") }
     }
 }
+
+extension ReliabilityTests {
+    /// Issue 15.5: a real full disk (a small tmpfs), not a file-size limit. The run ends with
+    /// exit 1 and the disk-full message, the ledger records it as failed (not `running`), the
+    /// WAL is emptied, and with room again a rerun succeeds on an intact warehouse.
+    func testARealFullDiskIsRecordedAsAFailedRunAndARerunFinishes() throws {
+        let mountPoint = TestSupport.temporaryDirectory("tmpfs")
+        let mounted = try TestSupport.run(["-t", "tmpfs", "-o", "size=10m", "tmpfs", mountPoint], executable: "/bin/mount")
+        guard mounted.status == 0 else { throw XCTSkip("mounting a tmpfs needs root (CI runs as root): \(mounted.stderr)") }
+        defer { _ = try? TestSupport.run([mountPoint], executable: "/bin/umount") }
+        let directory = TestSupport.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/samples", toPath: directory + "/samples")
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/pipelines", toPath: directory + "/pipelines")
+        let warehouse = mountPoint + "/w.sqlite"
+        let arguments = ["run", "--pipeline", "pipelines/sample.yml", "--warehouse", warehouse, "--run-date", "2026-11-22"]
+        let full = try TestSupport.run(arguments, in: directory)
+        XCTAssertEqual(full.status, 1, full.stderr)
+        XCTAssertTrue(full.stderr.contains("database or disk is full") && full.stderr.contains("expected free disk space"), full.stderr)
+        let database = try Database(path: warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT status, exit_code FROM etl_run") { "\($0.text(0) ?? "") \($0.int(1))" }, ["failed 1"])
+        let wal = (try? FileManager.default.attributesOfItem(atPath: warehouse + "-wal"))?[.size] as? Int
+        XCTAssertEqual(wal ?? 0, 0, "the WAL was checkpointed and truncated")
+        XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok")
+        let remounted = try TestSupport.run(["-o", "remount,size=96m", mountPoint], executable: "/bin/mount")
+        XCTAssertEqual(remounted.status, 0, remounted.stderr)
+        let rerun = try TestSupport.run(arguments, in: directory)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertEqual(try database.query("SELECT status FROM etl_run ORDER BY run_id") { $0.text(0) ?? "" }, ["failed", "succeeded"])
+        XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok")
+    }
+}
