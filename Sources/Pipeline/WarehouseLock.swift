@@ -7,13 +7,19 @@ import Darwin
 #endif
 
 /// One run at a time: an exclusive `flock` on `<warehouse>.lock`, holding the holder's pid,
-/// start time and command. The kernel releases the lock when the holder dies, so the lock
-/// of a killed run is taken over by the next run with no clean-up.
+/// start time and command, and a second one on the warehouse file itself — so that deleting
+/// the lock file during a run (a clean-up script, an operator) does not let a second run in.
+/// (SQLite's own locks are POSIX record locks, which flock does not touch on Linux.) The
+/// kernel releases both when the holder dies, so the lock of a killed run is taken over by
+/// the next run with no clean-up.
 package final class WarehouseLock {
     package let path: String
+    private let warehouse: String
     private var fd: Int32 = -1
+    private var warehouseFD: Int32 = -1
 
     package init(warehouse: String) {
+        self.warehouse = warehouse
         path = warehouse + ".lock"
     }
 
@@ -35,6 +41,19 @@ package final class WarehouseLock {
             close(descriptor)
             throw PipelineError.lockHeld(lockPath: path, pid: holder.pid, startedAt: holder.started, command: holder.command)
         }
+        // The warehouse file too (created 0600 when missing, as Database would).
+        let data = open(warehouse, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard data >= 0 else {
+            close(descriptor)
+            throw PipelineError.noInput(message: "\(warehouse): cannot open the warehouse (\(String(cString: strerror(errno)))); expected a writable warehouse directory")
+        }
+        if flock(data, LOCK_EX | LOCK_NB) != 0 {
+            close(data)
+            close(descriptor)
+            throw PipelineError.lockHeld(lockPath: warehouse, pid: nil, startedAt: nil,
+                                         command: "its lock file \(path) was removed while it ran")
+        }
+        warehouseFD = data
         fd = descriptor
         let text = "pid=\(getpid()) started=\(startedAt) command=\(command)\n"
         _ = ftruncate(descriptor, 0)
@@ -48,6 +67,11 @@ package final class WarehouseLock {
         flock(fd, LOCK_UN)
         close(fd)
         fd = -1
+        if warehouseFD >= 0 {
+            flock(warehouseFD, LOCK_UN)
+            close(warehouseFD)
+            warehouseFD = -1
+        }
     }
 
     /// Parses `pid=… started=… command=…` from the lock file.

@@ -162,6 +162,12 @@ final class CommandLineTests: XCTestCase {
         // A reader is not blocked by the run.
         let status = try TestSupport.run(["status", "--pipeline", "pipeline.yml"], in: directory)
         XCTAssertEqual(status.status, 0, status.stderr)
+        // Deleting the lock file during the run does not let a second run in (issue 15.5).
+        XCTAssertEqual(unlink(lockFile), 0)
+        let third = try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertEqual(third.status, 75, third.stderr)
+        XCTAssertTrue(third.stderr.contains("lock file \(lockFile) was removed while it ran"), third.stderr)
+        XCTAssertFalse(third.stderr.contains("UNIQUE"), third.stderr)
         holder.process.terminate()
         _ = TestSupport.finish(holder)
         // The lock of a dead holder is taken over at once.
