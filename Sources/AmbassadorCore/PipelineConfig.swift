@@ -22,6 +22,18 @@ package struct PipelineConfig: Sendable, Equatable {
     /// Directories besides `root` that inbox globs may reach (`inbox_roots:`), absolute.
     package var inboxRoots: [String] = []
 
+    /// How the manifest names an inbox file: its path relative to `root` when it lies inside
+    /// (so moving the project folder keeps every file known), else its absolute path.
+    package func manifestPath(_ absolute: String) -> String {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
+    }
+
+    /// The absolute path of a manifest path (for messages and reading the file).
+    package func absolutePath(manifest path: String) -> String {
+        path.hasPrefix("/") ? path : (root.hasSuffix("/") ? root : root + "/") + path
+    }
+
     /// Where inbox files may be: `root` and `inbox_roots`. A glob reaching elsewhere is a
     /// configuration error; a matched file whose real path (symbolic links followed) lies
     /// elsewhere is refused.

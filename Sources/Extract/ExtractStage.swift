@@ -34,19 +34,21 @@ package enum ExtractStage {
             }
             if let target = InboxScanner.outside(path, roots: context.config.allowedInboxRoots) {
                 let error = ExtractError.outsideRoot(path: path, target: target)
-                try recordFailure(database, source: source.name, path: path, sha: "refused", size: 0,
+                try recordFailure(database, source: source.name, path: context.config.manifestPath(path), sha: "refused", size: 0,
                                   partition: partition, error: error, runID: context.runID)
                 context.logger.error("\(error)")
                 counts.filesFailed += 1
                 counts.messages.append("\(error)")
                 continue
             }
+            // The manifest's name for the file: relative to the root (see manifestPath).
+            let key = context.config.manifestPath(path)
             let digest: (hex: String, size: Int64)
             let identity = FileDigest.identity(path)
             do {
                 digest = try FileDigest.sha256(path)
             } catch let error as ExtractError {
-                try recordFailure(database, source: source.name, path: path, sha: "unreadable", size: 0,
+                try recordFailure(database, source: source.name, path: key, sha: "unreadable", size: 0,
                                   partition: partition, error: error, runID: context.runID)
                 context.logger.error("\(error)")
                 counts.filesFailed += 1
@@ -54,9 +56,18 @@ package enum ExtractStage {
             }
             // A file is its path and its content: the same bytes under another name (a quiet
             // month's roster snapshot) are another partition and are extracted.
-            let previous = try database.query(
-                "SELECT file_id, status FROM etl_source_file WHERE source = ? AND path = ? AND sha256 = ? AND status <> 'superseded'",
-                [.text(source.name), .text(path), .text(digest.hex)]) { ($0.int64(0), $0.text(1) ?? "") }.first
+            // Known by its relative path and content; a row of an older warehouse that kept an
+            // absolute path (maybe of a folder since moved) is recognised by the same tail and
+            // renamed, so nothing is read twice.
+            let previous = try database.query("""
+                SELECT file_id, status FROM etl_source_file
+                WHERE source = ?1 AND sha256 = ?3 AND status <> 'superseded' AND \(ExtractStage.samePath)
+                ORDER BY path = ?2 DESC LIMIT 1
+                """, [.text(source.name), .text(key), .text(digest.hex)]) { ($0.int64(0), $0.text(1) ?? "") }.first
+            if let previous {
+                try database.run("UPDATE etl_source_file SET path = ? WHERE file_id = ? AND path <> ?",
+                                 [.text(key), .integer(previous.0), .text(key)])
+            }
             let reprocess = context.partitionRange != nil && previous != nil && previous?.1 != "failed"
             if previous != nil && !reprocess {
                 counts.filesSkipped += 1
@@ -64,7 +75,7 @@ package enum ExtractStage {
             }
             if source.partition == .fileName && partition == nil && source.kind == .hrRoster {
                 let error = ExtractError.noPartitionDate(path: path, rule: "partition: file_name")
-                try recordFailure(database, source: source.name, path: path, sha: digest.hex, size: digest.size,
+                try recordFailure(database, source: source.name, path: key, sha: digest.hex, size: digest.size,
                                   partition: nil, error: error, runID: context.runID)
                 context.logger.error("\(error)")
                 counts.filesFailed += 1
@@ -80,7 +91,7 @@ package enum ExtractStage {
                         try database.run("""
                             INSERT INTO etl_source_file (source, path, sha256, size, partition_date, status, run_id)
                             VALUES (?, ?, ?, ?, ?, 'extracted', ?)
-                            """, [.text(source.name), .text(path), .text(digest.hex), .integer(digest.size),
+                            """, [.text(source.name), .text(key), .text(digest.hex), .integer(digest.size),
                                   SQLValue(partition?.description), .integer(context.runID)])
                         fileID = database.lastInsertRowID
                     }
@@ -96,7 +107,7 @@ package enum ExtractStage {
                         """, [.integer(Int64(writer.written)), .integer(Int64(writer.rejected)), .integer(context.runID),
                               writer.firstRowID.map { .integer($0) } ?? .null, writer.lastRowID.map { .integer($0) } ?? .null,
                               .integer(fileID)])
-                    try supersedePredecessors(of: fileID, source: source.name, path: path, database: database)
+                    try supersedePredecessors(of: fileID, source: source.name, path: key, database: database)
                     FaultPoint.reached("extract.file")
                     // Still the version that was hashed? If not, roll back and fail the file.
                     let after = FileDigest.identity(path)
@@ -115,7 +126,7 @@ package enum ExtractStage {
                 // Whatever went wrong with this file's records fails this file alone (marked
                 // failed, so later nights do not stop at it again); the run goes on.
                 let error = (error as? ExtractError) ?? .notStored(path: path, reason: "\(error)")
-                try recordFailure(database, source: source.name, path: path, sha: digest.hex, size: digest.size,
+                try recordFailure(database, source: source.name, path: key, sha: digest.hex, size: digest.size,
                                   partition: partition, error: error, runID: context.runID)
                 context.logger.error("\(error)")
                 counts.filesFailed += 1
@@ -128,12 +139,16 @@ package enum ExtractStage {
         return counts
     }
 
+    /// The manifest row names the file bound as ?2 (a manifest path): the same relative path,
+    /// or an absolute path (an older warehouse's) ending in it.
+    static let samePath = "(path = ?2 OR (substr(path, 1, 1) = '/' AND substr(path, -length(?2) - 1) = '/' || ?2))"
+
     /// Marks older versions of the same path superseded and drops their raw and staged rows,
     /// inside the caller's transaction, so a corrected re-export replaces its predecessor.
     private static func supersedePredecessors(of fileID: Int64, source: String, path: String, database: Database) throws {
         let older = try database.query(
-            "SELECT file_id FROM etl_source_file WHERE source = ? AND path = ? AND file_id <> ? AND status NOT IN ('superseded', 'failed')",
-            [.text(source), .text(path), .integer(fileID)]) { $0.int64(0) }
+            "SELECT file_id FROM etl_source_file WHERE source = ?1 AND \(samePath) AND file_id <> ?4 AND status NOT IN ('superseded', 'failed')",
+            [.text(source), .text(path), .null, .integer(fileID)]) { $0.int64(0) }
         for id in older {
             try clear(fileID: id, source: source, database: database)
             try database.run("UPDATE etl_source_file SET status = 'superseded', superseded_by = ? WHERE file_id = ?",

@@ -35,7 +35,7 @@ package enum NormalizeStage {
             SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1)
             FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id
             """, [.text(source.name)]) {
-            PendingFile(id: $0.int64(0), path: $0.text(1) ?? "", partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
+            PendingFile(id: $0.int64(0), path: context.config.absolutePath(manifest: $0.text(1) ?? ""), partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
                         firstRowID: $0.int64(5), lastRowID: $0.int64(6))
         }
         guard !files.isEmpty else { return counts }

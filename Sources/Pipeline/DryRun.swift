@@ -21,7 +21,7 @@ package enum DryRun {
             for file in files {
                 let state: String
                 if let digest = try? FileDigest.sha256(file) {
-                    state = manifest.contains(source.name + " " + file + " " + digest.hex) ? "unchanged, skipped" : "new or changed, would extract"
+                    state = manifest.contains(source.name + " " + config.manifestPath(file) + " " + digest.hex) ? "unchanged, skipped" : "new or changed, would extract"
                 } else {
                     state = "unreadable"
                 }

@@ -14,8 +14,10 @@ package enum RosterConfirmation {
         defer { lock.release() }
         let database = try Database(path: config.warehouse)
         try Migrator.migrate(database, appliedAt: now)
+        // As given from here, or as the manifest names it (relative to the pipeline's root).
         let absolutePath = absolute(path, base: FileManager.default.currentDirectoryPath)
-        let released = try RosterDropGuard.confirm(database: database, path: absolutePath)
+        var released = try RosterDropGuard.confirm(database: database, path: config.manifestPath(absolutePath))
+        if released == 0 { released = try RosterDropGuard.confirm(database: database, path: config.manifestPath(config.absolutePath(manifest: path))) }
         guard released > 0 else {
             throw PipelineError.usage(message: "\(absolutePath): no roster file of that path is held back in \(config.warehouse); expected the path a load held back (see `ambassador status`)")
         }

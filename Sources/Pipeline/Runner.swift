@@ -88,20 +88,26 @@ package struct Runner {
         if let filter = options.sourceFilter, config.source(named: filter) == nil {
             throw PipelineError.usage(message: "--source \(filter): no such source in \(config.path); expected one of: \(config.sources.map(\.name).joined(separator: ", "))")
         }
-        let lock = WarehouseLock(warehouse: config.warehouse)
-        try lock.acquire(command: options.command, startedAt: options.now())
-        defer { lock.release() }
-
+        // Nothing to read is said before anything is created (the lock makes the warehouse file).
         if steps.contains(where: { $0.name == ExtractStage.name }) {
             let selected = config.sources.filter { options.sourceFilter == nil || $0.name == options.sourceFilter }
             if selected.allSatisfy({ InboxScanner.files(matching: $0.inbox).isEmpty }) {
                 throw PipelineError.noInput(message: "no input: no file matches " + selected.map { "\($0.name) (\($0.inbox))" }.joined(separator: ", ") + "; expected files in the inbox")
             }
         }
+        let lock = WarehouseLock(warehouse: config.warehouse)
+        try lock.acquire(command: options.command, startedAt: options.now())
+        defer { lock.release() }
 
         let reserve = SpaceReserve(warehouse: config.warehouse)
         let database = try Database(path: config.warehouse)
-        try reserve.ensure()
+        do {
+            try reserve.ensure()
+        } catch {
+            // Best effort: without it a full disk still fails cleanly, only the ledger may not
+            // be able to say so (a file-size limit below 8 MiB, or a disk already full).
+            logger.warning("\(error)")
+        }
         let pseudonymising = !config.privacy.pseudonymise.isEmpty
         // Under pseudonymisation, deleted rows (raw rows once staged) are overwritten with
         // zeros rather than left in free pages, and the WAL is emptied when the run ends.

@@ -7,7 +7,7 @@ import Glibc
 /// that fills the disk can still close its books: on a full disk the reserve is given up, the
 /// WAL is checkpointed and truncated and the ledger records the failure — instead of the run
 /// staying `running` and the next one calling it killed. The next run makes the reserve again;
-/// when it cannot, it stops before writing anything, saying how much room it needs.
+/// when it cannot (a file-size limit, a disk already full), it says so and goes on without.
 package struct SpaceReserve {
     package static let bytes = 8 << 20
     package let path: String
@@ -28,7 +28,7 @@ package struct SpaceReserve {
             unlink(path)
             throw WarehouseError.fileSystem(
                 path: path,
-                message: "cannot set aside \(SpaceReserve.bytes >> 20) MiB beside the warehouse (\(String(cString: strerror(rc)))); expected free disk space — nothing was written, free some space and run again")
+                message: "cannot set aside \(SpaceReserve.bytes >> 20) MiB beside the warehouse (\(String(cString: strerror(rc)))); expected free disk space — on a full disk this run may not be able to record its failure")
         }
     }
 

@@ -98,7 +98,8 @@ final class BadInputSuiteTests: XCTestCase {
 
         func file(_ name: String) throws -> (id: Int64, status: String, error: String, records: Int) {
             let path = inbox + "/" + name + "." + ext
-            let rows = try database.query("SELECT file_id, status, coalesce(error, ''), records FROM etl_source_file WHERE path = ?", [.text(path)]) {
+            let rows = try database.query("SELECT file_id, status, coalesce(error, ''), records FROM etl_source_file WHERE path = ?",
+                                          [.text(config.manifestPath(path))]) {
                 ($0.int64(0), $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3))
             }
             return try XCTUnwrap(rows.first, "\(format) \(name): no manifest row")

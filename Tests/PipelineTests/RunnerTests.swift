@@ -79,7 +79,7 @@ final class RunnerTests: XCTestCase {
         let failed = try database.query("SELECT path, error FROM etl_source_file WHERE status = 'failed' AND source = 'tickets'") {
             ($0.text(0) ?? "", $0.text(1) ?? "")
         }
-        XCTAssertEqual(failed.map(\.0), [directory + "/tickets/bad.csv"])
+        XCTAssertEqual(failed.map(\.0), ["tickets/bad.csv"], "the manifest names files relative to the root")
         XCTAssertTrue(failed.first?.1.contains("2 of 20 rows rejected (10.0%), above the reject threshold of 5.0%") ?? false, failed.first?.1 ?? "")
         let rejects = try database.query("SELECT record_no, field, raw_value, reason FROM etl_reject WHERE stage = 'normalize' ORDER BY record_no") {
             "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "")|\($0.text(3) ?? "")"

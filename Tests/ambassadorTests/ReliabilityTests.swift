@@ -190,3 +190,40 @@ extension ReliabilityTests {
         XCTAssertEqual(try WarehouseDump.integrity(warehouse), "ok")
     }
 }
+
+extension ReliabilityTests {
+    /// Issue 15.5: the manifest names files relative to the pipeline's root, so moving the
+    /// project folder (or restoring it elsewhere) keeps every file known: neither a run nor a
+    /// backfill reads them again, and no raw row or manifest entry is doubled. A warehouse
+    /// that kept absolute paths of another folder is recognised by path tail and content.
+    func testMovingTheProjectFolderReadsNothingTwice() throws {
+        let first = TestSupport.temporaryDirectory("before")
+        _ = try Generator(settings: GeneratorSettings(outDir: first, teams: 4, tickets: 600, months: 2, seed: 3)).run()
+        let arguments = ["run", "--pipeline", "pipeline.yml", "--run-date", "2026-11-22"]
+        XCTAssertEqual(try TestSupport.run(arguments, in: first).status, 0)
+        let warehouse = { (root: String) in root + "/var/warehouse.sqlite" }
+        let counts = { (root: String) throws -> [Int] in
+            let database = try Database(path: warehouse(root), readOnly: true)
+            return [try database.count("SELECT count(*) FROM etl_source_file"), try database.count("SELECT count(*) FROM raw_tickets"),
+                    try database.count("SELECT count(*) FROM etl_source_file WHERE path LIKE '/%'")]
+        }
+        let before = try counts(first)
+        XCTAssertEqual(before[2], 0, "paths are relative to the root")
+        let moved = TestSupport.temporaryDirectory("after") + "/project"
+        try FileManager.default.moveItem(atPath: first, toPath: moved)
+        let rerun = try TestSupport.run(arguments, in: moved)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stdout.contains("files 0 done"), rerun.stdout)
+        let backfill = try TestSupport.run(["backfill", "--from", "2026-01-01", "--to", "2026-02-28", "--pipeline", "pipeline.yml"], in: moved)
+        XCTAssertEqual(backfill.status, 0, backfill.stderr)
+        XCTAssertEqual(try counts(moved), before, "no manifest entry and no raw row doubled")
+
+        // An older warehouse's absolute paths, of a folder that no longer exists.
+        let database = try Database(path: warehouse(moved))
+        try database.run("UPDATE etl_source_file SET path = '/old/place/' || path")
+        let legacy = try TestSupport.run(arguments, in: moved)
+        XCTAssertEqual(legacy.status, 0, legacy.stderr)
+        XCTAssertTrue(legacy.stdout.contains("files 0 done"), legacy.stdout)
+        XCTAssertEqual(try counts(moved), before, "recognised and renamed to relative paths")
+    }
+}
