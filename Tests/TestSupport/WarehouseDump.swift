@@ -34,4 +34,46 @@ public enum WarehouseDump {
     public static func count(_ path: String, _ table: String) throws -> Int {
         try Database(path: path, readOnly: true).count("SELECT count(*) FROM \(Database.quote(table))")
     }
+
+    /// Every raw record a fact or a reject: for each loaded file, its staged rows that reached
+    /// the facts plus its normalize rejects equal its raw rows; a failed file has nothing in
+    /// the facts and says why (a reject, or no raw rows at all). Returns what does not add up
+    /// (empty when all is accounted for).
+    public static func unaccountedRecords(_ warehouse: String) throws -> [String] {
+        let database = try Database(path: warehouse, readOnly: true)
+        let files = try database.query("SELECT file_id, source, path, status FROM etl_source_file WHERE status IN ('loaded', 'failed')") {
+            ($0.int64(0), $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? "")
+        }
+        if files.isEmpty { return ["no loaded or failed file at all"] }
+        var problems: [String] = []
+        for (id, source, path, status) in files {
+            let raw = try database.tableExists("raw_" + source)
+                ? try database.count("SELECT count(*) FROM \(Database.quote("raw_" + source)) WHERE _file_id = ?", [.integer(id)]) : 0
+            let extractRejects = try database.count("SELECT count(*) FROM etl_reject WHERE file_id = ? AND stage = 'extract'", [.integer(id)])
+            let normalizeRejects = try database.count("SELECT count(*) FROM etl_reject WHERE file_id = ? AND stage = 'normalize'", [.integer(id)])
+            let inFacts = try database.count("""
+                SELECT (SELECT count(*) FROM stg_ticket WHERE file_id = ?1 AND ticket_id IN (SELECT ticket_id FROM fact_ticket))
+                     + (SELECT count(*) FROM stg_employee WHERE file_id = ?1 AND employee_id IN (SELECT employee_id FROM dim_employee))
+                     + (SELECT count(*) FROM stg_survey_response s WHERE file_id = ?1 AND EXISTS (
+                            SELECT 1 FROM fact_survey_response f WHERE f.source = s.source AND f.response_id = s.response_id))
+                     + (SELECT count(DISTINCT record_no) FROM stg_ticket_event r WHERE file_id = ?1 AND NOT EXISTS (
+                            SELECT 1 FROM stg_ticket_event s WHERE s.file_id = r.file_id AND s.record_no = r.record_no AND NOT EXISTS (
+                                SELECT 1 FROM fact_ticket_event f WHERE f.ticket_id = s.ticket_id AND f.occurred_at = s.occurred_at
+                                  AND f.event = s.event AND ifnull(f.actor_id, '') = ifnull(s.actor_id, ''))))
+                     + (SELECT count(*) FROM stg_customer_event s WHERE file_id = ?1 AND EXISTS (
+                            SELECT 1 FROM fact_customer_event f WHERE f.customer_id = s.customer_id AND f.event = s.event
+                              AND f.occurred_at = s.occurred_at AND ifnull(f.amount, '') = ifnull(s.amount, '')))
+                """, [.integer(id)])
+            if status == "failed" {
+                if inFacts != 0 { problems.append("\(path): a failed file has \(inFacts) rows in the facts") }
+                if extractRejects + normalizeRejects == 0 && raw != 0 {
+                    let error = try database.scalar("SELECT coalesce(error, '') FROM etl_source_file WHERE file_id = ?", [.integer(id)]).stringValue ?? ""
+                    if error.isEmpty { problems.append("\(path): failed with neither a reject nor a message") }
+                }
+            } else if inFacts + normalizeRejects != raw {
+                problems.append("\(path): facts \(inFacts) + rejects \(normalizeRejects) vs raw \(raw)")
+            }
+        }
+        return problems
+    }
 }
