@@ -228,6 +228,17 @@ final class ColumnIdentityTests: XCTestCase {
         XCTAssertTrue(names.contains("a\u{FFFD}b"), "\(names)")
     }
 
+    /// Issue 15.4: a repeated header name keeps both columns and says so.
+    func testADuplicateHeaderNameKeepsBothColumnsAndIsListed() throws {
+        TestSupport.write("id,Team,TEAM\n1,A,B\n", to: directory + "/inbox/a_2026-01-01.csv")
+        XCTAssertEqual(try extract().filesDone, 1)
+        XCTAssertEqual(try columns(), ["id", "Team", "TEAM_2"])
+        XCTAssertEqual(try database.query("SELECT \"Team\", \"TEAM_2\" FROM raw_people") { "\($0.text(0) ?? "")|\($0.text(1) ?? "")" }, ["A|B"])
+        XCTAssertEqual(try database.query("SELECT key, value FROM etl_file_metadata WHERE key LIKE 'duplicate_column/%'") {
+            "\($0.text(0) ?? "")=\($0.text(1) ?? "")"
+        }, ["duplicate_column/TEAM_2=TEAM"])
+    }
+
     func testAFileWhoseRecordsCannotBeStoredFailsAloneAndIsNotReadAgain() throws {
         // Any error of one file's records (here a trigger refusing one row, standing in for
         // whatever SQLite may refuse) fails that file alone.
