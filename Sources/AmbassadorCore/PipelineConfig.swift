@@ -110,6 +110,9 @@ package struct SourceConfig: Sendable, Equatable {
     package var respondent: String? = nil
     /// Surveys: glob patterns of the item columns (`Q*`); empty detects them.
     package var items: [String] = []
+    /// The zone of this source's naive timestamps (`timezone:` under the source), when it
+    /// differs from the pipeline's; a zone the export itself names (Qualtrics) wins over both.
+    package var timeZone: String? = nil
     /// The decimal separator of the source's numbers, `.` (default) or `,` (`1.234,50`).
     package var decimalSeparator: Character = "."
     /// Prepended to every ticket id this source names (its tickets, ticket events or the

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,7 +36,11 @@ package struct SurveyColumns: Sendable {
     /// A configured `fields:` column the file does not have: (field, column).
     package let missingConfigured: (field: String, column: String)?
 
-    package init(source: SourceConfig, columns: [String]) {
+    /// `importIDs`: column → Qualtrics ImportId, from the export's third header row. With them,
+    /// the answer items are exactly the columns of question ids (`QID12`, `QID12_3`, `QID12_TEXT`,
+    /// loop-and-merge `2_QID12_1`) — whatever the questions were renamed to — and never their
+    /// display order, timing, browser meta data or embedded data.
+    package init(source: SourceConfig, columns: [String], importIDs: [String: String] = [:]) {
         var keyed: [String: String] = [:]
         for column in columns where keyed[ColumnName.aliasKey(column)] == nil { keyed[ColumnName.aliasKey(column)] = column }
         var used: [String: String] = [:]
@@ -55,18 +60,41 @@ package struct SurveyColumns: Sendable {
         var items: [String]
         if !source.items.isEmpty {
             items = columns.filter { column in source.items.contains { fnmatch($0, column, 0) == 0 } }
+        } else if !importIDs.isEmpty {
+            items = columns.filter { importIDs[$0].map(SurveyColumns.isQuestionID) ?? false }
         } else if source.format == "surveymonkey_csv" {
             items = columns.filter { !SurveyColumns.surveyMonkeyMetadata.contains(ColumnName.aliasKey($0)) }
         } else {
             items = columns.filter { column in
                 guard column.count >= 2, column.first == "Q" || column.hasPrefix("QID") else { return false }
-                return column.dropFirst().first?.isNumber == true || column.hasPrefix("QID")
+                return (column.dropFirst().first?.isNumber == true || column.hasPrefix("QID")) && !SurveyColumns.isQualtricsMeta(column)
             }
         }
         items.removeAll { fieldColumns.contains($0) }
         fields = used
         self.items = items
         missingConfigured = missing
+    }
+
+    /// Suffixes of a Qualtrics question id (or column name) that are not an answer: display
+    /// order, timing, and the browser meta-info question.
+    private static let metaSuffixes = ["_DO", "_ADO", "_FIRST_CLICK", "_LAST_CLICK", "_PAGE_SUBMIT", "_CLICK_COUNT",
+                                       "_BROWSER", "_VERSION", "_OS", "_RESOLUTION"]
+
+    /// `QID12`, `QID12_3`, `QID12_TEXT`, `QID12_3_TEXT`, `2_QID12_1` (loop and merge): an answer.
+    package static func isQuestionID(_ id: String) -> Bool {
+        let upper = id.uppercased()
+        guard let range = upper.range(of: "QID"), upper[..<range.lowerBound].allSatisfy({ $0.isNumber || $0 == "_" }) else { return false }
+        let rest = upper[range.upperBound...]
+        guard rest.first?.isNumber == true else { return false }
+        return !metaSuffixes.contains { rest.hasSuffix($0) } && !rest.contains("_DO_")
+    }
+
+    /// A Qualtrics column that is not an answer, by its name (`Q3_DO_2`, `Q5_First Click`,
+    /// `Q20_Browser`), for exports without an ImportId row.
+    static func isQualtricsMeta(_ name: String) -> Bool {
+        let upper = name.uppercased().replacingOccurrences(of: " ", with: "_")
+        return metaSuffixes.contains { upper.hasSuffix($0) } || upper.contains("_DO_") || upper.hasSuffix("_OPERATING_SYSTEM")
     }
 
     /// Whether `source` is an employee (pulse) survey, whose respondents' identity is never kept.

@@ -9,13 +9,20 @@ package enum CSVLayout: Sendable, Equatable {
     /// SurveyMonkey: questions, then sub-answers (`Response`, `Open-Ended Response`, options).
     case surveyMonkey
 
+    /// A Qualtrics ImportId cell: the question or field id, and the zone of its naive times
+    /// (`{"ImportId":"startDate","timeZone":"America/New_York"}`).
+    struct ImportTag: Equatable {
+        let id: String
+        let timeZone: String?
+    }
+
     /// What the header rows seen so far decide.
     enum Decision: Equatable {
         case needMore
         /// The rows seen (all of them) are the header.
-        case header(names: [String], labels: [String: String], importIDs: [String: String])
+        case header(names: [String], labels: [String: String], importIDs: [String: ImportTag])
         /// The last row seen is already data: the rows before it are the header.
-        case headerBeforeLast(names: [String], labels: [String: String], importIDs: [String: String])
+        case headerBeforeLast(names: [String], labels: [String: String], importIDs: [String: ImportTag])
     }
 
     func decide(_ rows: [[String]]) -> Decision {
@@ -45,9 +52,9 @@ package enum CSVLayout: Sendable, Equatable {
             guard ids.contains(where: { $0 != nil }) else {
                 return .headerBeforeLast(names: first, labels: labels, importIDs: [:])
             }
-            var importIDs: [String: String] = [:]
+            var importIDs: [String: ImportTag] = [:]
             for (index, name) in first.enumerated() where index < ids.count {
-                if let id = ids[index] { importIDs[name] = id }
+                if let id = ids[index] { importIDs[name] = ImportTag(id: id, timeZone: jsonMember("timeZone", third[index])) }
             }
             return .header(names: first, labels: labels, importIDs: importIDs)
         case .surveyMonkey:
@@ -80,7 +87,12 @@ package enum CSVLayout: Sendable, Equatable {
 
     /// The ImportId of `{"ImportId":"QID1"}` or `{'ImportId': 'QID1'}` (with other keys allowed).
     private func importID(_ cell: String) -> String? {
-        guard cell.hasPrefix("{"), let range = cell.range(of: "ImportId") else { return nil }
+        jsonMember("ImportId", cell)
+    }
+
+    /// The text of member `key` of a one-level JSON (or Python-dict) object cell.
+    private func jsonMember(_ key: String, _ cell: String) -> String? {
+        guard cell.hasPrefix("{"), let range = cell.range(of: key) else { return nil }
         var rest = cell[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " || $0 == ":" }
         guard let quote = rest.first, quote != "}" else { return nil }
         rest = rest.prefix { $0 != "\"" && $0 != "'" }

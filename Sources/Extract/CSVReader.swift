@@ -4,6 +4,9 @@ package enum CSVRecordProblem: Equatable, Sendable {
     case unterminatedQuote(line: Int)
     /// The record is longer than the reader's limit; its bytes were dropped.
     case tooLarge(bytes: Int, limit: Int)
+    /// Text after the closing quote of field `field` (0-based): `"3" "` — which value was meant
+    /// cannot be told, so the record is rejected rather than read as `3 "`.
+    case textAfterClosingQuote(line: Int, field: Int)
 }
 
 /// One parsed record, valid only during the callback that receives it.
@@ -63,6 +66,8 @@ package final class CSVReader {
 
     private enum State {
         case fieldStart, unquoted, quoted, quoteInQuoted
+        /// Spaces after a closing quote: allowed up to the delimiter or the line's end.
+        case afterQuote
     }
 
     private let input: TextInput
@@ -82,6 +87,8 @@ package final class CSVReader {
     private var recordOffset: Int64 = 0
     private var oversize = false
     private var stopped = false
+    /// The field of the current record that had text after its closing quote.
+    private var strayAfterQuote: Int?
 
     /// - Parameters:
     ///   - delimiter: `nil` sniffs `,` `;` tab or `|` from the first line.
@@ -117,7 +124,7 @@ package final class CSVReader {
         switch state {
         case .quoted:
             try finishRecord(body, problem: .unterminatedQuote(line: quoteLine))
-        case .unquoted, .quoteInQuoted:
+        case .unquoted, .quoteInQuoted, .afterQuote:
             try finishRecord(body, problem: nil)
         case .fieldStart:
             // A delimiter right before end of file still makes an (empty) last field.
@@ -205,8 +212,25 @@ package final class CSVReader {
                     state = .fieldStart
                 } else if c == lf || c == cr {
                     try endLine(c == cr, body)
+                } else if c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") {
+                    state = .afterQuote
                 } else {
-                    // `"abc"def`: keep the text after the closing quote, as spreadsheets do.
+                    // `"abc"def`: the record is rejected (see finishRecord); the text is read on
+                    // to find where the record ends.
+                    if strayAfterQuote == nil { strayAfterQuote = ends.count }
+                    appendByte(c)
+                    state = .unquoted
+                }
+            case .afterQuote:
+                let c = chunk[i]
+                i += 1
+                if c == delimiter {
+                    endField()
+                    state = .fieldStart
+                } else if c == lf || c == cr {
+                    try endLine(c == cr, body)
+                } else if c != UInt8(ascii: " ") && c != UInt8(ascii: "\t") {
+                    if strayAfterQuote == nil { strayAfterQuote = ends.count }
                     appendByte(c)
                     state = .unquoted
                 }
@@ -255,6 +279,10 @@ package final class CSVReader {
     private func finishRecord(_ body: (CSVRecord) throws -> Bool, problem: CSVRecordProblem?) throws {
         endField()
         var problem = problem
+        if problem == nil, let field = strayAfterQuote {
+            problem = .textAfterClosingQuote(line: recordLine, field: field)
+        }
+        strayAfterQuote = nil
         if oversize {
             problem = .tooLarge(bytes: buffer.count, limit: maxRecordBytes)
             buffer.removeAll(keepingCapacity: false)

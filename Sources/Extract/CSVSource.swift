@@ -53,13 +53,18 @@ package struct CSVSource: Source {
                     let unique = raw.enumerated().map { namer.name(for: $0.element, position: $0.offset + 1) }
                     written = RepeatedHeader(names: raw.map(ColumnName.clean))
                     header = unique
+                    // What the header rows say of each column comes first: a sink may decide
+                    // which columns to keep from it (an employee survey keeps its answers).
+                    for (index, name) in raw.enumerated() where index < unique.count {
+                        if let label = labels[name], label != unique[index] { try sink.metadata("label/" + unique[index], label) }
+                        if let tag = ids[name] {
+                            try sink.metadata("import_id/" + unique[index], tag.id)
+                            if let zone = tag.timeZone { try sink.metadata("timezone/" + unique[index], zone) }
+                        }
+                    }
                     try sink.columns(unique)
                     // A repeated header name is kept under a new name, and said, never dropped.
                     for duplicate in namer.renamed { try sink.metadata("duplicate_column/" + duplicate.name, duplicate.original) }
-                    for (index, name) in raw.enumerated() where index < unique.count {
-                        if let label = labels[name], label != unique[index] { try sink.metadata("label/" + unique[index], label) }
-                        if let id = ids[name] { try sink.metadata("import_id/" + unique[index], id) }
-                    }
                     if case .headerBeforeLast = decision {
                         rows += 1
                         return try deliver(record, header: unique, sink: sink, encoding: reader.encoding, path: path, written: written)
@@ -96,6 +101,11 @@ package struct CSVSource: Source {
                                              expected: "a closing quote (a truncated export, or a stray quote that swallowed the rows after it)")
             case .tooLarge(let bytes, let limit):
                 reason = "record larger than \(limit) bytes (at least \(bytes)); expected records under the limit"
+            case .textAfterClosingQuote(_, let field):
+                let name = field < header.count ? header[field] : "field \(field + 1)"
+                try sink.reject(record.line, field: name, rawValue: nil,
+                                reason: "text after the closing quote of '\(name)'; expected the delimiter or the end of the line after a quoted value")
+                return true
             }
             try sink.reject(record.line, field: nil, rawValue: nil, reason: reason)
             return true

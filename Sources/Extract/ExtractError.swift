@@ -12,6 +12,8 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
     case noPartitionDate(path: String, rule: String)
     /// The file changed (size, modification time or inode) while it was being read.
     case changedWhileReading(path: String)
+    /// The file is compressed (zip, gzip, …): it is refused, never read as text.
+    case compressed(path: String, kind: String)
     /// A matched inbox file whose real path (a symbolic link followed) leaves the allowed roots.
     case outsideRoot(path: String, target: String)
     /// The file was read, but its records could not be stored (an error that is this file's,
@@ -31,6 +33,8 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
             return "\(path): unknown format '\(format)'; expected one of: \(known.joined(separator: ", "))"
         case let .changedWhileReading(path):
             return "\(path): the file changed while it was being read; expected a file that is complete before the run starts (nothing was kept: the next run reads it again)"
+        case let .compressed(path, kind):
+            return "\(path): the file is \(kind)-compressed; expected the export itself — unpack it into the inbox first (`\(kind == "zip" ? "unzip" : kind == "gzip" ? "gunzip" : "unpack")`), nothing was read"
         case let .outsideRoot(path, target):
             return "\(path): refused: it leads to \(target), outside the pipeline's root and inbox_roots; expected a file inside them (list the target's directory under inbox_roots to allow it) — nothing was read"
         case let .notStored(path, reason):

@@ -11,7 +11,7 @@ package struct JSONSource: Source {
     /// Array keys that hold the records, in order of preference, when the file is an object.
     package static let recordKeys = ["tickets", "ticket_events", "audits", "satisfaction_ratings", "users", "groups",
                                      "comments", "employees", "agents", "conversations", "organizations", "results",
-                                     "records", "data", "items"]
+                                     "result", "records", "data", "items", "individuals", "issues", "requests"]
     /// Records must be under this key (`nil`: the preferred keys, then the first array of objects).
     package var recordKey: String?
     package var maxRecordBytes = CSVReader.defaultMaxRecordBytes
@@ -116,7 +116,8 @@ package struct JSONSource: Source {
         // array) holds its records in the first array of objects; any other object is one
         // record — a single Freshdesk ticket must not turn into its attachments.
         let pageKeys: Set<String> = ["next_page", "previous_page", "count", "end_of_stream", "end_time", "after_cursor",
-                                     "before_cursor", "meta", "links", "page", "per_page", "total", "has_more"]
+                                     "before_cursor", "meta", "links", "page", "per_page", "total", "has_more", "paging",
+                                     "startAt", "maxResults", "totalSize", "done"]
         var isPage = members.count == 1
         for member in members where pageKeys.contains(member.key) { isPage = true }
         if recordKey == nil && isPage {
@@ -163,9 +164,12 @@ package struct JSONSource: Source {
                 if inner.isEmpty { fields.append((path, "{}")) } else { flatten(value, prefix: path, into: &fields) }
             case .array(let items):
                 fields.append((path, value.jsonText))
-                // [{"id": 360001, "value": …}, …] → custom_fields/360001 = value
+                // [{"id": 360001, "value": …}, …] → custom_fields/360001 = value. Only objects of
+                // exactly those two members: an array of richer objects (a Zendesk audit's
+                // events, a SurveyMonkey response's pages) holds child records, kept whole as
+                // JSON text for its normalizer, never spread into a column per element.
                 for item in items {
-                    guard case .object(let pairs) = item, pairs.count >= 2,
+                    guard case .object(let pairs) = item, pairs.count == 2,
                           let id = pairs.first(where: { $0.key == "id" })?.value, let inner = pairs.first(where: { $0.key == "value" })?.value,
                           let idText = scalarText(id) else { continue }
                     fields.append((path + "/" + idText, scalarText(inner)))

@@ -30,6 +30,8 @@ final class RawTableWriter: RecordSink {
     /// For an employee survey: the record position of each stored column.
     private var storedPositions: [Int]?
     private var dropped: Set<String> = []
+    /// Qualtrics ImportIds heard before the columns (they tell answers from the rest).
+    private var importIDs: [String: String] = [:]
     /// Extract rejects of this source keep no raw value (it may be a whole row holding a
     /// name or an e-mail): an employee survey, or any source under pseudonymisation.
     private let withholdRawValues: Bool
@@ -55,7 +57,7 @@ final class RawTableWriter: RecordSink {
     func columns(_ all: [String]) throws {
         var names = all
         if let employeeSurvey {
-            let kept = SurveyColumns(source: employeeSurvey, columns: all).keptForEmployees
+            let kept = SurveyColumns(source: employeeSurvey, columns: all, importIDs: importIDs).keptForEmployees
             storedPositions = all.indices.filter { kept.contains(all[$0]) }
             names = all.filter { kept.contains($0) }
             for name in all where !kept.contains(name) && dropped.insert(name).inserted {
@@ -133,6 +135,7 @@ final class RawTableWriter: RecordSink {
     private var metadataStatement: Statement?
 
     func metadata(_ key: String, _ value: String?) throws {
+        if employeeSurvey != nil, key.hasPrefix("import_id/"), let value { importIDs[String(key.dropFirst(10))] = value }
         if metadataStatement == nil {
             metadataStatement = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
         }

@@ -15,6 +15,7 @@ package enum SourceRegistry {
     /// A reader for `format`. `record` names the XML record element or the JSON records key
     /// (for ServiceNow, the table whose records are kept).
     package static func source(format: String, encoding: String, delimiter: UInt8?, record: String? = nil, path: String) throws -> Source {
+        if let kind = try compression(path) { throw ExtractError.compressed(path: path, kind: kind) }
         guard let parsed = TextEncoding.named(encoding) else {
             throw ExtractError.unknownFormat(path: path, format: "encoding \(encoding)", known: TextEncoding.allCases.map(\.rawValue) + ["auto"])
         }
@@ -42,9 +43,11 @@ package enum SourceRegistry {
         }
     }
 
-    /// Recognises the format of `path` from its first 64 KiB (and its name).
+    /// Recognises the format of `path` from its first MiB (and its name).
     package static func detect(_ path: String) throws -> String {
-        let head = try firstBytes(path, 65_536)
+        if let kind = try compression(path) { throw ExtractError.compressed(path: path, kind: kind) }
+        // 1 MiB: a Qualtrics export with a thousand question texts puts its ImportId row 200 KB in.
+        let head = try firstBytes(path, 1 << 20)
         var bytes = head[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         let lower = path.lowercased()
@@ -69,7 +72,9 @@ package enum SourceRegistry {
             return "json"
         }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") || !text.isEmpty || utf16 {
-            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            // Records, not physical lines: Qualtrics question texts hold line breaks, so the
+            // ImportId row is the third *record*, wherever its line is.
+            let lines = firstRecords(text, count: 3)
             if let first = lines.first, first.hasPrefix("V1,V2") { return "qualtrics_csv" }
             if lines.count > 2, lines[2].hasPrefix("{\"ImportId\"") || lines[2].hasPrefix("\"{\"\"ImportId\"\"")
                 || lines[2].hasPrefix("{'ImportId'") {
@@ -82,6 +87,38 @@ package enum SourceRegistry {
             return "csv"
         }
         throw ExtractError.unknownFormat(path: path, format: "auto (could not tell from the name or the content)", known: formats)
+    }
+
+    /// The compression a file's first bytes announce (zip — Qualtrics' response exports are
+    /// zips —, gzip, bzip2, xz, 7-Zip, zstd), or nil.
+    package static func compression(_ path: String) throws -> String? {
+        let head = try firstBytes(path, 6)
+        let magic: [(String, [UInt8])] = [("zip", [0x50, 0x4B, 0x03, 0x04]), ("zip", [0x50, 0x4B, 0x05, 0x06]), ("gzip", [0x1F, 0x8B]),
+                                          ("bzip2", [0x42, 0x5A, 0x68]), ("xz", [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]),
+                                          ("7z", [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]), ("zstd", [0x28, 0xB5, 0x2F, 0xFD])]
+        return magic.first { head.starts(with: $0.1) }?.0
+    }
+
+    /// The raw text of the first `count` CSV records of `text`: a line break inside double
+    /// quotes belongs to its field (a quote inside a quoted field is doubled, so toggling on
+    /// every quote is enough).
+    static func firstRecords(_ text: String, count: Int) -> [Substring] {
+        var records: [Substring] = []
+        var quoted = false
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex, records.count < count {
+            let character = text[index]
+            if character == "\"" {
+                quoted.toggle()
+            } else if !quoted, character == "\n" || character == "\r\n" || character == "\r" {
+                records.append(text[start..<index])
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        if records.count < count, start < text.endIndex { records.append(text[start...]) }
+        return records
     }
 
     /// The local name of the first element.

@@ -109,7 +109,7 @@ package final class Coercer {
         }
     }
 
-    /// A calendar date: `YYYY-MM-DD`, `YYYY/MM/DD`, `M/D/YYYY` (US), `DD-MM-YYYY`,
+    /// A calendar date: `YYYY-MM-DD`, `YYYY/MM/DD`, `M/D/YYYY` or `M/D/YY` (US), `DD-MM-YYYY`,
     /// `DD.MM.YYYY`, or the date part of a timestamp. `0000-00-00` means no date.
     package func date(_ input: UnsafeBufferPointer<UInt8>, _ scratch: UnsafeMutableBufferPointer<UInt8>) -> ByteCoerced {
         if Coercer.isZeroDate(input) { return .null }
@@ -398,11 +398,15 @@ struct ByteScanner {
         if a.digits == 4 {
             return c.digits <= 2 ? CivilDate(year: a.value, month: b.value, day: c.value) : nil
         }
-        guard c.digits == 4 else { return nil }
         // Slashes are the US order (M/D/YYYY); dashes and dots the European one (DD-MM-YYYY).
         if separator == UInt8(ascii: "/") {
-            return CivilDate(year: c.value, month: a.value, day: b.value)
+            // M/D/YY, as a spreadsheet or a Qualtrics export displays dates (6/16/25 11:25):
+            // 00–68 are 2000–2068, 69–99 are 1969–1999 (POSIX strptime's %y).
+            guard c.digits == 4 || c.digits == 2 else { return nil }
+            let year = c.digits == 4 ? c.value : (c.value <= 68 ? 2000 + c.value : 1900 + c.value)
+            return CivilDate(year: year, month: a.value, day: b.value)
         }
+        guard c.digits == 4 else { return nil }
         return CivilDate(year: c.value, month: b.value, day: a.value)
     }
 

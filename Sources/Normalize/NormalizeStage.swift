@@ -13,7 +13,7 @@ package enum NormalizeStage {
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
         for source in context.selectedSources {
-            let coercer = try Coercer(timeZone: context.config.timeZone, decimalSeparator: source.decimalSeparator)
+            let coercer = try Coercer(timeZone: source.timeZone ?? context.config.timeZone, decimalSeparator: source.decimalSeparator)
             all.append(try normalize(source: source, coercer: coercer, database: database, context: context))
         }
         return all
@@ -47,7 +47,11 @@ package enum NormalizeStage {
         if source.kind == .survey {
             stagingTables = ["stg_survey_response", "stg_survey_answer"]
             stageFile = { file in
-                try SurveyNormalizer(source: source, columns: rawColumns, path: file.path, coercer: coercer)
+                let metadata = Dictionary(try database.query("SELECT key, coalesce(value, '') FROM etl_file_metadata WHERE file_id = ?",
+                                                             [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") },
+                                          uniquingKeysWith: { first, _ in first })
+                return try SurveyNormalizer(source: source, columns: rawColumns, path: file.path, coercer: coercer, fileMetadata: metadata,
+                                            logger: context.logger)
                     .normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
                                rawTable: rawTable, database: database, context: context)
             }

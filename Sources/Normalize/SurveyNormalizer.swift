@@ -1,5 +1,6 @@
 import AmbassadorCore
 import Foundation
+import Logging
 import Warehouse
 
 /// Normalizes survey exports: one response row per record and its answers in long format.
@@ -26,10 +27,24 @@ struct SurveyNormalizer {
     let itemColumns: [(name: String, index: Int)]
     let selected: [String]
 
-    init(source: SourceConfig, columns: [String], path: String, coercer: Coercer) throws {
+    /// `fileMetadata`: what the export said of its columns (`import_id/<column>`,
+    /// `timezone/<column>`): the ImportIds tell the answers, and the zone of the submission
+    /// time's column wins over the pipeline's (a conflict with the source's `timezone:` is logged).
+    init(source: SourceConfig, columns: [String], path: String, coercer: Coercer, fileMetadata: [String: String] = [:],
+         logger: Logger? = nil) throws {
         self.source = source
+        var importIDs: [String: String] = [:]
+        for (key, value) in fileMetadata where key.hasPrefix("import_id/") { importIDs[String(key.dropFirst(10))] = value }
+        let roles = SurveyColumns(source: source, columns: columns, importIDs: importIDs)
+        var coercer = coercer
+        if let column = roles.fields["submitted_at"], let exported = fileMetadata["timezone/" + column] {
+            let zone = exported == "Z" ? "UTC" : exported
+            if let configured = source.timeZone, configured != zone {
+                logger?.warning("\(path): the export says its \(column) times are in \(zone); sources.\(source.name).timezone says \(configured) — the export's zone is used")
+            }
+            coercer = try Coercer(timeZone: zone, decimalSeparator: source.decimalSeparator)
+        }
         self.coercer = coercer
-        let roles = SurveyColumns(source: source, columns: columns)
         if let missing = roles.missingConfigured {
             throw NormalizeError.unknownColumn(path: path, source: source.name, field: missing.field, column: missing.column)
         }

@@ -213,7 +213,7 @@ package struct ConfigLoader {
             }
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
             let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values",
-                                                           "null_values", "respondent", "items", "decimal_separator", "ticket_id_prefix"])
+                                                           "null_values", "respondent", "items", "decimal_separator", "ticket_id_prefix", "timezone"])
             guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
             let kindText = try string(kindNode, key + ".kind")
             guard let kind = SourceKind(rawValue: kindText) else {
@@ -304,6 +304,13 @@ package struct ConfigLoader {
                                       delimiter: delimiter, record: record, partition: partition, fields: fieldMap, values: values,
                                       nullValues: nullValues)
             source.decimalSeparator = try fields["decimal_separator"].map { try separator($0, key + ".decimal_separator") } ?? decimalSeparator
+            if let node = fields["timezone"] {
+                let zone = try string(node, key + ".timezone")
+                guard TimeZone(identifier: zone) != nil else {
+                    throw fail(node, key + ".timezone", "unknown time zone '\(zone)'", "an IANA name such as UTC or America/New_York")
+                }
+                source.timeZone = zone
+            }
             if let node = fields["ticket_id_prefix"] {
                 guard [.tickets, .ticketEvents, .survey].contains(kind) else {
                     throw fail(node, key + ".ticket_id_prefix", "not a key of a \(kind.rawValue) source", "ticket_id_prefix only on tickets, ticket_events and survey sources")

@@ -160,4 +160,16 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertNil(InboxScanner.dateInFileName("id_1234567890.csv"), "a longer number is not a date")
         XCTAssertNil(InboxScanner.dateInFileName("/2026-01-01/plain.csv"), "only the file name counts")
     }
+
+    /// Issue 14.7: text after a closing quote (`"1","2","3" "`) is a reject naming the field,
+    /// not the value `3 "`; spaces between a closing quote and the delimiter are allowed.
+    func testTextAfterAClosingQuoteIsRejectedAndSpacesAreNot() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("a,b,c\n\"1\",\"2\",\"3\" \"\n\"4\" ,\"5\"\t,\"6\"\n\"7\"x,8,9\n", to: directory + "/q.csv")
+        let sink = try CollectingSink.csv(directory + "/q.csv")
+        XCTAssertEqual(sink.records.map(\.values), [["4", "5", "6"]])
+        XCTAssertEqual(sink.rejects.map(\.number), [2, 4])
+        XCTAssertEqual(sink.rejects.map(\.field), ["c", "a"])
+        XCTAssertTrue(sink.rejects.allSatisfy { $0.reason.contains("text after the closing quote") }, "\(sink.rejects)")
+    }
 }

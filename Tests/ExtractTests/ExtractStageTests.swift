@@ -293,3 +293,20 @@ extension ExtractStageTests {
         XCTAssertEqual(try database.count("SELECT count(*) FROM raw_tickets WHERE id = 'SECRET'"), 1)
     }
 }
+
+extension ExtractStageTests {
+    /// Issue 14.8: a compressed export (Qualtrics delivers zips) is refused with a message that
+    /// says so and how to unpack it — never read as text.
+    func testCompressedFilesAreRefusedSayingSo() throws {
+        TestSupport.write([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00], to: directory + "/inbox/t_2026-01-01.csv")
+        TestSupport.write([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], to: directory + "/inbox/t_2026-01-02.csv")
+        TestSupport.write("id,created\n1,2026-01-03\n", to: directory + "/inbox/t_2026-01-03.csv")
+        let counts = try extract()
+        XCTAssertEqual(counts.filesFailed, 2)
+        XCTAssertEqual(counts.filesDone, 1)
+        let errors = try database.query("SELECT error FROM etl_source_file WHERE status = 'failed' ORDER BY path") { $0.text(0) ?? "" }
+        XCTAssertTrue(errors[0].contains("zip-compressed") && errors[0].contains("unzip"), errors[0])
+        XCTAssertTrue(errors[1].contains("gzip-compressed") && errors[1].contains("gunzip"), errors[1])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM raw_tickets"), 1)
+    }
+}

@@ -22,6 +22,11 @@ final class CoercionTests: XCTestCase {
         XCTAssertEqual(try ts("1700000000123"), .value("2023-11-14T22:13:20Z"))
         XCTAssertEqual(try ts("2026-03-01"), .value("2026-03-01T00:00:00Z"))
         XCTAssertEqual(try ts("0000-00-00 00:00:00"), .null)
+        // Two-digit years, as a spreadsheet or a Qualtrics export displays them (issue 14.1).
+        XCTAssertEqual(try ts("6/16/25 11:25"), .value("2025-06-16T11:25:00Z"))
+        XCTAssertEqual(try ts("12/31/99 23:59"), .value("1999-12-31T23:59:00Z"))
+        XCTAssertEqual(try ts("1/2/68 00:00"), .value("2068-01-02T00:00:00Z"))
+        guard case .invalid = try ts("16-06-25 11:25") else { return XCTFail("a two-digit year with dashes is ambiguous: refused") }
     }
 
     func testNaiveTimestampsAreReadInThePipelineZoneAcrossDST() throws {

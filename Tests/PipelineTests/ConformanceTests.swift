@@ -1,0 +1,66 @@
+import AmbassadorCore
+import Foundation
+import Logging
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Extract
+@testable import Pipeline
+
+/// Real exports against what a correct reader produces from them, derived by independent
+/// scripts in `Tests/Conformance/` (Python's csv and json modules, none of Ambassador's code),
+/// never recorded from the tool's output.
+final class ConformanceTests: XCTestCase {
+    /// The JSON a `Tests/Conformance/` script prints for `file`.
+    private func expectations(_ script: String, _ file: String) throws -> [String: Any] {
+        let result = try TestSupport.run(["python3", TestSupport.packageRoot + "/Tests/Conformance/" + script, file], executable: "/usr/bin/env")
+        guard result.status != 127 else { throw XCTSkip("python3 derives the expectations; it is missing") }
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    private func load(_ files: [(fixture: String, as: String)], source: String) throws -> PipelineConfig {
+        let directory = TestSupport.temporaryDirectory()
+        for file in files {
+            TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestSupport.fixtures + "/" + file.fixture))),
+                              to: directory + "/inbox/" + file.as)
+        }
+        TestSupport.write("warehouse: w.sqlite\nsources:\n" + source, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
+        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
+                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
+                                                                             now: { "2026-11-22T00:00:00Z" }))
+        return config
+    }
+
+    /// Issue 14.1: Qualtrics API exports — question texts with line breaks (the ImportId row is
+    /// not on line 3), 1,295 columns, renamed questions, display-order and timing columns,
+    /// `"timeZone":"Z"` — are recognised, and load exactly their responses and answers.
+    func testQualtricsExportsLoadTheirResponsesAndAnswersAndNothingElse() throws {
+        for name in ["qualtRics_api_export_in_progress_SV_3FdDswpcO88rSxE.csv", "qualtRics_api_export_in_progress_custom_cols_SV_3FdDswpcO88rSxE.csv",
+                     "qualtRics_api_export_responses_colmap_API_TEST_PROJECT.csv", "qualtRics_sample.csv"] {
+            let path = TestSupport.fixtures + "/surveys/" + name
+            let expected = try expectations("qualtrics_expectations.py", path)
+            XCTAssertEqual(try SourceRegistry.detect(path), "qualtrics_csv", name)
+            let config = try load([("surveys/" + name, "export_2026-01-01.csv")],
+                                  source: "  csat: {kind: survey, respondent: customer, format: qualtrics_csv, inbox: inbox/*.csv}\n")
+            let database = try Database(path: config.warehouse, readOnly: true)
+            XCTAssertEqual(try database.count("SELECT count(*) FROM raw_csat"), expected["records"] as? Int, name)
+            XCTAssertEqual(try database.count("SELECT count(*) FROM etl_reject"), 0, name)
+            XCTAssertEqual(try database.count("SELECT count(*) FROM fact_survey_response"), expected["responses"] as? Int, name)
+            XCTAssertEqual(try database.count("SELECT count(*) FROM fact_survey_answer"), expected["answer_cells"] as? Int, name)
+            let items = Set(try database.query("SELECT DISTINCT item FROM fact_survey_answer") { $0.text(0) ?? "" })
+            XCTAssertEqual(items.count, expected["answered_items"] as? Int, name)
+            // Names the header repeats are told apart by the reader (`1_1`, `1_1_2`, …); the others keep their names.
+            let repeated = expected["repeated_names"] as? [String] ?? []
+            let plain = items.filter { item in !repeated.contains { item == $0 || item.hasPrefix($0 + "_") } }
+            XCTAssertTrue(plain.isSubset(of: Set(expected["items"] as? [String] ?? [])), "\(name): \(plain.subtracting(Set(expected["items"] as? [String] ?? [])).sorted().prefix(5))")
+            XCTAssertFalse(items.contains { $0.contains("_DO") || $0.contains("Click") || $0.contains("Browser") }, name)
+            // "timeZone":"Z": naive recorded dates are UTC, whatever the pipeline's zone.
+            if let zones = expected["zones"] as? [String: String], zones["RecordedDate"] == "Z" {
+                XCTAssertEqual(try database.count("SELECT count(*) FROM etl_file_metadata WHERE key = 'timezone/RecordedDate' AND value = 'Z'"), 1)
+            }
+        }
+    }
+}
