@@ -22,6 +22,12 @@ package struct XMLSource: Source {
         guard size > 0 else {
             throw ExtractError.malformed(path: path, line: 1, column: nil, message: "the file is empty", expected: "an XML document")
         }
+        // UTF-16 comes in pairs of bytes: an odd size is a file cut off, even where libxml2
+        // would pass over the half character at the end (as CSV input already refuses).
+        if size % 2 == 1, XMLSource.startsWithUTF16Mark(path) {
+            throw ExtractError.truncated(path: path, offset: size, message: "the file ends in the middle of a UTF-16 character",
+                                         expected: "a complete UTF-16 file (an even number of bytes)")
+        }
         let reader = XMLRecordReader(path: path, rule: rule, maxRecordBytes: maxRecordBytes)
         let assembler = RecordAssembler(columns: ColumnSet(), sink: sink)
         var rows = 0
@@ -36,5 +42,13 @@ package struct XMLSource: Source {
         for (name, count) in reader.skipped.sorted(by: { $0.key < $1.key }) {
             try sink.metadata("skipped/\(name)", String(count))
         }
+    }
+
+    private static func startsWithUTF16Mark(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var mark: [UInt8] = [0, 0]
+        return Glibc.read(fd, &mark, 2) == 2 && (mark == [0xFF, 0xFE] || mark == [0xFE, 0xFF])
     }
 }
