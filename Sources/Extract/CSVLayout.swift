@@ -61,7 +61,11 @@ package enum CSVLayout: Sendable, Equatable {
             guard rows.count >= 2 else { return .needMore }
             var names: [String] = []
             var question = ""
-            for (index, raw) in rows[0].enumerated() {
+            // The second row may be wider than the first ("select all" options spread over
+            // blank header cells) or narrower: every position of either row is a column.
+            let width = max(rows[0].count, rows[1].count)
+            for index in 0..<width {
+                let raw = index < rows[0].count ? rows[0][index] : ""
                 if !raw.isEmpty { question = raw }
                 let sub = index < rows[1].count ? rows[1][index] : ""
                 if sub.isEmpty || sub == "Response" || sub == "Open-Ended Response" {

@@ -40,7 +40,7 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
         case let .notStored(path, reason):
             return "\(path): the file's records could not be stored (\(reason)); expected records the warehouse can hold — nothing of this file was kept, and the other files go on"
         case let .noPartitionDate(path, rule):
-            return "\(path): no partition date found (\(rule)); expected a date like 2026-11-22 in the file name, or set partition: none"
+            return "\(path): no snapshot date found (\(rule)); expected a date like 2026-11-22 in the file name — or set partition: run_date (the snapshot is the day the file is loaded) or partition: column:<header> (a column holding the snapshot date)"
         }
     }
 }

@@ -28,6 +28,13 @@ package enum ExtractStage {
             switch source.partition {
             case .fileName: partition = InboxScanner.dateInFileName(path)
             case .column, .none: partition = nil
+            case .runDate:
+                // The day the file was first loaded, kept for reruns and backfills.
+                let known = try database.scalar("""
+                    SELECT partition_date FROM etl_source_file WHERE source = ? AND path = ? AND status <> 'superseded'
+                    ORDER BY file_id DESC LIMIT 1
+                    """, [.text(source.name), .text(context.config.manifestPath(path))]).stringValue
+                partition = known.flatMap { CivilDate(iso: $0) } ?? context.runDate
             }
             if let range = context.partitionRange, let partition, !range.contains(partition) {
                 continue

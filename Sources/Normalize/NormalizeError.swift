@@ -6,6 +6,9 @@ package enum NormalizeError: Error, CustomStringConvertible, Equatable {
     case unknownColumn(path: String, source: String, field: String, column: String)
     /// The configured time zone is not known.
     case unknownTimeZone(name: String)
+    /// A survey file whose records hold no answer column: loading it would give responses with
+    /// no answers, in silence.
+    case noAnswers(path: String, source: String, hint: String)
     /// The file's rows could not be staged for a reason of this file's, not the warehouse's.
     case notStaged(path: String, reason: String)
 
@@ -15,6 +18,8 @@ package enum NormalizeError: Error, CustomStringConvertible, Equatable {
             return "\(path):1: source '\(source)' has no column for the required field '\(field)'; expected a header named one of: \(tried.joined(separator: ", ")) (or map it under sources.\(source).fields.\(field))"
         case let .unknownColumn(path, source, field, column):
             return "\(path):1: sources.\(source).fields.\(field) names the column '\(column)', which the file does not have; expected one of the file's header names"
+        case let .noAnswers(path, source, hint):
+            return "\(path):1: source '\(source)' has records but no answer column (\(hint)); expected Qualtrics question ids, `Q…` columns, a SurveyMonkey CSV, or the item columns named under sources.\(source).items — nothing of the file was loaded"
         case let .notStaged(path, reason):
             return "\(path): the file's rows could not be staged (\(reason)); expected rows the warehouse can hold — nothing of this file was staged, and the other files go on"
         case let .unknownTimeZone(name):

@@ -48,6 +48,15 @@ struct SurveyNormalizer {
         if let missing = roles.missingConfigured {
             throw NormalizeError.unknownColumn(path: path, source: source.name, field: missing.field, column: missing.column)
         }
+        guard !roles.items.isEmpty else {
+            let hint: String
+            if columns.contains("pages") && columns.contains(where: { $0 == "collector_id" || $0 == "total_time" }) {
+                hint = "a SurveyMonkey API responses page names its answers by question and choice ids inside `pages`, whose scale values only the survey's details can give — export the responses as CSV instead"
+            } else {
+                hint = "its columns include " + columns.prefix(8).joined(separator: ", ")
+            }
+            throw NormalizeError.noAnswers(path: path, source: source.name, hint: hint)
+        }
         guard roles.fields["response_id"] != nil else {
             throw NormalizeError.missingColumn(path: path, source: source.name, field: "response_id",
                                                tried: SurveyColumns.responseFields[0].aliases)

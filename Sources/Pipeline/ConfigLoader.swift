@@ -258,9 +258,10 @@ package struct ConfigLoader {
                 switch text {
                 case "file_name": partition = .fileName
                 case "none": partition = .none
+                case "run_date": partition = .runDate
                 default:
                     guard text.hasPrefix("column:"), text.count > 7 else {
-                        throw fail(node, key + ".partition", "unknown rule '\(text)'", "file_name, none, or column:<header>")
+                        throw fail(node, key + ".partition", "unknown rule '\(text)'", "file_name, run_date, none, or column:<header>")
                     }
                     partition = .column(String(text.dropFirst(7)))
                 }
@@ -280,6 +281,12 @@ package struct ConfigLoader {
                 }
             } else if case .column(let column) = partition, kind == .hrRoster {
                 fieldMap["snapshot_date"] = column
+            }
+            // A roster is a dated snapshot: with partition: none and no snapshot_date column
+            // every row would be rejected, so say what works instead.
+            if kind == .hrRoster, case .none = partition, fieldMap["snapshot_date"] == nil, let node = fields["partition"] {
+                throw fail(node, key + ".partition", "a roster with partition: none has no snapshot date",
+                           "partition: run_date (the snapshot is the day the file is loaded), file_name, or column:<header>; or fields.snapshot_date")
             }
             var values: [String: [String: String]] = [:]
             if let node = fields["values"] {

@@ -86,6 +86,24 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(sink.value(1, "Do you ever drink alcohol?"), "Yes")
     }
 
+    /// Issue 14.6: a "select all" question spreads its options over blank header cells, and the
+    /// second header row may be wider than the first: every position is a column, no row ragged.
+    func testSurveyMonkeySecondHeaderRowWiderThanTheFirst() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            Respondent ID,Which do you use?
+            ,Email,Phone,Chat
+            1,Email,,Chat
+            2,,Phone,
+
+            """, to: directory + "/monkey.csv")
+        let sink = try CollectingSink.read(directory + "/monkey.csv", format: "surveymonkey_csv")
+        XCTAssertEqual(sink.names, ["Respondent ID", "Which do you use? - Email", "Which do you use? - Phone", "Which do you use? - Chat"])
+        XCTAssertEqual(sink.rejects.count, 0, "\(sink.rejects)")
+        XCTAssertEqual(sink.value(0, "Which do you use? - Chat"), "Chat")
+        XCTAssertEqual(sink.value(1, "Which do you use? - Phone"), "Phone")
+    }
+
     /// csvkit's expected conversions of its JSON inputs hold: the same columns, the same text.
     func testJSONFlatteningMatchesCsvkitsConversions() throws {
         let nested = try CollectingSink.read(fixtures + "/csv/csvkit/csvkit_testjson_nested.json")

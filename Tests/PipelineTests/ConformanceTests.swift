@@ -64,3 +64,49 @@ final class ConformanceTests: XCTestCase {
         }
     }
 }
+
+extension ConformanceTests {
+    /// Issue 14.6: SurveyMonkey API v3 `responses/bulk` pages name answers by question and choice
+    /// ids inside `pages`; without the survey's details no scale value can be read. They used
+    /// to load 0 answers in silence; the file now fails saying why and what to export instead.
+    func testSurveyMonkeyAPIResponsePagesAreRefusedWithAMessageNotLoadedEmpty() throws {
+        let config = try load([("surveys/surveymonkey_api_v3_responses_bulk_survey_152299962.json", "monkey_2018-05-31.json")],
+                              source: "  monkey: {kind: survey, respondent: customer, format: json, inbox: inbox/*.json}\n")
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let file = try XCTUnwrap(try database.query("SELECT status, error, records FROM etl_source_file") { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2)) }.first)
+        XCTAssertEqual(file.0, "failed")
+        XCTAssertTrue(file.1.contains("no answer column") && file.1.contains("export the responses as CSV"), file.1)
+        // The records were read (the page's `data` array: counted with Python's json module).
+        let script = "import json,sys; print(len(json.load(open(sys.argv[1]))['data']))"
+        let count = try TestSupport.run(["python3", "-c", script, TestSupport.fixtures + "/surveys/surveymonkey_api_v3_responses_bulk_survey_152299962.json"],
+                                        executable: "/usr/bin/env")
+        XCTAssertEqual(file.2, Int(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_survey_response"), 0)
+    }
+
+    /// Issue 14.5: a roster export with no date in its name. `partition: none` is refused at
+    /// once with a working alternative; `partition: run_date` makes the run date the snapshot,
+    /// kept by later runs.
+    func testARosterWithoutADateInItsNameLoadsWithPartitionRunDate() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Employee ID,Name,Department\nE1,Ann,A\nE2,Bo,B\n", to: directory + "/hr/roster.csv")
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  roster: {kind: hr_roster, inbox: hr/*.csv, partition: none}\n", to: directory + "/p.yml")
+        XCTAssertThrowsError(try ConfigLoader(path: directory + "/p.yml").load()) { error in
+            XCTAssertTrue("\(error)".contains("partition: run_date"), "\(error)")
+        }
+        // The default rule's message leads to a working configuration, too.
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  roster: {kind: hr_roster, inbox: hr/*.csv}\n", to: directory + "/p.yml")
+        let failing = try TestSupport.run(["extract", "--pipeline", "p.yml"], in: directory)
+        XCTAssertEqual(failing.status, 65)
+        XCTAssertTrue(failing.stderr.contains("partition: run_date"), failing.stderr)
+        TestSupport.write("warehouse: w2.sqlite\nsources:\n  roster: {kind: hr_roster, inbox: hr/*.csv, partition: run_date}\n", to: directory + "/p.yml")
+        for date in ["2026-11-20", "2026-11-22"] {
+            let run = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", date], in: directory)
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        let database = try Database(path: directory + "/w2.sqlite", readOnly: true)
+        XCTAssertEqual(try database.query("SELECT employee_id, team_id, valid_from FROM dim_employee ORDER BY 1") {
+            "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")"
+        }, ["E1|A|2026-11-20", "E2|B|2026-11-20"], "the snapshot is the day it was first loaded")
+    }
+}
