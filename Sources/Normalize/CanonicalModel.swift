@@ -3,6 +3,8 @@ import AmbassadorCore
 /// How a canonical field's text is coerced.
 package enum FieldType: Sendable {
     case text, identifier, email, date, timestamp, integer, decimal, boolean, employeeStatus, customerEvent, ticketEvent
+    /// A ticket's status and priority: one canonical vocabulary for every system (`Vocabulary`).
+    case ticketStatus, priority
 }
 
 /// One field of the canonical model, with the source column names it is found under.
@@ -95,8 +97,8 @@ package struct CanonicalEntity: Sendable {
         CanonicalField("updated_at", .timestamp, ["updated at", "updated", "last updated", "sys updated on", "modified"]),
         CanonicalField("resolved_at", .timestamp,
                        ["solved at", "resolved at", "resolved", "solved", "closed at", "closed"]),
-        CanonicalField("status", .text, ["status", "state", "ticket status"]),
-        CanonicalField("priority", .text, ["priority", "urgency"]),
+        CanonicalField("status", .ticketStatus, ["status", "state", "ticket status", "incident state"]),
+        CanonicalField("priority", .priority, ["priority", "urgency"]),
         CanonicalField("channel", .text, ["channel", "via", "via channel", "contact type", "source"]),
         CanonicalField("category", .text, ["category", "ticket type", "type", "issue type", "topic"]),
         CanonicalField("first_assignee_id", .identifier,

@@ -9,6 +9,8 @@ package enum Coerced: Equatable {
     case null
     /// The value cannot be read; the text says what was expected.
     case invalid(String)
+    /// A word the field's vocabulary does not know (a vendor's own status, say).
+    case unmapped
 }
 
 /// The outcome of coercing one value's bytes (the hot path: no `String` is built).
@@ -21,6 +23,10 @@ package enum ByteCoerced {
     case real(Double)
     case null
     case invalid(String)
+    /// A word the field's vocabulary does not know: never stored as if it were canonical —
+    /// the caller stores `Vocabulary.fallback` of the field (NULL, or `other` for events) and
+    /// counts the word, so the run can report it.
+    case unmapped
 }
 
 /// Turns raw text into canonical values: dates, timestamps (stored as UTC ISO-8601),
@@ -76,24 +82,13 @@ package final class Coercer {
             }
             return .real(value)
         case .customerEvent:
-            return Coercer.vocabulary(input, scratch, [
-                "renewal": ["renewal", "renew", "renewed", "contractrenewal"],
-                "purchase": ["purchase", "order", "repurchase", "upsell", "expansion", "purchased"],
-                "cancellation": ["cancellation", "cancel", "cancelled", "canceled", "churn", "churned", "nonrenewal", "termination"],
-                "referral": ["referral", "refer", "referred", "recommendation"],
-            ])
+            return Coercer.vocabulary(input, scratch, Vocabulary.customerEvent)
         case .ticketEvent:
-            return Coercer.vocabulary(input, scratch, [
-                "created": ["created", "create", "opened", "open", "new"],
-                "assigned": ["assigned", "assign", "assignment"],
-                "reassigned": ["reassigned", "reassign", "transfer", "transferred", "reassignment"],
-                "agent_message": ["agentmessage", "agentreply", "publicreply", "reply", "agentcomment", "outbound", "followup"],
-                "customer_message": ["customermessage", "customerreply", "requesterreply", "inbound", "customercomment"],
-                "solved": ["solved", "solve", "resolved", "resolve"],
-                "reopened": ["reopened", "reopen"],
-                "escalated": ["escalated", "escalate", "escalation", "complaint"],
-                "closed": ["closed", "close"],
-            ])
+            return Coercer.vocabulary(input, scratch, Vocabulary.ticketEvent)
+        case .ticketStatus:
+            return Coercer.vocabulary(input, scratch, Vocabulary.ticketStatus)
+        case .priority:
+            return Coercer.vocabulary(input, scratch, Vocabulary.priority)
         case .boolean:
             switch Coercer.key(input) {
             case "1", "true", "yes", "y", "t": return .integer(1)
@@ -101,11 +96,7 @@ package final class Coercer {
             default: return .invalid("not a yes/no value; expected true/false, yes/no or 1/0")
             }
         case .employeeStatus:
-            return Coercer.vocabulary(input, scratch, [
-                "active": ["active", "a", "employed", "current"],
-                "terminated": ["terminated", "inactive", "t", "term", "left", "separated", "former"],
-                "leave": ["leave", "onleave", "loa", "l"],
-            ])
+            return Coercer.vocabulary(input, scratch, Vocabulary.employeeStatus)
         }
     }
 
@@ -169,6 +160,7 @@ package final class Coercer {
             case .real(let v): return .real(v)
             case .null: return .null
             case .invalid(let reason): return .invalid(reason)
+            case .unmapped: return .unmapped
             }
         }
     }
@@ -191,20 +183,15 @@ package final class Coercer {
         return second
     }
 
-    /// The canonical word whose spellings include `input` (compared as `key`), else the input
-    /// lower-cased.
+    /// The canonical word `input` spells (compared as `key`), or `.unmapped`.
     static func vocabulary(_ input: UnsafeBufferPointer<UInt8>, _ scratch: UnsafeMutableBufferPointer<UInt8>,
-                           _ words: [String: [String]]) -> ByteCoerced {
-        let spelled = key(input)
-        var canonical: String? = nil
-        for (word, spellings) in words where spellings.contains(spelled) { canonical = word }
-        guard let canonical else {
-            guard input.count <= scratch.count else { return .same }
-            for (i, b) in input.enumerated() { scratch[i] = b >= 65 && b <= 90 ? b + 32 : b }
-            return .output(input.count)
-        }
+                           _ words: Vocabulary) -> ByteCoerced {
+        guard let canonical = words.canonical[key(input)] else { return .unmapped }
         var n = 0
-        for b in canonical.utf8 { scratch[n] = b; n += 1 }
+        for b in canonical.utf8 where n < scratch.count {
+            scratch[n] = b
+            n += 1
+        }
         return .output(n)
     }
 

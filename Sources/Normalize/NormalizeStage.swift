@@ -181,6 +181,17 @@ package enum NormalizeStage {
             }
             context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
         }
+        // Words no vocabulary knew: counted in the manifest's metadata and said in the log, so
+        // a vendor's own status never passes for a canonical one in silence.
+        let unmapped = normalizer.unmappedWords
+        if !unmapped.isEmpty {
+            let note = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
+            for entry in unmapped {
+                try note.execute([.integer(file.id), .text("unmapped/\(entry.field)/\(entry.word)"), .text(String(entry.rows))])
+            }
+            let shown = unmapped.prefix(5).map { "\($0.field) '\($0.word)' ×\($0.rows)" }.joined(separator: ", ")
+            context.logger.warning("\(file.path): \(unmapped.count) value(s) not in the canonical vocabulary, stored as NULL (event kinds as other): \(shown)\(unmapped.count > 5 ? ", …" : "") — map them under sources.\(source.name).values")
+        }
         return (written, quarantine.count)
     }
 

@@ -53,6 +53,17 @@ final class RowNormalizer {
     private let ticketIDSlot: Int?
     private let prefixed: UnsafeMutableBufferPointer<UInt8>
     private(set) var values: [SlotValue]
+    /// Per slot: the words its vocabulary did not know, with how many kept rows held each.
+    private(set) var unmapped: [[[UInt8]: Int]]
+    private var rowUnmapped: [(Int, [UInt8])] = []
+    /// Per slot: what an unmapped word becomes (NULL when nil), and the vocabulary's words.
+    private let fallbacks: [UnsafeBufferPointer<UInt8>?]
+    private let fallbackStorage: UnsafeMutableBufferPointer<UInt8>
+    private let vocabularyWords: [String]
+    /// Per vocabulary slot: the few raw spellings seen so far and what they coerced to, so the
+    /// hot path compares bytes instead of building a key string per row (a file has a handful
+    /// of statuses); nil for other slots.
+    private var vocabularyCache: [[(raw: [UInt8], word: [UInt8]?)]?]
 
     init(plan: FieldPlan, coercer: Coercer, source: SourceConfig, partition: String?,
          privacy: PrivacyConfig = PrivacyConfig(), validation: ValidationConfig = ValidationConfig(), runDate: CivilDate? = nil) {
@@ -95,6 +106,53 @@ final class RowNormalizer {
         ticketIDPrefix = Array(source.ticketIDPrefix.utf8)
         ticketIDSlot = ticketIDPrefix.isEmpty || ![.tickets, .ticketEvents].contains(source.kind) ? nil : slot("ticket_id")
         prefixed = .allocate(capacity: Coercer.scratchCapacity + ticketIDPrefix.count)
+        unmapped = Array(repeating: [:], count: count)
+        let vocabularies = fields.map { Vocabulary.of($0.type) }
+        vocabularyCache = vocabularies.map { $0 == nil ? nil : [] }
+        vocabularyWords = vocabularies.map { vocabulary in
+            vocabulary.map { Set($0.canonical.values).sorted().joined(separator: ", ") } ?? ""
+        }
+        let fallbackWords = vocabularies.map { $0?.fallback.map { Array($0.utf8) } ?? [] }
+        fallbackStorage = .allocate(capacity: max(1, fallbackWords.reduce(0) { $0 + $1.count }))
+        var offset = 0
+        var slices: [UnsafeBufferPointer<UInt8>?] = []
+        for word in fallbackWords {
+            guard !word.isEmpty else { slices.append(nil); continue }
+            for (i, b) in word.enumerated() { fallbackStorage[offset + i] = b }
+            slices.append(UnsafeBufferPointer(rebasing: fallbackStorage[offset..<(offset + word.count)]))
+            offset += word.count
+        }
+        fallbacks = slices
+    }
+
+    /// A vocabulary slot's coercion of `value`, from the cache when its bytes were seen before;
+    /// a cached canonical word is copied into the slot's scratch buffer, as a coercion writes it.
+    private func cachedWord(_ value: UnsafeBufferPointer<UInt8>, slot: Int) -> ByteCoerced {
+        if let entries = vocabularyCache[slot] {
+            for entry in entries where entry.raw.count == value.count && entry.raw.elementsEqual(value) {
+                guard let word = entry.word else { return .unmapped }
+                for (i, b) in word.enumerated() { scratch[slot][i] = b }
+                return .output(word.count)
+            }
+        }
+        let result = coercer.coerce(value, as: plan.outputFields[slot].type, scratch: scratch[slot])
+        if (vocabularyCache[slot]?.count ?? 0) < 32 {
+            switch result {
+            case .output(let n): vocabularyCache[slot]?.append((Array(value), Array(scratch[slot][0..<n])))
+            case .unmapped: vocabularyCache[slot]?.append((Array(value), nil))
+            default: break
+            }
+        }
+        return result
+    }
+
+    /// The words no vocabulary knew in the rows kept: (field, word, rows), most frequent first.
+    var unmappedWords: [(field: String, word: String, rows: Int)] {
+        var result: [(field: String, word: String, rows: Int)] = []
+        for (slot, words) in unmapped.enumerated() {
+            for (word, rows) in words { result.append((plan.outputFields[slot].name, String(decoding: word, as: UTF8.self), rows)) }
+        }
+        return result.sorted { ($0.rows, $1.field, $1.word) > ($1.rows, $0.field, $0.word) }
     }
 
     deinit {
@@ -102,11 +160,13 @@ final class RowNormalizer {
         joined.forEach { $0.deallocate() }
         constants.deallocate()
         prefixed.deallocate()
+        fallbackStorage.deallocate()
     }
 
     /// Fills `values` from the raw row (its selected columns start at result column 1);
     /// returns why the row must be rejected, if it must.
     func normalize(_ row: Statement) -> RowFailure? {
+        rowUnmapped.removeAll(keepingCapacity: true)
         for (slot, field) in plan.outputFields.enumerated() {
             var input: UnsafeBufferPointer<UInt8>? = nil
             if let columns = plan.columnsByField[slot] {
@@ -129,7 +189,7 @@ final class RowNormalizer {
                 if field.required { return RowFailure(field: field.name, raw: nil, reason: "required field '\(field.name)' is empty; expected a value") }
                 continue
             }
-            switch coercer.coerce(value, as: field.type, scratch: scratch[slot]) {
+            switch vocabularyCache[slot] == nil ? coercer.coerce(value, as: field.type, scratch: scratch[slot]) : cachedWord(value, slot: slot) {
             case .same:
                 if let set = accepted[slot], let failure = unaccepted(value, set, slot: slot, field: field) { return failure }
                 values[slot] = .bytes(value)
@@ -156,8 +216,18 @@ final class RowNormalizer {
                 }
             case .invalid(let reason):
                 return RowFailure(field: field.name, raw: String(decoding: value.prefix(2000), as: UTF8.self), reason: reason)
+            case .unmapped:
+                // Not a canonical word: the field's fallback (NULL, or `other` for events) is
+                // stored and the word counted, once the row is kept.
+                values[slot] = fallbacks[slot].map { .bytes($0) } ?? .null
+                rowUnmapped.append((slot, Array(value.prefix(200))))
+                if field.required && fallbacks[slot] == nil {
+                    return RowFailure(field: field.name, raw: String(decoding: value.prefix(200), as: UTF8.self),
+                                      reason: "'\(String(decoding: value.prefix(200), as: UTF8.self))' is not a known \(field.name); expected one of \(vocabularyWords[slot]) (or map it under values.\(field.name))")
+                }
             }
         }
+        for (slot, word) in rowUnmapped { unmapped[slot][word, default: 0] += 1 }
         if let ticketIDSlot, case .bytes(let id) = values[ticketIDSlot] {
             _ = prefixed.initialize(from: ticketIDPrefix)
             let end = min(ticketIDPrefix.count + id.count, prefixed.count)

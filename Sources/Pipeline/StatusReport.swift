@@ -48,6 +48,21 @@ package enum StatusReport {
             SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check
             WHERE run_id = (SELECT max(run_id) FROM etl_check) ORDER BY failing_rows = 0, severity, name
             """) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
+        // Vendor words the canonical vocabularies do not know, in the files that count.
+        let unmapped = try database.query("""
+            SELECT f.source, substr(m.key, 10) AS what, sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
+            JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE m.key LIKE 'unmapped/%' AND f.status IN ('normalized', 'loaded')
+            GROUP BY f.source, what ORDER BY 3 DESC, 1, 2 LIMIT 20
+            """) { row -> [String] in
+            let what = row.text(1) ?? ""
+            let slash = what.firstIndex(of: "/") ?? what.endIndex
+            return [row.text(0) ?? "", String(what[..<slash]), slash < what.endIndex ? String(what[what.index(after: slash)...]) : "", String(row.int(2))]
+        }
+        if !unmapped.isEmpty {
+            out += "\nValues not in the canonical vocabulary (stored as NULL; map them under sources.<name>.values):\n"
+            out += table(["source", "field", "value", "rows"], unmapped)
+        }
         let changes = try database.query("""
             SELECT c.source, c.column_name, f.path FROM etl_schema_change c LEFT JOIN etl_source_file f ON f.file_id = c.file_id
             ORDER BY c.change_id DESC LIMIT 20

@@ -110,3 +110,36 @@ extension ConformanceTests {
         }, ["E1|A|2026-11-20", "E2|B|2026-11-20"], "the snapshot is the day it was first loaded")
     }
 }
+
+extension ConformanceTests {
+    /// Issue 14.4: statuses and priorities are folded into one vocabulary from every format,
+    /// whatever their case or spelling (ServiceNow display values, Zendesk's capitalised
+    /// legacy export, Jira's `Highest`); a word no vocabulary knows is stored as NULL, counted
+    /// per value in the manifest's metadata and shown by `status` — never stored as if canonical.
+    func testStatusesAndPrioritiesAreCanonicalOrCountedAsUnmapped() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            Ticket ID,Created At,Status,Priority
+            1,2026-03-01T10:00:00Z,Closed,Normal
+            2,2026-03-01T10:00:00Z,Awaiting User Info,3 - Moderate
+            3,2026-03-01T10:00:00Z,In Progress,1 - Critical
+            4,2026-03-01T10:00:00Z,Awaiting Vendor Quote,Highest
+            5,2026-03-01T10:00:00Z,Awaiting Vendor Quote,Sev 2
+            6,2026-03-01T10:00:00Z,Deleted,-
+
+            """, to: directory + "/tickets/t_2026-03-01.csv")
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  tickets: {kind: tickets, inbox: tickets/*.csv, null_values: ['', '-']}\n", to: directory + "/p.yml")
+        let result = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", "2026-11-22"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("not in the canonical vocabulary") && result.stderr.contains("'Awaiting Vendor Quote' ×2"), result.stderr)
+        let database = try Database(path: directory + "/w.sqlite", readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id, coalesce(status, '∅'), coalesce(priority, '∅') FROM fact_ticket ORDER BY 1") {
+            "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")"
+        }, ["1|closed|normal", "2|pending|normal", "3|open|urgent", "4|∅|urgent", "5|∅|∅", "6|deleted|∅"])
+        XCTAssertEqual(try database.query("SELECT key, value FROM etl_file_metadata WHERE key LIKE 'unmapped/%' ORDER BY key") {
+            "\($0.text(0) ?? "")=\($0.text(1) ?? "")"
+        }, ["unmapped/priority/Sev 2=1", "unmapped/status/Awaiting Vendor Quote=2"])
+        let status = try TestSupport.run(["status", "--pipeline", "p.yml"], in: directory)
+        XCTAssertTrue(status.stdout.contains("Values not in the canonical vocabulary") && status.stdout.contains("Awaiting Vendor Quote"), status.stdout)
+    }
+}
