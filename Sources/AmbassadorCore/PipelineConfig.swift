@@ -127,7 +127,8 @@ package struct SourceConfig: Sendable, Equatable {
         name: String, kind: SourceKind, format: String = "csv", inbox: String,
         encoding: String = "auto", delimiter: UInt8? = nil, record: String? = nil, partition: PartitionRule = .fileName,
         fields: [String: String] = [:], values: [String: [String: String]] = [:],
-        nullValues: [String] = ["", "NULL", "null", "N/A", "n/a", "?"]
+        // `-` is Zendesk's "none" in its exports (a priority or group not set).
+        nullValues: [String] = ["", "NULL", "null", "N/A", "n/a", "?", "-"]
     ) {
         self.name = name
         self.kind = kind

@@ -132,6 +132,20 @@ package struct JSONSource: Source {
                 return true
             }
         }
+        // An object of objects keyed by id (BambooHR's `{"123": {…}, "124": {…}}`): each member
+        // is a record — never one record with a column per employee and field. Its key is
+        // its `id` when the record has none.
+        if recordKey == nil, members.count >= 2, members.allSatisfy({ member in
+            guard case .object = member.value else { return false }
+            return !member.key.isEmpty && member.key.allSatisfy { $0.isNumber || $0 == "-" || $0 == "_" || $0.isLetter } && member.key.contains(where: \.isNumber)
+        }) {
+            for (index, member) in members.enumerated() {
+                guard case .object(var inner) = member.value else { continue }
+                if !inner.contains(where: { $0.key == "id" }) { inner.insert(JSONMember(key: "id", value: .string(member.key)), at: 0) }
+                if !(try emit(.object(inner), index + 1)) { return false }
+            }
+            return true
+        }
         if members.count == 1, case .object = members[0].value {
             return try emit(members[0].value, 1)
         }
@@ -161,7 +175,17 @@ package struct JSONSource: Source {
             let path = prefix.isEmpty ? key : prefix + "/" + key
             switch value {
             case .object(let inner):
-                if inner.isEmpty { fields.append((path, "{}")) } else { flatten(value, prefix: path, into: &fields) }
+                if inner.isEmpty {
+                    fields.append((path, "{}"))
+                } else if let reference = referenceValue(inner) {
+                    // ServiceNow's Table API: a reference `{link, value}` is its value (the sys_id);
+                    // with sysparm_display_value=all, `{display_value, value[, link]}` is its value
+                    // and its display value beside it — one column each, named by the field.
+                    fields.append((path, reference.value))
+                    if let display = reference.display { fields.append((path + "/display_value", display)) }
+                } else {
+                    flatten(value, prefix: path, into: &fields)
+                }
             case .array(let items):
                 fields.append((path, value.jsonText))
                 // [{"id": 360001, "value": …}, …] → custom_fields/360001 = value. Only objects of
@@ -178,6 +202,22 @@ package struct JSONSource: Source {
                 fields.append((path, scalarText(value)))
             }
         }
+    }
+
+    /// `{link, value}` or `{display_value, value[, link]}` with scalar members: a reference.
+    private static func referenceValue(_ members: [JSONMember]) -> (value: String?, display: String?)? {
+        let keys = Set(members.map(\.key))
+        guard keys.contains("value"), keys.isSubset(of: ["link", "value", "display_value"]), keys.count >= 2 else { return nil }
+        var value: String?, display: String?
+        for member in members {
+            switch member.value {
+            case .object, .array: return nil
+            default: break
+            }
+            if member.key == "value" { value = scalarText(member.value) }
+            if member.key == "display_value" { display = scalarText(member.value) }
+        }
+        return (value, display)
     }
 
     /// The text of a scalar; arrays and objects as JSON text; nil for null.

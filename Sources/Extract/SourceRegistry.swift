@@ -8,7 +8,7 @@ package enum SourceRegistry {
     package static let formats: [String] = [
         "csv", "roster_csv", "zendesk_csv", "servicenow_csv", "event_log_csv", "customer_events_csv",
         "qualtrics_csv", "surveymonkey_csv",
-        "json", "jsonl", "zendesk_json", "bamboohr_json", "freshdesk_json",
+        "json", "jsonl", "zendesk_json", "bamboohr_json", "freshdesk_json", "servicenow_json", "stripe_json",
         "xml", "servicenow_xml", "workday_xml", "qualtrics_xml",
     ]
 
@@ -26,7 +26,7 @@ package enum SourceRegistry {
             return CSVSource(encoding: parsed, delimiter: delimiter, layout: .qualtrics)
         case "surveymonkey_csv":
             return CSVSource(encoding: parsed, delimiter: delimiter, layout: .surveyMonkey)
-        case "json", "jsonl", "zendesk_json", "freshdesk_json":
+        case "json", "jsonl", "zendesk_json", "freshdesk_json", "servicenow_json", "stripe_json":
             return JSONSource(recordKey: record)
         case "bamboohr_json":
             return JSONSource(recordKey: record ?? "employees")
@@ -65,10 +65,19 @@ package enum SourceRegistry {
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return "jsonl" }
         if lower.hasSuffix(".json") || trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             if text.contains("\"employees\"") && text.contains("\"fields\"") { return "bamboohr_json" }
+            // Freshdesk and Freshservice also page their tickets under `tickets`: their own
+            // fields tell them from Zendesk first.
+            if text.contains("\"fr_escalated\"") || text.contains("\"responder_id\"") { return "freshdesk_json" }
             if ["\"tickets\"", "\"ticket_events\"", "\"audits\"", "\"satisfaction_ratings\""].contains(where: text.contains) {
                 return "zendesk_json"
             }
-            if text.contains("\"fr_escalated\"") || text.contains("\"responder_id\"") { return "freshdesk_json" }
+            // Stripe events (one, or a list page): "object": "event" with an api_version or an evt_ id.
+            if text.contains("\"api_version\"") || text.contains("\"evt_"),
+               text.contains("\"object\": \"event\"") || text.contains("\"object\":\"event\"") {
+                return "stripe_json"
+            }
+            // ServiceNow's Table API ({"result": […]}) and JSONv2 ({"records": […]}).
+            if text.contains("\"sys_id\"") && (text.contains("\"result\"") || text.contains("\"records\"")) { return "servicenow_json" }
             return "json"
         }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") || !text.isEmpty || utf16 {

@@ -91,7 +91,7 @@ package struct CanonicalEntity: Sendable {
         CanonicalField("ticket_id", .identifier, required: true,
                        ["ticket id", "ticket_id", "ticket number", "incident number", "number", "id"]),
         CanonicalField("customer_id", .identifier,
-                       ["customer id", "requester id", "requester", "customer", "account id", "caller id", "caller"]),
+                       ["customer id", "requester id", "requester", "customer", "account id", "caller id", "caller", "req id"]),
         CanonicalField("created_at", .timestamp, required: true,
                        ["created at", "created", "opened at", "opened", "creation date", "created date"]),
         CanonicalField("updated_at", .timestamp, ["updated at", "updated", "last updated", "sys updated on", "modified"]),
@@ -138,7 +138,7 @@ package enum BuiltInValueMaps {
                 "priority": ["1": "low", "2": "medium", "3": "high", "4": "urgent"],
                 "channel": ["1": "email", "2": "portal", "3": "phone", "7": "chat", "9": "feedback_widget", "10": "outbound_email"],
             ]
-        case "servicenow_xml", "servicenow_csv":
+        case "servicenow_xml", "servicenow_csv", "servicenow_json":
             // ServiceNow's incident state, priority and escalation are integer codes, or their
             // display values in an export of display values ("3 - Moderate", "In Progress").
             // Escalation is a level (Normal, Moderate, High, Overdue): escalated above Normal.

@@ -28,7 +28,9 @@ struct FieldPlan {
     init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String) throws {
         self.entity = entity
         var keyed: [String: String] = [:]
-        for column in columns where keyed[CanonicalField.key(column)] == nil {
+        // `__status`, `__sys_id`: an export's own bookkeeping (ServiceNow JSONv2's per-record
+        // `__status` is not the ticket's status) is never taken for a canonical field by its name.
+        for column in columns where !column.hasPrefix("__") && keyed[CanonicalField.key(column)] == nil {
             keyed[CanonicalField.key(column)] = column
         }
         var selected: [String] = []

@@ -55,6 +55,19 @@ package enum NormalizeStage {
                     .normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
                                rawTable: rawTable, database: database, context: context)
             }
+        } else if let stripe = StripeEvents(source: source, columns: rawColumns, coercer: coercer) {
+            stagingTables = ["stg_customer_event"]
+            stageFile = { file in
+                let result = try stripe.normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
+                                                  rawTable: rawTable, database: database, context: context)
+                // Event types it does not use are counted, as every vocabulary's unknown words are.
+                if !result.unmapped.isEmpty {
+                    let note = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
+                    for (type, rows) in result.unmapped { try note.execute([.integer(file.id), .text("unmapped/event/" + type), .text(String(rows))]) }
+                    context.logger.info("\(file.path): \(result.unmapped.values.reduce(0, +)) Stripe event(s) of types that are not churn, renewal or purchase kept as other: \(result.unmapped.keys.sorted().joined(separator: ", "))")
+                }
+                return (result.written, result.rejected)
+            }
         } else if let audits = AuditNormalizer(source: source, columns: rawColumns, coercer: coercer) {
             // Ticket audits: each record's events array becomes several staged events.
             stagingTables = ["stg_ticket_event"]

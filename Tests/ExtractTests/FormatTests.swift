@@ -48,6 +48,22 @@ final class FormatTests: XCTestCase {
             ("tickets/fivetran_dbt_zendesk_seeds/fivetran_ticket_data.csv", "csv", 10),
             ("xml-hostile/defusedxml_simple.xml", "xml", 2),
             ("xml-hostile/defusedxml_simple-ns.xml", "xml", 2),
+            // The second batch; each count is the length of the file's records array (or CSV
+            // rows less the three Qualtrics header rows), read with Python's json and csv modules.
+            ("surveys/qualtRics_api_export_in_progress_SV_3FdDswpcO88rSxE.csv", "qualtrics_csv", 60),
+            ("surveys/qualtRics_api_export_in_progress_custom_cols_SV_3FdDswpcO88rSxE.csv", "qualtrics_csv", 15),
+            ("surveys/qualtRics_api_export_responses_colmap_API_TEST_PROJECT.csv", "qualtrics_csv", 14),
+            ("surveys/surveymonkey_api_v3_responses_bulk_survey_152299962.json", "json", 4),
+            ("surveys/surveymonkey_api_v3_responses_bulk_survey_152299598_per_page5_page2.json", "json", 5),
+            ("tickets/servicenow_table_api_incident_dev197215.json", "servicenow_json", 67),
+            ("tickets/servicenow_table_api_sys_user_page1_dev197215.json", "servicenow_json", 500),
+            ("tickets/servicenow_table_api_sys_user_page2_offset500_dev197215.json", "servicenow_json", 126),
+            ("tickets/servicenow_table_api_sys_user_group_dev197215.json", "servicenow_json", 46),
+            ("tickets/freshservice_api_v2_tickets.json", "freshdesk_json", 6),
+            ("tickets/jira_cloud_rest_api3_search_issues.json", "json", 5),
+            ("tickets/zendesk_api_client_rb_tickets_list.json", "zendesk_json", 100),
+            ("tickets/zendesk_api_client_rb_users_list.json", "json", 33),
+            ("hr/finch_api_employer_directory.json", "json", 30),
         ]
         for (file, format, count) in expected {
             let path = fixtures + "/" + file
@@ -225,5 +241,33 @@ extension FormatTests {
         XCTAssertThrowsError(try xml.read(directory + "/big.xml", into: CollectingSink(), progress: .silent)) { error in
             XCTAssertTrue("\(error)".contains("big.xml:3:") && "\(error)".contains("record 2, starting on line 3, is larger than 1000 bytes"), "\(error)")
         }
+    }
+}
+
+extension FormatTests {
+    /// Issue 14.5: a BambooHR response keyed by employee id (`{"123": {…}, "124": {…}}`, the
+    /// shape of its employee-by-id endpoints; written here after BambooHR's documentation, no
+    /// real file of this shape is in the fixtures) is one record per employee with its key as
+    /// `id` — not one record with a column per employee and field.
+    func testAnObjectOfObjectsKeyedByIdIsOneRecordEach() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            {"123": {"firstName": "Ann", "department": "Support"}, "124": {"id": "124", "firstName": "Bo", "department": "Sales"}}
+            """, to: directory + "/bamboo.json")
+        let sink = try CollectingSink.read(directory + "/bamboo.json", format: "json")
+        XCTAssertEqual(sink.records.count, 2)
+        XCTAssertEqual(Set(sink.names), ["id", "firstName", "department"])
+        XCTAssertEqual(sink.value(0, "id"), "123")
+        XCTAssertEqual(sink.value(1, "id"), "124")
+        XCTAssertEqual(sink.value(1, "department"), "Sales")
+    }
+
+    /// Issue 14.5: Finch's directory page (`{"paging": …, "individuals": […]}`): the people are the records.
+    func testFinchDirectoryIndividualsAreTheRecords() throws {
+        let sink = try CollectingSink.read(fixtures + "/hr/finch_api_employer_directory.json")
+        // 30 = the length of the `individuals` array (python3 -c "import json; print(len(json.load(open(F))['individuals']))").
+        XCTAssertEqual(sink.records.count, 30)
+        XCTAssertEqual(sink.value(0, "first_name"), "Cordell")
+        XCTAssertEqual(sink.value(0, "department/name"), "Product")
     }
 }

@@ -5,6 +5,7 @@ import TestSupport
 import Warehouse
 import XCTest
 @testable import Extract
+@testable import Normalize
 @testable import Pipeline
 
 /// Real exports against what a correct reader produces from them, derived by independent
@@ -141,5 +142,81 @@ extension ConformanceTests {
         }, ["unmapped/priority/Sev 2=1", "unmapped/status/Awaiting Vendor Quote=2"])
         let status = try TestSupport.run(["status", "--pipeline", "p.yml"], in: directory)
         XCTAssertTrue(status.stdout.contains("Values not in the canonical vocabulary") && status.stdout.contains("Awaiting Vendor Quote"), status.stdout)
+    }
+}
+
+extension ConformanceTests {
+    /// Issue 14.2: a ServiceNow Table API page (`{"result": […]}`, references as `{link, value}`,
+    /// every value a string, integer state, priority and escalation codes) is recognised and
+    /// loads every incident with the fields ServiceNow's documented codes give — compared with
+    /// `Tests/Conformance/servicenow_expectations.py`.
+    func testServiceNowTableAPIIncidentsLoadTheirFields() throws {
+        let name = "servicenow_table_api_incident_dev197215.json"
+        let path = TestSupport.fixtures + "/tickets/" + name
+        let expected = try expectations("servicenow_expectations.py", path)
+        XCTAssertEqual(try SourceRegistry.detect(path), "servicenow_json")
+        let config = try load([("tickets/" + name, "incidents_2024-03-08.json")],
+                              source: "  servicenow: {kind: tickets, format: servicenow_json, inbox: inbox/*.json}\n")
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM raw_servicenow"), expected["records"] as? Int)
+        XCTAssertEqual(try database.query("SELECT reason FROM etl_reject") { $0.text(0) ?? "" }, [])
+        XCTAssertEqual(try database.count("SELECT count(*) FROM etl_file_metadata WHERE key LIKE 'unmapped/%'"), 0)
+        let tickets = try database.query("""
+            SELECT ticket_id, customer_id, created_at, updated_at, resolved_at, status, priority, channel, assignee_id,
+                   reassignments, reopens, escalated FROM fact_ticket ORDER BY ticket_id
+            """) { row in (0..<12).map { row.value(Int32($0)).stringValue ?? "-" }.joined(separator: "|") }
+        XCTAssertEqual(tickets, expected["tickets"] as? [String])
+    }
+}
+
+extension ConformanceTests {
+    /// Issue 14.9: Stripe event objects are customer events — a deleted subscription is a
+    /// cancellation at the event's time; the other types of the real fixtures (customer
+    /// created, subscription updated, trial ending, payment failed) are kept as `other` and
+    /// counted, never dropped. Expectations read from the files with Python's json module.
+    func testStripeEventsBecomeCustomerEvents() throws {
+        let names = ["stripe_event_customer_created.json", "stripe_event_customer_subscription_deleted.json",
+                     "stripe_event_customer_subscription_trial_will_end.json", "stripe_event_customer_subscription_updated.json",
+                     "stripe_event_invoice_payment_failed.json"]
+        for name in names { XCTAssertEqual(try SourceRegistry.detect(TestSupport.fixtures + "/customers/" + name), "stripe_json", name) }
+        let config = try load(names.map { ("customers/" + $0, $0.replacingOccurrences(of: ".json", with: "_2026-01-01.json")) },
+                              source: "  stripe: {kind: customer_events, format: stripe_json, inbox: inbox/*.json}\n")
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT reason FROM etl_reject") { $0.text(0) ?? "" }, [])
+        let script = """
+            import json, sys, datetime
+            for f in sys.argv[1:]:
+                e = json.load(open(f)); o = e["data"]["object"]
+                who = o.get("customer") or (o["id"] if o.get("object") == "customer" else None)
+                kind = {"customer.subscription.deleted": "cancellation", "customer.subscription.created": "purchase"}.get(e["type"], "other")
+                print(who, kind, datetime.datetime.fromtimestamp(int(e["created"]), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            """
+        let derived = try TestSupport.run(["python3", "-c", script] + names.map { TestSupport.fixtures + "/customers/" + $0 }, executable: "/usr/bin/env")
+        let expected = derived.stdout.split(separator: "\n").map(String.init).sorted()
+        XCTAssertEqual(expected.count, 5)
+        XCTAssertEqual(try database.query("SELECT customer_id, event, occurred_at FROM fact_customer_event ORDER BY 1, 2, 3") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "")"
+        }.sorted(), expected)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM fact_customer_event WHERE event = 'cancellation'"), 1)
+        XCTAssertEqual(try database.query("SELECT key FROM etl_file_metadata WHERE key LIKE 'unmapped/event/%' ORDER BY key") { $0.text(0) ?? "" },
+                       ["unmapped/event/customer.created", "unmapped/event/customer.subscription.trial_will_end",
+                        "unmapped/event/customer.subscription.updated", "unmapped/event/invoice.payment_failed"])
+    }
+
+    /// The mapping of the types no fixture holds, after Stripe's documentation: a paid invoice
+    /// for a subscription's next cycle is a renewal with its amount in units, a first one a
+    /// purchase; a zero-decimal currency is counted whole; an event with no customer is refused.
+    func testStripeInvoiceMappingFollowsStripesDocumentation() {
+        func mapped(_ type: String, reason: String?, paid: String?, currency: String?, customer: String? = "cus_1") -> String {
+            switch StripeEvents.map(type: type, objectKind: "invoice", customer: customer, objectID: "in_1", billingReason: reason,
+                                    amountPaid: paid, currency: currency) {
+            case .success(let m): return "\(m.event) \(m.customer) \(m.amount.map { String($0) } ?? "-")"
+            case .failure: return "refused"
+            }
+        }
+        XCTAssertEqual(mapped("invoice.paid", reason: "subscription_cycle", paid: "129900", currency: "usd"), "renewal cus_1 1299.0")
+        XCTAssertEqual(mapped("invoice.payment_succeeded", reason: "subscription_create", paid: "5000", currency: "eur"), "purchase cus_1 50.0")
+        XCTAssertEqual(mapped("invoice.paid", reason: "subscription_cycle", paid: "5000", currency: "jpy"), "renewal cus_1 5000.0")
+        XCTAssertEqual(mapped("invoice.paid", reason: nil, paid: nil, currency: nil, customer: nil), "refused")
     }
 }
