@@ -2,7 +2,7 @@ import AmbassadorCore
 import Warehouse
 
 /// Which raw columns feed which canonical field for one source, decided once per file.
-struct FieldPlan {
+package struct FieldPlan {
     let entity: CanonicalEntity
     /// The canonical fields written to the staging table, in order.
     let outputFields: [CanonicalField]
@@ -25,14 +25,56 @@ struct FieldPlan {
         return countsOneMore[CanonicalField.key(last)] == field ? -1 : 0
     }
 
-    init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String) throws {
-        self.entity = entity
+    /// How one canonical field is found among a file's columns.
+    package enum Resolution {
+        /// These columns, joined (first + last name), by this rule.
+        case columns([String], rule: String)
+        /// No column: the spellings tried.
+        case missing(tried: [String])
+        /// `fields:` names a column the file does not have.
+        case unknownConfigured(String)
+    }
+
+    /// The comparison keys of `columns` (first column per key wins); columns starting `__` —
+    /// an export's own bookkeeping, such as ServiceNow JSONv2's per-record `__status`, which is
+    /// not the ticket's status — are never taken for a canonical field by their name.
+    static func keyed(_ columns: [String]) -> [String: String] {
         var keyed: [String: String] = [:]
-        // `__status`, `__sys_id`: an export's own bookkeeping (ServiceNow JSONv2's per-record
-        // `__status` is not the ticket's status) is never taken for a canonical field by its name.
         for column in columns where !column.hasPrefix("__") && keyed[CanonicalField.key(column)] == nil {
             keyed[CanonicalField.key(column)] = column
         }
+        return keyed
+    }
+
+    /// Where `field` comes from: the pipeline's `fields:`, a header alias, or a known pair.
+    static func resolve(_ field: CanonicalField, source: SourceConfig, columns: [String], keyed: [String: String]) -> Resolution {
+        if let configured = source.fields[field.name] {
+            guard let column = columns.first(where: { ColumnName.same($0, configured) }) else { return .unknownConfigured(configured) }
+            return .columns([column], rule: "fields.\(field.name)")
+        }
+        if let (alias, column) = field.aliases.lazy.compactMap({ alias in keyed[CanonicalField.key(alias)].map { (alias, $0) } }).first {
+            return .columns([column], rule: "alias '\(alias)'")
+        }
+        if field.name == "name", let first = keyed["firstname"], let last = keyed["lastname"] {
+            return .columns([first, last], rule: "first + last name")
+        }
+        if field.type == .ticketEvent, let incoming = keyed["incoming"], let isPrivate = keyed["private"] {
+            // A conversation log: `BuiltInValueMaps.conversationEvents` reads the two flags.
+            return .columns([incoming, isPrivate], rule: "conversation flags")
+        }
+        return .missing(tried: field.aliases)
+    }
+
+    /// How every field of `kind`'s entity would be found among `columns` (for `preview --kind`).
+    package static func describe(kind: SourceKind, source: SourceConfig, columns: [String]) -> [(field: CanonicalField, resolution: Resolution)] {
+        guard let entity = CanonicalEntity.forKind(kind) else { return [] }
+        let keys = keyed(columns)
+        return entity.fields.map { ($0, resolve($0, source: source, columns: columns, keyed: keys)) }
+    }
+
+    init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String) throws {
+        self.entity = entity
+        let keyed = FieldPlan.keyed(columns)
         var selected: [String] = []
         var byField: [[Int]?] = []
         var offsets: [Int64] = []
@@ -42,27 +84,16 @@ struct FieldPlan {
             return selected.count - 1
         }
         for field in entity.fields {
-            if let configured = source.fields[field.name] {
-                guard let column = columns.first(where: { ColumnName.same($0, configured) }) else {
-                    throw NormalizeError.unknownColumn(path: path, source: source.name, field: field.name, column: configured)
-                }
-                byField.append([slot(column)])
-                offsets.append(FieldPlan.countOffset(column, field.name))
-                continue
-            }
-            offsets.append(0)
-            if let column = field.aliases.lazy.compactMap({ keyed[CanonicalField.key($0)] }).first {
-                byField.append([slot(column)])
-                offsets[offsets.count - 1] = FieldPlan.countOffset(column, field.name)
-            } else if field.name == "name", let first = keyed["firstname"], let last = keyed["lastname"] {
-                byField.append([slot(first), slot(last)])
-            } else if field.type == .ticketEvent, let incoming = keyed["incoming"], let isPrivate = keyed["private"] {
-                // A conversation log: `BuiltInValueMaps.conversationEvents` reads the two flags.
-                byField.append([slot(incoming), slot(isPrivate)])
-            } else if field.required {
-                throw NormalizeError.missingColumn(path: path, source: source.name, field: field.name, tried: field.aliases)
-            } else {
+            switch FieldPlan.resolve(field, source: source, columns: columns, keyed: keyed) {
+            case .unknownConfigured(let column):
+                throw NormalizeError.unknownColumn(path: path, source: source.name, field: field.name, column: column)
+            case .columns(let found, _):
+                byField.append(found.map(slot))
+                offsets.append(found.count == 1 ? FieldPlan.countOffset(found[0], field.name) : 0)
+            case .missing(let tried):
+                if field.required { throw NormalizeError.missingColumn(path: path, source: source.name, field: field.name, tried: tried) }
                 byField.append(nil)
+                offsets.append(0)
             }
         }
         // snapshot_date is written as its own column of stg_employee; other fields map 1:1.

@@ -25,6 +25,12 @@ struct PreviewCommand: ParsableCommand {
     @Flag(name: .customLong("show-format"), help: "Print the recognised format on stderr.")
     var showFormat = false
 
+    @Option(name: .long, help: ArgumentHelp("Instead of the records, show how each column would map onto this kind's canonical fields: \(SourceKind.allCases.filter { $0 != .raw }.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
+    var kind: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --kind survey: customer or employee (an employee survey's identity columns are shown as dropped).", valueName: "who"))
+    var respondent: String?
+
     @Option(name: .long, help: "Stop after this many records.")
     var limit: Int?
 
@@ -42,6 +48,10 @@ struct PreviewCommand: ParsableCommand {
             throw ValidationError("--format '\(format)' is not known; expected one of: \(Preview.formats.joined(separator: ", "))")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let kind, SourceKind(rawValue: kind) == nil || kind == "raw" {
+            throw ValidationError("--kind '\(kind)' is not known; expected one of: \(SourceKind.allCases.filter { $0 != .raw }.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let respondent, !["customer", "employee"].contains(respondent) { throw ValidationError("--respondent must be customer or employee") }
         if let delimiter, delimiter != "tab", delimiter.utf8.count != 1 {
             throw ValidationError("--delimiter must be one character or 'tab'")
         }
@@ -51,6 +61,12 @@ struct PreviewCommand: ParsableCommand {
         try withExitCodes {
             _ = common.makeLogger()
             let byte = delimiter.map { $0 == "tab" ? UInt8(ascii: "\t") : $0.utf8.first ?? UInt8(ascii: ",") }
+            if let kind, let sourceKind = SourceKind(rawValue: kind) {
+                FileDescriptorWriter.standardOutput.write(try PreviewMapping.run(
+                    path: file, format: format, kind: sourceKind, respondent: respondent, limit: limit ?? 200, encoding: encoding,
+                    delimiter: byte, record: record))
+                return 0
+            }
             let result = try Preview.run(path: file, format: format, limit: limit, encoding: encoding, delimiter: byte,
                                          record: record, output: .standardOutput, errors: .standardError)
             if showFormat { FileDescriptorWriter.standardError.write("\(file): format \(result.format)\n") }

@@ -329,3 +329,25 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    /// Issue 14: `preview FILE --kind KIND` shows how each column would map — field, column,
+    /// rule, samples — what is missing, and what nothing uses, on a real export.
+    func testPreviewKindShowsHowEachColumnMaps() throws {
+        let path = TestSupport.fixtures + "/tickets/servicenow_table_api_incident_dev197215.json"
+        let result = try TestSupport.run(["preview", path, "--kind", "tickets"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        XCTAssertTrue(result.stdout.contains("format servicenow_json, 67 record(s) read"), result.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("ticket_id number alias 'number' INC") }, result.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("customer_id caller_id alias 'caller id'") }, result.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("first_assignee_id — not found") }, result.stdout)
+        XCTAssertTrue(result.stdout.contains("Columns nothing maps (") && result.stdout.contains("made_sla"), result.stdout)
+        // A required field with no column says so.
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Ref,When\nA1,2026-01-01\n", to: directory + "/t.csv")
+        let missing = try TestSupport.run(["preview", "t.csv", "--kind", "tickets"], in: directory)
+        XCTAssertTrue(missing.stdout.contains("REQUIRED, not found (tried: ticket id"), missing.stdout)
+        XCTAssertEqual(try TestSupport.run(["preview", "t.csv", "--kind", "widgets"], in: directory).status, 64)
+    }
+}
