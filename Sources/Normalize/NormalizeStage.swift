@@ -50,8 +50,11 @@ package enum NormalizeStage {
                 let metadata = Dictionary(try database.query("SELECT key, coalesce(value, '') FROM etl_file_metadata WHERE file_id = ?",
                                                              [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") },
                                           uniquingKeysWith: { first, _ in first })
-                return try SurveyNormalizer(source: source, columns: rawColumns, path: file.path, coercer: coercer, fileMetadata: metadata,
-                                            logger: context.logger)
+                let normalizer = try SurveyNormalizer(source: source, columns: rawColumns, path: file.path, coercer: coercer,
+                                                      fileMetadata: metadata, logger: context.logger)
+                let selected = Set(normalizer.selected)
+                try noteUnmappedColumns(rawColumns.filter { !selected.contains($0) }, file: file, database: database)
+                return try normalizer
                     .normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
                                rawTable: rawTable, database: database, context: context)
             }
@@ -79,6 +82,8 @@ package enum NormalizeStage {
             stagingTables = [entity.table]
             stageFile = { file in
                 let plan = try FieldPlan(entity: entity, source: source, columns: rawColumns, path: file.path)
+                let mapped = Set(plan.rawColumns)
+                try noteUnmappedColumns(rawColumns.filter { !mapped.contains($0) }, file: file, database: database)
                 return try normalizeFile(file, plan: plan, rawTable: rawTable, source: source,
                                          coercer: coercer, database: database, context: context)
             }
@@ -206,6 +211,15 @@ package enum NormalizeStage {
             context.logger.warning("\(file.path): \(unmapped.count) value(s) not in the canonical vocabulary, stored as NULL (event kinds as other): \(shown)\(unmapped.count > 5 ? ", …" : "") — map them under sources.\(source.name).values")
         }
         return (written, quarantine.count)
+    }
+
+    /// Records which of the source's columns nothing maps (`columns/unmapped` in
+    /// `etl_file_metadata`: their count and names), so every column is accounted for — mapped,
+    /// or listed — and `status` can show it.
+    private static func noteUnmappedColumns(_ unused: [String], file: PendingFile, database: Database) throws {
+        let names = unused.prefix(50).joined(separator: ", ") + (unused.count > 50 ? ", …" : "")
+        try database.run("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, 'columns/unmapped', ?)",
+                         [.integer(file.id), .text("\(unused.count): \(names)")])
     }
 
     private static func percent(_ share: Double) -> String {

@@ -48,6 +48,16 @@ package enum StatusReport {
             SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check
             WHERE run_id = (SELECT max(run_id) FROM etl_check) ORDER BY failing_rows = 0, severity, name
             """) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
+        // Columns nothing maps, per source (its latest normalized file).
+        let columns = try database.query("""
+            SELECT f.source, m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE m.key = 'columns/unmapped' AND f.file_id = (SELECT max(g.file_id) FROM etl_source_file g
+                JOIN etl_file_metadata n ON n.file_id = g.file_id AND n.key = 'columns/unmapped' WHERE g.source = f.source)
+            ORDER BY f.source
+            """) { "  \($0.text(0) ?? ""): \($0.text(1) ?? "")" }
+        if !columns.isEmpty {
+            out += "\nColumns nothing maps (count: names; map one under sources.<name>.fields if it is needed):\n" + columns.joined(separator: "\n") + "\n"
+        }
         // Vendor words the canonical vocabularies do not know, in the files that count.
         let unmapped = try database.query("""
             SELECT f.source, substr(m.key, 10) AS what, sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m

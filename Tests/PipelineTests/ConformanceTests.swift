@@ -166,6 +166,10 @@ extension ConformanceTests {
                    reassignments, reopens, escalated FROM fact_ticket ORDER BY ticket_id
             """) { row in (0..<12).map { row.value(Int32($0)).stringValue ?? "-" }.joined(separator: "|") }
         XCTAssertEqual(tickets, expected["tickets"] as? [String])
+        // Every column is accounted for: the 13 the tickets use (first_assignee_id has none), and the rest listed.
+        let columns = try database.columns(of: "raw_servicenow").filter { !$0.hasPrefix("_") }
+        let unmapped = try XCTUnwrap(try database.scalar("SELECT value FROM etl_file_metadata WHERE key = 'columns/unmapped'").stringValue)
+        XCTAssertTrue(unmapped.hasPrefix("\(columns.count - 13): ") && unmapped.contains("made_sla") && !unmapped.contains("caller_id"), unmapped)
     }
 }
 
