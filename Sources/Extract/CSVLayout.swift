@@ -28,6 +28,13 @@ package enum CSVLayout: Sendable, Equatable {
     func decide(_ rows: [[String]]) -> Decision {
         switch self {
         case .plain:
+            // A report title above the header ("Employee roster — generated 2026-11-01"): one
+            // field, then a row of several. The title is not a column; the row after it is the header.
+            if rows[0].count == 1 {
+                guard rows.count >= 2 else { return .needMore }
+                if rows[1].count >= 3 { return .header(names: trimmed(rows[1]), labels: [:], importIDs: [:]) }
+                return .headerBeforeLast(names: trimmed(rows[0]), labels: [:], importIDs: [:])
+            }
             return .header(names: trimmed(rows[0]), labels: [:], importIDs: [:])
         case .qualtrics:
             let first = trimmed(rows[0])

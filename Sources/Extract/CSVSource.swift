@@ -76,6 +76,12 @@ package struct CSVSource: Source {
             progress.update(rows: rows, done: reader.bytesRead)
             return try deliver(record, header: names, sink: sink, encoding: reader.encoding, path: path, written: written)
         }
+        if header == nil, layout == .plain, headerRows.count == 1 {
+            // A one-column file with its header and no data: that row is the header.
+            var namer = ColumnNamer()
+            try sink.columns(headerRows[0].enumerated().map { namer.name(for: $0.element, position: $0.offset + 1) })
+            return
+        }
         if header == nil {
             if headerRows.isEmpty {
                 throw ExtractError.malformed(path: path, line: 1, column: nil, message: "the file is empty",

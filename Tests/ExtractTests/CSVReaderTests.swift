@@ -173,3 +173,22 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertTrue(sink.rejects.allSatisfy { $0.reason.contains("text after the closing quote") }, "\(sink.rejects)")
     }
 }
+
+extension CSVReaderTests {
+    /// Issue 14.7: a report title above the header (one field, then a row of several) is not a
+    /// column and not a record; a one-column file still reads its one-column header.
+    func testATitleLineAboveTheHeaderIsSkipped() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("Employee roster report - generated 2026-11-01\nEmployee ID,Name,Department\nE1,Ann,Support\n", to: directory + "/titled.csv")
+        let titled = try CollectingSink.csv(directory + "/titled.csv")
+        XCTAssertEqual(titled.names, ["Employee ID", "Name", "Department"])
+        XCTAssertEqual(titled.records.map(\.values), [["E1", "Ann", "Support"]])
+        XCTAssertEqual(titled.records.first?.number, 3, "lines keep their numbers")
+        TestSupport.write("id\n7\n8\n", to: directory + "/one.csv")
+        let one = try CollectingSink.csv(directory + "/one.csv")
+        XCTAssertEqual(one.names, ["id"])
+        XCTAssertEqual(one.records.map(\.values), [["7"], ["8"]])
+        TestSupport.write("id\n", to: directory + "/header-only.csv")
+        XCTAssertEqual(try CollectingSink.csv(directory + "/header-only.csv").names, ["id"])
+    }
+}
