@@ -171,6 +171,8 @@ package enum NormalizeStage {
         // team, say) is quarantined naming the first, never silently preferred.
         let rosterKey = source.kind == .hrRoster ? plan.outputFields.firstIndex { $0.name == "employee_id" } : nil
         var firstLine: [[UInt8]: Int64] = [:]
+        let shared = try sharedNumbers(file: file, plan: plan, rawTable: rawTable, database: database)
+        let ticketSlot = shared.isEmpty ? nil : plan.outputFields.firstIndex { $0.name == "ticket_id" }
         context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
         defer { context.progress.end() }
         try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
@@ -185,6 +187,11 @@ package enum NormalizeStage {
                 } else {
                     firstLine[key] = recordNo
                 }
+            }
+            if failure == nil, let ticketSlot, case .bytes(let id) = normalizer.values[ticketSlot],
+               case let number = String(String(decoding: id, as: UTF8.self).dropFirst(source.ticketIDPrefix.count)), let ids = shared[number] {
+                failure = RowFailure(field: "ticket_id", raw: number,
+                                     reason: "\(number) names \(ids.count) different records (sys_id \(ids.joined(separator: ", "))); expected one incident per number — map fields.ticket_id: sys_id to keep each")
             }
             if let failure {
                 try quarantine.add(recordNo: recordNo, failure)
@@ -211,6 +218,24 @@ package enum NormalizeStage {
             context.logger.warning("\(file.path): \(unmapped.count) value(s) not in the canonical vocabulary, stored as NULL (event kinds as other): \(shown)\(unmapped.count > 5 ? ", …" : "") — map them under sources.\(source.name).values")
         }
         return (written, quarantine.count)
+    }
+
+    /// ServiceNow: the ticket numbers of this file that more than one record (`sys_id`) carries
+    /// — two incidents sharing a number would otherwise be merged into one fact in silence.
+    /// Empty for sources without a `sys_id` column or whose ticket id is the `sys_id`.
+    private static func sharedNumbers(file: PendingFile, plan: FieldPlan, rawTable: String, database: Database) throws -> [String: [String]] {
+        guard let slot = plan.outputFields.firstIndex(where: { $0.name == "ticket_id" }), let columns = plan.columnsByField[slot],
+              columns.count == 1, plan.rawColumns[columns[0]] != "sys_id",
+              let sysID = try database.columns(of: rawTable).first(where: { $0 == "sys_id" }) else { return [:] }
+        let number = Database.quote(plan.rawColumns[columns[0]])
+        let rows = try database.query("""
+            SELECT trim(\(number)), group_concat(DISTINCT \(Database.quote(sysID))) FROM \(Database.quote(rawTable))
+            WHERE rowid BETWEEN ? AND ? AND _file_id = ? AND \(Database.quote(sysID)) IS NOT NULL
+            GROUP BY trim(\(number)) HAVING count(DISTINCT \(Database.quote(sysID))) > 1
+            """, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) {
+            ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted())
+        }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
     /// Records which of the source's columns nothing maps (`columns/unmapped` in

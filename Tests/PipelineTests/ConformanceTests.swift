@@ -224,3 +224,33 @@ extension ConformanceTests {
         XCTAssertEqual(mapped("invoice.paid", reason: nil, paid: nil, currency: nil, customer: nil), "refused")
     }
 }
+
+extension ConformanceTests {
+    /// Issue 14.2: two ServiceNow incidents sharing a `number` with different `sys_id`s used to
+    /// merge into one fact in silence; both are quarantined naming the sys_ids, while the same
+    /// incident twice (one sys_id, two pages) stays one fact.
+    func testServiceNowNumbersSharedByTwoIncidentsAreQuarantined() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            number,sys_id,opened_at,state
+            INC1,aaa,2026-03-01 10:00:00,1
+            INC2,bbb,2026-03-01 11:00:00,2
+            INC1,ccc,2026-03-02 10:00:00,7
+            INC2,bbb,2026-03-01 11:00:00,2
+
+            """, to: directory + "/inbox/incidents_2026-03-02.csv")
+        TestSupport.write("warehouse: w.sqlite\nreject_threshold: 0.6\nsources:\n  sn: {kind: tickets, format: servicenow_csv, inbox: inbox/*.csv}\n",
+                          to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
+        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
+                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
+                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id, status FROM fact_ticket") { "\($0.text(0) ?? "") \($0.text(1) ?? "")" }, ["INC2 open"])
+        XCTAssertEqual(try database.query("SELECT record_no, reason FROM etl_reject ORDER BY record_no") { "\($0.int(0)) \($0.text(1) ?? "")" }, [
+            "2 INC1 names 2 different records (sys_id aaa, ccc); expected one incident per number — map fields.ticket_id: sys_id to keep each",
+            "4 INC1 names 2 different records (sys_id aaa, ccc); expected one incident per number — map fields.ticket_id: sys_id to keep each",
+        ])
+    }
+}
