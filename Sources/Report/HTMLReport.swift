@@ -68,6 +68,13 @@ package enum HTMLReport {
             out += "<tr><td>\(h(s.name))</td><td>\(h(s.kind))</td><td class=\"n\">\(s.loaded)</td><td class=\"n\">\(s.failed)</td><td class=\"n\">\(s.records)</td><td class=\"n\">\(s.rejected)</td><td>\(h(s.latestPartition ?? "–"))</td><td>\(h(s.lastLoadedAt ?? "never"))</td></tr>\n"
         }
         out += "</table>\n"
+        if !data.unmappedValues.isEmpty {
+            out += "<p>Values no canonical vocabulary knows (stored as empty, or <code>other</code> for event kinds; map them under the source's <code>values:</code>):</p><table><tr><th>source</th><th>field</th><th>value</th><th>rows</th></tr>\n"
+            for u in data.unmappedValues {
+                out += "<tr><td>\(h(u.source))</td><td>\(h(u.field))</td><td>\(h(u.word))</td><td class=\"n\">\(u.rows)</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
         if data.failingChecks.isEmpty {
             out += "<p>All data checks pass.</p>\n"
         } else {

@@ -13,6 +13,10 @@ package enum MarkdownReport {
         for s in data.sources {
             out += "| \(escape(s.name)) | \(s.loaded) | \(s.failed) | \(s.records) | \(s.rejected) | \(s.latestPartition ?? "–") |\n"
         }
+        if !data.unmappedValues.isEmpty {
+            out += "\nValues no canonical vocabulary knows (stored as empty, or `other` for event kinds; map them under the source's `values:`):\n\n| source | field | value | rows |\n|---|---|---|---:|\n"
+            for u in data.unmappedValues { out += "| \(escape(u.source)) | \(escape(u.field)) | \(escape(u.word)) | \(u.rows) |\n" }
+        }
         if data.failingChecks.isEmpty {
             out += "\nAll data checks pass.\n"
         } else {

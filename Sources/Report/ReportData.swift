@@ -62,6 +62,8 @@ package struct ReportData {
 
     package var threshold: Int
     package var sources: [SourceHealth] = []
+    /// Vendor words no vocabulary knew, in the files that count: (source, field, word, rows).
+    package var unmappedValues: [(source: String, field: String, word: String, rows: Int)] = []
     package var failingChecks: [(name: String, table: String, severity: String, rows: Int)] = []
     package var employees = 0, teams = 0, tickets = 0, outcomeTickets = 0
     package var teamCells: [TeamCell] = []
@@ -96,6 +98,16 @@ package struct ReportData {
                 health.lastLoadedAt = row.text(5)
             }
             data.sources.append(health)
+        }
+        data.unmappedValues = try database.query("""
+            SELECT f.source, substr(m.key, 10), sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
+            JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE m.key LIKE 'unmapped/%' AND f.status IN ('normalized', 'loaded')
+            GROUP BY f.source, m.key ORDER BY 3 DESC, 1, 2 LIMIT 20
+            """) { row in
+            let what = row.text(1) ?? ""
+            let slash = what.firstIndex(of: "/") ?? what.endIndex
+            return (row.text(0) ?? "", String(what[..<slash]), slash < what.endIndex ? String(what[what.index(after: slash)...]) : "", row.int(2))
         }
         data.failingChecks = try database.query("""
             SELECT name, table_name, severity, failing_rows FROM etl_check

@@ -142,6 +142,9 @@ extension ConformanceTests {
         }, ["unmapped/priority/Sev 2=1", "unmapped/status/Awaiting Vendor Quote=2"])
         let status = try TestSupport.run(["status", "--pipeline", "p.yml"], in: directory)
         XCTAssertTrue(status.stdout.contains("Values not in the canonical vocabulary") && status.stdout.contains("Awaiting Vendor Quote"), status.stdout)
+        // And the report's data-health section says it too.
+        let report = try String(contentsOfFile: directory + "/out/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("| tickets | status | Awaiting Vendor Quote | 2 |") && report.contains("| tickets | priority | Sev 2 | 1 |"), report)
     }
 }
 
