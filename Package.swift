@@ -28,10 +28,12 @@ let package = Package(
             name: "AmbassadorCore",
             dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Warehouse", dependencies: ["CSQLite", "AmbassadorCore"]),
+        // What each vendor's exports look like and the codes they write: one file per vendor.
+        .target(name: "Vendors", dependencies: ["AmbassadorCore"]),
         .target(
             name: "Extract",
             dependencies: [
-                "AmbassadorCore", "Warehouse", "CLibXML2",
+                "AmbassadorCore", "Warehouse", "CLibXML2", "Vendors",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The parsers' inner loops touch class state per byte; dynamic exclusivity
@@ -39,7 +41,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(
             name: "Normalize",
-            dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["AmbassadorCore", "Warehouse", "Vendors", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse"]),
         .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse", "CSystem"]),
@@ -69,7 +71,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AmbassadorCore", "Warehouse"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["AmbassadorCore", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "TestSupport"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "Vendors", "TestSupport"]),
         .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore", "TestSupport"]),
         .testTarget(
             name: "ScoreTests", dependencies: ["Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport"],

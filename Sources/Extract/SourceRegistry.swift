@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Vendors
 
 /// The formats this build reads, by name, and how `--format auto` recognises them.
 package enum SourceRegistry {
@@ -54,46 +55,20 @@ package enum SourceRegistry {
         let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
         let text = utf16 ? "" : String(decoding: bytes, as: UTF8.self)
         let trimmed = text.drop { $0.isWhitespace }
+        // What each vendor recognises lives in the Vendors module, one file per vendor.
         if lower.hasSuffix(".xml") || trimmed.hasPrefix("<") {
-            switch rootElement(String(trimmed)) {
-            case "unload": return "servicenow_xml"
-            case "Report_Data": return "workday_xml"
-            case "Responses": return "qualtrics_xml"
-            default: return "xml"
-            }
+            let head = VendorFormat.Head(text: "", xmlRoot: rootElement(String(trimmed)), records: [])
+            return Vendors.recognise(head, in: .xml)?.name ?? "xml"
         }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return "jsonl" }
         if lower.hasSuffix(".json") || trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
-            if text.contains("\"employees\"") && text.contains("\"fields\"") { return "bamboohr_json" }
-            // Freshdesk and Freshservice also page their tickets under `tickets`: their own
-            // fields tell them from Zendesk first.
-            if text.contains("\"fr_escalated\"") || text.contains("\"responder_id\"") { return "freshdesk_json" }
-            if ["\"tickets\"", "\"ticket_events\"", "\"audits\"", "\"satisfaction_ratings\""].contains(where: text.contains) {
-                return "zendesk_json"
-            }
-            // Stripe events (one, or a list page): "object": "event" with an api_version or an evt_ id.
-            if text.contains("\"api_version\"") || text.contains("\"evt_"),
-               text.contains("\"object\": \"event\"") || text.contains("\"object\":\"event\"") {
-                return "stripe_json"
-            }
-            // ServiceNow's Table API ({"result": […]}) and JSONv2 ({"records": […]}).
-            if text.contains("\"sys_id\"") && (text.contains("\"result\"") || text.contains("\"records\"")) { return "servicenow_json" }
-            return "json"
+            let head = VendorFormat.Head(text: text, xmlRoot: "", records: [])
+            return Vendors.recognise(head, in: .json)?.name ?? "json"
         }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") || !text.isEmpty || utf16 {
-            // Records, not physical lines: Qualtrics question texts hold line breaks, so the
-            // ImportId row is the third *record*, wherever its line is.
-            let lines = firstRecords(text, count: 3)
-            if let first = lines.first, first.hasPrefix("V1,V2") { return "qualtrics_csv" }
-            if lines.count > 2, lines[2].hasPrefix("{\"ImportId\"") || lines[2].hasPrefix("\"{\"\"ImportId\"\"")
-                || lines[2].hasPrefix("{'ImportId'") {
-                return "qualtrics_csv"
-            }
-            if let first = lines.first, first.hasPrefix("RespondentID") || first.hasPrefix("Respondent ID"),
-               lines.count > 1, lines[1].contains(",Response") {
-                return "surveymonkey_csv"
-            }
-            return "csv"
+            // Records, not physical lines: Qualtrics question texts hold line breaks.
+            let head = VendorFormat.Head(text: text, xmlRoot: "", records: firstRecords(text, count: 3))
+            return Vendors.recognise(head, in: .csv)?.name ?? "csv"
         }
         throw ExtractError.unknownFormat(path: path, format: "auto (could not tell from the name or the content)", known: formats)
     }

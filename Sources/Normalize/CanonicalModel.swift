@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Vendors
 
 /// How a canonical field's text is coerced.
 package enum FieldType: Sendable {
@@ -129,29 +130,8 @@ package enum BuiltInValueMaps {
         kind == .ticketEvents ? ["event": conversationEvents].merging(codes(format)) { _, vendor in vendor } : codes(format)
     }
 
+    /// The vendor's own codes (Vendors, one file per vendor).
     private static func codes(_ format: String) -> [String: [String: String]] {
-        switch format {
-        case "freshdesk_json":
-            // Freshdesk API v2: ticket status, priority and source are integers.
-            return [
-                "status": ["2": "open", "3": "pending", "4": "resolved", "5": "closed"],
-                "priority": ["1": "low", "2": "medium", "3": "high", "4": "urgent"],
-                "channel": ["1": "email", "2": "portal", "3": "phone", "7": "chat", "9": "feedback_widget", "10": "outbound_email"],
-            ]
-        case "servicenow_xml", "servicenow_csv", "servicenow_json":
-            // ServiceNow's incident state, priority and escalation are integer codes, or their
-            // display values in an export of display values ("3 - Moderate", "In Progress").
-            // Escalation is a level (Normal, Moderate, High, Overdue): escalated above Normal.
-            return [
-                "status": ["1": "new", "2": "open", "3": "pending", "6": "solved", "7": "closed", "8": "canceled",
-                           "in progress": "open", "on hold": "pending", "resolved": "solved", "cancelled": "canceled"],
-                "priority": ["1": "urgent", "2": "high", "3": "normal", "4": "low", "5": "low",
-                             "1 - critical": "urgent", "2 - high": "high", "3 - moderate": "normal", "4 - low": "low", "5 - planning": "low"],
-                "escalated": ["0": "false", "1": "true", "2": "true", "3": "true",
-                              "normal": "false", "moderate": "true", "high": "true", "overdue": "true"],
-            ]
-        default:
-            return [:]
-        }
+        Vendors.named(format)?.valueMaps ?? [:]
     }
 }

@@ -1,6 +1,7 @@
 import AmbassadorCore
 import Foundation
 import TestSupport
+import Vendors
 import XCTest
 @testable import Extract
 
@@ -269,5 +270,18 @@ extension FormatTests {
         XCTAssertEqual(sink.records.count, 30)
         XCTAssertEqual(sink.value(0, "first_name"), "Cordell")
         XCTAssertEqual(sink.value(0, "department/name"), "Product")
+    }
+}
+
+extension FormatTests {
+    /// Every vendor format of the Vendors module is a format pipelines accept, and FORMATS.md
+    /// says how it loads.
+    func testEveryVendorFormatIsKnownAndDocumented() throws {
+        let formatsDoc = try String(contentsOfFile: TestSupport.packageRoot + "/FORMATS.md", encoding: .utf8)
+        for vendor in Vendors.all {
+            XCTAssertTrue(SourceRegistry.formats.contains(vendor.name), vendor.name)
+            XCTAssertTrue(formatsDoc.contains("`\(vendor.name)`"), "FORMATS.md does not mention \(vendor.name)")
+        }
+        XCTAssertEqual(Set(Vendors.all.map(\.name)).count, Vendors.all.count, "one entry per format")
     }
 }
