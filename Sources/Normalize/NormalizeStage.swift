@@ -64,11 +64,8 @@ package enum NormalizeStage {
                 let result = try stripe.normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
                                                   rawTable: rawTable, database: database, context: context)
                 // Event types it does not use are counted, as every vocabulary's unknown words are.
-                if !result.unmapped.isEmpty {
-                    let note = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
-                    for (type, rows) in result.unmapped { try note.execute([.integer(file.id), .text("unmapped/event/" + type), .text(String(rows))]) }
-                    context.logger.info("\(file.path): \(result.unmapped.values.reduce(0, +)) Stripe event(s) of types that are not churn, renewal or purchase kept as other: \(result.unmapped.keys.sorted().joined(separator: ", "))")
-                }
+                try noteUnmappedValues(result.unmapped.map { (field: "event", word: $0.key, rows: $0.value) }, file: file,
+                                       source: source, database: database, context: context)
                 return (result.written, result.rejected)
             }
         } else if let audits = AuditNormalizer(source: source, columns: rawColumns, coercer: coercer) {
@@ -206,18 +203,22 @@ package enum NormalizeStage {
             }
             context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
         }
-        // Words no vocabulary knew: counted in the manifest's metadata and said in the log, so
-        // a vendor's own status never passes for a canonical one in silence.
-        let unmapped = normalizer.unmappedWords
-        if !unmapped.isEmpty {
-            let note = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
-            for entry in unmapped {
-                try note.execute([.integer(file.id), .text("unmapped/\(entry.field)/\(entry.word)"), .text(String(entry.rows))])
-            }
-            let shown = unmapped.prefix(5).map { "\($0.field) '\($0.word)' ×\($0.rows)" }.joined(separator: ", ")
-            context.logger.warning("\(file.path): \(unmapped.count) value(s) not in the canonical vocabulary, stored as NULL (event kinds as other): \(shown)\(unmapped.count > 5 ? ", …" : "") — map them under sources.\(source.name).values")
-        }
+        try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)
         return (written, quarantine.count)
+    }
+
+    /// Words no vocabulary knew, counted in the manifest's metadata (`unmapped/<field>/<word>`)
+    /// and said in the log, so a vendor's own word never passes for a canonical one in silence.
+    private static func noteUnmappedValues(_ words: [(field: String, word: String, rows: Int)], file: PendingFile, source: SourceConfig,
+                                           database: Database, context: StageContext) throws {
+        guard !words.isEmpty else { return }
+        let note = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
+        for entry in words {
+            try note.execute([.integer(file.id), .text("unmapped/\(entry.field)/\(entry.word)"), .text(String(entry.rows))])
+        }
+        let sorted = words.sorted { ($0.rows, $1.word) > ($1.rows, $0.word) }
+        let shown = sorted.prefix(5).map { "\($0.field) '\($0.word)' ×\($0.rows)" }.joined(separator: ", ")
+        context.logger.warning("\(file.path): \(words.count) value(s) not in the canonical vocabulary, stored as NULL (event kinds as other): \(shown)\(words.count > 5 ? ", …" : "") — map them under sources.\(source.name).values")
     }
 
     /// ServiceNow: the ticket numbers of this file that more than one record (`sys_id`) carries
