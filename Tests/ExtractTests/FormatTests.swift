@@ -285,3 +285,41 @@ extension FormatTests {
         XCTAssertEqual(Set(Vendors.all.map(\.name)).count, Vendors.all.count, "one entry per format")
     }
 }
+
+extension FormatTests {
+    /// Issue 14.3: a Zendesk audits page (100 real audits) keeps each audit's `events` array whole
+    /// for the audit normalizer — it used to spread into a column per event id (909 columns).
+    func testZendeskAuditEventsStayOneColumnNotAColumnPerEvent() throws {
+        let sink = try CollectingSink.read(fixtures + "/tickets/zendesk_api_client_rb_ticket_1_audits.json")
+        XCTAssertEqual(sink.records.count, 100)
+        XCTAssertTrue(sink.names.contains("events"))
+        XCTAssertFalse(sink.names.contains { $0.hasPrefix("events/") }, "\(sink.names.filter { $0.hasPrefix("events/") }.prefix(3))")
+        XCTAssertLessThan(sink.names.count, 40, "\(sink.names.count) columns")
+    }
+
+    /// Issue 14.2: ServiceNow JSONv2 (`{"records": […]}`, every value a string, a per-record
+    /// `__status`) and a Table API page with `sysparm_display_value=all` (`{display_value,
+    /// value}` pairs) — written after ServiceNow's documentation; no real file of either shape
+    /// is in the fixtures.
+    func testServiceNowJSONv2AndDisplayValuePairs() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            {"records": [{"__status": "success", "number": "INC0010001", "sys_id": "a1", "state": "6", "priority": "2"}]}
+            """, to: directory + "/v2.json")
+        let v2 = try CollectingSink.read(directory + "/v2.json")
+        XCTAssertEqual(try SourceRegistry.detect(directory + "/v2.json"), "servicenow_json")
+        XCTAssertEqual(v2.records.count, 1)
+        XCTAssertEqual(v2.value(0, "state"), "6")
+        TestSupport.write("""
+            {"result": [{"number": {"display_value": "INC0010002", "value": "INC0010002"}, "sys_id": {"display_value": "b2", "value": "b2"},
+                         "state": {"display_value": "In Progress", "value": "2"},
+                         "assigned_to": {"display_value": "Beth Anglin", "link": "https://x.service-now.com/api/now/table/sys_user/46d4", "value": "46d4"}}]}
+            """, to: directory + "/all.json")
+        let all = try CollectingSink.read(directory + "/all.json")
+        XCTAssertEqual(all.value(0, "state"), "2")
+        XCTAssertEqual(all.value(0, "state/display_value"), "In Progress")
+        XCTAssertEqual(all.value(0, "assigned_to"), "46d4")
+        XCTAssertEqual(all.value(0, "assigned_to/display_value"), "Beth Anglin")
+        XCTAssertFalse(all.names.contains("assigned_to/link"))
+    }
+}

@@ -257,3 +257,23 @@ extension ConformanceTests {
         ])
     }
 }
+
+extension ConformanceTests {
+    /// Issue 14.2: JSONv2's per-record `__status` ("success") is not the ticket's status; the
+    /// ServiceNow state code is (written after ServiceNow's documentation).
+    func testServiceNowJSONv2StatusIsTheStateNotTheRecordStatus() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            {"records": [{"__status": "success", "number": "INC0010001", "sys_id": "a1", "opened_at": "2026-03-01 10:00:00", "state": "6"}]}
+            """, to: directory + "/inbox/v2_2026-03-01.json")
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  sn: {kind: tickets, format: servicenow_json, inbox: inbox/*.json}\n", to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
+        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
+                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
+                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id, status, created_at FROM fact_ticket") { "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "")" },
+                       ["INC0010001 solved 2026-03-01T10:00:00Z"])
+    }
+}
