@@ -100,6 +100,10 @@ package struct JSONSource: Source {
                     let value = try reader.value(depth: 1)
                     members.append(JSONMember(key: key, value: value))
                     switch value {
+                    case .object(let pairs) where key == "field_headers":
+                        // Zendesk's legacy export names its columns' labels: `req_id` is
+                        // "Requester ID". The export's own words are kept for the column mapping.
+                        for pair in pairs { if case .string(let label) = pair.value { try sink.metadata("label/" + pair.key, label) } }
                     case .object, .array: break
                     case .null: try sink.metadata(key, nil)
                     default: try sink.metadata(key, JSONSource.scalarText(value))

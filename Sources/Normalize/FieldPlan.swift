@@ -38,10 +38,16 @@ package struct FieldPlan {
     /// The comparison keys of `columns` (first column per key wins); columns starting `__` —
     /// an export's own bookkeeping, such as ServiceNow JSONv2's per-record `__status`, which is
     /// not the ticket's status — are never taken for a canonical field by their name.
-    static func keyed(_ columns: [String]) -> [String: String] {
+    /// `labels` (column → the export's own label for it, e.g. Zendesk's `field_headers`) are
+    /// matched too, after the names.
+    static func keyed(_ columns: [String], labels: [String: String] = [:]) -> [String: String] {
         var keyed: [String: String] = [:]
         for column in columns where !column.hasPrefix("__") && keyed[CanonicalField.key(column)] == nil {
             keyed[CanonicalField.key(column)] = column
+        }
+        for column in columns {
+            guard let label = labels[column], keyed[CanonicalField.key(label)] == nil else { continue }
+            keyed[CanonicalField.key(label)] = column
         }
         return keyed
     }
@@ -66,15 +72,16 @@ package struct FieldPlan {
     }
 
     /// How every field of `kind`'s entity would be found among `columns` (for `preview --kind`).
-    package static func describe(kind: SourceKind, source: SourceConfig, columns: [String]) -> [(field: CanonicalField, resolution: Resolution)] {
+    package static func describe(kind: SourceKind, source: SourceConfig, columns: [String],
+                                 labels: [String: String] = [:]) -> [(field: CanonicalField, resolution: Resolution)] {
         guard let entity = CanonicalEntity.forKind(kind) else { return [] }
-        let keys = keyed(columns)
+        let keys = keyed(columns, labels: labels)
         return entity.fields.map { ($0, resolve($0, source: source, columns: columns, keyed: keys)) }
     }
 
-    init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String) throws {
+    init(entity: CanonicalEntity, source: SourceConfig, columns: [String], path: String, labels: [String: String] = [:]) throws {
         self.entity = entity
-        let keyed = FieldPlan.keyed(columns)
+        let keyed = FieldPlan.keyed(columns, labels: labels)
         var selected: [String] = []
         var byField: [[Int]?] = []
         var offsets: [Int64] = []

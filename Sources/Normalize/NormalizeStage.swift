@@ -78,7 +78,11 @@ package enum NormalizeStage {
         } else if let entity = CanonicalEntity.forKind(source.kind) {
             stagingTables = [entity.table]
             stageFile = { file in
-                let plan = try FieldPlan(entity: entity, source: source, columns: rawColumns, path: file.path)
+                // The export's own column labels (Zendesk's field_headers) help find the fields.
+                let labels = Dictionary(try database.query("""
+                    SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
+                    """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
+                let plan = try FieldPlan(entity: entity, source: source, columns: rawColumns, path: file.path, labels: labels)
                 let mapped = Set(plan.rawColumns)
                 try noteUnmappedColumns(rawColumns.filter { !mapped.contains($0) }, file: file, database: database)
                 return try normalizeFile(file, plan: plan, rawTable: rawTable, source: source,

@@ -36,6 +36,9 @@ final class RowNormalizer {
     private let active: UnsafeBufferPointer<UInt8>
     private let terminated: UnsafeBufferPointer<UInt8>
     private let partition: UnsafeBufferPointer<UInt8>?
+    /// A person's name: a trailing ` (21521)` — Workday's descriptor `Meghan Markle (21521)`
+    /// carries the worker's id — is not part of it.
+    private let nameSlot: Int?
     private let snapshotSlot: Int?, statusSlot: Int?, terminationSlot: Int?, firstAssigneeSlot: Int?, assigneeSlot: Int?
     /// Per slot: replace the value by its keyed hash.
     private let pseudonymised: [Bool]
@@ -91,6 +94,7 @@ final class RowNormalizer {
         let fields = plan.outputFields
         func slot(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
         snapshotSlot = slot("snapshot_date")
+        nameSlot = slot("name")
         statusSlot = slot("status")
         terminationSlot = slot("termination_date")
         firstAssigneeSlot = slot("first_assignee_id")
@@ -144,6 +148,15 @@ final class RowNormalizer {
             }
         }
         return result
+    }
+
+    /// Where ` (digits)` at the end of `name` starts, if it ends so (and something precedes it).
+    static func idSuffixStart(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard name.count >= 5, name[name.count - 1] == UInt8(ascii: ")") else { return nil }
+        var i = name.count - 2
+        while i >= 0, name[i] >= 0x30, name[i] <= 0x39 { i -= 1 }
+        guard i < name.count - 2, i >= 2, name[i] == UInt8(ascii: "("), name[i - 1] == UInt8(ascii: " ") else { return nil }
+        return i - 1
     }
 
     /// The words no vocabulary knew in the rows kept: (field, word, rows), most frequent first.
@@ -228,6 +241,9 @@ final class RowNormalizer {
             }
         }
         for (slot, word) in rowUnmapped { unmapped[slot][word, default: 0] += 1 }
+        if let nameSlot, case .bytes(let name) = values[nameSlot], let cut = RowNormalizer.idSuffixStart(name) {
+            values[nameSlot] = .bytes(UnsafeBufferPointer(rebasing: name[0..<cut]))
+        }
         if let ticketIDSlot, case .bytes(let id) = values[ticketIDSlot] {
             _ = prefixed.initialize(from: ticketIDPrefix)
             let end = min(ticketIDPrefix.count + id.count, prefixed.count)

@@ -99,7 +99,9 @@ package enum PreviewMapping {
                 rows.append(["(dropped)", "\(dropped.count) column(s)", "identity of an employee survey: never stored", dropped.prefix(6).joined(separator: ", ")])
             }
         } else {
-            for (field, resolution) in FieldPlan.describe(kind: kind, source: source, columns: sampler.names) {
+            var labels: [String: String] = [:]
+            for (key, value) in sampler.metadata where key.hasPrefix("label/") { labels[String(key.dropFirst(6))] = value }
+            for (field, resolution) in FieldPlan.describe(kind: kind, source: source, columns: sampler.names, labels: labels) {
                 switch resolution {
                 case .columns(let columns, let rule):
                     used.formUnion(columns)

@@ -299,3 +299,52 @@ extension ConformanceTests {
         }
     }
 }
+
+extension ConformanceTests {
+    /// Issue 14.4: Zendesk's legacy `exports/tickets` page (written after Zendesk's
+    /// documentation; no real file of this shape is in the fixtures): records under `results`,
+    /// `field_headers` naming each key, `req_id` for the requester, capitalised statuses, `-` for
+    /// none. The export's own labels find a field whose key no alias knows.
+    func testZendeskLegacyExportLoadsWithItsFieldHeaders() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            {"field_headers": {"id": "Id", "req_id": "Requester id", "created_at": "Created at", "status": "Status",
+                               "priority": "Priority", "group_name": "Group", "assignee_external": "Assignee id"},
+             "results": [
+               {"id": 5, "req_id": 77, "created_at": "2026-03-01T10:00:00Z", "status": "Closed", "priority": "Normal", "group_name": "-", "assignee_external": "88"},
+               {"id": 6, "req_id": 78, "created_at": "2026-03-02T10:00:00Z", "status": "Deleted", "priority": "-", "group_name": "Support", "assignee_external": "-"}],
+             "end_time": 1772400000, "next_page": null}
+            """, to: directory + "/inbox/legacy_2026-03-02.json")
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  zd: {kind: tickets, format: json, inbox: inbox/*.json}\n", to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
+        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
+                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
+                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT ticket_id, customer_id, status, coalesce(priority, '-'), coalesce(assignee_id, '-') FROM fact_ticket ORDER BY 1") {
+            row in (0..<5).map { row.text(Int32($0)) ?? "" }.joined(separator: "|")
+        }, ["5|77|closed|normal|88", "6|78|deleted|-|-"])
+    }
+
+    /// Issue 14.5: a Workday worker descriptor carries the id after the name (`Meghan Markle (21521)`):
+    /// the name is the name.
+    func testAWorkdayDescriptorsIdIsNotPartOfTheName() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            <wd:Report_Data xmlns:wd="urn:com.workday.report/Worker_Roster"><wd:Report_Entry>
+              <wd:Worker wd:Descriptor="Meghan Markle (21521)"><wd:ID wd:type="WID">9f1</wd:ID><wd:ID wd:type="Employee_ID">21521</wd:ID></wd:Worker>
+              <wd:Employee_ID>21521</wd:Employee_ID><wd:Supervisory_Organization wd:Descriptor="Support 01"/>
+            </wd:Report_Entry></wd:Report_Data>
+            """, to: directory + "/inbox/workers_2026-03-01.xml")
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  hr: {kind: hr_roster, format: workday_xml, inbox: inbox/*.xml}\n", to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
+        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
+                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
+                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT employee_id, name, team_id FROM dim_employee") { "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")" },
+                       ["21521|Meghan Markle|Support 01"])
+    }
+}
