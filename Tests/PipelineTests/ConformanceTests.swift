@@ -348,3 +348,37 @@ extension ConformanceTests {
                        ["21521|Meghan Markle|Support 01"])
     }
 }
+
+extension ConformanceTests {
+    /// Issue 14.5: Finch's directory (30 real people, `individuals`, nested department and
+    /// manager, `is_active`) loads as a roster once the settings FORMATS.md names are in the
+    /// pipeline; the names come from first + last name on their own. Expectations from the file
+    /// with Python's json module.
+    func testFinchDirectoryLoadsAsARosterWithItsNamedSettings() throws {
+        let name = "finch_api_employer_directory.json"
+        let config = try load([("hr/" + name, "directory.json")], source: """
+              finch:
+                kind: hr_roster
+                format: json
+                inbox: inbox/*.json
+                partition: run_date
+                fields: { team: department/name, manager_id: manager/id, status: is_active }
+                values: { status: { 'true': active, 'false': terminated } }
+
+            """)
+        let script = """
+            import json, sys
+            for p in json.load(open(sys.argv[1]))["individuals"]:
+                print("|".join([p["id"], p["first_name"] + " " + p["last_name"], (p.get("department") or {}).get("name") or "-",
+                                (p.get("manager") or {}).get("id") or "-", "active" if p["is_active"] else "terminated"]))
+            """
+        let derived = try TestSupport.run(["python3", "-c", script, TestSupport.fixtures + "/hr/" + name], executable: "/usr/bin/env")
+        let expected = derived.stdout.split(separator: "\n").map(String.init).sorted()
+        XCTAssertEqual(expected.count, 30)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT reason FROM etl_reject") { $0.text(0) ?? "" }, [])
+        XCTAssertEqual(try database.query("""
+            SELECT employee_id, name, coalesce(team_id, '-'), coalesce(manager_id, '-'), status FROM dim_employee WHERE is_current = 1 ORDER BY 1
+            """) { row in (0..<5).map { row.text(Int32($0)) ?? "" }.joined(separator: "|") }, expected)
+    }
+}
