@@ -382,3 +382,38 @@ extension ConformanceTests {
             """) { row in (0..<5).map { row.text(Int32($0)) ?? "" }.joined(separator: "|") }, expected)
     }
 }
+
+extension ConformanceTests {
+    /// Jira Cloud's `search` (5 real issues, fields nested under `fields/…`, times with a
+    /// `-0500` offset, `To Do` / `Medium`) loads as tickets with the settings FORMATS.md names.
+    /// Expectations from the file with Python's json and datetime modules.
+    func testJiraSearchLoadsAsTicketsWithItsNamedSettings() throws {
+        let name = "jira_cloud_rest_api3_search_issues.json"
+        let config = try load([("tickets/" + name, "issues_2022-01-16.json")], source: """
+              jira:
+                kind: tickets
+                format: json
+                inbox: inbox/*.json
+                fields: { ticket_id: key, created_at: fields/created, updated_at: fields/updated, status: fields/status/name,
+                          priority: fields/priority/name, customer_id: fields/reporter/accountId }
+
+            """)
+        let script = """
+            import json, sys, datetime
+            def utc(t): return datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            for i in json.load(open(sys.argv[1]))["issues"]:
+                f = i["fields"]
+                print("|".join([i["key"], f["reporter"]["accountId"], utc(f["created"]), utc(f["updated"]),
+                                {"To Do": "new", "In Progress": "open", "Done": "solved"}[f["status"]["name"]],
+                                {"Lowest": "low", "Low": "low", "Medium": "normal", "High": "high", "Highest": "urgent"}[f["priority"]["name"]]]))
+            """
+        let derived = try TestSupport.run(["python3", "-c", script, TestSupport.fixtures + "/tickets/" + name], executable: "/usr/bin/env")
+        let expected = derived.stdout.split(separator: "\n").map(String.init).sorted()
+        XCTAssertEqual(expected.count, 5, derived.stderr)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.query("SELECT reason FROM etl_reject") { $0.text(0) ?? "" }, [])
+        XCTAssertEqual(try database.query("SELECT ticket_id, customer_id, created_at, updated_at, status, priority FROM fact_ticket ORDER BY 1") { row in
+            (0..<6).map { row.text(Int32($0)) ?? "-" }.joined(separator: "|")
+        }, expected)
+    }
+}
