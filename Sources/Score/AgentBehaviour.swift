@@ -30,7 +30,12 @@ struct AgentBehaviour {
     }
 
     /// Agents' behaviour over tickets created in [from, to).
-    static func measure(database: Database, from: String, to: String, k: Double) throws -> [AgentBehaviour] {
+    ///
+    /// `asOf`: only what was known at that time counts (SCORING.md §3: an employee measure of
+    /// wave t uses tickets resolved by t, follow-up messages before t and ratings submitted by
+    /// t). A ticket still open at t is left out — its later state (who solved it, after how
+    /// many transfers) was not known then. Nil: the tickets' current state (period scores).
+    static func measure(database: Database, from: String, to: String, k: Double, asOf: String? = nil) throws -> [AgentBehaviour] {
         var agents: [AgentBehaviour] = []
         var agentIndex: [String: Int] = [:]
         var cells: [String: Int] = [:]
@@ -47,11 +52,13 @@ struct AgentBehaviour {
                         ELSE EXISTS (SELECT 1 FROM fact_ticket_event v JOIN dim_agent_identity i ON i.external_id = v.actor_id
                             WHERE v.ticket_id = t.ticket_id AND i.employee_id = t.first_assignee_employee_id
                               AND (lower(v.event) LIKE '%message%' OR lower(v.event) LIKE '%comment%' OR lower(v.event) LIKE '%reply%')
-                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(Outcomes.plusDays("t.resolved_at", 2))) END,
-                   r.cx_emp
+                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(Outcomes.plusDays("t.resolved_at", 2))
+                              AND (?3 IS NULL OR v.occurred_at < ?3)) END,
+                   CASE WHEN ?3 IS NULL OR r.rated_at < ?3 THEN r.cx_emp END
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
-            WHERE t.created_at >= ? AND t.created_at < ? AND t.first_assignee_employee_id IS NOT NULL AND t.team_id IS NOT NULL
-            """, [.text(from), .text(to)]) { row in
+            WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.first_assignee_employee_id IS NOT NULL AND t.team_id IS NOT NULL
+              AND (?3 IS NULL OR (t.resolved_at IS NOT NULL AND t.resolved_at < ?3))
+            """, [.text(from), .text(to), SQLValue(asOf)]) { row in
             let employee = row.text(0) ?? ""
             let team = row.text(1) ?? ""
             let key = employee + "\u{1F}" + team

@@ -73,7 +73,9 @@ struct LinkageData {
                 wave.teamIndex[team] = row.double(1)
                 wave.respondents[team] = row.int(2)
             }
-            let behaviour = try AgentBehaviour.measure(database: database, from: wave.exposureFrom, to: wave.closedAt, k: config.shrinkagePseudoTickets)
+            // Time order on exposure: only what was known when the wave closed.
+            let behaviour = try AgentBehaviour.measure(database: database, from: wave.exposureFrom, to: wave.closedAt,
+                                                       k: config.shrinkagePseudoTickets, asOf: wave.closedAt)
             var teamSum: [String: (Double, Int)] = [:]
             for agent in behaviour {
                 guard let z = agent.z else { continue }

@@ -55,7 +55,7 @@ enum Outcomes {
         }
         try database.run("""
             CREATE TEMP TABLE ticket_rating AS
-            SELECT r.ticket_id AS ticket_id, \(averages.joined(separator: ", "))
+            SELECT r.ticket_id AS ticket_id, \(averages.joined(separator: ", ")), max(r.submitted_at) AS rated_at
             FROM fact_survey_response r JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id
             WHERE r.respondent_kind = 'customer' AND r.ticket_id IS NOT NULL AND a.answered = 1
             GROUP BY r.ticket_id
