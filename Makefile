@@ -13,34 +13,42 @@ WAREHOUSE ?=
 SWIFT ?= swift
 BIN := .build/release/ambassador
 ARGS := --pipeline $(PIPELINE) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE),)
-SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3 time chromium
+# What building and running need; the tests and the report check also need a browser.
+SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3 time
+TEST_PACKAGES := chromium
 SOURCES := $(shell find Sources -type f) Package.swift
 
-.PHONY: help deps build test fault-test fuzz nightly run extract normalize load score report report-check backfill status samples bench clean
+.PHONY: help deps test-deps install-packages build test fault-test fuzz nightly run extract normalize load score report report-check backfill status samples bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's|$$(PIPELINE)|$(PIPELINE)|g' -e 's|$$(REPORT_DIR)|$(REPORT_DIR)|g' | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 deps: ## Install missing system packages (apt-get) and check the Swift toolchain
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(SYSTEM_PACKAGES)"
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6.1 or newer (https://swift.org/install)"; exit 1; }
+
+test-deps: deps ## Also install what the tests need (a headless browser for the report check)
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_PACKAGES)"
+
+install-packages:
 	@missing=""; \
-	for p in $(SYSTEM_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6.1 or newer (https://swift.org/install)"; exit 1; }
 
 $(BIN): $(SOURCES)
 	$(SWIFT) build -c release --product ambassador
 
 build: deps $(BIN) ## Build the release binary
 
-test: deps ## Run every test (XCTest), each against its own real SQLite file
+test: test-deps ## Run every test (XCTest), each against its own real SQLite file
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-fault-test: deps ## Crash safety: SIGKILL at 50 seeded moments across all stages, rerun, compare (a few minutes)
+fault-test: test-deps ## Crash safety: SIGKILL at 50 seeded moments across all stages, rerun, compare (a few minutes)
 	$(SWIFT) build --build-tests
 	AMBASSADOR_FAULT_POINTS=$${FAULT_POINTS:-50} $(SWIFT) test --skip-build --filter FaultInjectionTests 2>&1 | tee /tmp/ambassador-fault-test.log
 	@grep -E "^fault-test:" /tmp/ambassador-fault-test.log
@@ -79,7 +87,7 @@ report: build ## Write out/report.html, report.md and the CSV extracts
 	$(BIN) report $(ARGS)
 
 REPORT_DIR ?= out
-report-check: report ## Render $(REPORT_DIR)/report.html in headless Chromium: no console message, no request, a PNG
+report-check: test-deps report ## Render $(REPORT_DIR)/report.html in headless Chromium: no console message, no request, a PNG
 	@profile=$$(mktemp -d); trap 'rm -rf "$$profile"' EXIT; \
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$profile" --enable-logging=stderr --v=0 \
 	  --window-size=1200,6000 --screenshot=$(REPORT_DIR)/report.png "file://$$(realpath $(REPORT_DIR)/report.html)" 2> $(REPORT_DIR)/chromium.log; \

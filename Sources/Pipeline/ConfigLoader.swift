@@ -19,8 +19,11 @@ package struct ConfigLoader {
     /// Loads and validates the file; `warehouseOverride` replaces its `warehouse` key.
     package func load(warehouseOverride: String? = nil) throws -> PipelineConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PipelineError.config(path: path, line: nil, column: nil, key: "", message: "cannot read the pipeline file",
-                                       expected: "a readable YAML file (see pipelines/sample.yml)")
+            // Say why (no such file, permission denied) and where a relative path was looked for.
+            let reason = access(path, F_OK) != 0 ? "no such file" : access(path, R_OK) != 0 ? "permission denied" : "not a readable file"
+            let place = path.hasPrefix("/") ? "" : " (looked for in \(FileManager.default.currentDirectoryPath))"
+            throw PipelineError.config(path: path, line: nil, column: nil, key: "", message: "cannot read the pipeline file: \(reason)\(place)",
+                                       expected: "a readable YAML file (see pipelines/sample.yml), given with --pipeline")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PipelineError.config(path: path, line: nil, column: nil, key: "", message: "the file is not UTF-8 text",

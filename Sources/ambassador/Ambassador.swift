@@ -14,6 +14,7 @@ struct Ambassador: ParsableCommand {
 
             Exit codes: 0 success · 1 failure · 64 bad usage · 65 data rejected above the threshold, a file that failed as a whole (the others still load), tickets quarantined at load because another source holds their ids, or an error-level check failed · 66 no input · 75 another run holds the lock (retry later) · 78 configuration error.
             """,
+        version: "ambassador 0.5.0",
         subcommands: [
             RunCommand.self, ExtractCommand.self, NormalizeCommand.self, LoadCommand.self, ScoreCommand.self,
             ReportCommand.self, BackfillCommand.self, StatusCommand.self, ConfirmCommand.self, GenerateCommand.self, PreviewCommand.self,

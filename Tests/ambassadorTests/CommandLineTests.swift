@@ -185,7 +185,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("p.yml:5:5: unknown key 'inbx' (did you mean 'inbox'?) at 'sources.t.inbx'"), result.stderr)
         let missing = try TestSupport.run(["status", "--pipeline", "nowhere.yml"], in: directory)
         XCTAssertEqual(missing.status, 78)
-        XCTAssertTrue(missing.stderr.contains("nowhere.yml: cannot read the pipeline file"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("nowhere.yml: cannot read the pipeline file: no such file (looked for in \(directory)"), missing.stderr)
     }
 
     func testUsageErrorsExit64AndNoInputExits66() throws {
@@ -349,5 +349,18 @@ extension CommandLineTests {
         let missing = try TestSupport.run(["preview", "t.csv", "--kind", "tickets"], in: directory)
         XCTAssertTrue(missing.stdout.contains("REQUIRED, not found (tried: ticket id"), missing.stdout)
         XCTAssertEqual(try TestSupport.run(["preview", "t.csv", "--kind", "widgets"], in: directory).status, 64)
+    }
+}
+
+extension CommandLineTests {
+    /// Issue 19: `--version` answers (it exited 64), and `make help` shows the values, not `$(PIPELINE)`.
+    func testVersionAndMakeHelpSayWhatTheyShould() throws {
+        let version = try TestSupport.run(["--version"])
+        XCTAssertEqual(version.status, 0, version.stderr)
+        XCTAssertTrue(version.stdout.hasPrefix("ambassador "), version.stdout)
+        let help = try TestSupport.run(["-C", TestSupport.packageRoot, "--no-print-directory", "help"], executable: "/usr/bin/make")
+        XCTAssertEqual(help.status, 0, help.stderr)
+        XCTAssertTrue(help.stdout.contains("every stage on pipelines/sample.yml"), help.stdout)
+        XCTAssertFalse(help.stdout.contains("$("), help.stdout)
     }
 }
