@@ -65,6 +65,21 @@ final class FormatTests: XCTestCase {
             ("tickets/zendesk_api_client_rb_tickets_list.json", "zendesk_json", 100),
             ("tickets/zendesk_api_client_rb_users_list.json", "json", 33),
             ("hr/finch_api_employer_directory.json", "json", 30),
+            ("tickets/zendesk_api_client_rb_tickets_recent.json", "zendesk_json", 4),
+            ("tickets/zendesk_api_client_rb_requests_list.json", "json", 100),
+            ("tickets/zendesk_api_client_rb_suspended_tickets.json", "json", 1),
+            ("tickets/zendesk_api_client_rb_ticket_fields.json", "json", 15),
+            ("tickets/zendesk_api_client_rb_ticket_forms.json", "json", 9),
+            ("tickets/freshservice_api_v2_agents.json", "json", 3),
+            ("tickets/freshservice_api_v2_groups.json", "json", 14),
+            ("surveys/surveymonkey_api_v3_responses_bulk_survey_152303468_start_created_at.json", "json", 1),
+            ("surveys/surveymonkey_api_v3_surveys_list_page1.json", "json", 4),
+            ("customers/hubspot_companies_v2_recent_modified.json", "json", 2),
+            ("customers/hubspot_crm_v3_owners_page1.json", "json", 2),
+            ("customers/hubspot_crm_v3_owners_page2_after_cursor.json", "json", 2),
+            ("customers/salesforce_soql_userrole_query.json", "json", 19),
+            ("customers/stripe_event_customer_created.json", "stripe_json", 1),
+            ("customers/stripe_event_invoice_payment_failed.json", "stripe_json", 1),
         ]
         for (file, format, count) in expected {
             let path = fixtures + "/" + file
