@@ -12,12 +12,15 @@ package enum RosterConfirmation {
         let lock = WarehouseLock(warehouse: config.warehouse)
         try lock.acquire(command: "confirm", startedAt: now)
         defer { lock.release() }
-        let database = try Database(path: config.warehouse)
-        try Migrator.migrate(database, appliedAt: now)
         // As given from here, or as the manifest names it (relative to the pipeline's root).
         let absolutePath = absolute(path, base: FileManager.default.currentDirectoryPath)
-        var released = try RosterDropGuard.confirm(database: database, path: config.manifestPath(absolutePath))
-        if released == 0 { released = try RosterDropGuard.confirm(database: database, path: config.manifestPath(config.absolutePath(manifest: path))) }
+        // The connection is closed (the closure's end) before the lock is released (see Runner).
+        let released = try { () throws -> Int in
+            let database = try Database(path: config.warehouse)
+            try Migrator.migrate(database, appliedAt: now)
+            let found = try RosterDropGuard.confirm(database: database, path: config.manifestPath(absolutePath))
+            return found > 0 ? found : try RosterDropGuard.confirm(database: database, path: config.manifestPath(config.absolutePath(manifest: path)))
+        }()
         guard released > 0 else {
             throw PipelineError.usage(message: "\(absolutePath): no roster file of that path is held back in \(config.warehouse); expected the path a load held back (see `ambassador status`)")
         }

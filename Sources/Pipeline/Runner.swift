@@ -98,7 +98,13 @@ package struct Runner {
         let lock = WarehouseLock(warehouse: config.warehouse)
         try lock.acquire(command: options.command, startedAt: options.now())
         defer { lock.release() }
+        // The warehouse connection lives and dies inside `runLocked`, before the lock is
+        // released: closing the lock's descriptor on the warehouse file would drop SQLite's own
+        // POSIX locks on it while a connection were still open.
+        return try runLocked(steps, options: options)
+    }
 
+    private func runLocked(_ steps: [PipelineStep], options: RunOptions) throws -> RunSummary {
         let reserve = SpaceReserve(warehouse: config.warehouse)
         let database = try Database(path: config.warehouse)
         do {

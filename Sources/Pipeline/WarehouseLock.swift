@@ -9,7 +9,9 @@ import Darwin
 /// One run at a time: an exclusive `flock` on `<warehouse>.lock`, holding the holder's pid,
 /// start time and command, and a second one on the warehouse file itself — so that deleting
 /// the lock file during a run (a clean-up script, an operator) does not let a second run in.
-/// (SQLite's own locks are POSIX record locks, which flock does not touch on Linux.) The
+/// (SQLite's own locks are POSIX record locks, which flock does not touch on Linux; but closing
+/// any descriptor of the file drops them, so `release` must come after the connection is
+/// closed — Runner keeps the connection inside the locked region.) The
 /// kernel releases both when the holder dies, so the lock of a killed run is taken over by
 /// the next run with no clean-up.
 package final class WarehouseLock {
