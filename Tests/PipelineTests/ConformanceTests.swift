@@ -27,7 +27,12 @@ final class ConformanceTests: XCTestCase {
                               to: directory + "/inbox/" + file.as)
         }
         TestSupport.write("warehouse: w.sqlite\nsources:\n" + source, to: directory + "/p.yml")
-        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        return try loadPipeline(directory + "/p.yml")
+    }
+
+    /// Extracts, normalizes and loads with the pipeline file at `path`, on 2026-11-22.
+    private func loadPipeline(_ path: String) throws -> PipelineConfig {
+        let config = try ConfigLoader(path: path).load()
         let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
         _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
                                                                              runDate: CivilDate(year: 2026, month: 11, day: 22)!,
@@ -244,11 +249,7 @@ extension ConformanceTests {
             """, to: directory + "/inbox/incidents_2026-03-02.csv")
         TestSupport.write("warehouse: w.sqlite\nreject_threshold: 0.6\nsources:\n  sn: {kind: tickets, format: servicenow_csv, inbox: inbox/*.csv}\n",
                           to: directory + "/p.yml")
-        let config = try ConfigLoader(path: directory + "/p.yml").load()
-        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
-        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
-                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
-                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let config = try loadPipeline(directory + "/p.yml")
         let database = try Database(path: config.warehouse, readOnly: true)
         XCTAssertEqual(try database.query("SELECT ticket_id, status FROM fact_ticket") { "\($0.text(0) ?? "") \($0.text(1) ?? "")" }, ["INC2 open"])
         XCTAssertEqual(try database.query("SELECT record_no, reason FROM etl_reject ORDER BY record_no") { "\($0.int(0)) \($0.text(1) ?? "")" }, [
@@ -267,11 +268,7 @@ extension ConformanceTests {
             {"records": [{"__status": "success", "number": "INC0010001", "sys_id": "a1", "opened_at": "2026-03-01 10:00:00", "state": "6"}]}
             """, to: directory + "/inbox/v2_2026-03-01.json")
         TestSupport.write("warehouse: w.sqlite\nsources:\n  sn: {kind: tickets, format: servicenow_json, inbox: inbox/*.json}\n", to: directory + "/p.yml")
-        let config = try ConfigLoader(path: directory + "/p.yml").load()
-        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
-        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
-                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
-                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let config = try loadPipeline(directory + "/p.yml")
         let database = try Database(path: config.warehouse, readOnly: true)
         XCTAssertEqual(try database.query("SELECT ticket_id, status, created_at FROM fact_ticket") { "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "")" },
                        ["INC0010001 solved 2026-03-01T10:00:00Z"])
@@ -316,11 +313,7 @@ extension ConformanceTests {
              "end_time": 1772400000, "next_page": null}
             """, to: directory + "/inbox/legacy_2026-03-02.json")
         TestSupport.write("warehouse: w.sqlite\nsources:\n  zd: {kind: tickets, format: json, inbox: inbox/*.json}\n", to: directory + "/p.yml")
-        let config = try ConfigLoader(path: directory + "/p.yml").load()
-        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
-        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
-                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
-                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let config = try loadPipeline(directory + "/p.yml")
         let database = try Database(path: config.warehouse, readOnly: true)
         XCTAssertEqual(try database.query("SELECT ticket_id, customer_id, status, coalesce(priority, '-'), coalesce(assignee_id, '-') FROM fact_ticket ORDER BY 1") {
             row in (0..<5).map { row.text(Int32($0)) ?? "" }.joined(separator: "|")
@@ -338,11 +331,7 @@ extension ConformanceTests {
             </wd:Report_Entry></wd:Report_Data>
             """, to: directory + "/inbox/workers_2026-03-01.xml")
         TestSupport.write("warehouse: w.sqlite\nsources:\n  hr: {kind: hr_roster, format: workday_xml, inbox: inbox/*.xml}\n", to: directory + "/p.yml")
-        let config = try ConfigLoader(path: directory + "/p.yml").load()
-        let runner = Runner(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, progress: .silent)
-        _ = try runner.run([.extract, .normalize, .load], options: RunOptions(command: "test", arguments: [],
-                                                                             runDate: CivilDate(year: 2026, month: 11, day: 22)!,
-                                                                             now: { "2026-11-22T00:00:00Z" }))
+        let config = try loadPipeline(directory + "/p.yml")
         let database = try Database(path: config.warehouse, readOnly: true)
         XCTAssertEqual(try database.query("SELECT employee_id, name, team_id FROM dim_employee") { "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")" },
                        ["21521|Meghan Markle|Support 01"])
