@@ -166,6 +166,11 @@ package struct Runner {
                 if let warehouseError = error as? WarehouseError, warehouseError.isDiskFull { reserve.release() }
                 try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 try? ledger.stage(runID: runID, stage: step.name, counts: [], startedAt: started, endedAt: options.now(), status: "failed")
+                // An empty warehouse is no input (66), not a failure of the stage.
+                if case ScoreError.noData = error {
+                    try? ledger.finish(runID: runID, status: "failed", exitCode: 66, endedAt: options.now(), message: message)
+                    throw PipelineError.noInput(message: "\(error)")
+                }
                 try? ledger.finish(runID: runID, status: "failed", exitCode: 1, endedAt: options.now(), message: message)
                 throw StageFailure(stage: step.name, underlying: error)
             }

@@ -25,6 +25,13 @@ package enum ScoreStage {
             context.logger.info("score: \(what) in \(fixedPoint(seconds, 1)) s")
             phaseStart = clock.now
         }
+        // Nothing loaded at all: say so (exit 66), not a data rejection.
+        if try database.count("""
+            SELECT (SELECT count(*) FROM fact_ticket) + (SELECT count(*) FROM fact_survey_response)
+                 + (SELECT count(*) FROM fact_customer_event) + (SELECT count(*) FROM dim_employee)
+            """) == 0 {
+            throw ScoreError.noData(warehouse: database.path)
+        }
         try Outcomes.buildRatings(database: database, config: config)
         let relationship = try CustomerScores.instrument(database: database, config: config)
         try CustomerScores.buildRecommended(database: database, instrument: relationship)
@@ -49,9 +56,17 @@ package enum ScoreStage {
         // A pulse survey the stage cannot read as the instrument (not nine items and no
         // score.legs) skips team scores and the linkage with a message, not the whole run.
         let pulse: (source: String, legs: [[String]])?
+        var pulseSaid = false
         do {
             pulse = try TeamScores.instrument(database: database, config: config)
+        } catch ScoreError.noPulseResponses(let name) {
+            let error = ScoreError.noPulseResponses(name: name)
+            context.logger.warning("score: \(error)")
+            counts.messages.append("\(error)")
+            pulseSaid = true
+            pulse = nil
         } catch let error as ScoreError {
+            pulseSaid = true
             context.logger.error("score: \(error); team scores and the linkage are skipped")
             counts.messages.append("\(error)")
             counts.dataFailure = true
@@ -82,7 +97,7 @@ package enum ScoreStage {
                 recomputed += 1
             }
             phase("team scores")
-        } else {
+        } else if !pulseSaid {
             context.logger.warning("score: no survey source with respondent: employee; team scores and linkage need one")
         }
 

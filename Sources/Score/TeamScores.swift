@@ -45,6 +45,9 @@ enum TeamScores {
         let items = try database.query("""
             SELECT DISTINCT item FROM fact_survey_answer WHERE source = ? AND numeric_value IS NOT NULL ORDER BY item
             """, [.text(source)]) { $0.text(0) ?? "" }
+        if items.isEmpty, try database.count("SELECT count(*) FROM fact_survey_response WHERE source = ?", [.text(source)]) == 0 {
+            throw ScoreError.noPulseResponses(name: source)
+        }
         guard items.count == 9 else {
             throw ScoreError.pulseSource(name: source, reason: "\(items.count) numeric items instead of the instrument's nine",
                                          expected: "nine items (three per leg), or the items of each leg named in score.legs")

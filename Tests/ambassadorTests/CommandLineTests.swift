@@ -364,3 +364,26 @@ extension CommandLineTests {
         XCTAssertFalse(help.stdout.contains("$("), help.stdout)
     }
 }
+
+extension CommandLineTests {
+    /// Issue 19: `score` on an empty warehouse says there is nothing to score (exit 66), and a
+    /// pulse source with nothing loaded yet is named as such — not "data rejected" (65) with a
+    /// claim that no employee survey source is configured.
+    func testScoreOnAnEmptyWarehouseSaysSoAndExits66() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              pulse: {kind: survey, respondent: employee, format: qualtrics_csv, inbox: pulse/*.csv}
+              tickets: {kind: tickets, inbox: tickets/*.csv}
+            """, to: directory + "/p.yml")
+        let empty = try TestSupport.run(["score", "--pipeline", "p.yml"], in: directory)
+        XCTAssertEqual(empty.status, 66, empty.stderr)
+        XCTAssertTrue(empty.stderr.contains("nothing to score") && empty.stderr.contains("ambassador run"), empty.stderr)
+        TestSupport.write("Ticket ID,Created At\n1,2026-03-01T10:00:00Z\n", to: directory + "/tickets/t_2026-03-01.csv")
+        let tickets = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", "2026-11-22"], in: directory)
+        XCTAssertEqual(tickets.status, 0, tickets.stderr)
+        XCTAssertTrue(tickets.stderr.contains("score.pulse_source 'pulse': no pulse responses are loaded yet"), tickets.stderr)
+        XCTAssertFalse(tickets.stderr.contains("no survey source with respondent: employee"), tickets.stderr)
+    }
+}
