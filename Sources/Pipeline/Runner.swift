@@ -37,6 +37,11 @@ package struct RunSummary {
     /// The final summary printed on stdout.
     package var text: String {
         var lines = ["run \(runID): " + (exitCode == 0 ? "succeeded" : "finished with data rejected (exit \(exitCode))")]
+        // A rerun that found nothing new says so in one line, before the per-stage counts.
+        if let extract = stages.first(where: { $0.name == ExtractStage.name })?.counts, !extract.isEmpty,
+           extract.allSatisfy({ $0.filesDone == 0 && $0.filesFailed == 0 }), extract.contains(where: { $0.filesSkipped > 0 }) {
+            lines.append("nothing new: every inbox file was already extracted and is unchanged")
+        }
         for (name, counts) in stages {
             for c in counts {
                 var parts = ["read \(c.rowsRead)", "written \(c.rowsWritten)", "rejected \(c.rowsRejected)"]

@@ -75,7 +75,9 @@ package enum HTMLReport {
             }
             out += "</table>\n"
         }
-        if data.failingChecks.isEmpty {
+        if data.nothingLoaded {
+            out += "<p>\(h(ReportData.nothingLoadedNote))</p>\n"
+        } else if data.failingChecks.isEmpty {
             out += "<p>All data checks pass.</p>\n"
         } else {
             out += "<p>Failing data checks:</p><table><tr><th>severity</th><th>check</th><th>table</th><th>rows</th></tr>\n"

@@ -17,7 +17,9 @@ package enum MarkdownReport {
             out += "\nValues no canonical vocabulary knows (stored as empty, or `other` for event kinds; map them under the source's `values:`):\n\n| source | field | value | rows |\n|---|---|---|---:|\n"
             for u in data.unmappedValues { out += "| \(escape(u.source)) | \(escape(u.field)) | \(escape(u.word)) | \(u.rows) |\n" }
         }
-        if data.failingChecks.isEmpty {
+        if data.nothingLoaded {
+            out += "\n" + ReportData.nothingLoadedNote + "\n"
+        } else if data.failingChecks.isEmpty {
             out += "\nAll data checks pass.\n"
         } else {
             out += "\nFailing checks:\n\n"

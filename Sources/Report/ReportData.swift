@@ -62,6 +62,10 @@ package struct ReportData {
 
     package var threshold: Int
     package var sources: [SourceHealth] = []
+    /// No source has a loaded file: a report of nothing, which must say so.
+    package var nothingLoaded: Bool { sources.allSatisfy { $0.loaded == 0 } }
+    /// What the data-health section says when nothing is loaded.
+    package static let nothingLoadedNote = "No data is loaded yet: no source has a loaded file, so there is nothing to check or score — run `ambassador run` on the inbox first."
     /// Vendor words no vocabulary knew, in the files that count: (source, field, word, rows).
     package var unmappedValues: [(source: String, field: String, word: String, rows: Int)] = []
     package var failingChecks: [(name: String, table: String, severity: String, rows: Int)] = []

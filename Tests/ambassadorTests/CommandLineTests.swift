@@ -387,3 +387,22 @@ extension CommandLineTests {
         XCTAssertFalse(tickets.stderr.contains("no survey source with respondent: employee"), tickets.stderr)
     }
 }
+
+extension CommandLineTests {
+    /// Issue 19: a rerun that finds nothing new says so in one line; a report of a warehouse
+    /// with no data says so instead of "All data checks pass".
+    func testARerunWithNothingNewAndAReportOfNothingSaySo() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  tickets: {kind: tickets, inbox: tickets/*.csv}\n", to: directory + "/p.yml")
+        let empty = try TestSupport.run(["report", "--pipeline", "p.yml"], in: directory)
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        let report = try String(contentsOfFile: directory + "/out/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("No data is loaded yet") && !report.contains("All data checks pass"), report)
+        TestSupport.write("Ticket ID,Created At\n1,2026-03-01T10:00:00Z\n", to: directory + "/tickets/t_2026-03-01.csv")
+        let first = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", "2026-11-22"], in: directory)
+        XCTAssertFalse(first.stdout.contains("nothing new"), first.stdout)
+        let second = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", "2026-11-22"], in: directory)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(second.stdout.split(separator: "\n").dropFirst().first, "nothing new: every inbox file was already extracted and is unchanged")
+    }
+}
