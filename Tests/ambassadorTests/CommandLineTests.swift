@@ -238,7 +238,12 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(readme.contains("ambassador \(command)"), "README does not document `ambassador \(command)`")
         }
         let top = try TestSupport.run(["--help"])
-        for code in ["64", "65", "66", "75", "78"] { XCTAssertTrue(top.stdout.contains(code), "exit code \(code) missing from --help") }
+        for code in ["64", "65", "66", "75", "78", "130", "143"] {
+            XCTAssertTrue(top.stdout.contains(code), "exit code \(code) missing from --help")
+            XCTAssertTrue(readme.contains("| \(code) |") || readme.contains("\(code), ") || readme.contains(", \(code) |"),
+                          "exit code \(code) missing from the README's table")
+        }
+        XCTAssertTrue(top.stdout.contains("--version") && readme.contains("ambassador --version"), "--version is in --help and the README")
     }
 }
 
