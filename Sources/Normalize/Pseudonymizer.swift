@@ -56,11 +56,10 @@ struct Pseudonymizer {
 
     /// The same for a `String` (the survey normalizer's respondent).
     func identity(_ value: String, field: String) -> String {
-        var bytes = Array(value.utf8)
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 32)
         defer { buffer.deallocate() }
-        return bytes.withUnsafeMutableBufferPointer { clear in
-            identity(UnsafeBufferPointer(clear), field: field, into: buffer).map { String(decoding: $0, as: UTF8.self) } ?? value
+        return Array(value.utf8).withUnsafeBufferPointer { clear in
+            identity(clear, field: field, into: buffer).map { String(decoding: $0, as: UTF8.self) } ?? value
         }
     }
 

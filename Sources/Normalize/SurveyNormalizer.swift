@@ -138,7 +138,8 @@ struct SurveyNormalizer {
                 .integer(fileID), .integer(recordNo), .text(source.name), .text(responseID), .text(employee ? "employee" : "customer"),
                 // Pulse answers are never joined to an individual: no respondent, no ticket.
                 employee ? .null : SQLValue(text("respondent_id").map { respondent in
-                    pseudonymizer?.identity(respondent, field: "respondent_id") ?? respondent.lowercased()
+                    let lowered = respondent.lowercased()
+                    return pseudonymizer?.identity(lowered, field: "respondent_id") ?? lowered
                 }), employee ? .null : SQLValue(text("ticket_id").map { source.ticketIDPrefix + $0 }),
                 SQLValue(text("team")), SQLValue(submitted), SQLValue(finished),
             ])

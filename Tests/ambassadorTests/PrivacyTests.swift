@@ -194,3 +194,38 @@ extension PrivacyTests {
                        ["email|-"])
     }
 }
+
+extension PrivacyTests {
+    /// A customer respondent named by an id (not an e-mail) is stored the same way with
+    /// pseudonymisation on as off — lower-cased — so turning privacy on does not change which
+    /// customer a response belongs to; one named by e-mail is hashed, whatever its case.
+    func testACustomerRespondentIdIsStoredAlikeWithPseudonymisationOnAndOff() throws {
+        var stored: [[String]] = []
+        for privacy in ["", "privacy:\n  pseudonymise: [email]\n  key_env: TEST_PRIVACY_KEY\n"] {
+            let directory = TestSupport.temporaryDirectory()
+            TestSupport.write("""
+                Response ID,Customer,Submitted At,Q1
+                R1,CUST-7,2026-03-01 10:00:00,4
+                R2,Ada@Example.com,2026-03-01 11:00:00,5
+                R3,ada@example.com,2026-03-01 12:00:00,3
+
+                """, to: directory + "/csat/csat_2026-03-01.csv")
+            TestSupport.write("""
+                warehouse: var/w.sqlite
+                sources:
+                  csat: {kind: survey, respondent: customer, format: csv, inbox: csat/*.csv, fields: {respondent_id: Customer}}
+                \(privacy)
+                """, to: directory + "/p.yml")
+            let result = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", "2026-11-22"], in: directory,
+                                             environment: ["TEST_PRIVACY_KEY": "a key only this test knows, long enough"])
+            XCTAssertTrue([0, 65].contains(result.status), result.stderr)
+            let database = try Database(path: directory + "/var/w.sqlite", readOnly: true)
+            stored.append(try database.query("SELECT respondent_id FROM fact_survey_response ORDER BY response_id") { $0.text(0) ?? "-" })
+        }
+        XCTAssertEqual(stored[0], ["cust-7", "ada@example.com", "ada@example.com"])
+        XCTAssertEqual(stored[1].first, "cust-7", "an id that is not an e-mail is kept as without pseudonymisation")
+        XCTAssertEqual(stored[1].count, 3)
+        XCTAssertEqual(stored[1][1], stored[1][2], "one e-mail in two cases is one pseudonym")
+        XCTAssertTrue(stored[1][1].count == 32 && stored[1][1].allSatisfy(\.isHexDigit), stored[1][1])
+    }
+}
