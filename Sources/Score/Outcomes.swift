@@ -63,9 +63,6 @@ enum Outcomes {
         try database.execute("CREATE UNIQUE INDEX temp.ticket_rating_ticket ON ticket_rating (ticket_id)")
     }
 
-    /// Rebuilds `fact_ticket_outcome`; returns the rows written. REFERRAL counts a referral
-    /// event or a relationship-survey answer saying the customer recommended us (needs
-    /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`).
     /// The data cut-offs outcome windows are judged at: for tickets, the latest ticket activity
     /// (a ticket's `max(created_at, updated_at)`), for customer events the latest event, that
     /// is *supported* — at least m = max(2, ⌈n / 5000⌉) timestamps (itself included) fall in the
@@ -114,6 +111,10 @@ enum Outcomes {
         return Cutoffs(tickets: tickets.cutoff, events: events.cutoff, ticketOutlier: tickets.outlier, eventOutlier: events.outlier)
     }
 
+    /// Rebuilds `fact_ticket_outcome`; returns the rows written. REFERRAL counts a referral
+    /// event or a relationship-survey answer saying the customer recommended us (needs
+    /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`). Outcome windows
+    /// end at `cutoffs` (see `cutoffs(database:)`).
     static func rebuild(database: Database, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
         let windows = config.score.windows
         func window(_ name: String) -> Int { windows[name] ?? ScoreConfig.defaultWindows[name] ?? 0 }
