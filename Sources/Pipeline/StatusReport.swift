@@ -70,7 +70,7 @@ package enum StatusReport {
             return [row.text(0) ?? "", String(what[..<slash]), slash < what.endIndex ? String(what[what.index(after: slash)...]) : "", String(row.int(2))]
         }
         if !unmapped.isEmpty {
-            out += "\nValues not in the canonical vocabulary (stored as NULL; map them under sources.<name>.values):\n"
+            out += "\nValues not in the canonical vocabulary (stored as NULL, event kinds as other; map them under sources.<name>.values):\n"
             out += table(["source", "field", "value", "rows"], unmapped)
         }
         let changes = try database.query("""
