@@ -23,9 +23,9 @@ package enum CSVExtracts {
     }
 
     package static func linkageEstimates(_ data: ReportData) -> String {
-        var out = bom + "outcome,predictor,estimate,odds_ratio,std_error,ci_low,ci_high,p_value,q_value,confirmatory,tickets,agents,teams,events,underpowered,status,method\r\n"
+        var out = bom + "outcome,model,predictor,estimate,odds_ratio,std_error,ci_low,ci_high,p_value,q_value,confirmatory,tickets,agents,teams,events,underpowered,status,method\r\n"
         for e in data.estimates {
-            var fields = [Escaping.csv(e.outcome), Escaping.csv(e.predictor)]
+            var fields = [Escaping.csv(e.outcome), Escaping.csv(e.model), Escaping.csv(e.predictor)]
             fields += [e.estimate, e.oddsRatio, e.standardError, e.low, e.high, e.p, e.q].map { number($0) }
             fields += [e.confirmatory ? "1" : "0", String(e.tickets), String(e.agents), String(e.teams), String(e.events), e.underpowered ? "1" : "0"]
             fields += [Escaping.csv(e.status), Escaping.csv(e.method)]

@@ -122,27 +122,32 @@ package enum HTMLReport {
         return out
     }
 
+    /// What each model holds, as a reader needs it (SCORING.md §3).
+    package static let modelNames = ["confirmatory": "index model", "behaviour": "behaviour model", "joint": "joint model (exploratory)",
+                                     "correlation": "team level", "reverse": "diagnostic"]
+
     static func estimateLabel(_ e: ReportData.EstimateRow) -> String {
-        "\(outcomeNames[e.outcome] ?? e.outcome): \(predictorNames[e.predictor] ?? e.predictor)"
+        "\(outcomeNames[e.outcome] ?? e.outcome): \(predictorNames[e.predictor] ?? e.predictor) (\(modelNames[e.model] ?? e.model))"
     }
 
     static func linkage(_ data: ReportData) -> String {
         let h = Escaping.html
         var out = "<h2 id=\"linkage\">Linkage estimates</h2>\n"
-        let modelRows = data.estimates.filter { $0.method.hasPrefix("logistic") }
+        // The plot shows the index and behaviour models; the joint model is in the table.
+        let modelRows = data.estimates.filter { $0.method.hasPrefix("logistic") && $0.model != "joint" }
         let plotted = modelRows.compactMap { e -> SVGChart.Estimate? in
             guard let v = e.estimate, let lo = e.low, let hi = e.high else { return nil }
             let qText = e.q.map { "q = " + Headline.pText($0) } ?? (e.confirmatory ? "confirmatory" : "")
             return SVGChart.Estimate(label: estimateLabel(e), value: v, low: lo, high: hi, note: qText, emphasised: e.confirmatory)
         }
         out += SVGChart.forest(plotted, title: "Log-odds per SD with 95% wild-cluster-bootstrap intervals", axisLabel: "log-odds per SD (0 = no link)") + "\n"
-        out += "<table><tr><th>outcome</th><th>predictor</th><th>estimate</th><th>odds ratio</th><th>95% interval</th><th>p</th><th>q (BH)</th><th>tickets</th><th>teams</th><th>events</th><th>status</th></tr>\n"
+        out += "<table><tr><th>outcome</th><th>model</th><th>predictor</th><th>estimate</th><th>odds ratio</th><th>95% interval</th><th>p</th><th>q (BH)</th><th>tickets</th><th>teams</th><th>events</th><th>status</th></tr>\n"
         for e in data.estimates {
             let interval = (e.low != nil && e.high != nil) ? "\(number(e.low, 3)) to \(number(e.high, 3))" : "–"
             let flags = (e.confirmatory ? " (confirmatory)" : "") + (e.underpowered ? " (underpowered)" : "")
-            out += "<tr><td>\(h(outcomeNames[e.outcome] ?? e.outcome))</td><td>\(h((predictorNames[e.predictor] ?? e.predictor) + flags))</td>\(cell(e.estimate, 3))\(cell(e.oddsRatio, 3))<td class=\"n\">\(h(interval))</td><td class=\"n\">\(e.p.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.q.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.tickets)</td><td class=\"n\">\(e.teams)</td><td class=\"n\">\(e.events)</td><td>\(h(e.status))</td></tr>\n"
+            out += "<tr><td>\(h(outcomeNames[e.outcome] ?? e.outcome))</td><td>\(h(modelNames[e.model] ?? e.model))</td><td>\(h((predictorNames[e.predictor] ?? e.predictor) + flags))</td>\(cell(e.estimate, 3))\(cell(e.oddsRatio, 3))<td class=\"n\">\(h(interval))</td><td class=\"n\">\(e.p.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.q.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.tickets)</td><td class=\"n\">\(e.teams)</td><td class=\"n\">\(e.events)</td><td>\(h(e.status))</td></tr>\n"
         }
-        out += "</table>\n<p class=\"note\">Estimates are log-odds per standard deviation of the predictor, except the team-level correlations (Pearson r, Fisher-z interval) and the reverse check (SD of the next index per SD of the prior repeat rate, within teams). One test is confirmatory; every other estimate carries a Benjamini–Hochberg q-value.</p>\n"
+        out += "</table>\n<p class=\"note\">Estimates are log-odds per standard deviation of the predictor, except the team-level correlations (Pearson r, Fisher-z interval) and the reverse check (SD of the next index per SD of the prior repeat rate, within teams). The index model holds the team self-reported index and the controls; the behaviour model agent behaviour relative to the team and the team's mean behaviour; the joint model all three (exploratory: each estimate holds the other two fixed). One test is confirmatory (index model, repeat contact); every other regression estimate carries a Benjamini–Hochberg q-value over that family. The team-level correlations and the reverse check are descriptive and carry none.</p>\n"
         return out
     }
 
@@ -206,7 +211,7 @@ package enum HTMLReport {
         var out = "<h2 id=\"method\">Method notes</h2>\n<ul>\n"
         if let e = data.confirmatory {
             out += "<li>Exposure: \(h(e.exposure)). Outcomes: \(h(e.outcomeWindow)).</li>\n"
-            out += "<li>Model: \(h(e.method)); controls: priority, channel, category, the customer's contacts in the prior 90 days, month opened, agent tenure, team size. CSAT, NPS and effort are mediators and never controls.</li>\n"
+            out += "<li>The headline comes from the index model: repeat contact on the team's self-reported ambassadorship index (per SD) with controls for priority, channel, category, the customer's contacts in the prior 90 days, month opened, agent tenure and team size. Team behaviour is not held fixed there: it measures the same team trait, and holding it fixed would answer a different question (the joint model does, as exploration). CSAT, NPS and effort are mediators and never controls. Fit: \(h(e.method)).</li>\n"
             out += "<li>Confirmatory model: \(e.tickets) tickets, \(e.agents) agents, \(e.teams) teams, \(e.events) events, \(e.parameters) parameters.\(e.underpowered ? " Underpowered: " + h(e.note) + "." : "")</li>\n"
             out += "<li>Power to detect a team-level correlation of r = .20 at \(e.teams) teams: \(number(e.powerR20.map { $0 * 100 }, 0))%; r = .30: \(number(e.powerR30.map { $0 * 100 }, 0))% (two-sided 5%).</li>\n"
             out += "<li>Input hash <code>\(h(e.inputHash))</code>; settings hash <code>\(h(e.settingsHash))</code>.</li>\n"

@@ -44,11 +44,11 @@ package enum MarkdownReport {
                 }
             }
         }
-        out += "\n## Linkage estimates\n\n| outcome | predictor | estimate | odds ratio | 95% interval | p | q | teams | tickets | status |\n|---|---|---:|---:|---|---:|---:|---:|---:|---|\n"
+        out += "\n## Linkage estimates\n\n| outcome | model | predictor | estimate | odds ratio | 95% interval | p | q | teams | tickets | status |\n|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n"
         for e in data.estimates {
             let interval = (e.low != nil && e.high != nil) ? "\(number(e.low, 3)) to \(number(e.high, 3))" : "–"
             let flags = (e.confirmatory ? " (confirmatory)" : "") + (e.underpowered ? " (underpowered)" : "")
-            out += "| \(HTMLReport.outcomeNames[e.outcome] ?? e.outcome) | \(escape((HTMLReport.predictorNames[e.predictor] ?? e.predictor) + flags)) | \(number(e.estimate, 3)) | \(number(e.oddsRatio, 3)) | \(interval) | \(e.p.map(Headline.pText) ?? "–") | \(e.q.map(Headline.pText) ?? "–") | \(e.teams) | \(e.tickets) | \(escape(e.status)) |\n"
+            out += "| \(HTMLReport.outcomeNames[e.outcome] ?? e.outcome) | \(escape(HTMLReport.modelNames[e.model] ?? e.model)) | \(escape((HTMLReport.predictorNames[e.predictor] ?? e.predictor) + flags)) | \(number(e.estimate, 3)) | \(number(e.oddsRatio, 3)) | \(interval) | \(e.p.map(Headline.pText) ?? "–") | \(e.q.map(Headline.pText) ?? "–") | \(e.teams) | \(e.tickets) | \(escape(e.status)) |\n"
         }
         let repeatRows = data.lift.filter { $0.outcome == "REPEAT" }
         if !repeatRows.isEmpty {

@@ -36,7 +36,7 @@ package struct ReportData {
     }
 
     package struct EstimateRow {
-        package var outcome: String, predictor: String
+        package var outcome: String, model: String, predictor: String
         package var estimate: Double?, oddsRatio: Double?, standardError: Double?, low: Double?, high: Double?
         package var p: Double?, q: Double?
         package var confirmatory: Bool
@@ -160,13 +160,15 @@ package struct ReportData {
         data.estimates = try database.query("""
             SELECT outcome, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value, confirmatory, tickets, agents,
                    teams, events, parameters, method, exposure_window, outcome_window, underpowered, power_r20, power_r30, status,
-                   coalesce(note, ''), coalesce(input_hash, ''), coalesce(settings_hash, '')
+                   coalesce(note, ''), coalesce(input_hash, ''), coalesce(settings_hash, ''), model
             FROM linkage_estimate
             ORDER BY confirmatory DESC, CASE outcome WHEN 'REPEAT' THEN 0 WHEN 'REOPEN' THEN 1 WHEN 'ESCALATE' THEN 2 WHEN 'CHURN' THEN 3
-                     WHEN 'RENEW' THEN 4 ELSE 5 END, predictor
+                     WHEN 'RENEW' THEN 4 ELSE 5 END,
+                     CASE model WHEN 'confirmatory' THEN 0 WHEN 'behaviour' THEN 1 WHEN 'joint' THEN 2 WHEN 'correlation' THEN 3 ELSE 4 END,
+                     predictor
             """) { row in
             func optional(_ i: Int32) -> Double? { row.isNull(i) ? nil : row.double(i) }
-            return EstimateRow(outcome: row.text(0) ?? "", predictor: row.text(1) ?? "", estimate: optional(2), oddsRatio: optional(3),
+            return EstimateRow(outcome: row.text(0) ?? "", model: row.text(25) ?? "", predictor: row.text(1) ?? "", estimate: optional(2), oddsRatio: optional(3),
                                standardError: optional(4), low: optional(5), high: optional(6), p: optional(7), q: optional(8),
                                confirmatory: row.int(9) == 1, tickets: row.int(10), agents: row.int(11), teams: row.int(12),
                                events: row.int(13), parameters: row.int(14), method: row.text(15) ?? "", exposure: row.text(16) ?? "",

@@ -3,18 +3,46 @@ import Crypto
 import Foundation
 import Warehouse
 
-/// The linkage models of SCORING.md §3 and their side tables: one logistic regression per
-/// outcome with the three ambassadorship predictors and the case-mix controls, CR1 errors
-/// clustered by team, wild cluster bootstrap p-values and intervals, BH q-values; outcome
-/// rates by team-index quartile and band; team-level correlations; the reverse-direction
-/// check; and how well satisfaction predicts behaviour compared with ambassadorship.
+/// The linkage models of SCORING.md §3 and their side tables. Per outcome, three logistic
+/// regressions with the same case-mix controls: the confirmatory model (team self-reported
+/// index alone among the ambassadorship measures), the behaviour model (agent behaviour
+/// relative to team, team mean behaviour) and the exploratory joint model (all three). CR1
+/// errors clustered by team, wild cluster bootstrap p-values and intervals, BH q-values over
+/// the exploratory coefficients; outcome rates by team-index quartile and band; team-level
+/// correlations; the reverse-direction check; and how well satisfaction predicts behaviour
+/// compared with ambassadorship.
 enum Linkage {
-    static let predictors = ["team_self_index", "agent_behaviour_within_team", "team_behaviour_mean"]
+    /// The models fitted per outcome and the ambassadorship predictors each holds.
+    enum Model: String, CaseIterable {
+        /// Team self-reported index alone: for REPEAT, the one pre-registered test. Team
+        /// behaviour is another measure of the same team trait, not a confounder, so it is
+        /// not in this model (holding it fixed biased the estimate toward 0).
+        case confirmatory
+        /// Agent behaviour relative to the team, and the team's mean behaviour.
+        case behaviour
+        /// All three together: exploratory, "holding the others fixed".
+        case joint
+        /// Descriptive rows that are not regressions: the team-level correlation and the
+        /// reverse-direction check (a diagnostic for the wording rule).
+        case correlation, reverse
+
+        var predictors: [String] {
+            switch self {
+            case .confirmatory: return ["team_self_index"]
+            case .behaviour: return ["agent_behaviour_within_team", "team_behaviour_mean"]
+            case .joint: return ["team_self_index", "agent_behaviour_within_team", "team_behaviour_mean"]
+            case .correlation, .reverse: return []
+            }
+        }
+
+        static let regressions: [Model] = [.confirmatory, .behaviour, .joint]
+    }
     /// Outcomes where a higher value is worse for the business (the sign for AUCs).
     static let adverse: Set<String> = ["REPEAT", "REOPEN", "ESCALATE", "CHURN"]
 
     struct Estimate {
         var outcome: String
+        var model: Model
         var predictor: String
         var estimate: Double?
         var standardError: Double?
@@ -44,29 +72,35 @@ enum Linkage {
                     && data.waves[ticket.wave].agentZ[ticket.employee + "\u{1F}" + ticket.team] != nil
             }
             estimates += model(outcome: outcome, index: index, rows: rows, data: data, config: config, bootstrap: bootstrap)
-            try writeLift(database: database, outcome: outcome, index: index, rows: rows, data: data)
+            let icc = outcomeICC(rows: rows, index: index)
+            try writeLift(database: database, outcome: outcome, index: index, rows: rows, data: data, icc: icc)
             if let correlation = try teamCorrelation(database: database, outcome: outcome, index: index, rows: rows, data: data) {
                 estimates.append(correlation)
             }
-            try writePredictive(database: database, outcome: outcome, index: index, rows: rows, data: data)
+            try writePredictive(database: database, outcome: outcome, index: index, rows: rows, data: data, icc: icc)
         }
         if let reverse = reverseCheck(data: data, config: config, bootstrap: bootstrap) { estimates.append(reverse) }
-        // Multiplicity: every estimate but the one confirmatory test carries a BH q-value.
-        let exploratory = estimates.indices.filter { !isConfirmatory(estimates[$0]) && estimates[$0].pValue != nil }
+        // Multiplicity (SCORING.md §3): one confirmatory test; the BH family is every other
+        // regression coefficient. The team correlations (a descriptive restatement of the
+        // index–outcome association) and the reverse check (a diagnostic for the wording
+        // rule) are not hypotheses of the family and carry no q-value.
+        let exploratory = estimates.indices.filter {
+            !isConfirmatory(estimates[$0]) && estimates[$0].pValue != nil && Model.regressions.contains(estimates[$0].model)
+        }
         let q = Intervals.benjaminiHochberg(exploratory.map { estimates[$0].pValue ?? 1 })
         var qValues: [Int: Double] = [:]
         for (k, index) in exploratory.enumerated() { qValues[index] = q[k] }
         let insert = try database.prepare("""
-            INSERT INTO linkage_estimate (outcome, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value,
+            INSERT INTO linkage_estimate (outcome, model, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value,
                 confirmatory, tickets, agents, teams, events, parameters, method, exposure_window, outcome_window, underpowered,
                 power_r20, power_r30, status, note, input_hash, settings_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (index, e) in estimates.enumerated() {
             let logOdds = e.method.hasPrefix("logistic")
             let window = config.windows[e.outcome] ?? ScoreConfig.defaultWindows[e.outcome] ?? 0
             try insert.execute([
-                .text(e.outcome), .text(e.predictor), SQLValue(e.estimate), SQLValue(logOdds ? e.estimate.map { exp($0) } : nil),
+                .text(e.outcome), .text(e.model.rawValue), .text(e.predictor), SQLValue(e.estimate), SQLValue(logOdds ? e.estimate.map { exp($0) } : nil),
                 SQLValue(e.standardError), SQLValue(e.low), SQLValue(e.high), SQLValue(e.pValue), SQLValue(qValues[index]),
                 .integer(isConfirmatory(e) ? 1 : 0), .integer(Int64(e.tickets)), .integer(Int64(e.agents)), .integer(Int64(e.teams)),
                 .integer(Int64(e.events)), .integer(Int64(e.parameters)), .text(e.method),
@@ -82,7 +116,7 @@ enum Linkage {
     }
 
     static func isConfirmatory(_ e: Estimate) -> Bool {
-        e.outcome == "REPEAT" && e.predictor == "team_self_index"
+        e.outcome == "REPEAT" && e.model == .confirmatory && e.predictor == "team_self_index"
     }
 
     // MARK: - The model
@@ -117,9 +151,11 @@ enum Linkage {
         let agents = Set(rows.map { $0.employee })
         let events = rows.reduce(0) { $0 + Int($1.outcomes[index] ?? 0) }
         func failed(_ status: String, parameters: Int = 0) -> [Estimate] {
-            predictors.map {
-                Estimate(outcome: outcome, predictor: $0, tickets: rows.count, agents: agents.count, teams: teams.count, events: events,
-                         parameters: parameters, method: method, status: status, underpowered: true)
+            Model.regressions.flatMap { model in
+                model.predictors.map {
+                    Estimate(outcome: outcome, model: model, predictor: $0, tickets: rows.count, agents: agents.count, teams: teams.count,
+                             events: events, parameters: parameters, method: method, status: status, underpowered: true)
+                }
             }
         }
         guard rows.count >= 20, teams.count >= 3 else {
@@ -132,31 +168,32 @@ enum Linkage {
         }
         let teamWave = rows.map { "\($0.team)\u{1F}\($0.wave)" }
         let agentWave = rows.map { "\($0.employee)\u{1F}\($0.team)\u{1F}\($0.wave)" }
-        var columns: [(String, [Double])] = [
-            ("team_self_index", perSD(rows.map { data.waves[$0.wave].teamIndex[$0.team] ?? 0 }, units: teamWave)),
-            ("agent_behaviour_within_team", perSD(rows.map { ticket in
+        let ambassadorship: [String: [Double]] = [
+            "team_self_index": perSD(rows.map { data.waves[$0.wave].teamIndex[$0.team] ?? 0 }, units: teamWave),
+            "agent_behaviour_within_team": perSD(rows.map { ticket in
                 let wave = data.waves[ticket.wave]
                 return (wave.agentZ[ticket.employee + "\u{1F}" + ticket.team] ?? 0) - (wave.teamZ[ticket.team] ?? 0)
-            }, units: agentWave)),
-            ("team_behaviour_mean", perSD(rows.map { data.waves[$0.wave].teamZ[$0.team] ?? 0 }, units: teamWave)),
+            }, units: agentWave),
+            "team_behaviour_mean": perSD(rows.map { data.waves[$0.wave].teamZ[$0.team] ?? 0 }, units: teamWave),
         ]
         var notes: [String] = []
-        var controls: [(String, [Double])] = []
-        controls += dummies("priority", rows.map(\.priority))
-        controls += dummies("channel", rows.map(\.channel))
-        controls += dummies("category", rows.map(\.category))
-        controls += dummies("open_month", rows.map(\.month))
-        controls.append(("prior_contacts_90d", perSD(rows.map(\.priorContacts), units: rows.map(\.id))))
+        var candidates: [(String, [Double])] = []
+        candidates += dummies("priority", rows.map(\.priority))
+        candidates += dummies("channel", rows.map(\.channel))
+        candidates += dummies("category", rows.map(\.category))
+        candidates += dummies("open_month", rows.map(\.month))
+        candidates.append(("prior_contacts_90d", perSD(rows.map(\.priorContacts), units: rows.map(\.id))))
         let tenures = rows.compactMap(\.tenureYears)
         if tenures.count == rows.count {
-            controls.append(("agent_tenure", perSD(tenures, units: rows.map(\.id))))
+            candidates.append(("agent_tenure", perSD(tenures, units: rows.map(\.id))))
         } else {
             notes.append("agent tenure left out: hire dates missing for \(rows.count - tenures.count) rows")
         }
-        controls.append(("team_size", perSD(rows.map { Double(data.waves[$0.wave].teamSize[$0.team] ?? 0) }, units: teamWave)))
+        candidates.append(("team_size", perSD(rows.map { Double(data.waves[$0.wave].teamSize[$0.team] ?? 0) }, units: teamWave)))
         let y = rows.map { $0.outcomes[index] ?? 0 }
         // A control level whose rows all share one outcome would separate: fold it into the reference.
-        for (name, values) in controls {
+        var controls: [(String, [Double])] = []
+        for (name, values) in candidates {
             let variance = Set(values).count > 1
             var ones = 0.0, eventsAmongOnes = 0.0
             let binary = values.allSatisfy { $0 == 0 || $0 == 1 }
@@ -166,15 +203,8 @@ enum Linkage {
             } else if binary && (eventsAmongOnes == 0 || eventsAmongOnes == ones) {
                 notes.append("\(name) folded into its reference level (all \(Int(ones)) rows have outcome \(eventsAmongOnes == 0 ? 0 : 1))")
             } else {
-                columns.append((name, values))
+                controls.append((name, values))
             }
-        }
-        let p = columns.count + 1
-        var values = [Double]()
-        values.reserveCapacity(rows.count * p)
-        for i in rows.indices {
-            values.append(1)
-            for column in columns { values.append(column.1[i]) }
         }
         var clusterIndex: [String: Int] = [:]
         let cluster = rows.map { ticket -> Int in
@@ -182,45 +212,55 @@ enum Linkage {
             clusterIndex[ticket.team] = value
             return value
         }
-        let design = Design(names: ["const"] + columns.map(\.0), values: values, outcome: y, cluster: cluster, clusters: clusterIndex.count)
-        var hasher = SHA256()
-        design.values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        design.outcome.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        hasher.update(data: Data(rows.map { $0.id + "\u{1F}" + $0.team }.joined(separator: "\n").utf8))
-        let inputHash = hex(hasher.finalize())
         let minRespondents = rows.map { data.waves[$0.wave].respondents[$0.team] ?? 0 }.min() ?? 0
-        let underpowered = teams.count < 50 || minRespondents < 5 || Double(min(events, rows.count - events)) / Double(p) < 10
-        var powerNotes = notes
-        if underpowered {
-            var reasons: [String] = []
-            if teams.count < 50 { reasons.append("\(teams.count) teams (< 50)") }
-            if minRespondents < 5 { reasons.append("a team with \(minRespondents) respondents (< 5)") }
-            if Double(min(events, rows.count - events)) / Double(p) < 10 { reasons.append("\(min(events, rows.count - events)) events for \(p) parameters (< 10 each)") }
-            powerNotes.insert("underpowered: " + reasons.joined(separator: ", "), at: 0)
-        }
-        if let directory = config.exportDesigns { exportDesign(design, to: directory + "/design_\(outcome).csv") }
-        let fit: RegressionFit
-        switch LogisticRegression.fit(design) {
-        case let .success(value): fit = value
-        case let .failure(problem):
-            return failed("not estimated: \(problem)", parameters: p).map { estimate in
-                var e = estimate
-                e.inputHash = inputHash
-                e.note = powerNotes.joined(separator: "; ")
+        return Model.regressions.flatMap { model -> [Estimate] in
+            let columns = model.predictors.map { ($0, ambassadorship[$0] ?? []) } + controls
+            let p = columns.count + 1
+            var values = [Double]()
+            values.reserveCapacity(rows.count * p)
+            for i in rows.indices {
+                values.append(1)
+                for column in columns { values.append(column.1[i]) }
+            }
+            let design = Design(names: ["const"] + columns.map(\.0), values: values, outcome: y, cluster: cluster, clusters: clusterIndex.count)
+            var hasher = SHA256()
+            design.values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            design.outcome.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            hasher.update(data: Data(rows.map { $0.id + "\u{1F}" + $0.team }.joined(separator: "\n").utf8))
+            let inputHash = hex(hasher.finalize())
+            let scarce = min(events, rows.count - events)
+            let underpowered = teams.count < 50 || minRespondents < 5 || Double(scarce) / Double(p) < 10
+            var modelNotes = notes
+            if underpowered {
+                var reasons: [String] = []
+                if teams.count < 50 { reasons.append("\(teams.count) teams (< 50)") }
+                if minRespondents < 5 { reasons.append("a team with \(minRespondents) respondents (< 5)") }
+                if Double(scarce) / Double(p) < 10 { reasons.append("\(scarce) events for \(p) parameters (< 10 each)") }
+                modelNotes.insert("underpowered: " + reasons.joined(separator: ", "), at: 0)
+            }
+            if let directory = config.exportDesigns { exportDesign(design, to: directory + "/design_\(outcome)_\(model.rawValue).csv") }
+            let fit: RegressionFit
+            switch LogisticRegression.fit(design) {
+            case let .success(value): fit = value
+            case let .failure(problem):
+                return model.predictors.map {
+                    Estimate(outcome: outcome, model: model, predictor: $0, tickets: rows.count, agents: agents.count, teams: teams.count,
+                             events: events, parameters: p, method: method, status: "not estimated: \(problem)",
+                             note: modelNotes.joined(separator: "; "), inputHash: inputHash, underpowered: true)
+                }
+            }
+            let se = ClusterRobust.standardErrors(ClusterRobust.covariance(design, fit: fit), p: p)
+            if fit.conditioning > 1e10 { modelNotes.append("ill-conditioned design (pivot ratio \(Int(fit.conditioning)))") }
+            return model.predictors.enumerated().map { offset, name in
+                let j = offset + 1
+                let test = bootstrap.test(design, fit: fit, column: j, link: .logit, standardError: se[j])
+                var e = Estimate(outcome: outcome, model: model, predictor: name, estimate: fit.coefficients[j], standardError: se[j],
+                                 low: test.low, high: test.high, pValue: test.pValue, tickets: rows.count, agents: agents.count,
+                                 teams: teams.count, events: events, parameters: p, method: method, status: "ok",
+                                 note: modelNotes.joined(separator: "; "), inputHash: inputHash, underpowered: underpowered)
+                if test.low == nil || test.high == nil { e.status = "ok; bootstrap interval unbounded on one side" }
                 return e
             }
-        }
-        let se = ClusterRobust.standardErrors(ClusterRobust.covariance(design, fit: fit), p: p)
-        if fit.conditioning > 1e10 { powerNotes.append("ill-conditioned design (pivot ratio \(Int(fit.conditioning)))") }
-        return predictors.enumerated().map { offset, name in
-            let j = offset + 1
-            let test = bootstrap.test(design, fit: fit, column: j, link: .logit, standardError: se[j])
-            var e = Estimate(outcome: outcome, predictor: name, estimate: fit.coefficients[j], standardError: se[j],
-                             low: test.low, high: test.high, pValue: test.pValue, tickets: rows.count, agents: agents.count,
-                             teams: teams.count, events: events, parameters: p, method: method, status: "ok",
-                             note: powerNotes.joined(separator: "; "), inputHash: inputHash, underpowered: underpowered)
-            if test.low == nil || test.high == nil { e.status = "ok; bootstrap interval unbounded on one side" }
-            return e
         }
     }
 
@@ -241,9 +281,19 @@ enum Linkage {
 
     // MARK: - Side tables
 
-    /// Outcome rates by quartile of the team index (team-waves) and by index band, with
-    /// Wilson intervals, plus the top-vs-bottom quartile gap.
-    static func writeLift(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData) throws {
+    /// The intraclass correlation of an outcome across teams (one-way ANOVA, ICC(1)): how
+    /// much tickets of one team resemble each other, for the design effects below.
+    static func outcomeICC(rows: [LinkageData.Ticket], index: Int) -> Double {
+        var byTeam: [String: [Double]] = [:]
+        for row in rows { if let y = row.outcomes[index] { byTeam[row.team, default: []].append(y) } }
+        return TeamScores.intraclass(byTeam.keys.sorted().compactMap { byTeam[$0] })?.icc1 ?? 0
+    }
+
+    /// Outcome rates by quartile of the team index (team-waves) and by index band, plus the
+    /// top-vs-bottom quartile gap. Tickets of one team are not independent: every interval
+    /// is widened by the group's design effect (Kish, from the outcome's ICC across teams),
+    /// Wilson intervals on the effective number of tickets.
+    static func writeLift(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData, icc: Double) throws {
         guard !rows.isEmpty else { return }
         let indexes = rows.map { data.waves[$0.wave].teamIndex[$0.team] ?? 0 }
         var distinct: [String: Double] = [:]
@@ -252,6 +302,7 @@ enum Linkage {
         func quantile(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
         let cuts = [quantile(0.25), quantile(0.5), quantile(0.75)]
         var groups: [String: (teams: Set<String>, tickets: Int, events: Int)] = [:]
+        var perTeam: [String: [String: Int]] = [:]
         for (row, value) in zip(rows, indexes) {
             let quartile = "Q" + String(1 + cuts.filter { value >= $0 }.count)
             let band = value >= 75 ? "Ambassador (index ≥ 75)" : value >= 62.5 ? "Positive (62.5–75)" : value >= 50 ? "Ambivalent (50–62.5)" : "Saboteur (< 50)"
@@ -262,7 +313,11 @@ enum Linkage {
                 group.tickets += 1
                 group.events += event
                 groups[key] = group
+                perTeam[key, default: [:]][row.team, default: 0] += 1
             }
+        }
+        func designEffect(_ key: String) -> Double {
+            Intervals.designEffect(clusterSizes: (perTeam[key] ?? [:]).keys.sorted().compactMap { perTeam[key]?[$0] }, icc: icc)
         }
         let insert = try database.prepare("""
             INSERT INTO linkage_segment_lift (outcome, grouping, level, teams, tickets, events, rate, ci_low, ci_high)
@@ -271,14 +326,16 @@ enum Linkage {
         for key in groups.keys.sorted() {
             guard let group = groups[key] else { continue }
             let parts = key.split(separator: "\u{1F}").map(String.init)
-            let interval = Intervals.wilson(successes: group.events, trials: group.tickets)
+            let interval = Intervals.wilson(proportion: Double(group.events) / Double(group.tickets),
+                                            effectiveTrials: Double(group.tickets) / designEffect(key))
             try insert.execute([.text(outcome), .text(parts[0]), .text(parts[1]), .integer(Int64(group.teams.count)),
                                 .integer(Int64(group.tickets)), .integer(Int64(group.events)),
                                 SQLValue(Double(group.events) / Double(group.tickets)), SQLValue(interval?.low), SQLValue(interval?.high)])
         }
         if let top = groups["quartile\u{1F}Q4"], let bottom = groups["quartile\u{1F}Q1"] {
             let p1 = Double(top.events) / Double(top.tickets), p0 = Double(bottom.events) / Double(bottom.tickets)
-            let se = (p1 * (1 - p1) / Double(top.tickets) + p0 * (1 - p0) / Double(bottom.tickets)).squareRoot()
+            let se = (p1 * (1 - p1) / Double(top.tickets) * designEffect("quartile\u{1F}Q4")
+                      + p0 * (1 - p0) / Double(bottom.tickets) * designEffect("quartile\u{1F}Q1")).squareRoot()
             try insert.execute([.text(outcome), .text("gap"), .text("Q4 − Q1"), .integer(Int64(top.teams.union(bottom.teams).count)),
                                 .integer(Int64(top.tickets + bottom.tickets)), .integer(Int64(top.events + bottom.events)),
                                 SQLValue(p1 - p0), SQLValue(p1 - p0 - Intervals.z95 * se), SQLValue(p1 - p0 + Intervals.z95 * se)])
@@ -306,7 +363,7 @@ enum Linkage {
         }
         guard x.count >= 4, let r = Intervals.weightedCorrelation(x, y, weights: w) else { return nil }
         let interval = Intervals.fisherZ(r: r, n: x.count)
-        return Estimate(outcome: outcome, predictor: "team_correlation", estimate: r, low: interval?.low, high: interval?.high,
+        return Estimate(outcome: outcome, model: .correlation, predictor: "team_correlation", estimate: r, low: interval?.low, high: interval?.high,
                         pValue: Intervals.fisherZPValue(r: r, n: x.count), tickets: rows.count, teams: x.count,
                         events: Int(y.enumerated().reduce(0.0) { $0 + $1.element * w[$1.offset] }.rounded()),
                         method: "ticket-weighted Pearson r of team index and outcome rate across teams; Fisher-z interval",
@@ -314,8 +371,13 @@ enum Linkage {
     }
 
     /// AUC of each measure for the outcome, oriented so that 0.5 is no information and
-    /// higher is better prediction in the expected direction.
-    static func writePredictive(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData) throws {
+    /// higher is better prediction in the expected direction; the Hanley–McNeil error is
+    /// widened by the outcome's design effect across teams.
+    static func writePredictive(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData,
+                                icc: Double) throws {
+        var teamSizes: [String: Int] = [:]
+        for row in rows where row.outcomes[index] != nil { teamSizes[row.team, default: 0] += 1 }
+        let inflation = Intervals.designEffect(clusterSizes: teamSizes.keys.sorted().compactMap { teamSizes[$0] }, icc: icc).squareRoot()
         let sign = adverse.contains(outcome) ? -1.0 : 1.0
         let measures: [(String, (LinkageData.Ticket) -> Double?)] = [
             ("CSAT (ticket survey)", { $0.ratings[0] }),
@@ -335,7 +397,8 @@ enum Linkage {
             }
             guard let result = Intervals.auc(score: scores, outcome: outcomes) else { continue }
             try insert.execute([.text(outcome), .text(name), .integer(Int64(scores.count)), SQLValue(result.auc),
-                                SQLValue(max(0, result.auc - Intervals.z95 * result.se)), SQLValue(min(1, result.auc + Intervals.z95 * result.se))])
+                                SQLValue(max(0, result.auc - Intervals.z95 * result.se * inflation)),
+                                SQLValue(min(1, result.auc + Intervals.z95 * result.se * inflation))])
         }
     }
 
@@ -377,7 +440,7 @@ enum Linkage {
         guard case let .success(fit) = LeastSquares.fit(design) else { return nil }
         let se = ClusterRobust.standardErrors(ClusterRobust.covariance(design, fit: fit), p: 2)
         let test = bootstrap.test(design, fit: fit, column: 1, link: .identity, standardError: se[1])
-        return Estimate(outcome: "REPEAT", predictor: "reverse_prior_outcome_rate", estimate: fit.coefficients[1], standardError: se[1],
+        return Estimate(outcome: "REPEAT", model: .reverse, predictor: "reverse_prior_outcome_rate", estimate: fit.coefficients[1], standardError: se[1],
                         low: test.low, high: test.high, pValue: test.pValue, tickets: rowsY.count, teams: teams.count, parameters: 2 + teams.count,
                         method: "within-team OLS of the wave's team index (per SD) on the team's REPEAT rate before the wave (per SD); CR1 by team; wild cluster bootstrap",
                         status: "ok", note: "\(rowsY.count) team-waves (teams with two or more waves, at least 10 prior tickets each)", underpowered: teams.count < 50)

@@ -11,7 +11,33 @@ package enum WarehouseSchema {
         Migration(version: 7, name: "ticket event logs: staging and facts", sql: v7),
         Migration(version: 8, name: "scores, outcomes and linkage (SCORING.md)", sql: v8),
         Migration(version: 9, name: "ticket audits: several staged events per raw record", sql: v9),
+        Migration(version: 10, name: "linkage estimates keyed by model (confirmatory, behaviour, joint)", sql: v10),
     ]
+
+    /// SCORING.md §3 separates the confirmatory model from the behaviour and joint models, so
+    /// one predictor can have an estimate in several models. The old single model held all
+    /// three predictors: its rows are kept as the joint model's, and the linkage is refitted
+    /// at the next score.
+    static let v10 = """
+        CREATE TABLE linkage_estimate_v10 (
+            outcome TEXT NOT NULL, model TEXT NOT NULL, predictor TEXT NOT NULL, estimate REAL, odds_ratio REAL, std_error REAL,
+            ci_low REAL, ci_high REAL, p_value REAL, q_value REAL, confirmatory INTEGER NOT NULL DEFAULT 0,
+            tickets INTEGER, agents INTEGER, teams INTEGER, events INTEGER, parameters INTEGER, method TEXT NOT NULL,
+            exposure_window TEXT, outcome_window TEXT, underpowered INTEGER NOT NULL DEFAULT 0, power_r20 REAL, power_r30 REAL,
+            status TEXT NOT NULL, note TEXT, input_hash TEXT, settings_hash TEXT,
+            PRIMARY KEY (outcome, model, predictor)
+        ) WITHOUT ROWID;
+        INSERT INTO linkage_estimate_v10
+            SELECT outcome, CASE predictor WHEN 'team_correlation' THEN 'correlation' WHEN 'reverse_prior_outcome_rate' THEN 'reverse'
+                                           ELSE 'joint' END,
+                   predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value, 0, tickets, agents, teams, events,
+                   parameters, method, exposure_window, outcome_window, underpowered, power_r20, power_r30, status, note, input_hash,
+                   settings_hash
+            FROM linkage_estimate;
+        DROP TABLE linkage_estimate;
+        ALTER TABLE linkage_estimate_v10 RENAME TO linkage_estimate;
+        DELETE FROM score_state WHERE scope = 'linkage';
+        """
 
     /// The score stage's tables. Suppressed team cells keep their row (so a reader sees the
     /// team was measured) but no figure at all. Per-period input fingerprints let the stage

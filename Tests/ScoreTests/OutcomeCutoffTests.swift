@@ -37,8 +37,8 @@ final class OutcomeCutoffTests: XCTestCase {
         let outcomes = try database.query("""
             SELECT ticket_id, repeat, reopen, escalate, churn, renew, referral FROM fact_ticket_outcome ORDER BY ticket_id
             """) { row in (0..<7).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|") }
-        let estimates = try database.query("SELECT outcome, predictor, estimate, tickets FROM linkage_estimate ORDER BY 1, 2") { row in
-            (0..<4).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|")
+        let estimates = try database.query("SELECT outcome, model, predictor, estimate, tickets FROM linkage_estimate ORDER BY 1, 2, 3") { row in
+            (0..<5).map { row.value(Int32($0)).stringValue ?? "∅" }.joined(separator: "|")
         }
         let cutoffs = try Outcomes.cutoffs(database: database)
         return (outcomes, estimates, "\(cutoffs.tickets ?? "-") \(cutoffs.ticketOutlier ?? "-")")

@@ -184,4 +184,30 @@ extension DatabaseTests {
         XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket_event WHERE file_id = 5 AND record_no = 1"), 2)
         XCTAssertEqual(try database.scalar("PRAGMA integrity_check").stringValue, "ok")
     }
+
+    /// Migration 10 keys linkage estimates by model: the old single model's rows become the
+    /// joint model's (it held all three predictors), descriptive rows get their own model,
+    /// and the linkage is marked for refitting; one predictor can then sit in several models.
+    func testLinkageEstimatesKeepTheirRowsAndGainAModel() throws {
+        let (database, _) = try open()
+        try Migrator.migrate(database, migrations: Array(WarehouseSchema.migrations.prefix(9)), appliedAt: "then")
+        try database.execute("""
+            INSERT INTO linkage_estimate (outcome, predictor, estimate, confirmatory, method, status)
+            VALUES ('REPEAT', 'team_self_index', -0.08, 1, 'logistic', 'ok'), ('REPEAT', 'team_behaviour_mean', -0.02, 0, 'logistic', 'ok'),
+                   ('REPEAT', 'team_correlation', -0.3, 0, 'pearson', 'ok'), ('REPEAT', 'reverse_prior_outcome_rate', 0.1, 0, 'ols', 'ok');
+            INSERT INTO score_state (scope, input_hash) VALUES ('linkage', 'abc'), ('team/2026-01', 'def');
+            """)
+        try Migrator.migrate(database, appliedAt: "now")
+        XCTAssertEqual(try database.query("SELECT model, predictor, estimate, confirmatory FROM linkage_estimate ORDER BY model, predictor") {
+            "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.double(2)) \($0.int(3))"
+        }, ["correlation team_correlation -0.3 0", "joint team_behaviour_mean -0.02 0", "joint team_self_index -0.08 0",
+            "reverse reverse_prior_outcome_rate 0.1 0"])
+        XCTAssertEqual(try database.query("SELECT scope FROM score_state") { $0.text(0) ?? "" }, ["team/2026-01"], "the linkage is refitted")
+        try database.execute("""
+            INSERT INTO linkage_estimate (outcome, model, predictor, estimate, confirmatory, method, status)
+            VALUES ('REPEAT', 'confirmatory', 'team_self_index', -0.1, 1, 'logistic', 'ok')
+            """)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM linkage_estimate WHERE predictor = 'team_self_index'"), 2)
+        XCTAssertEqual(try database.scalar("PRAGMA integrity_check").stringValue, "ok")
+    }
 }
