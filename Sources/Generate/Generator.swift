@@ -99,6 +99,7 @@ package struct Generator {
         var repeats = [UInt8](repeating: 0, count: settings.customerCount)
         // Reverse scenario: each team's repeat contacts this month move its next pulse wave.
         var teamTickets = [Double](repeating: 0, count: settings.teams), teamRepeats = [Double](repeating: 0, count: settings.teams)
+        var teamExpected = [Double](repeating: 0, count: settings.teams)
         // Relationship surveys draw from a stream of their own (the other files stay as they were).
         var relationship = SeededRandom(seed: settings.seed ^ 0xADF0_CA7E)
         var quarterRepeats = [UInt8](repeating: 0, count: settings.customerCount)
@@ -177,6 +178,7 @@ package struct Generator {
                         let team = org.employees[draft.firstAgent].team
                         teamTickets[team] += 1
                         if followUp != nil { teamRepeats[team] += 1 }
+                        teamExpected[team] += draft.repeatChance
                     }
                     if draft.resolved != nil { counts.resolved += 1 }
                     if let followUp {
@@ -201,9 +203,9 @@ package struct Generator {
             let last = monthStarts[month + 1].adding(days: -1)
             let pulse = try OutputFile(path: settings.outDir + "/surveys/pulse_\(last).csv")
             pulse.write(SurveyWriter.pulseHeader)
-            let shift = settings.scenario == .reverse ? Generator.reverseShift(tickets: teamTickets, repeats: teamRepeats) : nil
+            let shift = settings.scenario == .reverse ? Generator.reverseShift(tickets: teamTickets, repeats: teamRepeats, expected: teamExpected) : nil
             counts.pulseResponses += SurveyWriter.writePulse(org, date: last, to: pulse, teamShift: shift, random: &extra)
-            for team in teamTickets.indices { teamTickets[team] = 0; teamRepeats[team] = 0 }
+            for team in teamTickets.indices { teamTickets[team] = 0; teamRepeats[team] = 0; teamExpected[team] = 0 }
             try pulse.finish()
             let jsonl = settings.eventsFormat == .jsonl
             let events = try OutputFile(path: settings.outDir + "/customers/events_\(last)." + (jsonl ? "jsonl" : "csv"))
@@ -229,16 +231,21 @@ package struct Generator {
         return counts
     }
 
-    /// Likert points a team's pulse answers move per SD of its repeat-contact rate this month
-    /// (the reverse scenario: customers drive employees).
+    /// Likert points a team's pulse answers move per SD of its repeat-contact surprise this
+    /// month (the reverse scenario: customers drive employees).
     static let reverseShiftPerSD = 0.5
 
-    /// Per team: −reverseShiftPerSD × the standardised repeat rate of the month.
-    static func reverseShift(tickets: [Double], repeats: [Double]) -> [Double] {
-        let rates = zip(tickets, repeats).map { $0.0 > 0 ? $0.1 / $0.0 : 0 }
-        let mean = rates.reduce(0, +) / Double(max(rates.count, 1))
-        let sd = (rates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(rates.count - 1, 1))).squareRoot()
-        return rates.map { sd > 0 ? -reverseShiftPerSD * ($0 - mean) / sd : 0 }
+    /// Per team: −reverseShiftPerSD × the standardised *surprise* of the month — repeat
+    /// contacts above or below what the team's tickets were expected to bring (its own level
+    /// included). A team reacts to a month worse than its usual. Were it to react to its
+    /// level instead, a persistent team level (`Scenario.teamOutcomeSD`) would tie its index
+    /// to its later outcomes too: a real forward association that no forward test can tell
+    /// from an effect, which is what the reverse check and the wording rule are for.
+    static func reverseShift(tickets: [Double], repeats: [Double], expected: [Double]) -> [Double] {
+        let surprise = tickets.indices.map { tickets[$0] > 0 ? (repeats[$0] - expected[$0]) / tickets[$0] : 0 }
+        let mean = surprise.reduce(0, +) / Double(max(surprise.count, 1))
+        let sd = (surprise.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(surprise.count - 1, 1))).squareRoot()
+        return surprise.map { sd > 0 ? -reverseShiftPerSD * ($0 - mean) / sd : 0 }
     }
 
     /// `line` with `dirt` planted, counted in `counts`, as bytes (an invalid byte is not a String).
@@ -323,7 +330,8 @@ package struct Generator {
                 "repeat_agent_per_sd": \(number(settings.scenario.agentEffect)),
                 "reopen_escalation_per_sd_of_agent_latent": \(number(settings.scenario.reopenEscalationEffect)),
                 "transfer_repeat_logit": \(number(settings.scenario.transferEffect)),
-                "reverse_pulse_shift_per_sd_of_repeat_rate": \(number(settings.scenario == .reverse ? -Generator.reverseShiftPerSD : 0)),
+                "reverse_pulse_shift_per_sd_of_repeat_surprise": \(number(settings.scenario == .reverse ? -Generator.reverseShiftPerSD : 0)),
+                "repeat_team_level_sd": \(number(settings.scenario.teamOutcomeSD)),
                 "followup_message_per_sd_of_agent_latent": \(number(settings.ticketEventLog ? EventLogWriter.followUpPerSD : 0)),
                 "team_icc": \(number(Organisation.teamICC))
               },

@@ -30,6 +30,9 @@ struct Organisation {
     var teams: [String]
     /// Latent level of each team (standard normal).
     var teamLatent: [Double]
+    /// Each team's own REPEAT level (log-odds, SD `Scenario.teamOutcomeSD`), independent of
+    /// its latent ambassadorship; drawn from a stream of its own so the rest stays as it was.
+    var teamOutcome: [Double]
     var employees: [Employee] = []
     var leads: [Int] = []
     private var nextNumber = 1
@@ -37,6 +40,8 @@ struct Organisation {
     init(settings: GeneratorSettings, random: inout SeededRandom, start: CivilDate) {
         teams = (0..<settings.teams).map { "Support " + pad($0 + 1, 2) }
         teamLatent = (0..<settings.teams).map { _ in random.normal() }
+        var own = SeededRandom(seed: settings.seed ^ 0x7EA3_0C0E)
+        teamOutcome = (0..<settings.teams).map { _ in settings.scenario.teamOutcomeSD * own.normal() }
         for team in 0..<settings.teams {
             leads.append(hire(team: team, role: "Team Lead", on: start.adding(days: -400 - random.int(900)), random: &random))
             for _ in 0..<settings.agentsPerTeam {

@@ -31,6 +31,11 @@ package enum Scenario: String, CaseIterable, Sendable {
         }
     }
 
+    /// SD of each team's own REPEAT level (log-odds), unrelated to ambassadorship: teams differ
+    /// in customers and products in every scenario, so the null is not the easy one where
+    /// only tickets vary (the small-cluster problem the wild cluster bootstrap exists for).
+    package var teamOutcomeSD: Double { 0.3 }
+
     /// Agent-level effect per SD of the agent's deviation from the team.
     package var agentEffect: Double {
         switch self {

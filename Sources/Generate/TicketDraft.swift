@@ -20,6 +20,8 @@ struct TicketDraft {
     var reopens = 0
     var escalated = false
     var resolved: Int64?
+    /// The REPEAT probability the model gave this ticket (0 when it cannot repeat).
+    var repeatChance = 0.0
     var transferred: Bool { reassignments > 0 }
 
     static func primary(created: Int64, customers: Int, random: inout SeededRandom) -> TicketDraft {
@@ -52,8 +54,9 @@ struct TicketDraft {
         let repeatLogit = Generator.repeatIntercept
             + scenario.teamEffect * org.teamLatent[agent.team] + scenario.agentEffect * agent.deviation
             + (category == 1 ? 0.25 : 0) + (category == 0 ? -0.1 : 0) + (priority == 3 ? 0.2 : 0)
-            + (channel == 2 ? -0.1 : 0) + (transferred ? scenario.transferEffect : 0)
-        guard random.chance(logistic(repeatLogit)) else { return nil }
+            + (channel == 2 ? -0.1 : 0) + (transferred ? scenario.transferEffect : 0) + org.teamOutcome[agent.team]
+        repeatChance = logistic(repeatLogit)
+        guard random.chance(repeatChance) else { return nil }
         let delay = Int64(0.2 * 86_400 + random.uniform() * 6.6 * 86_400)
         return TicketDraft(created: resolvedAt + delay, customer: customer, priority: random.weighted([0.2, 0.5, 0.2, 0.1]),
                            channel: channel, category: category, isFollowUp: true)
