@@ -111,7 +111,10 @@ enum Outcomes {
         return Cutoffs(tickets: tickets.cutoff, events: events.cutoff, ticketOutlier: tickets.outlier, eventOutlier: events.outlier)
     }
 
-    /// Rebuilds `fact_ticket_outcome`; returns the rows written. REFERRAL counts a referral
+    /// Rebuilds `fact_ticket_outcome`; returns the rows written. REOPEN is timed where it
+    /// can be: a ticket with an event log counts a reopen event up to the window after its
+    /// resolution, and only that; a ticket known from an export alone has a reopen count and
+    /// no time, so it counts "reopened at all" (the window then decides only completeness). REFERRAL counts a referral
     /// event or a relationship-survey answer saying the customer recommended us (needs
     /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`). Outcome windows
     /// end at `cutoffs` (see `cutoffs(database:)`).
@@ -152,8 +155,10 @@ enum Outcomes {
                             AND c.ticket_id <> t.ticket_id)
                     """)) END,
                 \(ticketWindow(reopenDays, """
-                    coalesce(t.reopens, 0) > 0 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                        AND lower(v.event) LIKE '%reopen%' AND v.occurred_at <= \(plusDays("t.resolved_at", reopenDays)))
+                    CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id)
+                         THEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                                      AND lower(v.event) LIKE '%reopen%' AND v.occurred_at <= \(plusDays("t.resolved_at", reopenDays)))
+                         ELSE coalesce(t.reopens, 0) > 0 END
                     """)),
                 \(ticketWindow(escalateDays, """
                     coalesce(t.escalated, 0) = 1 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id

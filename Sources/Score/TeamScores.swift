@@ -135,8 +135,13 @@ enum TeamScores {
         for respondent in respondents { byTeam[respondent.team, default: []].append(respondent) }
         // Teams in name order: sums must not depend on the dictionary's (per-process) order.
         let teams = byTeam.keys.sorted().compactMap { byTeam[$0] }
-        let iccs = intraclass(teams.map { $0.map(\.index) })
-        let agreements = teams.filter { $0.count >= threshold }.compactMap(rwg).sorted()
+        // ICC(1), ICC(2) and the median r_wg describe the published team means, the ones
+        // reports show and the linkage uses: suppressed teams (under the threshold) are left
+        // out of all three, as their means are of no one's use and their few answers would
+        // pull ICC(2) — the reliability of a team mean — toward that of tiny groups.
+        let published = teams.filter { $0.count >= threshold }
+        let iccs = intraclass(published.map { $0.map(\.index) })
+        let agreements = published.compactMap(rwg).sorted()
         let median: Double? = agreements.isEmpty ? nil
             : agreements.count % 2 == 1 ? agreements[agreements.count / 2]
             : (agreements[agreements.count / 2 - 1] + agreements[agreements.count / 2]) / 2

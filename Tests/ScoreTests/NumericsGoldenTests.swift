@@ -34,7 +34,10 @@ final class NumericsGoldenTests: XCTestCase {
 
     func testLogisticFitsAndClusterRobustErrorsMatchStatsmodels() throws {
         let logit = try XCTUnwrap(golden()["logit"] as? [String: [String: Any]])
-        XCTAssertEqual(logit.count, 3)
+        // Three synthetic datasets and two designs the score stage built (index and behaviour models).
+        XCTAssertEqual(logit.count, 5)
+        XCTAssertNotNil(logit["logit_pipeline_confirmatory.csv"])
+        XCTAssertNotNil(logit["logit_pipeline_behaviour.csv"])
         for (name, expected) in logit.sorted(by: { $0.key < $1.key }) {
             let design = try Self.design(name)
             XCTAssertEqual(design.names, expected["names"] as? [String], name)
@@ -66,10 +69,31 @@ final class NumericsGoldenTests: XCTestCase {
         }
     }
 
+    /// Kish's design effect, worked by hand: ten teams of 20 tickets and ICC 0.05 give
+    /// 1 + 19 × 0.05 = 1.95; unequal sizes weigh by size (Σm²/Σm); a negative ICC estimate
+    /// never narrows an interval.
+    func testTheDesignEffectFollowsKish() {
+        XCTAssertEqual(Intervals.designEffect(clusterSizes: Array(repeating: 20, count: 10), icc: 0.05), 1.95, accuracy: 1e-12)
+        // Sizes 10 and 30: Σm²/Σm = (100 + 900) / 40 = 25.
+        XCTAssertEqual(Intervals.designEffect(clusterSizes: [10, 30], icc: 0.1), 1 + 24 * 0.1, accuracy: 1e-12)
+        XCTAssertEqual(Intervals.designEffect(clusterSizes: [10, 30], icc: -0.02), 1)
+        XCTAssertEqual(Intervals.designEffect(clusterSizes: [], icc: 0.3), 1)
+        // With no clustering the effective-trials Wilson is the ordinary one.
+        let plain = Intervals.wilson(successes: 47, trials: 311)
+        let effective = Intervals.wilson(proportion: 47.0 / 311.0, effectiveTrials: 311)
+        XCTAssertEqual(plain?.low ?? .nan, effective?.low ?? -1, accuracy: 1e-15)
+        XCTAssertEqual(plain?.high ?? .nan, effective?.high ?? -1, accuracy: 1e-15)
+    }
+
     func testIntervalsAndMultiplicityMatchReferenceValues() throws {
         let all = try golden()
         for case let row as [String: Double] in try XCTUnwrap(all["wilson"] as? [Any]) {
             let interval = try XCTUnwrap(Intervals.wilson(successes: Int(row["successes"] ?? -1), trials: Int(row["trials"] ?? -1)))
+            XCTAssertEqual(interval.low, row["low"] ?? .nan, accuracy: 1e-10)
+            XCTAssertEqual(interval.high, row["high"] ?? .nan, accuracy: 1e-10)
+        }
+        for case let row as [String: Double] in try XCTUnwrap(all["wilson_effective"] as? [Any]) {
+            let interval = try XCTUnwrap(Intervals.wilson(proportion: row["proportion"] ?? .nan, effectiveTrials: row["trials"] ?? .nan))
             XCTAssertEqual(interval.low, row["low"] ?? .nan, accuracy: 1e-10)
             XCTAssertEqual(interval.high, row["high"] ?? .nan, accuracy: 1e-10)
         }

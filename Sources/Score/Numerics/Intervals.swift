@@ -8,12 +8,28 @@ package enum Intervals {
     /// The Wilson score interval for `successes` out of `trials`; nil without trials.
     package static func wilson(successes: Int, trials: Int, z: Double = z95) -> (low: Double, high: Double)? {
         guard trials > 0 else { return nil }
-        let n = Double(trials)
-        let p = Double(successes) / n
+        return wilson(proportion: Double(successes) / Double(trials), effectiveTrials: Double(trials), z: z)
+    }
+
+    /// The Wilson interval of a proportion from `effectiveTrials` independent trials — for
+    /// clustered data, the trials divided by the design effect (`designEffect`).
+    package static func wilson(proportion p: Double, effectiveTrials n: Double, z: Double = z95) -> (low: Double, high: Double)? {
+        guard n > 0, p.isFinite else { return nil }
         let z2 = z * z
         let centre = (p + z2 / (2 * n)) / (1 + z2 / n)
         let half = z * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot() / (1 + z2 / n)
         return (max(0, centre - half), min(1, centre + half))
+    }
+
+    /// Kish's design effect of a proportion measured on clusters: 1 + (m̄ − 1)·ρ, where m̄ is
+    /// the size-weighted mean cluster size Σm²/Σm and ρ ≥ 0 the outcome's intraclass
+    /// correlation. An interval from n clustered rows is as wide as one from n / deff
+    /// independent rows; never below 1.
+    package static func designEffect(clusterSizes: [Int], icc: Double) -> Double {
+        let total = clusterSizes.reduce(0, +)
+        guard total > 0, icc.isFinite else { return 1 }
+        let weighted = Double(clusterSizes.reduce(0) { $0 + $1 * $1 }) / Double(total)
+        return max(1, 1 + (weighted - 1) * max(0, icc))
     }
 
     /// The Fisher-z interval of a correlation `r` from `n` pairs (nil below 4 pairs or |r| = 1).

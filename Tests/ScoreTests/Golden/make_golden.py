@@ -61,6 +61,19 @@ for name, (seed, n, k, base, effects, dummies) in specs.items():
     golden["logit"][name] = {"names": ["const"] + list(cols), "coefficients": list(fit.params), "cluster_se": list(fit.bse),
                              "clusters": int(len(set(g))), "rows": int(n)}
 
+# Designs the score stage itself built (`ambassador score --export-designs DIR` on
+# `ambassador generate --teams 15 --tickets 4000 --months 4 --seed 7 --scenario strong`): the
+# REPEAT index model and behaviour model, refitted here as they are, never regenerated.
+for name in ["logit_pipeline_confirmatory.csv", "logit_pipeline_behaviour.csv"]:
+    with open(os.path.join(HERE, name)) as f:
+        header = f.readline().strip().split(",")
+    data = np.loadtxt(os.path.join(HERE, name), delimiter=",", skiprows=1)
+    y, g = data[:, 0], data[:, 1].astype(int)
+    X = np.column_stack([np.ones(len(y)), data[:, 2:]])
+    fit = sm.GLM(y, X, family=sm.families.Binomial()).fit(tol=1e-14, cov_type="cluster", cov_kwds={"groups": g})
+    golden["logit"][name] = {"names": ["const"] + header[2:], "coefficients": list(fit.params), "cluster_se": list(fit.bse),
+                             "clusters": int(len(set(g))), "rows": int(len(y))}
+
 # OLS with clustered errors: a team-level outcome regressed on a prior rate (the reverse check's shape).
 rng = np.random.default_rng(21)
 n, k = 600, 30
@@ -74,6 +87,11 @@ golden["ols"]["ols_clustered.csv"] = {"names": ["const", "x1", "x2"], "coefficie
 golden["wilson"] = [{"successes": s, "trials": t, "low": lo, "high": hi}
                     for s, t in [(0, 10), (3, 10), (10, 10), (47, 311), (1500, 9000)]
                     for lo, hi in [proportion_confint(s, t, alpha=0.05, method="wilson")]]
+# Wilson on an effective number of trials (rows / design effect): statsmodels takes a count
+# and a number of trials that need not be whole.
+golden["wilson_effective"] = [{"proportion": p, "trials": n, "low": lo, "high": hi}
+                              for p, n in [(0.15, 812.5), (0.02, 40.3), (0.5, 7.25)]
+                              for lo, hi in [proportion_confint(p * n, n, alpha=0.05, method="wilson")]]
 pv = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.222, 0.251, 0.269, 0.275, 0.34, 0.341, 0.384, 0.569, 0.594, 0.696]
 golden["bh"] = {"p": pv, "q": list(multipletests(pv, method="fdr_bh")[1])}
 golden["fisher_z"] = []
