@@ -9,7 +9,7 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write realistic, seeded input files with a known (planted) ambassadorship effect.",
         discussion: """
-            Writes DIR/hr/ (one roster snapshot a month), DIR/tickets/, DIR/surveys/ (pulse, CSAT, relationship), DIR/customers/ (events), DIR/truth.json (every planted parameter and count) and DIR/pipeline.yml (ready to run on those files). The same seed and options give byte-identical files. Scenarios (SCORING.md §4): null, realistic, strong, reverse.
+            Writes DIR/hr/ (one roster snapshot a month), DIR/tickets/, DIR/surveys/ (pulse, CSAT, relationship), DIR/customers/ (events), DIR/truth.json (every planted parameter and count) and DIR/pipeline.yml (ready to run on those files). The same seed and options give byte-identical files. Scenarios (docs/SCORING.md §4): null, realistic, strong, reverse.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Directory to write into (created if missing).", valueName: "dir"))

@@ -55,7 +55,7 @@ struct LoadCommand: ParsableCommand {
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Compute the score tables from the facts (SCORING.md).")
+        abstract: "Compute the score tables from the facts (docs/SCORING.md in the repository).")
     @OptionGroup var options: StageOptions
 
     @Option(name: .customLong("export-designs"),

@@ -245,6 +245,25 @@ final class CommandLineTests: XCTestCase {
         }
         XCTAssertTrue(top.stdout.contains("--version") && readme.contains("ambassador --version"), "--version is in --help and the README")
     }
+
+    /// Every repository file the README or a --help text cites (`docs/…`, `*.md`) is in the
+    /// repository: a clone alone must hold the method it points to.
+    func testEveryDocumentTheREADMEAndHelpCiteIsInTheRepository() throws {
+        var texts = [try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)]
+        for command in ["score", "generate"] { texts.append(try TestSupport.run([command, "--help"]).stdout) }
+        var cited = Set<String>()
+        for text in texts {
+            for word in text.split(whereSeparator: { " `()|,;:\n".contains($0) }) {
+                let name = word.trimmingCharacters(in: CharacterSet(charactersIn: "*.'\"[]"))
+                if name.hasSuffix(".md") || name.hasSuffix(".md's") { cited.insert(name.replacingOccurrences(of: ".md's", with: ".md")) }
+            }
+        }
+        XCTAssertTrue(cited.contains("docs/SCORING.md"), "\(cited.sorted())")
+        // Documents are capitalised (README.md, FORMATS.md) or under docs/; report.md is output.
+        for name in cited where name.hasPrefix("docs/") || (name.split(separator: "/").last?.first?.isUppercase ?? false) {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: TestSupport.packageRoot + "/" + name), "cited but missing: \(name)")
+        }
+    }
 }
 
 extension CommandLineTests {
