@@ -14,8 +14,8 @@ SWIFT ?= swift
 BIN := .build/release/ambassador
 ARGS := --pipeline $(PIPELINE) $(if $(WAREHOUSE),--warehouse $(WAREHOUSE),)
 # What building and running need; the tests and the report check also need a browser.
-SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev pkg-config sqlite3 time
-TEST_PACKAGES := chromium
+SYSTEM_PACKAGES := libsqlite3-dev libxml2-dev libpq-dev pkg-config sqlite3 time
+TEST_PACKAGES := chromium postgresql
 SOURCES := $(shell find Sources -type f) Package.swift
 
 .PHONY: help deps test-deps install-packages build test fault-test fuzz nightly run extract normalize load score report report-check backfill status samples bench clean
@@ -44,9 +44,9 @@ $(BIN): $(SOURCES)
 
 build: deps $(BIN) ## Build the release binary
 
-test: test-deps ## Run every test (XCTest), each against its own real SQLite file
+test: test-deps ## Run every test (XCTest): real SQLite files, and a throw-away PostgreSQL cluster (.ci/with-postgres)
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	.ci/with-postgres $(SWIFT) test --skip-build
 
 fault-test: test-deps ## Crash safety: SIGKILL at 50 seeded moments across all stages, rerun, compare (a few minutes)
 	$(SWIFT) build --build-tests

@@ -22,12 +22,16 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        // PostgreSQL's client library, for the second warehouse engine.
+        .systemLibrary(
+            name: "CPostgres", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         // The one system call Glibc's Swift module does not show (renameat2).
         .target(name: "CSystem"),
         .target(
             name: "AmbassadorCore",
             dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "Warehouse", dependencies: ["CSQLite", "AmbassadorCore"]),
+        .target(name: "Warehouse", dependencies: ["CSQLite", "CPostgres", "AmbassadorCore"]),
         // What each vendor's exports look like and the codes they write: one file per vendor.
         .target(name: "Vendors", dependencies: ["AmbassadorCore"]),
         .target(

@@ -13,6 +13,10 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
     case migration(path: String, version: Int, message: String)
     /// The database was written by a newer Ambassador.
     case schemaTooNew(path: String, found: Int, known: Int)
+    /// A PostgreSQL server could not be reached or refused the login. `target` is redacted.
+    case postgresConnect(target: String, message: String)
+    /// A PostgreSQL statement failed: its SQLSTATE (e.g. 23505), the server's message, the SQL.
+    case postgres(target: String, sqlState: String, message: String, sql: String)
 
     /// SQLite's primary result code, where there is one.
     package var code: Int32? {
@@ -33,6 +37,11 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
     /// the stage; any other (a constraint, an identifier SQLite refuses) fails one file.
     package var isWarehouseWide: Bool {
         switch self {
+        case let .postgres(_, state, _, _):
+            // Class 23 (integrity), 22 (data), 42 (syntax or access to one object) concern
+            // the statement; connection loss (08), resources (53), shutdown (57) and every
+            // unknown state concern the warehouse.
+            return !(state.hasPrefix("23") || state.hasPrefix("22"))
         case .sqlite:
             guard let code else { return true }
             // SQLITE_BUSY 5, LOCKED 6, NOMEM 7, READONLY 8, IOERR 10, CORRUPT 11, FULL 13, CANTOPEN 14, NOTADB 26
@@ -55,6 +64,10 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
             return "\(path): \(message)"
         case let .migration(path, version, message):
             return "\(path): migration \(version) failed: \(message); expected the schema to upgrade cleanly"
+        case let .postgresConnect(target, message):
+            return "\(target): cannot connect to the PostgreSQL warehouse: \(message); expected a reachable server and a role that may log in (the URL, PG* variables or ~/.pgpass)"
+        case let .postgres(target, state, message, sql):
+            return "\(target): PostgreSQL error \(state.isEmpty ? "(no SQLSTATE)" : state) (\(message)) in `\(WarehouseError.shorten(sql))`; expected the statement to succeed"
         case let .schemaTooNew(path, found, known):
             return "\(path): the warehouse schema is version \(found), this ambassador knows up to \(known); expected a warehouse made by this or an older version"
         }
