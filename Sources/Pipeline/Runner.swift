@@ -35,7 +35,11 @@ package struct RunSummary {
     package var exitCode: Int32 = 0
 
     /// The final summary printed on stdout.
-    package var text: String {
+    package var text: String { text(quiet: false) }
+
+    /// The summary; `quiet` keeps the headline and only the stages that rejected rows or
+    /// failed files (what someone reading cron mail must see).
+    package func text(quiet: Bool) -> String {
         var lines = ["run \(runID): " + (exitCode == 0 ? "succeeded" : "finished with data rejected (exit \(exitCode))")]
         // A rerun that found nothing new says so in one line, before the per-stage counts.
         if let extract = stages.first(where: { $0.name == ExtractStage.name })?.counts, !extract.isEmpty,
@@ -43,7 +47,7 @@ package struct RunSummary {
             lines.append("nothing new: every inbox file was already extracted and is unchanged")
         }
         for (name, counts) in stages {
-            for c in counts {
+            for c in counts where !quiet || c.rowsRejected > 0 || c.filesFailed > 0 {
                 var parts = ["read \(c.rowsRead)", "written \(c.rowsWritten)", "rejected \(c.rowsRejected)"]
                 if c.filesDone + c.filesSkipped + c.filesFailed > 0 {
                     parts.append("files \(c.filesDone) done, \(c.filesSkipped) unchanged, \(c.filesFailed) failed")

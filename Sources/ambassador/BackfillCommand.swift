@@ -38,7 +38,7 @@ struct BackfillCommand: ParsableCommand {
             let runner = Runner(config: config, logger: logger, progress: .forStandardError(logger: logger))
             let options = RunOptions(command: "backfill", arguments: Array(CommandLine.arguments.dropFirst()), runDate: Clock.today(),
                                      sourceFilter: source, partitionRange: range, now: Clock.nowUTC)
-            return printSummary(try runner.run(PipelineStep.all, options: options))
+            return printSummary(try runner.run(PipelineStep.all, options: options), quiet: common.quiet)
         }
     }
 }

@@ -35,8 +35,9 @@ func exitCode(for error: Error) -> Int32 {
     }
 }
 
-/// Prints the run summary on stdout.
-func printSummary(_ summary: RunSummary) -> Int32 {
-    FileDescriptorWriter.standardOutput.write(summary.text + "\n")
+/// Prints the run summary on stdout (with `--quiet`, the headline and any stage that
+/// rejected rows or failed files).
+func printSummary(_ summary: RunSummary, quiet: Bool = false) -> Int32 {
+    FileDescriptorWriter.standardOutput.write(summary.text(quiet: quiet) + "\n")
     return summary.exitCode
 }

@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
             let date = try runDate.map { try parseDate($0, option: "--run-date") } ?? Clock.today()
             let runner = Runner(config: config, logger: logger, progress: .forStandardError(logger: logger))
             let options = RunOptions(command: "run", arguments: Array(CommandLine.arguments.dropFirst()), runDate: date, now: Clock.nowUTC)
-            return printSummary(try runner.run(PipelineStep.all, options: options))
+            return printSummary(try runner.run(PipelineStep.all, options: options), quiet: common.quiet)
         }
     }
 }

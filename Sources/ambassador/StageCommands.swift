@@ -23,7 +23,7 @@ struct StageOptions: ParsableArguments {
             let runner = Runner(config: config, logger: logger, progress: .forStandardError(logger: logger))
             let options = RunOptions(command: step.name, arguments: Array(CommandLine.arguments.dropFirst()), runDate: date,
                                      sourceFilter: source, now: Clock.nowUTC)
-            return printSummary(try runner.run([step], options: options))
+            return printSummary(try runner.run([step], options: options), quiet: common.quiet)
         }
     }
 }

@@ -246,6 +246,24 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(top.stdout.contains("--version") && readme.contains("ambassador --version"), "--version is in --help and the README")
     }
 
+    /// `--quiet` keeps the summary's headline and the stages that rejected rows, nothing else.
+    func testQuietPrintsTheHeadlineAndOnlyStagesWithRejects() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 4, tickets: 800, months: 2, seed: 3, dirt: 0.05)).run()
+        let quiet = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory)
+        let lines = quiet.stdout.split(whereSeparator: \.isNewline)
+        XCTAssertTrue(lines.first?.hasPrefix("run 1: ") ?? false, quiet.stdout)
+        for line in lines.dropFirst() where !line.hasPrefix("nothing new") {
+            let clean = (line.hasSuffix("rejected 0") || line.contains("rejected 0,")) && (!line.contains("failed") || line.hasSuffix(" 0 failed"))
+            XCTAssertFalse(clean, "a stage with nothing rejected or failed is listed: \(line)")
+        }
+        XCTAssertTrue(lines.contains { $0.contains("normalize tickets") && !$0.contains("rejected 0") }, "the planted dirt is rejected and shown: \(quiet.stdout)")
+        XCTAssertFalse(quiet.stdout.contains("extract roster"), "a clean stage is left out: \(quiet.stdout)")
+        XCTAssertTrue(quiet.stderr.isEmpty || !quiet.stderr.contains(" info "), "no info lines on stderr: \(quiet.stderr)")
+        let loud = try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertTrue(loud.stdout.contains("extract roster"), "without --quiet every stage is listed")
+    }
+
     /// Every repository file the README or a --help text cites (`docs/…`, `*.md`) is in the
     /// repository: a clone alone must hold the method it points to.
     func testEveryDocumentTheREADMEAndHelpCiteIsInTheRepository() throws {
