@@ -89,6 +89,18 @@ package enum PartitionRule: Sendable, Equatable {
 }
 
 /// One input source of a pipeline.
+/// dbt's source freshness, in days: past `warnAfterDays` the run warns, past
+/// `errorAfterDays` the check fails at error severity and the run exits 65.
+package struct Freshness: Sendable, Equatable {
+    package var warnAfterDays: Int?
+    package var errorAfterDays: Int?
+
+    package init(warnAfterDays: Int? = nil, errorAfterDays: Int? = nil) {
+        self.warnAfterDays = warnAfterDays
+        self.errorAfterDays = errorAfterDays
+    }
+}
+
 package struct SourceConfig: Sendable, Equatable {
     package var name: String
     package var kind: SourceKind
@@ -122,6 +134,9 @@ package struct SourceConfig: Sendable, Equatable {
     /// ticket a survey response is about), so that two ticketing systems whose ids overlap
     /// (both start at 1) keep their tickets apart in `fact_ticket`. Empty: ids as exported.
     package var ticketIDPrefix: String = ""
+    /// How old the newest loaded partition may be (`freshness:` under the source), judged
+    /// against the run date by the data checks; nil checks nothing.
+    package var freshness: Freshness? = nil
 
     package init(
         name: String, kind: SourceKind, format: String = "csv", inbox: String,

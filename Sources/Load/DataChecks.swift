@@ -1,3 +1,4 @@
+import AmbassadorCore
 import Warehouse
 
 /// The data checks run after every load and recorded in `etl_check`.
@@ -66,9 +67,41 @@ package enum DataChecks {
             """),
     ]
 
-    /// Runs every check, records the results for `runID`, and returns them.
-    package static func run(database: Database, runID: Int64) throws -> [Result] {
+    /// The freshness check of one source (dbt's source freshness): how many days before
+    /// `runDate` its newest loaded partition lies. Stale past `errorAfterDays` fails at error
+    /// severity, past `warnAfterDays` at warning; a source with nothing loaded is stale.
+    static func freshness(database: Database, source: String, rule: Freshness, runDate: CivilDate) throws -> Result {
+        let newest = try database.scalar("""
+            SELECT max(substr(partition_date, 1, 10)) FROM etl_source_file WHERE source = ? AND status = 'loaded'
+            """, [.text(source)]).stringValue
+        let limits = [rule.warnAfterDays.map { "warn after \($0)" }, rule.errorAfterDays.map { "error after \($0)" }]
+            .compactMap { $0 }.joined(separator: ", ")
+        let name = "freshness_" + source
+        guard let newest, let date = CivilDate(iso: newest) else {
+            return Result(name: name, table: "etl_source_file", severity: rule.errorAfterDays == nil ? "warning" : "error", failingRows: 1,
+                          sampleKeys: "\(source): no file loaded yet (\(limits) days)")
+        }
+        let age = runDate.daysSinceEpoch - date.daysSinceEpoch
+        let note = "\(source): newest partition \(newest) is \(age) days before the run date \(runDate) (\(limits) days)"
+        if let error = rule.errorAfterDays, age > error {
+            return Result(name: name, table: "etl_source_file", severity: "error", failingRows: 1, sampleKeys: note)
+        }
+        if let warn = rule.warnAfterDays, age > warn {
+            return Result(name: name, table: "etl_source_file", severity: "warning", failingRows: 1, sampleKeys: note)
+        }
+        return Result(name: name, table: "etl_source_file", severity: rule.errorAfterDays == nil ? "warning" : "error", failingRows: 0, sampleKeys: "")
+    }
+
+    /// Runs every check (and the freshness of each source that sets one), records the
+    /// results for `runID`, and returns them.
+    package static func run(database: Database, runID: Int64, freshness: [(source: String, rule: Freshness)] = [],
+                            runDate: CivilDate? = nil) throws -> [Result] {
         var results: [Result] = []
+        if let runDate {
+            for (source, rule) in freshness {
+                results.append(try self.freshness(database: database, source: source, rule: rule, runDate: runDate))
+            }
+        }
         for check in checks {
             let failing = try database.count("SELECT count(*) FROM (\(check.failingKeys))")
             let sample = failing == 0 ? "" : try database.query("SELECT * FROM (\(check.failingKeys)) ORDER BY 1 LIMIT 5") {

@@ -123,10 +123,13 @@ package enum LoadStage {
 
         var checks = StageCounts(source: "checks")
         let checksStarted = monotonicSeconds()
-        let results = try DataChecks.run(database: database, runID: context.runID)
+        let freshness = context.config.sources.compactMap { source in source.freshness.map { (source: source.name, rule: $0) } }
+        let results = try DataChecks.run(database: database, runID: context.runID, freshness: freshness, runDate: context.runDate)
         context.logger.info("load: \(results.count) data checks in \(String(format: "%.1f", monotonicSeconds() - checksStarted)) s")
         for result in results where result.failingRows > 0 {
-            let message = "check \(result.name) (\(result.severity)) on \(result.table): \(result.failingRows) failing rows, e.g. \(result.sampleKeys)"
+            let message = result.name.hasPrefix("freshness_")
+                ? "check \(result.name) (\(result.severity)): \(result.sampleKeys)"
+                : "check \(result.name) (\(result.severity)) on \(result.table): \(result.failingRows) failing rows, e.g. \(result.sampleKeys)"
             if result.severity == "error" {
                 checks.dataFailure = true
                 context.logger.error("\(message)")

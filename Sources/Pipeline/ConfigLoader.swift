@@ -216,7 +216,8 @@ package struct ConfigLoader {
             }
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
             let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values",
-                                                           "null_values", "respondent", "items", "decimal_separator", "ticket_id_prefix", "timezone"])
+                                                           "null_values", "respondent", "items", "decimal_separator", "ticket_id_prefix", "timezone",
+                                                           "freshness"])
             guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
             let kindText = try string(kindNode, key + ".kind")
             guard let kind = SourceKind(rawValue: kindText) else {
@@ -330,6 +331,9 @@ package struct ConfigLoader {
                     throw fail(node, key + ".ticket_id_prefix", "'\(prefix)' has white space or is longer than 32 bytes", "a short tag such as 'fd-'")
                 }
                 source.ticketIDPrefix = prefix
+            }
+            if let node = fields["freshness"] {
+                source.freshness = try freshness(node, key + ".freshness")
             }
             if kind == .survey {
                 guard let node = fields["respondent"] else {
@@ -493,6 +497,25 @@ package struct ConfigLoader {
             throw fail(node, key, "'\(text)' is not a decimal separator", "'.' (1,234.50) or ',' (1.234,50)")
         }
         return text == "," ? "," : "."
+    }
+
+    /// `freshness: {warn_after_days: N, error_after_days: M}`: at least one, each ≥ 1, and
+    /// the warning before the error.
+    private func freshness(_ node: Node, _ key: String) throws -> Freshness {
+        let fields = try mapping(node, key, allowed: ["warn_after_days", "error_after_days"])
+        var result = Freshness()
+        for (name, valueNode) in fields.pairs {
+            let days = try int(valueNode, key + "." + name)
+            guard days >= 1 else { throw fail(valueNode, key + "." + name, "\(days) days", "a whole number of days, 1 or more") }
+            if name == "warn_after_days" { result.warnAfterDays = days } else { result.errorAfterDays = days }
+        }
+        guard result.warnAfterDays != nil || result.errorAfterDays != nil else {
+            throw fail(node, key, "neither warn_after_days nor error_after_days", "at least one of them, e.g. {warn_after_days: 2, error_after_days: 7}")
+        }
+        if let warn = result.warnAfterDays, let error = result.errorAfterDays, warn >= error {
+            throw fail(node, key, "warn_after_days \(warn) is not below error_after_days \(error)", "the warning before the error")
+        }
+        return result
     }
 
     private func int(_ node: Node, _ key: String) throws -> Int {
