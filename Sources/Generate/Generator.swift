@@ -238,7 +238,7 @@ package struct Generator {
     /// Per team: −reverseShiftPerSD × the standardised *surprise* of the month — repeat
     /// contacts above or below what the team's tickets were expected to bring (its own level
     /// included). A team reacts to a month worse than its usual. Were it to react to its
-    /// level instead, a persistent team level (`Scenario.teamOutcomeSD`) would tie its index
+    /// level instead, a persistent team level (`GeneratorSettings.teamOutcomeSD`) would tie its index
     /// to its later outcomes too: a real forward association that no forward test can tell
     /// from an effect, which is what the reverse check and the wording rule are for.
     static func reverseShift(tickets: [Double], repeats: [Double], expected: [Double]) -> [Double] {
@@ -331,7 +331,7 @@ package struct Generator {
                 "reopen_escalation_per_sd_of_agent_latent": \(number(settings.scenario.reopenEscalationEffect)),
                 "transfer_repeat_logit": \(number(settings.scenario.transferEffect)),
                 "reverse_pulse_shift_per_sd_of_repeat_surprise": \(number(settings.scenario == .reverse ? -Generator.reverseShiftPerSD : 0)),
-                "repeat_team_level_sd": \(number(settings.scenario.teamOutcomeSD)),
+                "repeat_team_level_sd": \(number(settings.teamOutcomeSD)),
                 "followup_message_per_sd_of_agent_latent": \(number(settings.ticketEventLog ? EventLogWriter.followUpPerSD : 0)),
                 "team_icc": \(number(Organisation.teamICC))
               },

@@ -30,7 +30,7 @@ struct Organisation {
     var teams: [String]
     /// Latent level of each team (standard normal).
     var teamLatent: [Double]
-    /// Each team's own REPEAT level (log-odds, SD `Scenario.teamOutcomeSD`), independent of
+    /// Each team's own REPEAT level (log-odds, SD `GeneratorSettings.teamOutcomeSD`), independent of
     /// its latent ambassadorship; drawn from a stream of its own so the rest stays as it was.
     var teamOutcome: [Double]
     var employees: [Employee] = []
@@ -41,7 +41,7 @@ struct Organisation {
         teams = (0..<settings.teams).map { "Support " + pad($0 + 1, 2) }
         teamLatent = (0..<settings.teams).map { _ in random.normal() }
         var own = SeededRandom(seed: settings.seed ^ 0x7EA3_0C0E)
-        teamOutcome = (0..<settings.teams).map { _ in settings.scenario.teamOutcomeSD * own.normal() }
+        teamOutcome = (0..<settings.teams).map { _ in settings.teamOutcomeSD * own.normal() }
         for team in 0..<settings.teams {
             leads.append(hire(team: team, role: "Team Lead", on: start.adding(days: -400 - random.int(900)), random: &random))
             for _ in 0..<settings.agentsPerTeam {

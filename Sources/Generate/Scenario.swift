@@ -31,11 +31,6 @@ package enum Scenario: String, CaseIterable, Sendable {
         }
     }
 
-    /// SD of each team's own REPEAT level (log-odds), unrelated to ambassadorship: teams differ
-    /// in customers and products in every scenario, so the null is not the easy one where
-    /// only tickets vary (the small-cluster problem the wild cluster bootstrap exists for).
-    package var teamOutcomeSD: Double { 0.3 }
-
     /// Agent-level effect per SD of the agent's deviation from the team.
     package var agentEffect: Double {
         switch self {
@@ -65,6 +60,11 @@ package struct GeneratorSettings: Sendable {
     /// How the transactional (CSAT) survey and the customer-events feed are written.
     package var csatFormat = CSATFormat.qualtricsCSV
     package var eventsFormat = EventsFormat.csv
+    /// SD of each team's own REPEAT level (log-odds), unrelated to ambassadorship: teams
+    /// differ in customers and products in every scenario, so the null is not the easy one
+    /// where only tickets vary (the small-cluster problem the wild cluster bootstrap exists
+    /// for). 0 gives teams no level of their own.
+    package var teamOutcomeSD = 0.3
     /// Also write a ticket event log (`tickets/events/events_<month>.csv`, format `event_log_csv`).
     package var ticketEventLog = false
 

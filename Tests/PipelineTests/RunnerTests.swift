@@ -1058,7 +1058,10 @@ extension RunnerTests {
     /// resolution) and its split by the teams' planted latent level.
     private func measuredRepeat(_ scenario: Scenario) throws -> (overall: Double, coincidence: Double, planted: Double, highTeams: Double, lowTeams: Double) {
         let directory = TestSupport.temporaryDirectory("repeat\(scenario.rawValue)")
-        let settings = GeneratorSettings(outDir: directory, teams: 20, tickets: 30_000, months: 3, seed: 11, scenario: scenario, agentsPerTeam: 6)
+        var settings = GeneratorSettings(outDir: directory, teams: 20, tickets: 30_000, months: 3, seed: 11, scenario: scenario, agentsPerTeam: 6)
+        // The planted effect alone: no team level of its own (with 20 teams an SD 0.3 level
+        // alone would part high and low teams by chance).
+        settings.teamOutcomeSD = 0
         let counts = try Generator(settings: settings).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
         _ = try run(config, steps: [.extract, .normalize, .load])
