@@ -166,6 +166,7 @@ package struct Runner {
                 try? ledger.stage(runID: runID, stage: step.name, counts: [], startedAt: started, endedAt: options.now(), status: "interrupted")
                 try? ledger.finish(runID: runID, status: "interrupted", exitCode: interrupted.exitCode, endedAt: options.now(),
                                    message: "[\(step.name)] \(interrupted)")
+                writeResults(database, runID: runID)
                 throw interrupted
             } catch {
                 if database.isInTransaction { try? database.execute("ROLLBACK") }
@@ -178,16 +179,31 @@ package struct Runner {
                 // An empty warehouse is no input (66), not a failure of the stage.
                 if case ScoreError.noData = error {
                     try? ledger.finish(runID: runID, status: "failed", exitCode: 66, endedAt: options.now(), message: message)
+                    writeResults(database, runID: runID)
                     throw PipelineError.noInput(message: "\(error)")
                 }
                 try? ledger.finish(runID: runID, status: "failed", exitCode: 1, endedAt: options.now(), message: message)
+                writeResults(database, runID: runID)
                 throw StageFailure(stage: step.name, underlying: error)
             }
         }
         try ledger.finish(runID: runID, status: summary.exitCode == 0 ? "succeeded" : "data_rejected",
                           exitCode: summary.exitCode, endedAt: options.now(), message: nil)
+        writeResults(database, runID: runID)
         if pseudonymising { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         return summary
+    }
+}
+
+extension Runner {
+    /// The run's results file (RunResults); a failure to write it is a warning, never the
+    /// run's outcome.
+    func writeResults(_ database: Database, runID: Int64) {
+        do {
+            try RunResults.write(database: database, runID: runID, warehouse: config.warehouse)
+        } catch {
+            logger.warning("run \(runID): results file not written: \(error)")
+        }
     }
 }
 

@@ -264,6 +264,41 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(loud.stdout.contains("extract roster"), "without --quiet every stage is listed")
     }
 
+    /// Every run leaves its results as JSON beside the warehouse, and `status --json` prints
+    /// the same objects: what a scheduler or a dashboard reads instead of parsing text.
+    func testEveryRunLeavesAResultsFileAndStatusPrintsJSON() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 4, tickets: 800, months: 2, seed: 3, dirt: 0.05)).run()
+        let first = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory)
+        let path = directory + "/var/runs/run-1.json"
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        XCTAssertEqual(object["run_id"] as? Int, 1)
+        XCTAssertEqual(object["exit_code"] as? Int, Int(first.status), "the file's exit code is the process's")
+        XCTAssertEqual(object["status"] as? String, first.status == 0 ? "succeeded" : "data_rejected")
+        let stages = try XCTUnwrap(object["stages"] as? [[String: Any]])
+        let database = try Database(path: directory + "/var/warehouse.sqlite", readOnly: true)
+        XCTAssertEqual(stages.count, try database.count("SELECT count(*) FROM etl_stage_run WHERE run_id = 1"))
+        let rejectedInFile = stages.reduce(0) { $0 + (($1["rows_rejected"] as? Int) ?? 0) }
+        XCTAssertEqual(rejectedInFile, try database.count("SELECT coalesce(sum(rows_rejected), 0) FROM etl_stage_run WHERE run_id = 1"))
+        let rejects = try XCTUnwrap(object["rejects"] as? [[String: Any]])
+        XCTAssertEqual(rejects.reduce(0) { $0 + (($1["rows"] as? Int) ?? 0) }, try database.count("SELECT count(*) FROM etl_reject WHERE run_id = 1"))
+        XCTAssertFalse(rejects.isEmpty, "the planted dirt is in the results")
+        XCTAssertEqual((object["checks"] as? [Any])?.count, try database.count("SELECT count(*) FROM etl_check WHERE run_id = 1"))
+        let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        XCTAssertEqual(mode & 0o077, 0, "results are private to their owner")
+        // A second run gets its own file; latest.json follows it.
+        _ = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory)
+        let latest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/var/runs/latest.json"))) as? [String: Any])
+        XCTAssertEqual(latest["run_id"] as? Int, 2)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/var/runs/run-1.json"))
+        let status = try TestSupport.run(["status", "--pipeline", "pipeline.yml", "--json"], in: directory)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((parsed["runs"] as? [[String: Any]])?.map { $0["run_id"] as? Int }, [2, 1])
+        XCTAssertEqual((parsed["latest"] as? [String: Any])?["run_id"] as? Int, 2)
+        XCTAssertEqual(parsed["schema_version"] as? Int, try Migrator.currentVersion(database))
+    }
+
     /// Every repository file the README or a --help text cites (`docs/…`, `*.md`) is in the
     /// repository: a clone alone must hold the method it points to.
     func testEveryDocumentTheREADMEAndHelpCiteIsInTheRepository() throws {

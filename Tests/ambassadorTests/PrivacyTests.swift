@@ -38,9 +38,15 @@ final class PrivacyTests: XCTestCase {
         XCTAssertFalse(logs.contains(key))
         // The key is in no file the run wrote: warehouse (and its WAL), reports.
         var written: [String] = []
+        var folders = [home + "/var", home + "/out"]
         for folder in [home + "/var", home + "/out"] {
-            for name in try FileManager.default.contentsOfDirectory(atPath: folder) { written.append(folder + "/" + name) }
+            for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory)
+                if isDirectory.boolValue { folders.append(folder + "/" + name) } else { written.append(folder + "/" + name) }
+            }
         }
+        XCTAssertTrue(written.contains { $0.hasSuffix("/runs/latest.json") }, "the run results are checked too")
         XCTAssertTrue(written.contains { $0.hasSuffix("warehouse.sqlite") } && written.contains { $0.hasSuffix("report.html") })
         for path in written {
             let bytes = try XCTUnwrap(FileManager.default.contents(atPath: path))
@@ -48,7 +54,7 @@ final class PrivacyTests: XCTestCase {
             let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
             XCTAssertEqual(mode & 0o077, 0, "\(path) is readable by others: \(String(mode, radix: 8))")
         }
-        for folder in [home + "/var", home + "/out"] {
+        for folder in folders {
             XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) ?? 0, 0o700, folder)
         }
         // Names and e-mails never reach the canonical tables or the reports.
@@ -56,7 +62,7 @@ final class PrivacyTests: XCTestCase {
         let names = try database.query("SELECT DISTINCT name FROM dim_employee") { $0.text(0) ?? "" }
         XCTAssertFalse(names.isEmpty)
         XCTAssertTrue(names.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) }, "\(names.prefix(3))")
-        for path in written where path.contains("/out/") {
+        for path in written where path.contains("/out/") || path.contains("/runs/") {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             for secret in secrets where !secret.isEmpty { XCTAssertFalse(text.contains(secret), "\(path) names \(secret)") }
         }
