@@ -8,6 +8,8 @@ package enum PipelineError: Error, CustomStringConvertible, Equatable {
     case noInput(message: String)
     /// Bad command-line usage that the parser could not catch (exit 64).
     case usage(message: String)
+    /// The warehouse (or its lock file) cannot be created where the pipeline says (exit 73).
+    case cannotCreate(message: String)
 
     package var exitCode: Int32 {
         switch self {
@@ -15,6 +17,7 @@ package enum PipelineError: Error, CustomStringConvertible, Equatable {
         case .lockHeld: return 75
         case .noInput: return 66
         case .usage: return 64
+        case .cannotCreate: return 73
         }
     }
 
@@ -34,6 +37,8 @@ package enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .noInput(message):
             return message
         case let .usage(message):
+            return message
+        case let .cannotCreate(message):
             return message
         }
     }

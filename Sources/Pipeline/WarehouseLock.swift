@@ -35,7 +35,9 @@ package final class WarehouseLock {
         if !directory.isEmpty { mkdir(directory, 0o700) }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw PipelineError.noInput(message: "\(path): cannot open the lock file (\(String(cString: strerror(errno)))); expected a writable warehouse directory")
+            let reason = String(cString: strerror(errno))
+            let folder = directory.isEmpty ? "." : directory
+            throw PipelineError.cannotCreate(message: "\(path): cannot create the warehouse's lock file (\(reason)); expected the folder \(folder) to exist (or be creatable) and be writable by this user — create it, or point warehouse: (or --warehouse) at a writable place")
         }
         // flock(LOCK_EX | LOCK_NB): never wait, a second run exits 75 at once.
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {

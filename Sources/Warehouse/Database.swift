@@ -49,6 +49,8 @@ package final class Database {
             try execute("PRAGMA foreign_keys=ON")
         } catch let error as WarehouseError {
             sqlite3_close_v2(connection)
+            // SQLite's own words, not our statement error nested inside the open error.
+            if case let .sqlite(_, code, message, _) = error { throw WarehouseError.open(path: path, code: code, message: message) }
             throw WarehouseError.open(path: path, code: error.code ?? SQLITE_ERROR, message: "\(error)")
         }
     }

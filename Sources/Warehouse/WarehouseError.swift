@@ -26,6 +26,12 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// True when the file is not a SQLite database or is corrupt (SQLITE_NOTADB, SQLITE_CORRUPT).
+    package var isDamaged: Bool {
+        guard let code else { return false }
+        return code & 0xFF == 26 || code & 0xFF == 11
+    }
+
     /// True when the disk (or a file-size limit) is full: SQLITE_FULL or an I/O error.
     package var isDiskFull: Bool {
         guard let code else { return false }
@@ -54,6 +60,9 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
     package var description: String {
         switch self {
         case let .open(path, code, message):
+            if isDamaged {
+                return "\(path): the warehouse is damaged or not a SQLite database (SQLite error \(code): \(message)); expected the SQLite file Ambassador made — restore it from a backup, or move it aside and run again to rebuild it from the inbox files that are still there"
+            }
             return "\(path): cannot open the warehouse: SQLite error \(code) (\(message)); expected a writable SQLite file"
         case let .sqlite(path, code, message, sql):
             if isDiskFull {

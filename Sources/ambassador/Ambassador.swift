@@ -12,7 +12,7 @@ struct Ambassador: ParsableCommand {
         discussion: """
             Stages run in order: extract → normalize → load → score → report. `run` does them all (the nightly job); each stage also runs on its own. Every subcommand reads the pipeline file given by --pipeline (default pipelines/sample.yml).
 
-            Exit codes: 0 success · 1 failure · 64 bad usage · 65 data rejected above the threshold, a file that failed as a whole (the others still load), tickets quarantined at load because another source holds their ids, or an error-level check failed · 66 no input · 75 another run holds the lock (retry later) · 78 configuration error · 130/143 stopped by SIGINT/SIGTERM at a commit boundary (recorded as interrupted; a rerun finishes the job).
+            Exit codes: 0 success · 1 failure · 64 bad usage · 65 data rejected above the threshold, a file that failed as a whole (the others still load), tickets quarantined at load because another source holds their ids, or an error-level check failed · 66 no input · 73 the warehouse or its lock cannot be created (missing or read-only folder) · 74 the warehouse is damaged or not a SQLite database · 75 another run holds the lock (retry later) · 78 configuration error · 130/143 stopped by SIGINT/SIGTERM at a commit boundary (recorded as interrupted; a rerun finishes the job).
             """,
         version: "ambassador 0.5.0",
         subcommands: [

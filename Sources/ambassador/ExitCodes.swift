@@ -6,7 +6,8 @@ import Pipeline
 import Warehouse
 
 /// Runs a command body and turns every error into its message on stderr and the exit
-/// code of DESIGN.md: 1 failure, 64 usage, 65 data, 66 no input, 75 locked, 78 config.
+/// code of DESIGN.md: 1 failure, 64 usage, 65 data, 66 no input, 73 cannot create the
+/// warehouse, 74 damaged warehouse, 75 locked, 78 config.
 func withExitCodes(_ body: () throws -> Int32) throws {
     let code: Int32
     do {
@@ -31,6 +32,8 @@ func exitCode(for error: Error) -> Int32 {
     case let error as RunInterrupted: return error.exitCode
     case is ExtractError: return 65
     case is NormalizeError: return 78
+    // A warehouse that cannot be read as one (damaged, not a database): EX_IOERR.
+    case let error as WarehouseError where error.isDamaged: return 74
     default: return 1
     }
 }

@@ -238,12 +238,35 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(readme.contains("ambassador \(command)"), "README does not document `ambassador \(command)`")
         }
         let top = try TestSupport.run(["--help"])
-        for code in ["64", "65", "66", "75", "78", "130", "143"] {
+        for code in ["64", "65", "66", "73", "74", "75", "78", "130", "143"] {
             XCTAssertTrue(top.stdout.contains(code), "exit code \(code) missing from --help")
             XCTAssertTrue(readme.contains("| \(code) |") || readme.contains("\(code), ") || readme.contains(", \(code) |"),
                           "exit code \(code) missing from the README's table")
         }
         XCTAssertTrue(top.stdout.contains("--version") && readme.contains("ambassador --version"), "--version is in --help and the README")
+    }
+
+    /// A warehouse folder that cannot be made exits 73 naming the folder; a damaged warehouse
+    /// exits 74 with SQLite's own words once and what to do, not 1 with a nested message.
+    func testAnUncreatableOrDamagedWarehouseSaysSoWithItsOwnExitCode() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 3, tickets: 300, months: 1, seed: 4)).run()
+        // A regular file where the warehouse folder should be: not creatable, even by root.
+        TestSupport.write("not a folder\n", to: directory + "/blocked")
+        let blocked = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--warehouse", directory + "/blocked/w.sqlite"], in: directory)
+        XCTAssertEqual(blocked.status, 73, blocked.stderr)
+        XCTAssertTrue(blocked.stderr.contains("expected the folder \(directory)/blocked to exist"), blocked.stderr)
+        XCTAssertFalse(blocked.stderr.contains("no input"), blocked.stderr)
+        var garbage = Data("this is no database, just bytes that happen to sit where the warehouse should be\n".utf8)
+        garbage.append(Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }))
+        try garbage.write(to: URL(fileURLWithPath: directory + "/damaged.sqlite"))
+        let damaged = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--warehouse", directory + "/damaged.sqlite"], in: directory)
+        XCTAssertEqual(damaged.status, 74, damaged.stderr)
+        XCTAssertTrue(damaged.stderr.contains("damaged or not a SQLite database"), damaged.stderr)
+        XCTAssertTrue(damaged.stderr.contains("restore it from a backup"), damaged.stderr)
+        XCTAssertEqual(damaged.stderr.components(separatedBy: "SQLite error").count - 1, 1, "SQLite's message once, not nested: \(damaged.stderr)")
+        let status = try TestSupport.run(["status", "--pipeline", "pipeline.yml", "--warehouse", directory + "/damaged.sqlite"], in: directory)
+        XCTAssertEqual(status.status, 74, status.stderr)
     }
 
     /// `--quiet` keeps the summary's headline and the stages that rejected rows, nothing else.
