@@ -5,8 +5,10 @@ import Warehouse
 ///
 /// History is rebuilt from all snapshots each time a roster arrives, so a roster delivered
 /// late lands in the right place, and a rerun gives the same rows. A change of team,
-/// manager, role or status opens a new version; name, e-mail and location follow the
-/// latest snapshot of the version. An employee missing from a later snapshot is closed and
+/// manager, role, status or hire date (a rehire, or a correction) opens a new version —
+/// from the new hire date when it falls after the previous version's last snapshot, else
+/// from the snapshot that shows it; name, e-mail and location follow the latest snapshot
+/// of the version. An employee missing from a later snapshot is closed and
 /// gets a `left` version; a rehire opens a new version.
 enum EmployeeHistory {
     struct Snapshot {
@@ -15,7 +17,7 @@ enum EmployeeHistory {
         let hire: String?, termination: String?, status: String, agents: String?
         let fileID: Int64
 
-        var tracked: [String?] { [team, manager, role, status] }
+        var tracked: [String?] { [team, manager, role, status, hire] }
     }
 
     /// FNV-1a over everything the rebuild writes: the same rosters give the same value.
@@ -125,7 +127,13 @@ enum EmployeeHistory {
                 continue
             }
             var from = snapshot.date
-            if versions.isEmpty, let hire = snapshot.hire, hire < from { from = hire }
+            if versions.isEmpty, let hire = snapshot.hire, hire < from {
+                from = hire
+            } else if let previous = versions.last, let hire = snapshot.hire, hire != previous.snapshot.hire,
+                      hire > max(previous.from, previous.snapshot.date), hire < from {
+                // Rehired (or the date corrected) between snapshots: the new version starts then.
+                from = hire
+            }
             versions.append(Version(from: from, snapshot: snapshot, status: snapshot.status))
         }
         if let last = versions.last, dateIndex + 1 < allDates.count, last.status != "terminated", last.status != "left" {

@@ -121,8 +121,8 @@ final class RunnerTests: XCTestCase {
             "E1 A active 2025-06-01 2026-02-01 0",
             "E1 B active 2026-02-01 open 1",
             "E2 A active 2025-07-01 2026-02-01 0",
-            "E2  left 2026-02-01 2026-03-01 0",
-            "E2 A active 2026-03-01 open 1",
+            "E2  left 2026-02-01 2026-02-20 0",
+            "E2 A active 2026-02-20 open 1",
             "E3 B active 2025-08-01 open 1",
         ])
         let tickets = try Database(path: config.warehouse, readOnly: true).query(
@@ -130,6 +130,22 @@ final class RunnerTests: XCTestCase {
             "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.text(2) ?? "")"
         }
         XCTAssertEqual(tickets, ["1 E1 A", "2 E1 B", "3 E2 none"], "the team is the one valid when the ticket opened; none while away")
+    }
+
+    /// A hire date that changes with nothing else (a rehire between two snapshots, no absence
+    /// seen) opens a new version from that date: no version starts before its own hire date.
+    func testAChangedHireDateOpensANewVersion() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write(rosterHeader + "E7,Gil,A,Agent,2024-06-02,107\n", to: directory + "/hr/roster_2026-04-01.csv")
+        TestSupport.write(rosterHeader + "E7,Gil,A,Agent,2026-04-22,107\n", to: directory + "/hr/roster_2026-05-01.csv")
+        TestSupport.write("Ticket ID,Created At,Assignee ID\n1,2026-04-25T10:00:00Z,107\n", to: directory + "/tickets/t.csv")
+        let config = try pipeline(directory)
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+        XCTAssertEqual(try history(config.warehouse), ["E7 A active 2024-06-02 2026-04-22 0", "E7 A active 2026-04-22 open 1"])
+        let database = try Database(path: config.warehouse, readOnly: true)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM dim_employee WHERE hire_date > valid_from"), 0,
+                       "no version starts before the hire date it carries")
+        XCTAssertEqual(try database.count("SELECT count(*) FROM etl_check WHERE failing_rows > 0 AND severity = 'error'"), 0)
     }
 
     func testALateRosterLandsInItsPlaceInHistory() throws {
