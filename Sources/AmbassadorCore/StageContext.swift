@@ -28,6 +28,14 @@ package struct StageContext: Sendable {
         self.progress = progress
     }
 
+    /// This context with `source` as a field of every log line (text logs show it in the
+    /// message already; JSON logs get it as `"source"`).
+    package func forSource(_ source: String) -> StageContext {
+        var copy = self
+        copy.logger[metadataKey: "source"] = .string(source)
+        return copy
+    }
+
     /// The configured sources this stage should touch, honouring `--source`.
     package var selectedSources: [SourceConfig] {
         guard let filter = sourceFilter else { return config.sources }

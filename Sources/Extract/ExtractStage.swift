@@ -11,6 +11,8 @@ package enum ExtractStage {
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
         for source in context.selectedSources {
+            // Every log line about this source carries it as a field (`--log-format json`).
+            let context = context.forSource(source.name)
             all.append(try extract(source: source, database: database, context: context))
         }
         return all

@@ -49,6 +49,7 @@ package enum LoadStage {
         let version = try database.scalar(
             "SELECT CAST(value AS INTEGER) FROM etl_state WHERE source = 'load' AND key = 'employee_history_version'").intValue ?? 0
         for source in context.selectedSources {
+            let context = context.forSource(source.name)
             let staging: String
             let merge: (Int64) throws -> (written: Int, rejected: Int)
             switch source.kind {

@@ -13,6 +13,7 @@ package enum NormalizeStage {
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
         for source in context.selectedSources {
+            let context = context.forSource(source.name)
             let coercer = try Coercer(timeZone: source.timeZone ?? context.config.timeZone, decimalSeparator: source.decimalSeparator)
             all.append(try normalize(source: source, coercer: coercer, database: database, context: context))
         }

@@ -134,6 +134,7 @@ package struct Runner {
         var summary = RunSummary(runID: runID)
         var context = StageContext(config: config, runDate: options.runDate, runID: runID, sourceFilter: options.sourceFilter,
                                    partitionRange: options.partitionRange, logger: logger, progress: progress)
+        context.logger[metadataKey: "run_id"] = .string(String(runID))
         // A backfill replaces the facts of its range in one transaction: extract, normalize
         // and load of every file in the range commit together or not at all (each file's
         // own transaction becomes a savepoint inside it). Scoring and the report follow.
@@ -154,6 +155,14 @@ package struct Runner {
                                  status: failed ? "data_rejected" : "succeeded")
                 summary.stages.append((step.name, counts))
                 if failed { summary.exitCode = 65 }
+                // One line per stage and source with its counts as fields, for log pipelines.
+                for c in counts {
+                    context.logger.info("\(step.name) \(c.source.isEmpty ? "" : c.source + " ")done: read \(c.rowsRead), written \(c.rowsWritten), rejected \(c.rowsRejected)",
+                                        metadata: ["source": .string(c.source), "rows_read": .stringConvertible(c.rowsRead),
+                                                   "rows_written": .stringConvertible(c.rowsWritten), "rows_rejected": .stringConvertible(c.rowsRejected),
+                                                   "files_done": .stringConvertible(c.filesDone), "files_unchanged": .stringConvertible(c.filesSkipped),
+                                                   "files_failed": .stringConvertible(c.filesFailed)])
+                }
                 if index == lastDataStep {
                     try database.execute("COMMIT")
                     FaultPoint.reached("backfill.committed")

@@ -41,10 +41,13 @@ struct CommonOptions: ParsableArguments {
 /// `LoggingSystem.bootstrap` may run only once per process.
 enum LoggingBootstrap {
     nonisolated(unsafe) private static var done = false
+    /// The format chosen, for the lines written outside the logger (the fatal error).
+    nonisolated(unsafe) static var format = StandardErrorLogHandler.Format.text
 
     static func once(format: StandardErrorLogHandler.Format, level: Logger.Level) {
         guard !done else { return }
         done = true
+        self.format = format
         LoggingSystem.bootstrap { label in
             var handler = StandardErrorLogHandler(format: format, label: label)
             handler.logLevel = level

@@ -18,8 +18,14 @@ func withExitCodes(_ body: () throws -> Int32) throws {
         throw error
     } catch {
         let underlying = (error as? StageFailure)?.underlying ?? error
-        FileDescriptorWriter.standardError.write("ambassador: error: \(LogText.escaped("\(error)"))\n")
         code = exitCode(for: underlying)
+        if LoggingBootstrap.format == .json {
+            // The last line a log pipeline sees is as structured as the others.
+            let stage = (error as? StageFailure).map { ",\"stage\":\(JSONText.quote($0.stage))" } ?? ""
+            FileDescriptorWriter.standardError.write("{\"time\":\(JSONText.quote(Clock.nowUTC())),\"level\":\"critical\",\"message\":\(JSONText.quote("\(error)")),\"exit_code\":\(code)\(stage)}\n")
+        } else {
+            FileDescriptorWriter.standardError.write("ambassador: error: \(LogText.escaped("\(error)"))\n")
+        }
     }
     FileDescriptorWriter.standardOutput.flush()
     if code != 0 { throw ExitCode(code) }

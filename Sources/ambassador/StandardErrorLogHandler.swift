@@ -33,7 +33,12 @@ struct StandardErrorLogHandler: LogHandler {
             var fields = ["\"time\":\(JSONText.quote(now))", "\"level\":\(JSONText.quote(event.level.rawValue))",
                           "\"message\":\(JSONText.quote(event.message.description))"]
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-                fields.append("\(JSONText.quote(key)):\(JSONText.quote(value.description))")
+                // Counts are numbers in JSON; everything else is a string.
+                if case .stringConvertible = value, Int64(value.description) != nil {
+                    fields.append("\(JSONText.quote(key)):\(value.description)")
+                } else {
+                    fields.append("\(JSONText.quote(key)):\(JSONText.quote(value.description))")
+                }
             }
             line = "{" + fields.joined(separator: ",") + "}\n"
         }

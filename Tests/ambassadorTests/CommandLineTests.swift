@@ -364,6 +364,26 @@ extension CommandLineTests {
             XCTAssertNotNil(object?["message"], String(line))
         }
         XCTAssertTrue(result.stderr.contains("\"stage\":\"load\""), "stage metadata is a field")
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        // Every line inside the run carries the run id; lines about one source carry it too.
+        let inRun = objects.filter { $0["stage"] != nil }
+        XCTAssertFalse(inRun.isEmpty)
+        XCTAssertTrue(inRun.allSatisfy { ($0["run_id"] as? String) == "1" }, "\(inRun.filter { $0["run_id"] == nil }.prefix(2))")
+        XCTAssertTrue(objects.contains { ($0["message"] as? String)?.contains("extracted") == true && ($0["source"] as? String) == "tickets" },
+                      "extract lines name their source as a field")
+        // Counts are numeric fields of one line per stage and source.
+        let done = objects.first { ($0["stage"] as? String) == "normalize" && ($0["source"] as? String) == "tickets" && $0["rows_written"] != nil }
+        XCTAssertEqual(done?["rows_written"] as? Int, try Database(path: directory + "/var/warehouse.sqlite", readOnly: true).count(
+            "SELECT rows_written FROM etl_stage_run WHERE stage = 'normalize' AND source = 'tickets'"))
+        // The fatal error is a JSON line too, with its exit code.
+        let locked = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--log-format", "json", "--warehouse", directory + "/pipeline.yml/w.sqlite"],
+                                         in: directory)
+        XCTAssertEqual(locked.status, 73)
+        let last = try XCTUnwrap(locked.stderr.split(separator: "\n").last)
+        let fatal = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], String(last))
+        XCTAssertEqual(fatal["level"] as? String, "critical")
+        XCTAssertEqual(fatal["exit_code"] as? Int, 73)
+        XCTAssertTrue((fatal["message"] as? String)?.contains("lock file") ?? false)
     }
 }
 
