@@ -10,6 +10,12 @@ package enum ExtractStage {
 
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
+        // The stage's size for progress: every inbox file's bytes (unchanged ones are skipped).
+        var bytes: Int64 = 0
+        for source in context.selectedSources {
+            for path in InboxScanner.files(matching: source.inbox) { bytes += FileDigest.size(path) }
+        }
+        context.progress.setStageTotal(bytes)
         for source in context.selectedSources {
             // Every log line about this source carries it as a field (`--log-format json`).
             let context = context.forSource(source.name)
@@ -80,6 +86,7 @@ package enum ExtractStage {
             let reprocess = context.partitionRange != nil && previous != nil && previous?.1 != "failed"
             if previous != nil && !reprocess {
                 counts.filesSkipped += 1
+                context.progress.skip(units: digest.size)
                 continue
             }
             if source.partition == .fileName && partition == nil && source.kind == .hrRoster {

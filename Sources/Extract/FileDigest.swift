@@ -21,6 +21,11 @@ package enum FileDigest {
                         seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
     }
 
+    /// The file's size in bytes, 0 when it cannot be read (for progress only).
+    package static func size(_ path: String) -> Int64 {
+        identity(path)?.size ?? 0
+    }
+
     /// Lower-case hex SHA-256 of the file at `path`, and its size.
     package static func sha256(_ path: String) throws -> (hex: String, size: Int64) {
         // O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore it).

@@ -82,7 +82,11 @@ package enum LoadStage {
                 continue
             }
             var counts = StageCounts(source: source.name)
-            for fileID in try pendingFiles(database, sources: [source.name]) {
+            let files = try pendingFiles(database, sources: [source.name])
+            context.progress.setStageTotal(context.progress.stageTotalSoFar + Int64(files.count))
+            for (position, fileID) in files.enumerated() {
+                context.progress.note("merging \(source.name) file \(position + 1) of \(files.count)")
+                defer { context.progress.advance() }
                 try Interruption.checkpoint()
                 let started = monotonicSeconds()
                 // One file per transaction: its predecessor's rows out, its own in, marked loaded.

@@ -146,6 +146,8 @@ package struct Runner {
             context.logger[metadataKey: "stage"] = Logger.MetadataValue.string(step.name)
             logger.info("[\(index + 1)/\(steps.count)] \(step.name)")
             let started = options.now()
+            progress.beginStage(step.name)
+            defer { progress.endStage() }
             do {
                 try Interruption.checkpoint()
                 if let lastDataStep, index <= lastDataStep, !database.isInTransaction { try database.execute("BEGIN IMMEDIATE") }

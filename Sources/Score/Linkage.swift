@@ -1,5 +1,6 @@
 import AmbassadorCore
 import Crypto
+import Dispatch
 import Foundation
 import Warehouse
 
@@ -57,7 +58,8 @@ enum Linkage {
         var underpowered = false
     }
 
-    static func run(database: Database, config: ScoreConfig, logger: (String) -> Void) throws -> Int {
+    static func run(database: Database, config: ScoreConfig, progress: ProgressReporter = .silent, logger: (String) -> Void) throws -> Int {
+        progress.note("linkage: reading outcome tickets and exposure")
         let data = try LinkageData.load(database: database, config: config)
         logger("linkage: rows read")
         let settingsHash = hex(SHA256.hash(data: Data(config.fingerprint.utf8)))
@@ -66,12 +68,42 @@ enum Linkage {
         }
         var estimates: [Estimate] = []
         let bootstrap = WildClusterBootstrap(draws: config.bootstrapDraws, seed: config.seed)
-        for (index, outcome) in Outcomes.names.enumerated() {
-            let rows = data.tickets.filter { ticket in
+        let rowsByOutcome = Outcomes.names.indices.map { index in
+            data.tickets.filter { ticket in
                 ticket.outcomes[index] != nil && data.waves[ticket.wave].teamIndex[ticket.team] != nil
                     && data.waves[ticket.wave].agentZ[ticket.employee + "\u{1F}" + ticket.team] != nil
             }
-            estimates += model(outcome: outcome, index: index, rows: rows, data: data, config: config, bootstrap: bootstrap)
+        }
+        // The 18 model fits (with their bootstraps) share nothing mutable: two at a time, the
+        // machine's two cores; the results are put back in outcome and model order.
+        var jobs: [@Sendable () -> [Estimate]] = []
+        var slots: [Either] = []
+        for (index, outcome) in Outcomes.names.enumerated() {
+            switch model(outcome: outcome, index: index, rows: rowsByOutcome[index], data: data, config: config, bootstrap: bootstrap) {
+            case let .done(final): slots.append(.final(final))
+            case let .jobs(list):
+                slots.append(.pending(jobs.count..<(jobs.count + list.count)))
+                jobs += list
+            }
+        }
+        let fitted = ParallelResults<[Estimate]>(count: jobs.count)
+        let work = jobs
+        progress.note("linkage: \(work.count) model fits")
+        DispatchQueue.concurrentPerform(iterations: min(2, max(work.count, 1))) { worker in
+            var job = worker
+            while job < work.count {
+                let done = fitted.store(work[job](), at: job)
+                progress.note("linkage: \(done) of \(work.count) model fits done")
+                job += 2
+            }
+        }
+        logger("linkage: \(jobs.count) model fits")
+        for (index, outcome) in Outcomes.names.enumerated() {
+            let rows = rowsByOutcome[index]
+            switch slots[index] {
+            case let .final(final): estimates += final
+            case let .pending(range): for job in range { estimates += fitted.value(at: job) ?? [] }
+            }
             let icc = outcomeICC(rows: rows, index: index)
             try writeLift(database: database, outcome: outcome, index: index, rows: rows, data: data, icc: icc)
             if let correlation = try teamCorrelation(database: database, outcome: outcome, index: index, rows: rows, data: data) {
@@ -115,6 +147,12 @@ enum Linkage {
         return estimates.count
     }
 
+    /// One outcome's place in the results: final estimates, or the jobs that produce them.
+    enum Either {
+        case final([Estimate])
+        case pending(Range<Int>)
+    }
+
     static func isConfirmatory(_ e: Estimate) -> Bool {
         e.outcome == "REPEAT" && e.model == .confirmatory && e.predictor == "team_self_index"
     }
@@ -144,8 +182,15 @@ enum Linkage {
         }
     }
 
+    /// What `model` hands back: estimates already final (not estimable), or one job per
+    /// model whose fits and bootstraps can run on any thread (they share nothing mutable).
+    enum ModelWork {
+        case done([Estimate])
+        case jobs([@Sendable () -> [Estimate]])
+    }
+
     static func model(outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData, config: ScoreConfig,
-                      bootstrap: WildClusterBootstrap) -> [Estimate] {
+                      bootstrap: WildClusterBootstrap) -> ModelWork {
         let method = "logistic (IRLS); CR1 by team; wild cluster score bootstrap, Rademacher, \(config.bootstrapDraws) draws, seed \(config.seed)"
         let teams = Set(rows.map(\.team))
         let agents = Set(rows.map { $0.employee })
@@ -162,9 +207,9 @@ enum Linkage {
             let complete = data.tickets.filter { $0.outcomes[index] != nil }.count
             if complete == 0 {
                 let window = config.windows[outcome] ?? ScoreConfig.defaultWindows[outcome] ?? 0
-                return failed("not estimated: no outcome ticket has a complete \(window)-day \(outcome) window before the data cut-off")
+                return .done(failed("not estimated: no outcome ticket has a complete \(window)-day \(outcome) window before the data cut-off"))
             }
-            return failed("not estimated: \(rows.count) tickets in \(teams.count) teams with a team index and exposure behaviour")
+            return .done(failed("not estimated: \(rows.count) tickets in \(teams.count) teams with a team index and exposure behaviour"))
         }
         let teamWave = rows.map { "\($0.team)\u{1F}\($0.wave)" }
         let agentWave = rows.map { "\($0.employee)\u{1F}\($0.team)\u{1F}\($0.wave)" }
@@ -213,38 +258,44 @@ enum Linkage {
             return value
         }
         let minRespondents = rows.map { data.waves[$0.wave].respondents[$0.team] ?? 0 }.min() ?? 0
-        return Model.regressions.flatMap { model -> [Estimate] in
+        let rowKeys = Data(rows.map { $0.id + "\u{1F}" + $0.team }.joined(separator: "\n").utf8)
+        let rowCount = rows.count, agentCount = agents.count, teamCount = teams.count, clusterCount = clusterIndex.count
+        let exportDirectory = config.exportDesigns
+        let sharedNotes = notes, sharedControls = controls, sharedColumns = ambassadorship
+        return .jobs(Model.regressions.map { model in { () -> [Estimate] in
+            let notes = sharedNotes, controls = sharedControls, ambassadorship = sharedColumns
             let columns = model.predictors.map { ($0, ambassadorship[$0] ?? []) } + controls
             let p = columns.count + 1
             var values = [Double]()
-            values.reserveCapacity(rows.count * p)
-            for i in rows.indices {
+            values.reserveCapacity(rowCount * p)
+            for i in 0..<rowCount {
                 values.append(1)
                 for column in columns { values.append(column.1[i]) }
             }
-            let design = Design(names: ["const"] + columns.map(\.0), values: values, outcome: y, cluster: cluster, clusters: clusterIndex.count)
+            let design = Design(names: ["const"] + columns.map(\.0), values: values, outcome: y, cluster: cluster, clusters: clusterCount)
             var hasher = SHA256()
             design.values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             design.outcome.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            hasher.update(data: Data(rows.map { $0.id + "\u{1F}" + $0.team }.joined(separator: "\n").utf8))
+            hasher.update(data: rowKeys)
             let inputHash = hex(hasher.finalize())
-            let scarce = min(events, rows.count - events)
-            let underpowered = teams.count < 50 || minRespondents < 5 || Double(scarce) / Double(p) < 10
+            let teams = teamCount
+            let scarce = min(events, rowCount - events)
+            let underpowered = teams < 50 || minRespondents < 5 || Double(scarce) / Double(p) < 10
             var modelNotes = notes
             if underpowered {
                 var reasons: [String] = []
-                if teams.count < 50 { reasons.append("\(teams.count) teams (< 50)") }
+                if teams < 50 { reasons.append("\(teams) teams (< 50)") }
                 if minRespondents < 5 { reasons.append("a team with \(minRespondents) respondents (< 5)") }
                 if Double(scarce) / Double(p) < 10 { reasons.append("\(scarce) events for \(p) parameters (< 10 each)") }
                 modelNotes.insert("underpowered: " + reasons.joined(separator: ", "), at: 0)
             }
-            if let directory = config.exportDesigns { exportDesign(design, to: directory + "/design_\(outcome)_\(model.rawValue).csv") }
+            if let directory = exportDirectory { exportDesign(design, to: directory + "/design_\(outcome)_\(model.rawValue).csv") }
             let fit: RegressionFit
             switch LogisticRegression.fit(design) {
             case let .success(value): fit = value
             case let .failure(problem):
                 return model.predictors.map {
-                    Estimate(outcome: outcome, model: model, predictor: $0, tickets: rows.count, agents: agents.count, teams: teams.count,
+                    Estimate(outcome: outcome, model: model, predictor: $0, tickets: rowCount, agents: agentCount, teams: teams,
                              events: events, parameters: p, method: method, status: "not estimated: \(problem)",
                              note: modelNotes.joined(separator: "; "), inputHash: inputHash, underpowered: true)
                 }
@@ -255,13 +306,13 @@ enum Linkage {
                 let j = offset + 1
                 let test = bootstrap.test(design, fit: fit, column: j, link: .logit, standardError: se[j])
                 var e = Estimate(outcome: outcome, model: model, predictor: name, estimate: fit.coefficients[j], standardError: se[j],
-                                 low: test.low, high: test.high, pValue: test.pValue, tickets: rows.count, agents: agents.count,
-                                 teams: teams.count, events: events, parameters: p, method: method, status: "ok",
+                                 low: test.low, high: test.high, pValue: test.pValue, tickets: rowCount, agents: agentCount,
+                                 teams: teams, events: events, parameters: p, method: method, status: "ok",
                                  note: modelNotes.joined(separator: "; "), inputHash: inputHash, underpowered: underpowered)
                 if test.low == nil || test.high == nil { e.status = "ok; bootstrap interval unbounded on one side" }
                 return e
             }
-        }
+        } })
     }
 
     /// Writes a design as CSV: y, cluster, then the predictor columns (intercept left out).
@@ -450,4 +501,29 @@ enum Linkage {
 /// Lower-case hexadecimal of a digest.
 func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
     digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+}
+
+/// Results written by concurrent workers, each to its own slot, under a lock.
+final class ParallelResults<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [T?]
+    private var stored = 0
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    /// Stores a result; returns how many are stored.
+    @discardableResult
+    func store(_ value: T, at index: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        values[index] = value
+        stored += 1
+        return stored
+    }
+
+    func value(at index: Int) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[index]
+    }
 }

@@ -23,8 +23,10 @@ package enum ScoreStage {
             let elapsed = phaseStart.duration(to: clock.now).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
             context.logger.info("score: \(what) in \(fixedPoint(seconds, 1)) s")
+            context.progress.note("after \(what)")
             phaseStart = clock.now
         }
+        context.progress.note("ticket outcomes")
         // Nothing loaded at all: say so (exit 66), not a data rejection.
         if try database.count("""
             SELECT (SELECT count(*) FROM fact_ticket) + (SELECT count(*) FROM fact_survey_response)
@@ -140,7 +142,7 @@ package enum ScoreStage {
             context.logger.info("score: inputs unchanged since the last fit; linkage kept")
         } else {
             try database.transaction {
-                counts.rowsWritten += try Linkage.run(database: database, config: config.score) { context.logger.info("score: \($0)") }
+                counts.rowsWritten += try Linkage.run(database: database, config: config.score, progress: context.progress) { context.logger.info("score: \($0)") }
                 try remember(database, scope: "linkage", linkagePrint, runID: context.runID)
             }
             FaultPoint.reached("score.linkage")

@@ -54,6 +54,45 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertFalse(log.text.contains("\u{1B}"))
     }
 
+    /// One stage over two files: the percentage runs on across them (it does not restart at
+    /// the second file), skipped work counts as done, and the label names the stage.
+    func testAStageScopeCountsEveryFileAndSkipsTowardOneTotal() {
+        let log = Screen()
+        let reporter = ProgressReporter(interactive: false, logger: Logger(label: "t") { _ in CapturingHandler(sink: log) }, interval: 0.01)
+        reporter.beginStage("extract", total: 2_000)
+        reporter.skip(units: 500)
+        // `update` records its figures every 4096 calls; the heartbeat draws them.
+        reporter.begin("a.csv", total: 500)
+        for _ in 0..<4096 { reporter.update(rows: 100, done: 250) }
+        Thread.sleep(forTimeInterval: 0.05)
+        reporter.end()
+        reporter.begin("b.csv", total: 1_000)
+        for _ in 0..<4096 { reporter.update(rows: 50, done: 500) }
+        Thread.sleep(forTimeInterval: 0.05)
+        reporter.end()
+        reporter.endStage()
+        let lines = log.text.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("extract (a.csv): 37% 100 rows") }, log.text)  // (500 + 250) / 2000
+        XCTAssertTrue(lines.contains { $0.hasPrefix("extract (b.csv): 75% 150 rows") }, log.text)  // (500 + 500 + 500) / 2000
+    }
+
+    /// While a stage is open a line comes at the interval even when nothing calls `update`
+    /// (a long merge, a model fit), saying what the stage is doing; none after it closes.
+    func testAHeartbeatReportsAStageThatIsBusyWithoutRows() {
+        let log = Screen()
+        let reporter = ProgressReporter(interactive: false, logger: Logger(label: "t") { _ in CapturingHandler(sink: log) }, interval: 0.02)
+        reporter.beginStage("load", total: 4)
+        reporter.note("merging tickets file 2 of 4")
+        reporter.advance()
+        Thread.sleep(forTimeInterval: 0.15)
+        reporter.endStage()
+        let during = log.text
+        XCTAssertTrue(during.contains("load (merging tickets file 2 of 4): 25% "), during)
+        XCTAssertTrue(during.contains(" ETA "), during)
+        Thread.sleep(forTimeInterval: 0.08)
+        XCTAssertEqual(log.text, during, "no line after the stage closed")
+    }
+
     func testCivilDateArithmeticRoundTrips() {
         // The whole domain: 0001-01-01 (day -719162) to 9999-12-31 (day 2932896).
         for days in stride(from: -719_162, through: 2_932_896, by: 997) {

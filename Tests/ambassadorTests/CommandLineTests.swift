@@ -269,6 +269,28 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(status.status, 74, status.stderr)
     }
 
+    /// Progress as cron and a person at a terminal see it: without a terminal, plain lines at
+    /// the interval for every stage with the stage's own percentage; under a pseudo terminal
+    /// (`script`), a redrawn bar that is cleared at the end.
+    func testProgressComesAsLinesWithoutATerminalAndAsABarWithOne() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 12, tickets: 20_000, months: 3, seed: 5)).run()
+        let environment = ["AMBASSADOR_PROGRESS_SECONDS": "0.02"]
+        let plain = try TestSupport.run(["run", "--pipeline", "pipeline.yml"], in: directory, environment: environment)
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertFalse(plain.stderr.contains("\u{1B}"), "no terminal control text in cron mail")
+        for stage in ["extract", "normalize", "score"] {
+            XCTAssertTrue(plain.stderr.contains(" \(stage) ("), "a progress line of \(stage): \(plain.stderr.suffix(3000))")
+        }
+        XCTAssertTrue(plain.stderr.range(of: #"extract \([^)]*\): [0-9]+% "#, options: .regularExpression) != nil, "extract's percentage")
+        try FileManager.default.removeItem(atPath: directory + "/var")
+        let command = "AMBASSADOR_PROGRESS_SECONDS=0.02 \(TestSupport.binary) run --pipeline pipeline.yml"
+        let terminal = try TestSupport.run(["-qec", command, "/dev/null"], in: directory, executable: "/usr/bin/script")
+        XCTAssertEqual(terminal.status, 0, terminal.stdout)
+        XCTAssertTrue(terminal.stdout.contains("\r\u{1B}[2K"), "a redrawn bar under a terminal")
+        XCTAssertTrue(terminal.stdout.contains("] "), "the bar itself")
+    }
+
     /// `--quiet` keeps the summary's headline and the stages that rejected rows, nothing else.
     func testQuietPrintsTheHeadlineAndOnlyStagesWithRejects() throws {
         let directory = TestSupport.temporaryDirectory()
