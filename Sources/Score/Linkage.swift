@@ -68,41 +68,32 @@ enum Linkage {
         }
         var estimates: [Estimate] = []
         let bootstrap = WildClusterBootstrap(draws: config.bootstrapDraws, seed: config.seed)
-        let rowsByOutcome = Outcomes.names.indices.map { index in
-            data.tickets.filter { ticket in
+        // Per outcome, its three model fits (with their bootstraps) share nothing mutable and
+        // run on the machine's two cores; one outcome at a time, so only one outcome's columns
+        // and two designs are in memory at once. The costliest fit (the joint model, three
+        // bootstrap tests) starts first and the others fill the second core; results are put
+        // back in model order.
+        var fits = 0
+        for (index, outcome) in Outcomes.names.enumerated() {
+            let rows = data.tickets.filter { ticket in
                 ticket.outcomes[index] != nil && data.waves[ticket.wave].teamIndex[ticket.team] != nil
                     && data.waves[ticket.wave].agentZ[ticket.employee + "\u{1F}" + ticket.team] != nil
             }
-        }
-        // The 18 model fits (with their bootstraps) share nothing mutable: two at a time, the
-        // machine's two cores; the results are put back in outcome and model order.
-        var jobs: [@Sendable () -> [Estimate]] = []
-        var slots: [Either] = []
-        for (index, outcome) in Outcomes.names.enumerated() {
-            switch model(outcome: outcome, index: index, rows: rowsByOutcome[index], data: data, config: config, bootstrap: bootstrap) {
-            case let .done(final): slots.append(.final(final))
-            case let .jobs(list):
-                slots.append(.pending(jobs.count..<(jobs.count + list.count)))
-                jobs += list
-            }
-        }
-        let fitted = ParallelResults<[Estimate]>(count: jobs.count)
-        let work = jobs
-        progress.note("linkage: \(work.count) model fits")
-        DispatchQueue.concurrentPerform(iterations: min(2, max(work.count, 1))) { worker in
-            var job = worker
-            while job < work.count {
-                let done = fitted.store(work[job](), at: job)
-                progress.note("linkage: \(done) of \(work.count) model fits done")
-                job += 2
-            }
-        }
-        logger("linkage: \(jobs.count) model fits")
-        for (index, outcome) in Outcomes.names.enumerated() {
-            let rows = rowsByOutcome[index]
-            switch slots[index] {
-            case let .final(final): estimates += final
-            case let .pending(range): for job in range { estimates += fitted.value(at: job) ?? [] }
+            switch model(outcome: outcome, index: index, rows: rows, data: data, config: config, bootstrap: bootstrap) {
+            case let .done(final):
+                estimates += final
+            case let .jobs(work):
+                let fitted = ParallelResults<[Estimate]>(count: work.count)
+                let order = Array(work.indices.reversed())
+                let next = ParallelResults<Int>(count: 0)
+                DispatchQueue.concurrentPerform(iterations: min(2, work.count)) { _ in
+                    while let position = next.take(below: order.count) {
+                        fitted.store(work[order[position]](), at: order[position])
+                    }
+                }
+                for job in work.indices { estimates += fitted.value(at: job) ?? [] }
+                fits += work.count
+                progress.note("linkage: \(outcome) fitted (\(index + 1) of \(Outcomes.names.count) outcomes)")
             }
             let icc = outcomeICC(rows: rows, index: index)
             try writeLift(database: database, outcome: outcome, index: index, rows: rows, data: data, icc: icc)
@@ -111,6 +102,7 @@ enum Linkage {
             }
             try writePredictive(database: database, outcome: outcome, index: index, rows: rows, data: data, icc: icc)
         }
+        logger("linkage: \(fits) model fits")
         if let reverse = reverseCheck(data: data, config: config, bootstrap: bootstrap) { estimates.append(reverse) }
         // Multiplicity (SCORING.md §3): one confirmatory test; the BH family is every other
         // regression coefficient. The team correlations (a descriptive restatement of the
@@ -145,12 +137,6 @@ enum Linkage {
         }
         logger("linkage: \(data.waves.count) wave(s), \(data.tickets.count) outcome tickets, \(estimates.count) estimates")
         return estimates.count
-    }
-
-    /// One outcome's place in the results: final estimates, or the jobs that produce them.
-    enum Either {
-        case final([Estimate])
-        case pending(Range<Int>)
     }
 
     static func isConfirmatory(_ e: Estimate) -> Bool {
@@ -508,6 +494,7 @@ final class ParallelResults<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [T?]
     private var stored = 0
+    private var counter = 0
 
     init(count: Int) { values = Array(repeating: nil, count: count) }
 
@@ -519,6 +506,15 @@ final class ParallelResults<T>: @unchecked Sendable {
         values[index] = value
         stored += 1
         return stored
+    }
+
+    /// The next job number below `limit`, each handed out once (a shared counter).
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard counter < limit else { return nil }
+        counter += 1
+        return counter - 1
     }
 
     func value(at index: Int) -> T? {

@@ -7,7 +7,7 @@ import Warehouse
 
 /// The score stage's benchmarks (issue: score 1 M tickets / 60 teams / ~500 agents with 999
 /// bootstrap draws in under 60 s, next to statsmodels' time for the same logistic fit) and
-/// the null scenario's false-positive rate over 200 generated datasets.
+/// the statsmodels comparison. The calibration over many seeds is CalibrationBench.swift.
 extension Bench {
     func scoreSection() throws -> String {
         let directory = "\(work)/score"
@@ -25,12 +25,12 @@ extension Bench {
             print("score \(run + 1)/3: \(format(m.seconds)) s")
         }
         let draws = try database.count("SELECT count(*) FROM linkage_estimate WHERE method LIKE '%999 draws%'")
-        let modelRows = try database.count("SELECT tickets FROM linkage_estimate WHERE outcome = 'REPEAT' AND predictor = 'team_self_index'")
+        let modelRows = try database.count("SELECT tickets FROM linkage_estimate WHERE confirmatory = 1")
         // The same REPEAT design, refitted by statsmodels and by our IRLS + CR1 alone.
         let designs = directory + "/designs"
         try FileManager.default.createDirectory(atPath: designs, withIntermediateDirectories: true)
         _ = try ChildProcess.measure([ambassador, "score", "--pipeline", "pipeline.yml", "--quiet", "--export-designs", designs], in: directory)
-        let csv = designs + "/design_REPEAT.csv"
+        let csv = designs + "/design_REPEAT_confirmatory.csv"
         let design = try Bench.readDesign(csv)
         var oursFit: [Double] = []
         var fit: RegressionFit?
@@ -53,13 +53,12 @@ extension Bench {
                 + "over their clustered SEs: \(String(format: "%.1e", seGap))."
         }
         let total = median(times)
-        let nullRate = try nullFalsePositiveRate()
         return """
             ## Score: \(counts.tickets) tickets, 60 teams, 999 bootstrap draws
 
             Generated (`realistic`, seed 3): \(counts.tickets) tickets over 6 months, 60 teams, \(agents) agents. `ambassador score`
             with every period and the linkage forced to recompute: outcomes for every resolved ticket, team and agent
-            indices, then 6 outcome models on up to \(modelRows) rows each (IRLS, CR1, exact restricted refits for the
+            indices, then 3 models (index, behaviour, joint) for each of 6 outcomes on up to \(modelRows) rows each (IRLS, CR1, exact restricted refits for the
             score-bootstrap p-values, test-inversion intervals; \(draws) estimates with 999 draws), lift tables,
             correlations, the reverse check and the AUCs.
 
@@ -72,9 +71,8 @@ extension Bench {
 
             \(statsmodelsLine) \(agreement)
             To reproduce the comparison: `ambassador score --export-designs DIR`, then
-            `python3 Tests/ScoreTests/Golden/statsmodels_fit.py DIR/design_REPEAT.csv`.
+            `python3 Tests/ScoreTests/Golden/statsmodels_fit.py DIR/design_REPEAT_confirmatory.csv`.
 
-            \(nullRate)
 
 
             """
@@ -106,36 +104,6 @@ extension Bench {
             (bar: 64 MB — \(m.peakKB < 64 * 1024 ? "meets" : "MISSES") it).
 
 
-            """
-    }
-
-    /// Generates `nullDatasets` small null-scenario organisations, runs each through the
-    /// whole pipeline, and counts how often the confirmatory test rejects at 5%.
-    func nullFalsePositiveRate() throws -> String {
-        var rejections = 0, estimated = 0
-        let started = ContinuousClock.now
-        for seed in 1...nullDatasets {
-            let directory = "\(work)/null-\(seed)"
-            _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 40, tickets: 8_000, months: 6,
-                                                          seed: UInt64(10_000 + seed), scenario: .null)).run()
-            _ = try ChildProcess.measure([ambassador, "run", "--pipeline", "pipeline.yml", "--quiet"], in: directory)
-            let p = try Database(path: directory + "/var/warehouse.sqlite", readOnly: true)
-                .scalar("SELECT p_value FROM linkage_estimate WHERE confirmatory = 1").doubleValue
-            if let p {
-                estimated += 1
-                if p < 0.05 { rejections += 1 }
-            }
-            try? FileManager.default.removeItem(atPath: directory)
-            if seed % 20 == 0 { print("null datasets: \(seed)/\(nullDatasets), \(rejections) rejections") }
-        }
-        let rate = Double(rejections) / Double(max(estimated, 1))
-        return """
-            ### Null scenario: false-positive rate of the confirmatory test
-
-            \(nullDatasets) generated organisations (`null`, seeds 10001–\(10_000 + nullDatasets); 40 teams, 8 000 tickets, 6 months each), each
-            run through the whole pipeline (\(format(Bench.seconds(since: started))) s in all). The confirmatory test (team index → REPEAT,
-            wild cluster bootstrap) rejected at 5% in **\(rejections) of \(estimated)** (\(String(format: "%.1f", 100 * rate))%) —
-            \(rate <= 0.06 ? "meets" : "MISSES") the bar of 6%.
             """
     }
 

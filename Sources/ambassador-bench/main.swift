@@ -8,7 +8,8 @@ import Warehouse
 /// writes BENCHMARKS.md with the machine noted. Medians of several runs; ratios, not
 /// absolute times, are the figures to compare across machines.
 ///
-/// Usage: ambassador-bench [--rows N] [--runs R] [--out FILE] [--c-baseline PATH] [--only a,b] [--score-tickets N] [--null-datasets N]
+/// Usage: ambassador-bench [--rows N] [--runs R] [--out FILE] [--c-baseline PATH] [--only a,b] [--score-tickets N]
+///        [--null-datasets N] [--calibration-seeds N] [--reverse-seeds N]
 struct Bench {
     var rows = 1_000_000
     var runs = 5
@@ -20,8 +21,10 @@ struct Bench {
     var largeRows = 10_000_000
     var previewRows = 7_500_000
     var scoreTickets = 1_000_000
-    var nullDatasets = 200
-    var sections: Set<String> = ["insert", "extract", "pipeline", "memory", "preview", "generate", "score"]
+    var nullDatasets = 1_000
+    var calibrationSeeds = 200
+    var reverseSeeds = 20
+    var sections: Set<String> = ["insert", "extract", "pipeline", "memory", "preview", "generate", "score", "calibration"]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -38,6 +41,8 @@ struct Bench {
             case "--preview-rows": previewRows = iterator.next().flatMap(Int.init) ?? previewRows
             case "--score-tickets": scoreTickets = iterator.next().flatMap(Int.init) ?? scoreTickets
             case "--null-datasets": nullDatasets = iterator.next().flatMap(Int.init) ?? nullDatasets
+            case "--calibration-seeds": calibrationSeeds = iterator.next().flatMap(Int.init) ?? calibrationSeeds
+            case "--reverse-seeds": reverseSeeds = iterator.next().flatMap(Int.init) ?? reverseSeeds
             case "--only": sections = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             default:
                 FileHandle.standardError.write(Data("ambassador-bench: unknown argument \(argument)\n".utf8))
@@ -130,6 +135,7 @@ struct Bench {
         if sections.contains("preview") { report += try previewSection() }
         if sections.contains("generate") { report += try generateSection() }
         if sections.contains("score") { report += try scoreSection() }
+        if sections.contains("calibration") { report += try calibrationSection() }
         try report.write(toFile: out, atomically: true, encoding: .utf8)
         print("wrote \(out)")
         try? FileManager.default.removeItem(atPath: work)
