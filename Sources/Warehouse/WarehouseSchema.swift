@@ -12,7 +12,46 @@ package enum WarehouseSchema {
         Migration(version: 8, name: "scores, outcomes and linkage (SCORING.md)", sql: v8),
         Migration(version: 9, name: "ticket audits: several staged events per raw record", sql: v9),
         Migration(version: 10, name: "linkage estimates keyed by model (confirmatory, behaviour, joint)", sql: v10),
+        Migration(version: 11, name: "views for analysts: tickets, team periods, agent periods", sql: v11),
     ]
+
+    /// The questions analysts ask, as views (documented by `ambassador docs`):
+    /// - `v_ticket`: a ticket with its team, its first assignee as the roster had them when it
+    ///   opened, and what the customer did afterwards (NULL: window not complete);
+    /// - `v_team_period`: the team's self-reported ambassadorship per period (no figure under
+    ///   the anonymity threshold) beside the outcome rates of the tickets it resolved then;
+    /// - `v_agent_period`: an agent's behavioural measures per period with their name and role.
+    static let v11 = """
+        CREATE VIEW v_ticket AS
+        SELECT t.ticket_id, t.source, t.customer_id, t.created_at, t.resolved_at, t.status, t.priority, t.channel, t.category,
+               t.team_id, t.first_assignee_employee_id AS employee_id, e.name AS employee_name, e.role AS employee_role,
+               t.reassignments, t.reopens, t.escalated,
+               o.repeat, o.reopen, o.escalate, o.churn, o.renew, o.referral, o.csat, o.effort, o.nps, o.cx_emp
+        FROM fact_ticket t
+        LEFT JOIN dim_employee e ON e.employee_id = t.first_assignee_employee_id
+             AND e.valid_from <= t.created_at AND (e.valid_to IS NULL OR t.created_at < e.valid_to)
+        LEFT JOIN fact_ticket_outcome o ON o.ticket_id = t.ticket_id;
+
+        CREATE VIEW v_team_period AS
+        SELECT s.period, s.team_id, s.respondents, s.suppressed, s.ambassador_index, s.company, s.value_proposition, s.customer,
+               s.share_ambassador, s.share_positive, s.share_ambivalent, s.share_saboteur, s.net_ambassadorship, s.rwg,
+               s.icc1, s.icc2, s.wave_closed_at,
+               count(o.ticket_id) AS tickets_resolved, avg(o.repeat) AS repeat_rate, avg(o.reopen) AS reopen_rate,
+               avg(o.escalate) AS escalate_rate, avg(o.churn) AS churn_rate, avg(o.csat) AS csat
+        FROM score_team_period s
+        LEFT JOIN fact_ticket_outcome o ON o.team_id = s.team_id
+             AND (CASE WHEN s.period LIKE '____-Q_'
+                       THEN substr(o.resolved_at, 1, 4) || '-Q' || ((CAST(substr(o.resolved_at, 6, 2) AS INTEGER) + 2) / 3)
+                       ELSE substr(o.resolved_at, 1, 7) END) = s.period
+        GROUP BY s.period, s.team_id;
+
+        CREATE VIEW v_agent_period AS
+        SELECT a.period, a.employee_id, e.name AS employee_name, e.role AS employee_role, a.team_id, a.tickets, a.resolved,
+               a.own_rate, a.xfer_rate, a.own_shrunk, a.xfer_shrunk, a.followup_rate, a.cx_emp, a.cx_responses,
+               a.behaviour_z, a.behaviour_index
+        FROM score_agent_period a
+        LEFT JOIN dim_employee e ON e.employee_id = a.employee_id AND e.is_current = 1;
+        """
 
     /// SCORING.md §3 separates the confirmatory model from the behaviour and joint models, so
     /// one predictor can have an estimate in several models. The old single model held all

@@ -17,7 +17,8 @@ struct Ambassador: ParsableCommand {
         version: "ambassador 0.5.0",
         subcommands: [
             RunCommand.self, ExtractCommand.self, NormalizeCommand.self, LoadCommand.self, ScoreCommand.self,
-            ReportCommand.self, BackfillCommand.self, StatusCommand.self, ConfirmCommand.self, GenerateCommand.self, PreviewCommand.self,
+            ReportCommand.self, BackfillCommand.self, StatusCommand.self, DocsCommand.self, ConfirmCommand.self, GenerateCommand.self,
+            PreviewCommand.self,
         ])
 
     static func main() {

@@ -231,7 +231,7 @@ final class CommandLineTests: XCTestCase {
 
     func testEverySubcommandHasHelpWithThePipelineAndWarehouseOptions() throws {
         let readme = try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)
-        for command in ["run", "extract", "normalize", "load", "score", "report", "backfill", "status", "confirm", "preview", "generate"] {
+        for command in ["run", "extract", "normalize", "load", "score", "report", "backfill", "status", "docs", "confirm", "preview", "generate"] {
             let help = try TestSupport.run([command, "--help"])
             XCTAssertEqual(help.status, 0, command)
             XCTAssertTrue(help.stdout.contains("--pipeline") && help.stdout.contains("--warehouse"), "\(command) --help:\n\(help.stdout)")
@@ -289,6 +289,47 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(terminal.status, 0, terminal.stdout)
         XCTAssertTrue(terminal.stdout.contains("\r\u{1B}[2K"), "a redrawn bar under a terminal")
         XCTAssertTrue(terminal.stdout.contains("] "), "the bar itself")
+    }
+
+    /// The views analysts query and the data dictionary that documents every relation.
+    func testTheViewsAnswerAnalystsQuestionsAndDocsDescribesEveryRelation() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 8, tickets: 3_000, months: 3, seed: 6)).run()
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory).status, 0)
+        let database = try Database(path: directory + "/var/warehouse.sqlite", readOnly: true)
+        XCTAssertEqual(try database.count("SELECT count(*) FROM v_ticket"), try database.count("SELECT count(*) FROM fact_ticket"),
+                       "one row per ticket: the roster join never duplicates one")
+        XCTAssertEqual(try database.count("""
+            SELECT count(*) FROM v_ticket v JOIN fact_ticket t USING (ticket_id)
+            WHERE t.first_assignee_employee_id IS NOT NULL AND v.employee_name IS NULL
+            """), 0, "every attributed ticket shows its assignee as the roster had them")
+        XCTAssertEqual(try database.count("SELECT count(*) FROM v_ticket v JOIN fact_ticket_outcome o USING (ticket_id) WHERE v.repeat IS NOT o.repeat"), 0)
+        // A team-period's repeat rate is the plain mean over the tickets it resolved then.
+        let cell = try XCTUnwrap(database.query("""
+            SELECT period, team_id, repeat_rate, tickets_resolved FROM v_team_period WHERE suppressed = 0 AND repeat_rate IS NOT NULL ORDER BY 1, 2 LIMIT 1
+            """) { ($0.text(0) ?? "", $0.text(1) ?? "", $0.double(2), $0.int(3)) }.first)
+        let direct = try XCTUnwrap(database.scalar("""
+            SELECT avg(repeat) FROM fact_ticket_outcome WHERE team_id = ? AND substr(resolved_at, 1, 7) = ?
+            """, [.text(cell.1), .text(cell.0)]).doubleValue)
+        XCTAssertEqual(cell.2, direct, accuracy: 1e-12)
+        XCTAssertEqual(cell.3, try database.count("SELECT count(*) FROM fact_ticket_outcome WHERE team_id = ? AND substr(resolved_at, 1, 7) = ?",
+                                                  [.text(cell.1), .text(cell.0)]))
+        XCTAssertEqual(try database.count("SELECT count(*) FROM v_team_period WHERE suppressed = 1 AND ambassador_index IS NOT NULL"), 0,
+                       "a suppressed team has no figure in the view either")
+        XCTAssertEqual(try database.count("SELECT count(*) FROM v_team_period"), try database.count("SELECT count(*) FROM score_team_period"))
+        XCTAssertEqual(try database.count("SELECT count(*) FROM v_agent_period"), try database.count("SELECT count(*) FROM score_agent_period"))
+
+        let docs = try TestSupport.run(["docs", "--pipeline", "pipeline.yml"], in: directory)
+        XCTAssertEqual(docs.status, 0, docs.stderr)
+        let html = try String(contentsOfFile: directory + "/out/dictionary.html", encoding: .utf8)
+        XCTAssertFalse(html.contains("not described"), "every relation has a description")
+        XCTAssertFalse(html.contains("<script") || html.contains("http://") || html.contains("https://"), "self-contained")
+        let relations = try database.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'") { $0.text(0) ?? "" }
+        XCTAssertGreaterThan(relations.count, 30)
+        for name in relations { XCTAssertTrue(html.contains("id=\"\(name)\""), "\(name) is in the dictionary") }
+        let tickets = try database.count("SELECT count(*) FROM fact_ticket")
+        XCTAssertTrue(html.contains("<code>fact_ticket</code> <span class=\"layer\">table, fact, \(tickets.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) rows"),
+                      "row counts are today's")
     }
 
     /// `--quiet` keeps the summary's headline and the stages that rejected rows, nothing else.
