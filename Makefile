@@ -87,12 +87,16 @@ report: build ## Write out/report.html, report.md and the CSV extracts
 	$(BIN) report $(ARGS)
 
 REPORT_DIR ?= out
-report-check: test-deps report ## Render $(REPORT_DIR)/report.html in headless Chromium: no console message, no request, a PNG
-	@profile=$$(mktemp -d); trap 'rm -rf "$$profile"' EXIT; \
-	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$profile" --enable-logging=stderr --v=0 \
-	  --window-size=1200,6000 --screenshot=$(REPORT_DIR)/report.png "file://$$(realpath $(REPORT_DIR)/report.html)" 2> $(REPORT_DIR)/chromium.log; \
-	if grep ':CONSOLE' $(REPORT_DIR)/chromium.log; then echo "report-check: console messages above"; exit 1; fi; \
-	test -s $(REPORT_DIR)/report.png && echo "report-check: rendered $(REPORT_DIR)/report.png with no console message"
+report-check: test-deps report ## Render $(REPORT_DIR)/report.html in headless Chromium at a laptop and a phone width: no console message, two PNGs
+	@for shot in report:1280 report-phone:390; do \
+	  name=$${shot%%:*}; width=$${shot##*:}; profile=$$(mktemp -d); \
+	  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$profile" --enable-logging=stderr --v=0 \
+	    --window-size=$$width,7000 --screenshot=$(REPORT_DIR)/$$name.png "file://$$(realpath $(REPORT_DIR)/report.html)" 2> $(REPORT_DIR)/chromium-$$name.log; \
+	  rm -rf "$$profile"; \
+	  if grep ':CONSOLE' $(REPORT_DIR)/chromium-$$name.log; then echo "report-check: console messages above ($$name)"; exit 1; fi; \
+	  test -s $(REPORT_DIR)/$$name.png || { echo "report-check: no $(REPORT_DIR)/$$name.png"; exit 1; }; \
+	  echo "report-check: rendered $(REPORT_DIR)/$$name.png at $$width px with no console message"; \
+	done
 
 backfill: build ## Reprocess a date range: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD
 	@[ -n "$(FROM)" ] && [ -n "$(TO)" ] || { echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD"; exit 64; }

@@ -33,24 +33,68 @@ package enum HTMLReport {
             @media print { body { max-width: none; } h2 { page-break-after: avoid; } table, svg { page-break-inside: avoid; } }
             </style></head><body>
             <h1>\(h(title))</h1>
-            <p class="note">Run date \(h(runDate)). \(data.employees) employees in \(data.teams) teams; \(data.tickets) tickets, \(data.outcomeTickets) resolved tickets with outcomes. Survey figures are shown only for teams with at least \(data.threshold) respondents.</p>
+            <p class="note">Run date \(h(runDate)). \(grouped(data.employees)) employees in \(grouped(data.teams)) teams; \(grouped(data.tickets)) tickets, \(grouped(data.outcomeTickets)) resolved tickets with outcomes. Survey figures are shown only for teams with at least \(data.threshold) respondents. The answer comes first; the tables behind it, data health, the method and a glossary follow.</p>
 
             """
         let headline = Headline.make(data)
         out += "<h2 id=\"headline\">Headline</h2>\n<div class=\"headline\"><p><strong>\(h(headline.sentence))</strong></p>\n"
         for detail in headline.details { out += "<p class=\"note\">\(h(detail))</p>\n" }
-        out += "</div>\n"
+        // Whether the figures can be trusted belongs beside the answer, in one line.
+        let healthLine = data.nothingLoaded ? ReportData.nothingLoadedNote
+            : data.failingChecks.isEmpty ? "Data health: every data check passes (details below)."
+            : "Data health: \(data.failingChecks.count) data check(s) fail — see Data health below before relying on these figures."
+        out += "<p class=\"note\">\(h(healthLine))</p>\n</div>\n"
 
-        out += health(data)
-        out += ambassadorship(data)
+        // The answer first: estimates, then what they mean in rates; the tables after.
         out += linkage(data)
         out += rates(data)
         out += trend(data)
         out += satisfaction(data)
         out += advocacy(data)
+        out += estimatesTable(data)
+        out += ambassadorship(data)
+        out += health(data)
         out += method(data, config: config)
+        out += glossary()
         out += "</body></html>\n"
         return out
+    }
+
+    /// 1234567 as "1,234,567" (counts in text and tables).
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    /// A count as a right-aligned cell with thousands separators.
+    static func count(_ value: Int) -> String {
+        "<td class=\"n\">\(grouped(value))</td>"
+    }
+
+    /// What the report's terms mean, in a sentence each.
+    static func glossary() -> String {
+        let terms: [(String, String)] = [
+            ("Self-reported ambassadorship index", "a team's mean agreement (0–100) with nine statements about commitment to the company, its value proposition and the customer, from the employee pulse survey."),
+            ("Behavioural ambassadorship", "what agents do on tickets: resolving what they were assigned without passing it on, following up, and customers' ratings of their care and ownership."),
+            ("Log-odds per SD", "how much the odds of an outcome change when the predictor is one standard deviation higher, on the logarithmic scale: 0 is no change, negative is lower odds."),
+            ("Odds ratio", "the same change as a multiplier of the odds: 0.90 means 10% lower odds, 1 no change."),
+            ("95% interval", "the range of effects compatible with the data at the 95% level, from the wild cluster bootstrap (which allows for tickets of one team being alike)."),
+            ("p and q (BH)", "p is the chance of an estimate at least this far from 0 if there were no link; q adjusts p for the many exploratory estimates (Benjamini–Hochberg), and only one estimate — the index model for repeat contacts — is judged on p alone."),
+            ("SD per SD", "the reverse check's scale: how many standard deviations the next index moves per standard deviation of the earlier repeat rate, within teams."),
+            ("ICC(1), ICC(2)", "how much of the answers' variation lies between teams (ICC(1)) and how reliable a team's mean is (ICC(2), 0–1; above about 0.7 a team mean is dependable)."),
+            ("r_wg", "how much a team's members agree with each other (0–1; above about 0.7 is strong agreement)."),
+            ("Net Ambassadorship", "the share of Ambassadors minus the share of Saboteurs in a team, −100 to 100."),
+            ("AUC", "how well a measure ranks tickets by outcome: 0.5 is chance, 1 perfect."),
+            ("Underpowered", "fewer than 50 teams, a team under 5 respondents, or under 10 events per parameter: the estimate is computed but may miss a real link."),
+        ]
+        var out = "<h2 id=\"glossary\">Glossary</h2>\n<dl>\n"
+        for (term, meaning) in terms { out += "<dt><strong>\(Escaping.html(term))</strong></dt><dd>\(Escaping.html(meaning))</dd>\n" }
+        return out + "</dl>\n"
     }
 
     static func number(_ value: Double?, _ digits: Int) -> String {
@@ -65,13 +109,13 @@ package enum HTMLReport {
         let h = Escaping.html
         var out = "<h2 id=\"health\">Data health</h2>\n<table><tr><th>source</th><th>kind</th><th>files loaded</th><th>files failed</th><th>records</th><th>rejected rows</th><th>latest partition</th><th>last loaded</th></tr>\n"
         for s in data.sources {
-            out += "<tr><td>\(h(s.name))</td><td>\(h(s.kind))</td><td class=\"n\">\(s.loaded)</td><td class=\"n\">\(s.failed)</td><td class=\"n\">\(s.records)</td><td class=\"n\">\(s.rejected)</td><td>\(h(s.latestPartition ?? "–"))</td><td>\(h(s.lastLoadedAt ?? "never"))</td></tr>\n"
+            out += "<tr><td>\(h(s.name))</td><td>\(h(s.kind))</td>\(count(s.loaded))\(count(s.failed))\(count(s.records))\(count(s.rejected))<td>\(h(s.latestPartition ?? "–"))</td><td>\(h(s.lastLoadedAt ?? "never"))</td></tr>\n"
         }
         out += "</table>\n"
         if !data.unmappedValues.isEmpty {
             out += "<p>Values no canonical vocabulary knows (stored as empty, or <code>other</code> for event kinds; map them under the source's <code>values:</code>):</p><table><tr><th>source</th><th>field</th><th>value</th><th>rows</th></tr>\n"
             for u in data.unmappedValues {
-                out += "<tr><td>\(h(u.source))</td><td>\(h(u.field))</td><td>\(h(u.word))</td><td class=\"n\">\(u.rows)</td></tr>\n"
+                out += "<tr><td>\(h(u.source))</td><td>\(h(u.field))</td><td>\(h(u.word))</td>\(count(u.rows))</tr>\n"
             }
             out += "</table>\n"
         }
@@ -82,7 +126,7 @@ package enum HTMLReport {
         } else {
             out += "<p>Failing data checks:</p><table><tr><th>severity</th><th>check</th><th>table</th><th>rows</th></tr>\n"
             for c in data.failingChecks {
-                out += "<tr><td>\(h(c.severity))</td><td>\(h(c.name))</td><td>\(h(c.table))</td><td class=\"n\">\(c.rows)</td></tr>\n"
+                out += "<tr><td>\(h(c.severity))</td><td>\(h(c.name))</td><td>\(h(c.table))</td>\(count(c.rows))</tr>\n"
             }
             out += "</table>\n"
         }
@@ -96,7 +140,7 @@ package enum HTMLReport {
         out += "<p class=\"note\">Team index 0–100 (mean of the company, value-proposition and customer legs). Cells with fewer than \(data.threshold) respondents are not shown. Period figures are over the teams shown.</p>\n"
         out += "<table><tr><th>period</th><th>teams shown</th><th>teams not shown</th><th>respondents (teams shown)</th><th>mean index</th><th>ICC(1)</th><th>ICC(2)</th><th>median r<sub>wg</sub></th></tr>\n"
         for p in data.periods {
-            out += "<tr><td>\(h(p.period))</td><td class=\"n\">\(p.teamsShown)</td><td class=\"n\">\(p.teamsSuppressed)</td><td class=\"n\">\(p.respondentsShown)</td>\(cell(p.meanIndex, 1))\(cell(p.icc1, 2))\(cell(p.icc2, 2))\(cell(p.rwgMedian, 2))</tr>\n"
+            out += "<tr><td>\(h(p.period))</td>\(count(p.teamsShown))\(count(p.teamsSuppressed))\(count(p.respondentsShown))\(cell(p.meanIndex, 1))\(cell(p.icc1, 2))\(cell(p.icc2, 2))\(cell(p.rwgMedian, 2))</tr>\n"
         }
         out += "</table>\n"
         let periods = data.periods.map(\.period)
@@ -141,11 +185,19 @@ package enum HTMLReport {
             return SVGChart.Estimate(label: estimateLabel(e), value: v, low: lo, high: hi, note: qText, emphasised: e.confirmatory)
         }
         out += SVGChart.forest(plotted, title: "Log-odds per SD with 95% wild-cluster-bootstrap intervals", axisLabel: "log-odds per SD (0 = no link)") + "\n"
+        out += "<p class=\"note\">Each row is one estimate (index and behaviour models; the joint model and every figure are in the table of all estimates below). Left of the dashed line: higher ambassadorship goes with lower odds of the outcome. An interval crossing the line is compatible with no link.</p>\n"
+        return out
+    }
+
+    /// Every estimate of every model, with its counts and status (after the findings).
+    static func estimatesTable(_ data: ReportData) -> String {
+        let h = Escaping.html
+        var out = "<h2 id=\"estimates\">All estimates</h2>\n"
         out += "<table><tr><th>outcome</th><th>model</th><th>predictor</th><th>estimate</th><th>odds ratio</th><th>95% interval</th><th>p</th><th>q (BH)</th><th>tickets</th><th>teams</th><th>events</th><th>status</th></tr>\n"
         for e in data.estimates {
             let interval = (e.low != nil && e.high != nil) ? "\(number(e.low, 3)) to \(number(e.high, 3))" : "–"
             let flags = (e.confirmatory ? " (confirmatory)" : "") + (e.underpowered ? " (underpowered)" : "")
-            out += "<tr><td>\(h(outcomeNames[e.outcome] ?? e.outcome))</td><td>\(h(modelNames[e.model] ?? e.model))</td><td>\(h((predictorNames[e.predictor] ?? e.predictor) + flags))</td>\(cell(e.estimate, 3))\(cell(e.oddsRatio, 3))<td class=\"n\">\(h(interval))</td><td class=\"n\">\(e.p.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.q.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.tickets)</td><td class=\"n\">\(e.teams)</td><td class=\"n\">\(e.events)</td><td>\(h(e.status))</td></tr>\n"
+            out += "<tr><td>\(h(outcomeNames[e.outcome] ?? e.outcome))</td><td>\(h(modelNames[e.model] ?? e.model))</td><td>\(h((predictorNames[e.predictor] ?? e.predictor) + flags))</td>\(cell(e.estimate, 3))\(cell(e.oddsRatio, 3))<td class=\"n\">\(h(interval))</td><td class=\"n\">\(e.p.map(Headline.pText) ?? "–")</td><td class=\"n\">\(e.q.map(Headline.pText) ?? "–")</td>\(count(e.tickets))\(count(e.teams))\(count(e.events))<td>\(h(e.status))</td></tr>\n"
         }
         out += "</table>\n<p class=\"note\">Estimates are log-odds per standard deviation of the predictor, except the team-level correlations (Pearson r, Fisher-z interval) and the reverse check (SD of the next index per SD of the prior repeat rate, within teams). The index model holds the team self-reported index and the controls; the behaviour model agent behaviour relative to the team and the team's mean behaviour; the joint model all three (exploratory: each estimate holds the other two fixed). One test is confirmatory (index model, repeat contact); every other regression estimate carries a Benjamini–Hochberg q-value over that family. The team-level correlations and the reverse check are descriptive and carry none.</p>\n"
         return out
@@ -175,9 +227,9 @@ package enum HTMLReport {
     static func trend(_ data: ReportData) -> String {
         var out = "<h2 id=\"trend\">Trend over periods</h2>\n"
         out += SVGChart.lines([SVGChart.Series(name: "mean team index (teams shown)", points: data.periods.map { ($0.period, $0.meanIndex) })],
-                              title: "Self-reported ambassadorship", yLabel: "index 0–100") + "\n"
+                              title: "Self-reported ambassadorship", yLabel: "index 0–100", range: 0...100) + "\n"
         out += SVGChart.lines([SVGChart.Series(name: "repeat-contact rate, % of resolved tickets", points: data.repeatTrend.map { ($0.period, $0.rate.map { $0 * 100 }) })],
-                              title: "Repeat contacts by month of resolution", yLabel: "%") + "\n"
+                              title: "Repeat contacts by month of resolution", yLabel: "%", range: 0...(max(10, (data.repeatTrend.compactMap(\.rate).max() ?? 0) * 100 * 1.2))) + "\n"
         return out
     }
 
@@ -201,7 +253,7 @@ package enum HTMLReport {
         out += "<p class=\"note\">From the relationship survey. Advocates: likelihood to recommend 9–10 and recommended us lately; Allegiants: 7 or more otherwise; Ambivalents: 5–6; Alienated: 0–4.</p>\n"
         out += "<table><tr><th>period</th><th>segment</th><th>customers</th><th>share</th></tr>\n"
         for row in data.advocacy {
-            out += "<tr><td>\(h(row.period))</td><td>\(h(row.segment))</td><td class=\"n\">\(row.customers)</td>\(cell(row.share * 100, 1))</tr>\n"
+            out += "<tr><td>\(h(row.period))</td><td>\(h(row.segment))</td>\(count(row.customers))\(cell(row.share * 100, 1))</tr>\n"
         }
         return out + "</table>\n"
     }

@@ -55,7 +55,9 @@ package enum SVGChart {
     package static func bars(_ bars: [Bar], title: String, unit: String = "", scale: Double = 1, digits: Int = 1) -> String {
         let finite = bars.filter { $0.value.isFinite }
         guard !finite.isEmpty else { return empty(title) }
-        let labelWidth = 190.0, plotWidth = 360.0, row = 26.0, top = 30.0
+        // Wide enough for the longest label the report draws ("CX_EMP agent items (ticket survey)").
+        let longest = Double(bars.map(\.label.count).max() ?? 0)
+        let labelWidth = max(190.0, 6.2 * longest + 16), plotWidth = 360.0, row = 26.0, top = 30.0
         let height = top + row * Double(finite.count) + 30
         let maximum = max(finite.map { max($0.high ?? $0.value, $0.value) }.max() ?? 1, 1e-12)
         func x(_ v: Double) -> Double { labelWidth + plotWidth * max(0, v) / maximum }
@@ -82,7 +84,9 @@ package enum SVGChart {
     package static func forest(_ rows: [Estimate], title: String, reference: Double = 0, axisLabel: String) -> String {
         let finite = rows.filter { $0.value.isFinite && $0.low.isFinite && $0.high.isFinite }
         guard !finite.isEmpty else { return empty(title) }
-        let labelWidth = 300.0, plotWidth = 300.0, row = 22.0, top = 30.0
+        // Wide enough for the longest label at 11 px (about 6.2 px a character, bold a little more).
+        let longest = Double(finite.map(\.label.count).max() ?? 0)
+        let labelWidth = max(300.0, 6.6 * longest + 16), plotWidth = 300.0, row = 22.0, top = 30.0
         var low = min(finite.map(\.low).min() ?? reference, reference), high = max(finite.map(\.high).max() ?? reference, reference)
         if high - low < 1e-9 { low -= 1; high += 1 }
         let pad = (high - low) * 0.05
@@ -102,25 +106,36 @@ package enum SVGChart {
         }
         let axisY = top + row * Double(finite.count) + 4
         svg += axis(x1: labelWidth, x2: labelWidth + plotWidth, y: axisY)
-        for tick in ticks(low, high) {
+        // Every other tick label when they would crowd (a label is about 30 px wide).
+        let marks = ticks(low, high)
+        let every = marks.count > 1 && plotWidth / Double(marks.count - 1) < 34 ? 2 : 1
+        for (position, tick) in marks.enumerated() {
             svg += "<line x1=\"\(n(x(tick)))\" y1=\"\(n(axisY))\" x2=\"\(n(x(tick)))\" y2=\"\(n(axisY + 4))\" stroke=\"\(ink)\"/>"
-            svg += text(x(tick), axisY + 16, fixedPoint(tick, 2), anchor: "middle")
+            if position % every == 0 { svg += text(x(tick), axisY + 16, fixedPoint(tick, 2), anchor: "middle") }
         }
         svg += text(labelWidth + plotWidth / 2, axisY + 32, axisLabel, anchor: "middle")
         return svg + "</svg>"
     }
 
     /// A line chart of one or more series over shared x labels; gaps where a value is nil.
-    package static func lines(_ series: [Series], title: String, yLabel: String, digits: Int = 1) -> String {
+    /// `range` fixes the y axis (e.g. 0–100 for an index, from 0 for a rate), so that noise
+    /// on a narrow band does not look like a plunge; values outside it widen it.
+    package static func lines(_ series: [Series], title: String, yLabel: String, digits: Int = 1,
+                              range: ClosedRange<Double>? = nil) -> String {
         let labels = series.first?.points.map(\.x) ?? []
         let values = series.flatMap { $0.points.compactMap(\.y) }.filter(\.isFinite)
         guard labels.count >= 1, !values.isEmpty else { return empty(title) }
         let left = 60.0, plotWidth = 480.0, top = 30.0, plotHeight = 180.0
         var low = values.min() ?? 0, high = values.max() ?? 1
-        if high - low < 1e-9 { low -= 1; high += 1 }
-        let pad = (high - low) * 0.1
-        low -= pad
-        high += pad
+        if let range {
+            low = min(low, range.lowerBound)
+            high = max(high, range.upperBound)
+        } else {
+            if high - low < 1e-9 { low -= 1; high += 1 }
+            let pad = (high - low) * 0.1
+            low -= pad
+            high += pad
+        }
         func x(_ i: Int) -> Double { labels.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(labels.count - 1) }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
         var svg = open(width: left + plotWidth + 40, height: top + plotHeight + 50 + 18 * Double(series.count), title: title)

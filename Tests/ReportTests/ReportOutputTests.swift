@@ -149,7 +149,9 @@ final class ReportOutputTests: XCTestCase {
             """) { ($0.int(0), $0.double(1)) }.first
         let total = try database.count("SELECT sum(respondents) FROM score_team_period WHERE period = '2026-03'")
         let html = try read(out + "/report.html")
-        let row = try XCTUnwrap(html.split(separator: "\n").first { $0.hasPrefix("<tr><td>2026-03</td>") })
+        // The period table of the ambassadorship section (other sections have period rows too).
+        let section = html.components(separatedBy: "<h2 id=\"ambassadorship\">").last ?? ""
+        let row = try XCTUnwrap(section.split(separator: "\n").first { $0.hasPrefix("<tr><td>2026-03</td>") })
         XCTAssertTrue(row.contains(">\(published?.0 ?? -1)<"), "respondents shown are the published teams' sum: \(row)")
         XCTAssertFalse(row.contains(">\(total)<"), "the total including hidden teams is never printed: \(row)")
         XCTAssertTrue(row.contains(">\(fixedPoint(published?.1 ?? .nan, 1))<"), "the mean is over the published teams: \(row)")
