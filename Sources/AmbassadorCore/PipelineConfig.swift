@@ -161,8 +161,8 @@ package struct SourceConfig: Sendable, Equatable {
 
 /// Scoring settings (SCORING.md); defaults are the specification's.
 package struct ScoreConfig: Sendable, Equatable {
-    /// `month` or `quarter`.
-    package var period: String = "month"
+    /// What scores are kept by: `month` or `quarter`.
+    package var period: ScorePeriod = .month
     package var anonymityThreshold: Int = 5
     /// Pseudo-tickets used to shrink an agent's rate toward the team mean.
     package var shrinkagePseudoTickets: Double = 20
@@ -190,11 +190,17 @@ package struct ScoreConfig: Sendable, Equatable {
     /// Where to write each linkage model's rows as CSV (`score --export-designs`); not a setting of the scores.
     package var exportDesigns: String? = nil
 
-    package static let defaultWindows = ["REPEAT": 7, "REOPEN": 14, "ESCALATE": 30, "CHURN": 90, "RENEW": 180, "REFERRAL": 90]
+    /// Every outcome's default window by name (the keys `score.windows` accepts).
+    package static let defaultWindows = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, $0.defaultWindowDays) })
+
+    /// The window of `outcome` in days: the setting, else its default.
+    package func window(for outcome: Outcome) -> Int {
+        windows[outcome.rawValue] ?? outcome.defaultWindowDays
+    }
     package static let legNames = ["company", "value_proposition", "customer"]
     package static let surveyItemRoles = ["csat", "effort", "nps", "cx_emp"]
 
-    package init(period: String = "month", anonymityThreshold: Int = 5, shrinkagePseudoTickets: Double = 20) {
+    package init(period: ScorePeriod = .month, anonymityThreshold: Int = 5, shrinkagePseudoTickets: Double = 20) {
         self.period = period
         self.anonymityThreshold = anonymityThreshold
         self.shrinkagePseudoTickets = shrinkagePseudoTickets

@@ -174,9 +174,9 @@ package enum ExtractStage {
 
     /// Removes what a file contributed to the raw and staging layers (and its rejects).
     static func clear(fileID: Int64, source: String, database: Database) throws {
-        if try database.tableExists("raw_" + source) {
+        if try database.tableExists(WarehouseCatalog.rawTable(source: source)) {
             try database.run("""
-                DELETE FROM \(Database.quote("raw_" + source))
+                DELETE FROM \(Database.quote(WarehouseCatalog.rawTable(source: source)))
                 WHERE rowid BETWEEN (SELECT raw_first_rowid FROM etl_source_file WHERE file_id = ?)
                                 AND (SELECT raw_last_rowid FROM etl_source_file WHERE file_id = ?)
                   AND _file_id = ?

@@ -38,7 +38,7 @@ final class RawTableWriter: RecordSink {
 
     init(database: Database, source: SourceConfig, fileID: Int64, filePath: String, runID: Int64, pseudonymising: Bool = false) {
         self.database = database
-        self.table = "raw_" + source.name
+        self.table = WarehouseCatalog.rawTable(source: source.name)
         self.source = source.name
         employeeSurvey = SurveyColumns.isEmployeeSurvey(source) ? source : nil
         withholdRawValues = pseudonymising || SurveyColumns.isEmployeeSurvey(source)

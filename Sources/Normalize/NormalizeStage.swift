@@ -40,7 +40,7 @@ package enum NormalizeStage {
                         firstRowID: $0.int64(5), lastRowID: $0.int64(6))
         }
         guard !files.isEmpty else { return counts }
-        let rawTable = "raw_" + source.name
+        let rawTable = WarehouseCatalog.rawTable(source: source.name)
         let rawColumns = try database.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
         // How one file is staged, and the staging tables a failed file is taken out of.
         let stagingTables: [String]

@@ -363,10 +363,11 @@ package struct ConfigLoader {
                                                        "outcome_lag_days", "outcome_months"])
         var score = ScoreConfig()
         if let node = map["period"] {
-            score.period = try string(node, "score.period")
-            guard ["month", "quarter"].contains(score.period) else {
-                throw fail(node, "score.period", "unknown period '\(score.period)'", "month or quarter")
+            let text = try string(node, "score.period")
+            guard let period = ScorePeriod(rawValue: text) else {
+                throw fail(node, "score.period", "unknown period '\(text)'", "month or quarter")
             }
+            score.period = period
         }
         if let node = map["anonymity_threshold"] {
             score.anonymityThreshold = try int(node, "score.anonymity_threshold")

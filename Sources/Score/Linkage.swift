@@ -38,8 +38,6 @@ enum Linkage {
 
         static let regressions: [Model] = [.confirmatory, .behaviour, .joint]
     }
-    /// Outcomes where a higher value is worse for the business (the sign for AUCs).
-    static let adverse: Set<String> = ["REPEAT", "REOPEN", "ESCALATE", "CHURN"]
 
     struct Estimate {
         var outcome: String
@@ -122,7 +120,7 @@ enum Linkage {
             """)
         for (index, e) in estimates.enumerated() {
             let logOdds = e.method.hasPrefix("logistic")
-            let window = config.windows[e.outcome] ?? ScoreConfig.defaultWindows[e.outcome] ?? 0
+            let window = Outcome(rawValue: e.outcome).map { config.window(for: $0) } ?? 0
             try insert.execute([
                 .text(e.outcome), .text(e.model.rawValue), .text(e.predictor), SQLValue(e.estimate), SQLValue(logOdds ? e.estimate.map { exp($0) } : nil),
                 SQLValue(e.standardError), SQLValue(e.low), SQLValue(e.high), SQLValue(e.pValue), SQLValue(qValues[index]),
@@ -192,7 +190,7 @@ enum Linkage {
         guard rows.count >= 20, teams.count >= 3 else {
             let complete = data.tickets.filter { $0.outcomes[index] != nil }.count
             if complete == 0 {
-                let window = config.windows[outcome] ?? ScoreConfig.defaultWindows[outcome] ?? 0
+                let window = Outcome(rawValue: outcome).map { config.window(for: $0) } ?? 0
                 return .done(failed("not estimated: no outcome ticket has a complete \(window)-day \(outcome) window before the data cut-off"))
             }
             return .done(failed("not estimated: \(rows.count) tickets in \(teams.count) teams with a team index and exposure behaviour"))
@@ -415,7 +413,7 @@ enum Linkage {
         var teamSizes: [String: Int] = [:]
         for row in rows where row.outcomes[index] != nil { teamSizes[row.team, default: 0] += 1 }
         let inflation = Intervals.designEffect(clusterSizes: teamSizes.keys.sorted().compactMap { teamSizes[$0] }, icc: icc).squareRoot()
-        let sign = adverse.contains(outcome) ? -1.0 : 1.0
+        let sign = (Outcome(rawValue: outcome)?.isAdverse ?? true) ? -1.0 : 1.0
         let measures: [(String, (LinkageData.Ticket) -> Double?)] = [
             ("CSAT (ticket survey)", { $0.ratings[0] }),
             ("effort ease (ticket survey)", { $0.ratings[1] }),

@@ -90,7 +90,7 @@ struct LinkageData {
             try database.forEach("""
                 SELECT team_id, count(*), sum(repeat) FROM fact_ticket_outcome
                 WHERE created_at >= ? AND created_at < ? AND repeat IS NOT NULL AND team_id IS NOT NULL
-                  AND strftime('%Y-%m-%dT%H:%M:%SZ', resolved_at, '+\(config.windows["REPEAT"] ?? 7) days') <= ?
+                  AND strftime('%Y-%m-%dT%H:%M:%SZ', resolved_at, '+\(config.window(for: .repeat)) days') <= ?
                 GROUP BY team_id
                 """, [.text(wave.exposureFrom), .text(wave.closedAt), .text(wave.closedAt)]) { row in
                 guard let team = row.text(0) else { return }
@@ -100,7 +100,7 @@ struct LinkageData {
         }
         var tickets: [Ticket] = []
         guard !waves.isEmpty else { return LinkageData(waves: waves, tickets: tickets) }
-        let outcomeColumns = Outcomes.names.compactMap { Outcomes.columns[$0] }.map { "o." + $0 }.joined(separator: ", ")
+        let outcomeColumns = Outcome.allCases.map { "o." + $0.column }.joined(separator: ", ")
         try database.forEach("""
             SELECT o.ticket_id, o.created_at, o.team_id, o.employee_id, coalesce(t.priority, ''), coalesce(t.channel, ''),
                    coalesce(o.category, ''), substr(o.created_at, 1, 7),

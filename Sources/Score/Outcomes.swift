@@ -6,10 +6,8 @@ import Warehouse
 /// NULL, never 0: the cut-off is the latest ticket timestamp for ticket-based outcomes and
 /// the latest customer event for event-based ones.
 enum Outcomes {
-    static let names = ["REPEAT", "REOPEN", "ESCALATE", "CHURN", "RENEW", "REFERRAL"]
-    /// `fact_ticket_outcome` column of each outcome.
-    static let columns = ["REPEAT": "repeat", "REOPEN": "reopen", "ESCALATE": "escalate", "CHURN": "churn",
-                          "RENEW": "renew", "REFERRAL": "referral"]
+    /// The outcomes' names in their fixed order (the order of `LinkageData.Ticket.outcomes`).
+    static let names = Outcome.allCases.map(\.rawValue)
 
     /// An ISO-8601 UTC timestamp `days` after the SQL expression `column`.
     static func plusDays(_ column: String, _ days: Int) -> String {
@@ -119,8 +117,7 @@ enum Outcomes {
     /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`). Outcome windows
     /// end at `cutoffs` (see `cutoffs(database:)`).
     static func rebuild(database: Database, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
-        let windows = config.score.windows
-        func window(_ name: String) -> Int { windows[name] ?? ScoreConfig.defaultWindows[name] ?? 0 }
+        func window(_ name: String) -> Int { Outcome(rawValue: name).map { config.score.window(for: $0) } ?? 0 }
         try database.execute("""
             DROP TABLE IF EXISTS temp.outcome_contact;
             CREATE TEMP TABLE outcome_contact AS

@@ -54,7 +54,7 @@ package enum ScoreStage {
         var recomputed = 0, unchanged = 0
 
         // Self-reported ambassadorship per team and pulse period.
-        let pulsePeriod = periodSQL(config.score.period, column: "r.submitted_at")
+        let pulsePeriod = config.score.period.sql(column: "r.submitted_at")
         // A pulse survey the stage cannot read as the instrument (not nine items and no
         // score.legs) skips team scores and the linkage with a message, not the whole run.
         let pulse: (source: String, legs: [[String]])?
@@ -106,16 +106,16 @@ package enum ScoreStage {
         // Customer advocacy segments per period (small: always recomputed).
         if let relationship {
             counts.rowsWritten += try database.transaction {
-                try CustomerScores.write(database: database, instrument: relationship, periodSQL: periodSQL(config.score.period, column: "r.submitted_at"))
+                try CustomerScores.write(database: database, instrument: relationship, periodSQL: config.score.period.sql(column: "r.submitted_at"))
             }
         }
 
         // Behavioural ambassadorship per agent and ticket period.
-        let ticketPeriod = periodSQL(config.score.period, column: "created_at")
+        let ticketPeriod = config.score.period.sql(column: "created_at")
         let ticketPeriods = try database.query("SELECT DISTINCT \(ticketPeriod) FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }
         for period in ticketPeriods {
             try Interruption.checkpoint()
-            let bounds = periodBounds(period)
+            let bounds = ScorePeriod.bounds(of: period)
             let print = try fingerprint(database, """
                 SELECT count(*), total(_file_id), total(_record_no), total(attributed_version), max(updated_at),
                        (SELECT count(*) FROM ticket_rating r JOIN fact_ticket t ON t.ticket_id = r.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2),
@@ -199,29 +199,4 @@ package enum ScoreStage {
             ON CONFLICT (scope) DO UPDATE SET input_hash = excluded.input_hash, scored_run_id = excluded.scored_run_id
             """, [.text(scope), .text(fingerprint), .integer(runID)])
     }
-
-    /// SQL giving a timestamp column's period key (`YYYY-MM` or `YYYY-Qn`).
-    static func periodSQL(_ period: String, column: String) -> String {
-        if period == "quarter" {
-            return "(substr(\(column), 1, 4) || '-Q' || ((CAST(substr(\(column), 6, 2) AS INTEGER) + 2) / 3))"
-        }
-        return "substr(\(column), 1, 7)"
-    }
-
-    /// The half-open text range [from, to) of a period key, comparable with ISO timestamps.
-    static func periodBounds(_ period: String) -> (from: String, to: String) {
-        let year = Int(period.prefix(4)) ?? 0
-        let rest = period.dropFirst(5)
-        let firstMonth: Int, months: Int
-        if rest.hasPrefix("Q") {
-            firstMonth = ((Int(rest.dropFirst()) ?? 1) - 1) * 3 + 1
-            months = 3
-        } else {
-            firstMonth = Int(rest) ?? 1
-            months = 1
-        }
-        let end = year * 12 + firstMonth - 1 + months
-        return ("\(year)-\(pad(firstMonth, 2))", "\(end / 12)-\(pad(end % 12 + 1, 2))")
-    }
 }
-

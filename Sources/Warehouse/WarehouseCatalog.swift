@@ -75,6 +75,12 @@ package enum WarehouseCatalog {
         "v_agent_period": Entry(layer: "view", writer: "(a view)", meaning: "Each agent and period: behavioural measures with the agent's current name and role."),
     ]
 
+    /// The raw table of a source: the vendor's columns as read (extract writes it, normalize
+    /// reads it). The one place the name is formed.
+    package static func rawTable(source: String) -> String {
+        "raw_" + source
+    }
+
     /// The entry of `name`, including the per-source raw tables; nil when undocumented.
     package static func entry(for name: String) -> Entry? {
         if let entry = entries[name] { return entry }

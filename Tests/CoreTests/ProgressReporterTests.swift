@@ -93,6 +93,21 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(log.text, during, "no line after the stage closed")
     }
 
+    /// The domain words have one home: periods and outcomes.
+    func testPeriodKeysHaveTheirBoundsAndOutcomesTheirWindows() {
+        XCTAssertTrue(ScorePeriod.bounds(of: "2026-12") == ("2026-12", "2027-01"))
+        XCTAssertTrue(ScorePeriod.bounds(of: "2026-Q4") == ("2026-10", "2027-01"))
+        XCTAssertTrue(ScorePeriod.bounds(of: "2026-Q1") == ("2026-01", "2026-04"))
+        XCTAssertEqual(ScorePeriod.month.sql(column: "t"), "substr(t, 1, 7)")
+        XCTAssertEqual(Set(ScoreConfig.defaultWindows.keys), Set(Outcome.allCases.map(\.rawValue)))
+        var config = ScoreConfig()
+        config.windows["REPEAT"] = 3
+        XCTAssertEqual(config.window(for: .repeat), 3)
+        XCTAssertEqual(config.window(for: .renew), 180)
+        XCTAssertEqual(Outcome.allCases.filter(\.isAdverse), [.repeat, .reopen, .escalate, .churn])
+        XCTAssertEqual(Outcome.referral.column, "referral")
+    }
+
     func testCivilDateArithmeticRoundTrips() {
         // The whole domain: 0001-01-01 (day -719162) to 9999-12-31 (day 2932896).
         for days in stride(from: -719_162, through: 2_932_896, by: 997) {
