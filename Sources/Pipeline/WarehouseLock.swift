@@ -49,7 +49,7 @@ package final class WarehouseLock {
         let data = open(warehouse, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard data >= 0 else {
             close(descriptor)
-            throw PipelineError.noInput(message: "\(warehouse): cannot open the warehouse (\(String(cString: strerror(errno)))); expected a writable warehouse directory")
+            throw PipelineError.cannotCreate(message: "\(warehouse): cannot open or create the warehouse (\(String(cString: strerror(errno)))); expected a writable warehouse file in a writable folder")
         }
         if flock(data, LOCK_EX | LOCK_NB) != 0 {
             close(data)

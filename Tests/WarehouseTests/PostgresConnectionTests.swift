@@ -134,3 +134,38 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(WarehouseLocation("postgres://u@h/db").redacted, "postgres://u@h/db")
     }
 }
+
+extension PostgresConnectionTests {
+    /// One run at a time: a second session cannot take the warehouse's advisory lock and
+    /// learns who holds it; when the holder's session ends (a killed run) the lock is free.
+    func testTheAdvisoryLockAdmitsOneSessionAndNamesTheHolder() throws {
+        let (first, drop) = try connect()
+        defer { drop() }
+        guard let url = PostgresSupport.url else { return }
+        let schema = "lock_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
+        let mine = PostgresAdvisoryLock(connection: first, schema: schema)
+        XCTAssertNil(try mine.acquire(), "the first session takes it")
+        do {
+            let second = try PostgresConnection(WarehouseLocation(url), applicationName: "ambassador run (second)")
+            let theirs = PostgresAdvisoryLock(connection: second, schema: schema)
+            let holder = try XCTUnwrap(try theirs.acquire(), "the second session is refused")
+            XCTAssertEqual(holder.application, "ambassador-tests", "the holder is named by its application name")
+            XCTAssertEqual(holder.pid, Int32(try XCTUnwrap(first.scalar("SELECT pg_backend_pid()").intValue)))
+            XCTAssertTrue(holder.since.hasSuffix("Z"), holder.since)
+            // Another warehouse (schema) has a lock of its own.
+            XCTAssertNil(try PostgresAdvisoryLock(connection: second, schema: schema + "_other").acquire())
+            try mine.release()
+            XCTAssertNil(try theirs.acquire(), "released: the next run takes it")
+        }
+        // The second session ended without releasing (a killed run): the lock is free again.
+        // (The server ends the backend a moment after the client hangs up: wait up to 5 s.)
+        let third = try PostgresConnection(WarehouseLocation(url))
+        let lock = PostgresAdvisoryLock(connection: third, schema: schema)
+        var holder = try lock.acquire()
+        for _ in 0..<50 where holder != nil {
+            usleep(100_000)
+            holder = try lock.acquire()
+        }
+        XCTAssertNil(holder)
+    }
+}
