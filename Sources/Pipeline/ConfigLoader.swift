@@ -85,7 +85,12 @@ package struct ConfigLoader {
         let sources = try loadSources(sourcesNode, root: rootDirectory, inboxRoots: [rootDirectory] + inboxRoots,
                                       decimalSeparator: decimalSeparator)
         let score = try top["score"].map { try loadScore($0) } ?? ScoreConfig()
-        let report = try loadReport(top["report"], root: rootDirectory)
+        var report = try loadReport(top["report"], root: rootDirectory)
+        // Another warehouse (--warehouse) gets its own report folder beside it: a report of a
+        // test or a copy must never replace the real out/.
+        if warehouseOverride != nil {
+            report.outDir = (warehouse as NSString).deletingLastPathComponent + "/out"
+        }
         var config = PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
                                     rejectThreshold: threshold, sources: sources, score: score, report: report)
         config.inboxRoots = inboxRoots

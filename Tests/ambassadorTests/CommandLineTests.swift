@@ -332,6 +332,22 @@ final class CommandLineTests: XCTestCase {
                       "row counts are today's")
     }
 
+    /// A report of another warehouse (`--warehouse`) goes beside that warehouse and leaves the
+    /// pipeline's own out/ alone; a report of an empty warehouse says so.
+    func testAReportOfAnotherWarehouseNeverReplacesTheRealOne() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 3, tickets: 300, months: 1, seed: 4)).run()
+        XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory).status, 0)
+        let real = try String(contentsOfFile: directory + "/out/report.md", encoding: .utf8)
+        let other = TestSupport.temporaryDirectory("other")
+        let report = try TestSupport.run(["report", "--pipeline", "pipeline.yml", "--warehouse", other + "/w.sqlite"], in: directory)
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertEqual(try String(contentsOfFile: directory + "/out/report.md", encoding: .utf8), real, "the real report is untouched")
+        let empty = try String(contentsOfFile: other + "/out/report.md", encoding: .utf8)
+        XCTAssertTrue(empty.contains("No data is loaded yet"), empty.prefix(600).description)
+        XCTAssertFalse(empty.contains("All data checks pass"))
+    }
+
     /// `--quiet` keeps the summary's headline and the stages that rejected rows, nothing else.
     func testQuietPrintsTheHeadlineAndOnlyStagesWithRejects() throws {
         let directory = TestSupport.temporaryDirectory()
