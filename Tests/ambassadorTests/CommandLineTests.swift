@@ -605,3 +605,55 @@ extension CommandLineTests {
         XCTAssertEqual(second.stdout.split(separator: "\n").dropFirst().first, "nothing new: every inbox file was already extracted and is unchanged")
     }
 }
+
+extension CommandLineTests {
+    /// The README's cron line, run as written (its /srv/ambassador home, env file and release
+    /// binary replaced by a test home, a test env file and the binary under test): cron sees
+    /// Ambassador's own exit code — the run's, 75 while another run holds the lock (so cron
+    /// may retry), 78 for a broken environment — not make's 2.
+    func testTheREADMECronLinePassesAmbassadorsExitCodesThrough() throws {
+        let readme = try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)
+        let block = try XCTUnwrap(readme.components(separatedBy: "```cron\n").dropFirst().first?.components(separatedBy: "```").first)
+        let line = try XCTUnwrap(block.split(separator: "\n").first { !$0.hasPrefix("#") })
+        // Five schedule fields, then the command.
+        let command = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true).last.map(String.init) ?? ""
+        XCTAssertTrue(command.contains(".build/release/ambassador run"), "cron calls the binary: \(command)")
+        XCTAssertFalse(command.contains("make "), "make would turn every exit code into 2")
+
+        let home = TestSupport.temporaryDirectory("cronhome")
+        let inbox = TestSupport.temporaryDirectory("croninbox")
+        _ = try Generator(settings: GeneratorSettings(outDir: inbox, teams: 4, tickets: 600, months: 2, seed: 12)).run()
+        try FileManager.default.createDirectory(atPath: home + "/pipelines", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: home + "/.build/release", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: home + "/var", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/pipelines/nightly.yml", toPath: home + "/pipelines/nightly.yml")
+        try FileManager.default.createSymbolicLink(atPath: home + "/.build/release/ambassador", withDestinationPath: TestSupport.binary)
+        let env = home + "/env"
+        TestSupport.write("export AMBASSADOR_INBOX=\(inbox)\nexport AMBASSADOR_PSEUDONYM_KEY=cron-test-key-0123456789\n", to: env)
+        let asWritten = command.replacingOccurrences(of: "/srv/ambassador", with: home).replacingOccurrences(of: "/etc/ambassador/env", with: env)
+        func cron(_ text: String = asWritten) throws -> Int32 {
+            try TestSupport.run(["-c", text], executable: "/bin/sh").status
+        }
+
+        let first = try cron()
+        let results = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home + "/var/runs/latest.json"))) as? [String: Any])
+        XCTAssertEqual(Int(first), results["exit_code"] as? Int, "cron sees the run's own exit code")
+        XCTAssertTrue([0, 65].contains(first), "a finished run: \(first)")
+        let log = try String(contentsOfFile: home + "/var/nightly.log", encoding: .utf8)
+        XCTAssertTrue(log.contains("run 1: "), log.suffix(500).description)
+
+        // Another run holds the lock: 75, at once.
+        let lockPath = home + "/var/warehouse.sqlite.lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+        XCTAssertEqual(try cron(), 75)
+        flock(fd, LOCK_UN)
+        close(fd)
+        XCTAssertTrue(try String(contentsOfFile: home + "/var/nightly.log", encoding: .utf8).contains("locked by"))
+
+        // A broken environment (the inbox variable missing): 78, a configuration error.
+        TestSupport.write("export AMBASSADOR_PSEUDONYM_KEY=cron-test-key-0123456789\n", to: env)
+        XCTAssertEqual(try cron(), 78)
+    }
+}
