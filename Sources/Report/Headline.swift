@@ -38,8 +38,9 @@ package struct Headline {
         }
         if supported {
             details.append("The forward test holds and the reverse check does not: the wording says \"followed by\". This is still observational data, not an experiment.")
-        } else {
-            details.append("Wording is \"associated with\": the data cannot tell which way any influence runs.")
+        } else if significant {
+            // Only a link found needs its wording explained; "no link" needs none.
+            details.append("Why \"associated with\" and not \"followed by\": the reverse check shows (or cannot rule out) that a team's earlier repeat contacts move its later answers, so which way the influence runs is not established.")
         }
         if row.underpowered {
             let reason = (row.note.components(separatedBy: ";").first ?? row.note).replacingOccurrences(of: "underpowered: ", with: "")
