@@ -44,7 +44,7 @@ package enum DataChecks {
             SELECT ticket_id FROM fact_ticket WHERE first_assignee_employee_id IS NOT NULL AND team_id IS NULL
             """),
         Check(name: "employee_status_accepted", table: "dim_employee", severity: "warning", failingKeys: """
-            SELECT employee_id || '@' || valid_from FROM dim_employee WHERE status NOT IN ('active', 'terminated', 'leave', 'left')
+            SELECT employee_id || '@' || valid_from FROM dim_employee WHERE status NOT IN (\(EmployeeStatus.allCases.sqlList))
             """),
         Check(name: "valid_from_before_valid_to", table: "dim_employee", severity: "error", failingKeys: """
             SELECT employee_id || '@' || valid_from FROM dim_employee WHERE valid_to IS NOT NULL AND valid_to <= valid_from
@@ -63,7 +63,7 @@ package enum DataChecks {
             """),
         Check(name: "customer_event_accepted", table: "fact_customer_event", severity: "warning", failingKeys: """
             SELECT customer_id || ':' || event || ':' || occurred_at FROM fact_customer_event
-            WHERE event NOT IN ('renewal', 'purchase', 'cancellation', 'referral')
+            WHERE event NOT IN (\(CustomerEvent.allCases.filter { $0 != .other }.sqlList))
             """),
     ]
 

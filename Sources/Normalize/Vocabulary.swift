@@ -1,3 +1,5 @@
+import AmbassadorCore
+
 /// The canonical words of a field and every spelling exports use for them, compared as
 /// `Coercer.key` (lower case, letters and digits only: `Awaiting User Info` → `awaitinguserinfo`).
 /// A word no spelling matches is *unmapped*: counted per value and reported, never stored as
@@ -45,32 +47,32 @@ package struct Vocabulary: Sendable {
     ])
 
     package static let employeeStatus = Vocabulary([
-        "active": ["active", "a", "employed", "current"],
-        "terminated": ["terminated", "inactive", "t", "term", "left", "separated", "former"],
-        "leave": ["leave", "onleave", "loa", "l"],
+        EmployeeStatus.active.rawValue: ["active", "a", "employed", "current"],
+        EmployeeStatus.terminated.rawValue: ["terminated", "inactive", "t", "term", "left", "separated", "former"],
+        EmployeeStatus.leave.rawValue: ["leave", "onleave", "loa", "l"],
     ])
 
     /// Customer events; any other kind (a Stripe `invoice.created`, say) is `other`.
     package static let customerEvent = Vocabulary([
-        "renewal": ["renewal", "renew", "renewed", "contractrenewal"],
-        "purchase": ["purchase", "order", "repurchase", "upsell", "expansion", "purchased"],
-        "cancellation": ["cancellation", "cancel", "cancelled", "canceled", "churn", "churned", "nonrenewal", "termination"],
-        "referral": ["referral", "refer", "referred", "recommendation"],
-    ], fallback: "other")
+        CustomerEvent.renewal.rawValue: ["renewal", "renew", "renewed", "contractrenewal"],
+        CustomerEvent.purchase.rawValue: ["purchase", "order", "repurchase", "upsell", "expansion", "purchased"],
+        CustomerEvent.cancellation.rawValue: ["cancellation", "cancel", "cancelled", "canceled", "churn", "churned", "nonrenewal", "termination"],
+        CustomerEvent.referral.rawValue: ["referral", "refer", "referred", "recommendation"],
+    ], fallback: CustomerEvent.other.rawValue)
 
     /// Ticket events; any other kind (a field change, a tag) is `other`.
     package static let ticketEvent = Vocabulary([
-        "created": ["created", "create", "opened", "open", "new"],
-        "assigned": ["assigned", "assign", "assignment"],
-        "reassigned": ["reassigned", "reassign", "transfer", "transferred", "reassignment"],
-        "agent_message": ["agentmessage", "agentreply", "publicreply", "reply", "agentcomment", "outbound", "followup"],
-        "customer_message": ["customermessage", "customerreply", "requesterreply", "inbound", "customercomment"],
-        "internal_note": ["internalnote", "privatenote", "note", "privatecomment"],
-        "solved": ["solved", "solve", "resolved", "resolve"],
-        "reopened": ["reopened", "reopen"],
-        "escalated": ["escalated", "escalate", "escalation", "complaint"],
-        "closed": ["closed", "close"],
-    ], fallback: "other")
+        TicketEvent.created.rawValue: ["created", "create", "opened", "open", "new"],
+        TicketEvent.assigned.rawValue: ["assigned", "assign", "assignment"],
+        TicketEvent.reassigned.rawValue: ["reassigned", "reassign", "transfer", "transferred", "reassignment"],
+        TicketEvent.agentMessage.rawValue: ["agentmessage", "agentreply", "publicreply", "reply", "agentcomment", "outbound", "followup"],
+        TicketEvent.customerMessage.rawValue: ["customermessage", "customerreply", "requesterreply", "inbound", "customercomment"],
+        TicketEvent.internalNote.rawValue: ["internalnote", "privatenote", "note", "privatecomment"],
+        TicketEvent.solved.rawValue: ["solved", "solve", "resolved", "resolve"],
+        TicketEvent.reopened.rawValue: ["reopened", "reopen"],
+        TicketEvent.escalated.rawValue: ["escalated", "escalate", "escalation", "complaint"],
+        TicketEvent.closed.rawValue: ["closed", "close"],
+    ], fallback: TicketEvent.other.rawValue)
 
     /// The vocabulary of a field type, if it has one.
     package static func of(_ type: FieldType) -> Vocabulary? {

@@ -47,11 +47,11 @@ struct AgentBehaviour {
                    (coalesce(t.reassignments, 0) > 0 AND coalesce(t.resolver_employee_id, '') <> t.first_assignee_employee_id),
                    t.resolved_at IS NOT NULL,
                    CASE WHEN t.resolved_at IS NULL OR NOT EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                            AND (lower(v.event) LIKE '%message%' OR lower(v.event) LIKE '%comment%' OR lower(v.event) LIKE '%reply%'))
+                            AND v.event IN (\(TicketEvent.messages.sqlList)))
                         THEN NULL
                         ELSE EXISTS (SELECT 1 FROM fact_ticket_event v JOIN dim_agent_identity i ON i.external_id = v.actor_id
                             WHERE v.ticket_id = t.ticket_id AND i.employee_id = t.first_assignee_employee_id
-                              AND (lower(v.event) LIKE '%message%' OR lower(v.event) LIKE '%comment%' OR lower(v.event) LIKE '%reply%')
+                              AND v.event IN (\(TicketEvent.messages.sqlList))
                               AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(Outcomes.plusDays("t.resolved_at", 2))
                               AND (?3 IS NULL OR v.occurred_at < ?3)) END,
                    CASE WHEN ?3 IS NULL OR r.rated_at < ?3 THEN r.cx_emp END

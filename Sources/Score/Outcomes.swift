@@ -128,8 +128,8 @@ enum Outcomes {
         // Bound once each (never spliced): ?1 the ticket cut-off, ?2 the customer-event cut-off.
         let ticketCutoff = "coalesce(?1, '')"
         let eventCutoff = "?2"
-        func eventWithin(_ kinds: [String], _ days: Int) -> String {
-            let list = kinds.map { "'\($0)'" }.joined(separator: ", ")
+        func eventWithin(_ kinds: [CustomerEvent], _ days: Int) -> String {
+            let list = kinds.sqlList
             return """
                 CASE WHEN \(eventCutoff) IS NULL OR \(plusDays("t.resolved_at", days)) > \(eventCutoff) THEN NULL
                      ELSE EXISTS (SELECT 1 FROM fact_customer_event e WHERE e.customer_id = t.customer_id AND e.event IN (\(list))
@@ -154,17 +154,17 @@ enum Outcomes {
                 \(ticketWindow(reopenDays, """
                     CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id)
                          THEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                                      AND lower(v.event) LIKE '%reopen%' AND v.occurred_at <= \(plusDays("t.resolved_at", reopenDays)))
+                                      AND v.event = '\(TicketEvent.reopened.rawValue)' AND v.occurred_at <= \(plusDays("t.resolved_at", reopenDays)))
                          ELSE coalesce(t.reopens, 0) > 0 END
                     """)),
                 \(ticketWindow(escalateDays, """
                     coalesce(t.escalated, 0) = 1 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                        AND (lower(v.event) LIKE '%escalat%' OR lower(v.event) LIKE '%complaint%')
+                        AND v.event = '\(TicketEvent.escalated.rawValue)'
                         AND v.occurred_at <= \(plusDays("t.resolved_at", escalateDays)))
                     """)),
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["cancellation", "cancelled", "churn", "non_renewal"], window("CHURN"))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin(["renewal", "purchase", "repurchase"], window("RENEW"))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE max(\(eventWithin(["referral"], window("REFERRAL"))),
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.cancellation], window("CHURN"))) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.renewal, .purchase], window("RENEW"))) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE max(\(eventWithin([.referral], window("REFERRAL"))),
                     EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
                             AND m.submitted_at <= \(plusDays("t.resolved_at", window("REFERRAL"))))) END,
                 r.csat, r.effort, r.nps, r.cx_emp
