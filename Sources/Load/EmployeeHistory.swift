@@ -92,7 +92,7 @@ enum EmployeeHistory {
             let snapshot = Snapshot(
                 date: row.text(1) ?? "", name: row.text(2), email: row.text(3), team: row.text(4), manager: row.text(5),
                 role: row.text(6), location: row.text(7), hire: row.text(8), termination: row.text(9),
-                status: row.text(10) ?? "active", agents: row.text(11), fileID: row.int64(12))
+                status: row.text(10) ?? EmployeeStatus.active.rawValue, agents: row.text(11), fileID: row.int64(12))
             // Two rows for one employee in one snapshot: the later row wins.
             if snapshots.last?.date == snapshot.date { snapshots.removeLast() }
             snapshots.append(snapshot)
@@ -117,9 +117,9 @@ enum EmployeeHistory {
         var dateIndex = allDates.firstIndex(of: snapshots[0].date) ?? 0
         for snapshot in snapshots {
             let position = allDates.firstIndex(of: snapshot.date) ?? dateIndex
-            if let last = versions.last, position > dateIndex + 1, last.status != "terminated" {
+            if let last = versions.last, position > dateIndex + 1, last.status != EmployeeStatus.terminated.rawValue {
                 // Absent from the snapshots in between: the employee left, then came back.
-                versions.append(Version(from: allDates[dateIndex + 1], snapshot: last.snapshot, status: "left"))
+                versions.append(Version(from: allDates[dateIndex + 1], snapshot: last.snapshot, status: EmployeeStatus.left.rawValue))
             }
             dateIndex = position
             if let last = versions.last, last.snapshot.tracked == snapshot.tracked, last.status == snapshot.status {
@@ -136,14 +136,14 @@ enum EmployeeHistory {
             }
             versions.append(Version(from: from, snapshot: snapshot, status: snapshot.status))
         }
-        if let last = versions.last, dateIndex + 1 < allDates.count, last.status != "terminated", last.status != "left" {
-            versions.append(Version(from: allDates[dateIndex + 1], snapshot: last.snapshot, status: "left"))
+        if let last = versions.last, dateIndex + 1 < allDates.count, last.status != EmployeeStatus.terminated.rawValue, last.status != EmployeeStatus.left.rawValue {
+            versions.append(Version(from: allDates[dateIndex + 1], snapshot: last.snapshot, status: EmployeeStatus.left.rawValue))
         }
         for (index, version) in versions.enumerated() {
             let next = index + 1 < versions.count ? versions[index + 1].from : nil
             let s = version.snapshot
             // Off the roster, an employee is in no team: their tickets are not the team's.
-            let team = version.status == "left" ? nil : s.team
+            let team = version.status == EmployeeStatus.left.rawValue ? nil : s.team
             let row: [SQLValue] = [
                 .text(id), SQLValue(s.name), SQLValue(s.email), SQLValue(team), SQLValue(s.manager), SQLValue(s.role),
                 SQLValue(s.location), SQLValue(s.hire), SQLValue(s.termination), .text(version.status),
