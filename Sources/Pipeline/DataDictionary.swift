@@ -61,11 +61,11 @@ package enum DataDictionary {
             """
         for relation in relations {
             let entry = relation.entry
-            out += "<tr><td><a href=\"#\(h(relation.name))\"><code>\(h(relation.name))</code></a></td><td>\(h(entry?.layer ?? "?"))</td><td>\(h(entry?.writer ?? "?"))</td><td class=\"n\">\(groupedThousands(relation.rows))</td><td>\(h(entry?.meaning ?? "not described"))</td></tr>\n"
+            out += "<tr><td><a href=\"#\(h(relation.name))\"><code>\(h(relation.name))</code></a></td><td>\(h(entry?.layer ?? "?"))</td><td>\(h(entry?.writer ?? "?"))</td><td class=\"n\">\(HTMLReport.grouped(relation.rows))</td><td>\(h(entry?.meaning ?? "not described"))</td></tr>\n"
         }
         out += "</table>\n"
         for relation in relations {
-            out += "<h2 id=\"\(h(relation.name))\"><code>\(h(relation.name))</code> <span class=\"layer\">\(h(relation.kind)), \(h(relation.entry?.layer ?? "?")), \(groupedThousands(relation.rows)) rows</span></h2>\n"
+            out += "<h2 id=\"\(h(relation.name))\"><code>\(h(relation.name))</code> <span class=\"layer\">\(h(relation.kind)), \(h(relation.entry?.layer ?? "?")), \(HTMLReport.grouped(relation.rows)) rows</span></h2>\n"
             out += "<p>\(h(relation.entry?.meaning ?? "not described")) Written by \(h(relation.entry?.writer ?? "?")).</p>\n"
             out += "<table><tr><th>column</th><th>type</th><th>meaning</th></tr>\n"
             for column in relation.columns {
@@ -74,16 +74,5 @@ package enum DataDictionary {
             out += "</table>\n"
         }
         return out + "</body></html>\n"
-    }
-
-    /// 1234567 as "1,234,567".
-    static func groupedThousands(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 }

@@ -60,8 +60,8 @@ package enum HTMLReport {
         return out
     }
 
-    /// 1234567 as "1,234,567" (counts in text and tables).
-    static func grouped(_ value: Int) -> String {
+    /// 1234567 as "1,234,567" (counts in text and tables; the data dictionary's too).
+    package static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (index, character) in digits.enumerated() {
