@@ -68,11 +68,14 @@ package enum DataChecks {
     ]
 
     /// The freshness check of one source (dbt's source freshness): how many days before
-    /// `runDate` its newest loaded partition lies. Stale past `errorAfterDays` fails at error
-    /// severity, past `warnAfterDays` at warning; a source with nothing loaded is stale.
+    /// `runDate` its newest loaded partition lies — for a file without a partition date (a
+    /// source with `partition: none` or `column`), the run date of the run that first
+    /// extracted it. Stale past `errorAfterDays` fails at error severity, past `warnAfterDays`
+    /// at warning; a source with nothing loaded is stale.
     static func freshness(database: Database, source: String, rule: Freshness, runDate: CivilDate) throws -> Result {
         let newest = try database.scalar("""
-            SELECT max(substr(partition_date, 1, 10)) FROM etl_source_file WHERE source = ? AND status = 'loaded'
+            SELECT max(coalesce(substr(f.partition_date, 1, 10), r.run_date)) FROM etl_source_file f
+            LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.source = ? AND f.status = 'loaded'
             """, [.text(source)]).stringValue
         let limits = [rule.warnAfterDays.map { "warn after \($0)" }, rule.errorAfterDays.map { "error after \($0)" }]
             .compactMap { $0 }.joined(separator: ", ")

@@ -48,8 +48,16 @@ package struct ConfigLoader {
         guard let warehouseNode = top["warehouse"] else {
             throw fail(root, "warehouse", "missing key", "the path of the SQLite warehouse file, e.g. var/warehouse.sqlite")
         }
-        let warehouse = absolute(try warehouseOverride ?? string(warehouseNode, "warehouse"),
-                                 base: warehouseOverride == nil ? rootDirectory : FileManager.default.currentDirectoryPath)
+        let warehouseText = try warehouseOverride ?? string(warehouseNode, "warehouse")
+        // The PostgreSQL engine exists only as a driver so far (docs/POSTGRESQL.md): say so,
+        // never treat the URL as a file name (and never repeat its password).
+        let location = WarehouseLocation(warehouseText)
+        if location.isPostgres {
+            throw fail(warehouseOverride == nil ? warehouseNode : nil, warehouseOverride == nil ? "warehouse" : "--warehouse",
+                       "\(location.redacted): PostgreSQL warehouses are not supported by the stages yet (docs/POSTGRESQL.md says what exists)",
+                       "the path of a SQLite file, e.g. var/warehouse.sqlite")
+        }
+        let warehouse = absolute(warehouseText, base: warehouseOverride == nil ? rootDirectory : FileManager.default.currentDirectoryPath)
         var rootInfo = stat()
         guard stat(rootDirectory, &rootInfo) == 0, (rootInfo.st_mode & S_IFMT) == S_IFDIR else {
             throw fail(top["root"] ?? root, "root", "the root directory '\(rootDirectory)' does not exist",

@@ -69,6 +69,8 @@ final class ConfigLoaderTests: XCTestCase {
             (minimal + "\nreject_threshold: 5\n", "5.0 is out of range at 'reject_threshold'"),
             (minimal + "\ntimezone: Mars/Base\n", "unknown time zone 'Mars/Base'"),
             (minimal + "\nscore:\n  period: fortnight\n", "unknown period 'fortnight' at 'score.period'"),
+            (minimal.replacingOccurrences(of: "var/w.sqlite", with: "postgresql://etl:s3cret@db.example/warehouse"),
+             "postgresql://etl:***@db.example/warehouse: PostgreSQL warehouses are not supported by the stages yet"),
             (minimal + "\n    fields:\n      ticket: Number\n", "unknown canonical field 'ticket' (did you mean 'ticket_id'?)"),
             (minimal.replacingOccurrences(of: "warehouse: var/w.sqlite\n", with: ""), "missing key at 'warehouse'"),
             ("warehouse: [unclosed\n", "YAML syntax error"),
@@ -91,6 +93,7 @@ final class ConfigLoaderTests: XCTestCase {
             let result = try XCTUnwrap(configError(yaml), expected)
             XCTAssertTrue(result.1.contains(expected), "\(result.1)\n  should contain: \(expected)")
             XCTAssertEqual(result.0.exitCode, 78)
+            XCTAssertFalse(result.1.contains("s3cret"), "a password never reaches a message")
         }
     }
 

@@ -77,6 +77,20 @@ final class FreshnessTests: XCTestCase {
         XCTAssertTrue(messages.contains { $0.contains("tickets: no file loaded yet") }, "\(messages)")
     }
 
+    /// Files without a partition date (`partition: none`) are as fresh as the run date that
+    /// first extracted them: a source whose exports stopped arriving goes stale all the same.
+    func testASourceWithoutPartitionDatesIsJudgedByWhenItsNewestFileArrived() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 4, tickets: 600, months: 2, seed: 2)).run()
+        var config = try config(directory, freshness: "{error_after_days: 10}")
+        if let index = config.sources.firstIndex(where: { $0.name == "tickets" }) { config.sources[index].partition = .none }
+        XCTAssertEqual(try run(config, on: "2026-06-01").exitCode, 0, "just arrived: fresh, although the tickets are from January")
+        let stale = try run(config, on: "2026-06-20")
+        XCTAssertEqual(stale.exitCode, 65)
+        let messages = stale.stages.flatMap { $0.counts.flatMap(\.messages) }
+        XCTAssertTrue(messages.contains { $0.contains("tickets: newest partition 2026-06-01 is 19 days before the run date 2026-06-20") }, "\(messages)")
+    }
+
     func testFreshnessSettingsAreValidated() throws {
         let directory = TestSupport.temporaryDirectory()
         _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 2, tickets: 100, months: 1, seed: 2)).run()
