@@ -110,14 +110,15 @@ enum Outcomes {
     }
 
     /// Rebuilds `fact_ticket_outcome`; returns the rows written. REOPEN is timed where it
-    /// can be: a ticket with an event log counts a reopen event up to the window after its
-    /// resolution, and only that; a ticket known from an export alone has a reopen count and
-    /// no time, so it counts "reopened at all" (the window then decides only completeness). REFERRAL counts a referral
+    /// can be: a ticket whose event log records reopens counts a reopen event up to the
+    /// window after its resolution, and only that; a ticket whose log records none (a log of
+    /// messages only, or no log) falls back to the export's reopen count, which has no time,
+    /// so it counts "reopened at all" (the window then decides only completeness). REFERRAL counts a referral
     /// event or a relationship-survey answer saying the customer recommended us (needs
     /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`). Outcome windows
     /// end at `cutoffs` (see `cutoffs(database:)`).
     static func rebuild(database: Database, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
-        func window(_ name: String) -> Int { Outcome(rawValue: name).map { config.score.window(for: $0) } ?? 0 }
+        func window(_ outcome: Outcome) -> Int { config.score.window(for: outcome) }
         try database.execute("""
             DROP TABLE IF EXISTS temp.outcome_contact;
             CREATE TEMP TABLE outcome_contact AS
@@ -139,9 +140,9 @@ enum Outcomes {
         func ticketWindow(_ days: Int, _ condition: String) -> String {
             "CASE WHEN \(plusDays("t.resolved_at", days)) > \(ticketCutoff) THEN NULL ELSE (\(condition)) END"
         }
-        let repeatDays = window("REPEAT")
-        let reopenDays = window("REOPEN")
-        let escalateDays = window("ESCALATE")
+        let repeatDays = window(.repeat)
+        let reopenDays = window(.reopen)
+        let escalateDays = window(.escalate)
         return try database.run("""
             INSERT INTO fact_ticket_outcome (ticket_id, customer_id, employee_id, team_id, created_at, resolved_at, category,
                 repeat, reopen, escalate, churn, renew, referral, csat, effort, nps, cx_emp)
@@ -152,7 +153,8 @@ enum Outcomes {
                             AND c.ticket_id <> t.ticket_id)
                     """)) END,
                 \(ticketWindow(reopenDays, """
-                    CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id)
+                    CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                                      AND v.event = '\(TicketEvent.reopened.rawValue)')
                          THEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
                                       AND v.event = '\(TicketEvent.reopened.rawValue)' AND v.occurred_at <= \(plusDays("t.resolved_at", reopenDays)))
                          ELSE coalesce(t.reopens, 0) > 0 END
@@ -162,11 +164,11 @@ enum Outcomes {
                         AND v.event = '\(TicketEvent.escalated.rawValue)'
                         AND v.occurred_at <= \(plusDays("t.resolved_at", escalateDays)))
                     """)),
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.cancellation], window("CHURN"))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.renewal, .purchase], window("RENEW"))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE max(\(eventWithin([.referral], window("REFERRAL"))),
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.cancellation], window(.churn))) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.renewal, .purchase], window(.renew))) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE max(\(eventWithin([.referral], window(.referral))),
                     EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
-                            AND m.submitted_at <= \(plusDays("t.resolved_at", window("REFERRAL"))))) END,
+                            AND m.submitted_at <= \(plusDays("t.resolved_at", window(.referral))))) END,
                 r.csat, r.effort, r.nps, r.cx_emp
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
             WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at
