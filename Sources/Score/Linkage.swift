@@ -1,6 +1,5 @@
 import AmbassadorCore
 import Crypto
-import Dispatch
 import Foundation
 import Warehouse
 
@@ -81,15 +80,7 @@ enum Linkage {
             case let .done(final):
                 estimates += final
             case let .jobs(work):
-                let fitted = ParallelResults<[Estimate]>(count: work.count)
-                let order = Array(work.indices.reversed())
-                let next = ParallelResults<Int>(count: 0)
-                DispatchQueue.concurrentPerform(iterations: min(2, work.count)) { _ in
-                    while let position = next.take(below: order.count) {
-                        fitted.store(work[order[position]](), at: order[position])
-                    }
-                }
-                for job in work.indices { estimates += fitted.value(at: job) ?? [] }
+                estimates += parallelMap(work.count, order: Array(work.indices.reversed())) { work[$0]() }.flatMap { $0 }
                 fits += work.count
                 progress.note("linkage: \(outcome) fitted (\(index + 1) of \(Outcomes.names.count) outcomes)")
             }
@@ -485,39 +476,4 @@ enum Linkage {
 /// Lower-case hexadecimal of a digest.
 func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
     digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-}
-
-/// Results written by concurrent workers, each to its own slot, under a lock.
-final class ParallelResults<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [T?]
-    private var stored = 0
-    private var counter = 0
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    /// Stores a result; returns how many are stored.
-    @discardableResult
-    func store(_ value: T, at index: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        values[index] = value
-        stored += 1
-        return stored
-    }
-
-    /// The next job number below `limit`, each handed out once (a shared counter).
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard counter < limit else { return nil }
-        counter += 1
-        return counter - 1
-    }
-
-    func value(at index: Int) -> T? {
-        lock.lock()
-        defer { lock.unlock() }
-        return values[index]
-    }
 }

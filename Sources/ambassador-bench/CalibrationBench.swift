@@ -1,4 +1,4 @@
-import Dispatch
+import AmbassadorCore
 import Foundation
 import Generate
 import Score
@@ -67,38 +67,13 @@ extension Bench {
         }
     }
 
-    /// Results filled in by two workers, under a lock.
-    final class CalibrationBox: @unchecked Sendable {
-        let lock = NSLock()
-        var results: [CalibrationResult?]
-        var done = 0
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-
-        /// Stores one result; returns how many are done.
-        func store(_ result: CalibrationResult?, at index: Int) -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            results[index] = result
-            done += 1
-            return done
-        }
-    }
-
     /// Runs a plan's datasets on two workers; results in seed order.
     func runCalibration(_ plan: CalibrationPlan) -> (results: [CalibrationResult], failed: Int, seconds: Double) {
         let started = ContinuousClock.now
-        let box = CalibrationBox(count: plan.datasets)
-        let bench = self
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            var index = worker
-            while index < plan.datasets {
-                let done = box.store(bench.calibrationDataset(plan, seed: plan.firstSeed + index), at: index)
-                if done % 20 == 0 || done == plan.datasets { print("calibration \(plan.scenario.rawValue): \(done)/\(plan.datasets)") }
-                index += 2
-            }
-        }
-        let finished = box.results.compactMap { $0 }
+        let results = parallelMap(plan.datasets, done: { done in
+            if done % 20 == 0 || done == plan.datasets { print("calibration \(plan.scenario.rawValue): \(done)/\(plan.datasets)") }
+        }) { calibrationDataset(plan, seed: plan.firstSeed + $0) }
+        let finished = results.compactMap { $0 }
         return (finished, plan.datasets - finished.count, Bench.seconds(since: started))
     }
 
