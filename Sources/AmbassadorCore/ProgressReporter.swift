@@ -103,8 +103,10 @@ package final class ProgressReporter: @unchecked Sendable {
         lock.locked { stageTotal = total }
     }
 
-    /// The stage's total so far (a stage adding one source's work at a time adds to it).
-    package var stageTotalSoFar: Int64 { lock.locked { stageTotal } }
+    /// Adds `units` to the stage's total (a stage that learns its work one source at a time).
+    package func addToStageTotal(_ units: Int64) {
+        lock.locked { stageTotal += units }
+    }
 
     /// Counts `units` of the stage as done without work (a file found unchanged).
     package func skip(units: Int64) {

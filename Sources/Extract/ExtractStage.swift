@@ -10,23 +10,20 @@ package enum ExtractStage {
 
     package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
-        // The stage's size for progress: every inbox file's bytes (unchanged ones are skipped).
-        var bytes: Int64 = 0
-        for source in context.selectedSources {
-            for path in InboxScanner.files(matching: source.inbox) { bytes += FileDigest.size(path) }
-        }
-        context.progress.setStageTotal(bytes)
-        for source in context.selectedSources {
+        // Each inbox is listed once; the stage's size for progress is every file's bytes
+        // (unchanged ones are counted as skipped).
+        let inboxes = context.selectedSources.map { InboxScanner.files(matching: $0.inbox) }
+        context.progress.setStageTotal(inboxes.joined().reduce(0) { $0 + FileDigest.size($1) })
+        for (source, files) in zip(context.selectedSources, inboxes) {
             // Every log line about this source carries it as a field (`--log-format json`).
             let context = context.forSource(source.name)
-            all.append(try extract(source: source, database: database, context: context))
+            all.append(try extract(source: source, files: files, database: database, context: context))
         }
         return all
     }
 
-    static func extract(source: SourceConfig, database: Database, context: StageContext) throws -> StageCounts {
+    static func extract(source: SourceConfig, files: [String], database: Database, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
-        let files = InboxScanner.files(matching: source.inbox)
         if files.isEmpty {
             context.logger.warning("\(source.name): no file matches \(source.inbox)")
         }

@@ -79,32 +79,23 @@ package enum DataChecks {
             """, [.text(source)]).stringValue
         let limits = [rule.warnAfterDays.map { "warn after \($0)" }, rule.errorAfterDays.map { "error after \($0)" }]
             .compactMap { $0 }.joined(separator: ", ")
-        let name = "freshness_" + source
-        guard let newest, let date = CivilDate(iso: newest) else {
-            return Result(name: name, table: "etl_source_file", severity: rule.errorAfterDays == nil ? "warning" : "error", failingRows: 1,
-                          sampleKeys: "\(source): no file loaded yet (\(limits) days)")
-        }
-        let age = runDate.daysSinceEpoch - date.daysSinceEpoch
-        let note = "\(source): newest partition \(newest) is \(age) days before the run date \(runDate) (\(limits) days)"
-        if let error = rule.errorAfterDays, age > error {
-            return Result(name: name, table: "etl_source_file", severity: "error", failingRows: 1, sampleKeys: note)
-        }
-        if let warn = rule.warnAfterDays, age > warn {
-            return Result(name: name, table: "etl_source_file", severity: "warning", failingRows: 1, sampleKeys: note)
-        }
-        return Result(name: name, table: "etl_source_file", severity: rule.errorAfterDays == nil ? "warning" : "error", failingRows: 0, sampleKeys: "")
+        // Nothing loaded is as stale as it gets.
+        let date = newest.flatMap { CivilDate(iso: $0) }
+        let age = date.map { runDate.daysSinceEpoch - $0.daysSinceEpoch } ?? Int.max
+        let error = rule.errorAfterDays.map { age > $0 } ?? false
+        let stale = error || (rule.warnAfterDays.map { age > $0 } ?? false)
+        let note = date == nil ? "\(source): no file loaded yet (\(limits) days)"
+            : "\(source): newest partition \(newest ?? "") is \(age) days before the run date \(runDate) (\(limits) days)"
+        let severity = error || (!stale && rule.errorAfterDays != nil) ? "error" : "warning"
+        return Result(name: "freshness_" + source, table: "etl_source_file", severity: severity, failingRows: stale ? 1 : 0,
+                      sampleKeys: stale ? note : "")
     }
 
     /// Runs every check (and the freshness of each source that sets one), records the
     /// results for `runID`, and returns them.
-    package static func run(database: Database, runID: Int64, freshness: [(source: String, rule: Freshness)] = [],
-                            runDate: CivilDate? = nil) throws -> [Result] {
-        var results: [Result] = []
-        if let runDate {
-            for (source, rule) in freshness {
-                results.append(try self.freshness(database: database, source: source, rule: rule, runDate: runDate))
-            }
-        }
+    package static func run(database: Database, runID: Int64, runDate: CivilDate,
+                            freshness: [(source: String, rule: Freshness)] = []) throws -> [Result] {
+        var results = try freshness.map { try self.freshness(database: database, source: $0.source, rule: $0.rule, runDate: runDate) }
         for check in checks {
             let failing = try database.count("SELECT count(*) FROM (\(check.failingKeys))")
             let sample = failing == 0 ? "" : try database.query("SELECT * FROM (\(check.failingKeys)) ORDER BY 1 LIMIT 5") {

@@ -83,7 +83,7 @@ package enum LoadStage {
             }
             var counts = StageCounts(source: source.name)
             let files = try pendingFiles(database, sources: [source.name])
-            context.progress.setStageTotal(context.progress.stageTotalSoFar + Int64(files.count))
+            context.progress.addToStageTotal(Int64(files.count))
             for (position, fileID) in files.enumerated() {
                 context.progress.note("merging \(source.name) file \(position + 1) of \(files.count)")
                 defer { context.progress.advance() }
@@ -129,7 +129,7 @@ package enum LoadStage {
         var checks = StageCounts(source: "checks")
         let checksStarted = monotonicSeconds()
         let freshness = context.config.sources.compactMap { source in source.freshness.map { (source: source.name, rule: $0) } }
-        let results = try DataChecks.run(database: database, runID: context.runID, freshness: freshness, runDate: context.runDate)
+        let results = try DataChecks.run(database: database, runID: context.runID, runDate: context.runDate, freshness: freshness)
         context.logger.info("load: \(results.count) data checks in \(String(format: "%.1f", monotonicSeconds() - checksStarted)) s")
         for result in results where result.failingRows > 0 {
             let message = result.name.hasPrefix("freshness_")

@@ -103,7 +103,7 @@ package enum NormalizeStage {
             try database.run("DELETE FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ?",
                              [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)])
         }
-        context.progress.setStageTotal(context.progress.stageTotalSoFar + Int64(files.reduce(0) { $0 + $1.extracted }))
+        context.progress.addToStageTotal(Int64(files.reduce(0) { $0 + $1.extracted }))
         for file in files {
             try Interruption.checkpoint()
             do {
