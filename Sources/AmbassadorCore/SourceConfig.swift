@@ -1,0 +1,58 @@
+/// One input source of a pipeline.
+package struct SourceConfig: Sendable, Equatable {
+    package var name: String
+    package var kind: SourceKind
+    /// Reader format, e.g. `csv`.
+    package var format: String
+    /// Absolute glob pattern of the inbox files.
+    package var inbox: String
+    /// Text encoding: `auto`, `utf-8`, `utf-16`, `windows-1252`, `latin-1`.
+    package var encoding: String
+    /// Field delimiter; `nil` sniffs it from the header line.
+    package var delimiter: UInt8?
+    /// XML record element or JSON records key (ServiceNow: the table kept); `nil` detects.
+    package var record: String?
+    package var partition: PartitionRule
+    /// canonical field → source column, overriding the built-in aliases.
+    package var fields: [String: String]
+    /// canonical field → (source value → canonical value).
+    package var values: [String: [String: String]]
+    /// Values that mean "no value" for every field of this source.
+    package var nullValues: [String]
+    /// Surveys: who answered (`customer` or `employee`).
+    package var respondent: String? = nil
+    /// Surveys: glob patterns of the item columns (`Q*`); empty detects them.
+    package var items: [String] = []
+    /// The zone of this source's naive timestamps (`timezone:` under the source), when it
+    /// differs from the pipeline's; a zone the export itself names (Qualtrics) wins over both.
+    package var timeZone: String? = nil
+    /// The decimal separator of the source's numbers, `.` (default) or `,` (`1.234,50`).
+    package var decimalSeparator: Character = "."
+    /// Prepended to every ticket id this source names (its tickets, ticket events or the
+    /// ticket a survey response is about), so that two ticketing systems whose ids overlap
+    /// (both start at 1) keep their tickets apart in `fact_ticket`. Empty: ids as exported.
+    package var ticketIDPrefix: String = ""
+    /// How old the newest loaded partition may be (`freshness:` under the source), judged
+    /// against the run date by the data checks; nil checks nothing.
+    package var freshness: Freshness? = nil
+
+    package init(
+        name: String, kind: SourceKind, format: String = "csv", inbox: String,
+        encoding: String = "auto", delimiter: UInt8? = nil, record: String? = nil, partition: PartitionRule = .fileName,
+        fields: [String: String] = [:], values: [String: [String: String]] = [:],
+        // `-` is Zendesk's "none" in its exports (a priority or group not set).
+        nullValues: [String] = ["", "NULL", "null", "N/A", "n/a", "?", "-"]
+    ) {
+        self.name = name
+        self.kind = kind
+        self.format = format
+        self.inbox = inbox
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.record = record
+        self.partition = partition
+        self.fields = fields
+        self.values = values
+        self.nullValues = nullValues
+    }
+}
