@@ -32,3 +32,11 @@ extension Sequence where Element: RawRepresentable, Element.RawValue == String {
     /// `'a', 'b'` for an SQL `IN (…)` list of code constants (never user input).
     package var sqlList: String { map { "'\($0.rawValue)'" }.joined(separator: ", ") }
 }
+
+/// The domain's words print as the warehouse and pipeline files spell them (`agent_message`,
+/// `hr_roster`, `REPEAT`), never as Swift's case names, wherever a message interpolates one.
+extension TicketEvent: CustomStringConvertible { package var description: String { rawValue } }
+extension CustomerEvent: CustomStringConvertible { package var description: String { rawValue } }
+extension EmployeeStatus: CustomStringConvertible { package var description: String { rawValue } }
+extension SourceKind: CustomStringConvertible { package var description: String { rawValue } }
+extension Outcome: CustomStringConvertible { package var description: String { rawValue } }

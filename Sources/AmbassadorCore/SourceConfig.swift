@@ -3,7 +3,7 @@ package struct SourceConfig: Sendable, Equatable {
     package var name: String
     package var kind: SourceKind
     /// Reader format, e.g. `csv`.
-    package var format: String
+    package var format: SourceFormat
     /// Absolute glob pattern of the inbox files.
     package var inbox: String
     /// Text encoding: `auto`, `utf-8`, `utf-16`, `windows-1252`, `latin-1`.
@@ -19,8 +19,8 @@ package struct SourceConfig: Sendable, Equatable {
     package var values: [String: [String: String]]
     /// Values that mean "no value" for every field of this source.
     package var nullValues: [String]
-    /// Surveys: who answered (`customer` or `employee`).
-    package var respondent: String? = nil
+    /// Surveys: who answered.
+    package var respondent: Respondent? = nil
     /// Surveys: glob patterns of the item columns (`Q*`); empty detects them.
     package var items: [String] = []
     /// The zone of this source's naive timestamps (`timezone:` under the source), when it
@@ -37,7 +37,7 @@ package struct SourceConfig: Sendable, Equatable {
     package var freshness: Freshness? = nil
 
     package init(
-        name: String, kind: SourceKind, format: String = "csv", inbox: String,
+        name: String, kind: SourceKind, format: SourceFormat = .csv, inbox: String,
         encoding: String = "auto", delimiter: UInt8? = nil, record: String? = nil, partition: PartitionRule = .fileName,
         fields: [String: String] = [:], values: [String: [String: String]] = [:],
         // `-` is Zendesk's "none" in its exports (a priority or group not set).

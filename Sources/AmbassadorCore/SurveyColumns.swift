@@ -62,7 +62,7 @@ package struct SurveyColumns: Sendable {
             items = columns.filter { column in source.items.contains { fnmatch($0, column, 0) == 0 } }
         } else if !importIDs.isEmpty {
             items = columns.filter { importIDs[$0].map(SurveyColumns.isQuestionID) ?? false }
-        } else if source.format == "surveymonkey_csv" {
+        } else if source.format == .surveymonkeyCSV {
             items = columns.filter { !SurveyColumns.surveyMonkeyMetadata.contains(ColumnName.aliasKey($0)) }
         } else {
             items = columns.filter { column in
@@ -99,7 +99,7 @@ package struct SurveyColumns: Sendable {
 
     /// Whether `source` is an employee (pulse) survey, whose respondents' identity is never kept.
     package static func isEmployeeSurvey(_ source: SourceConfig) -> Bool {
-        source.kind == .survey && source.respondent == "employee"
+        source.kind == .survey && source.respondent == .employee
     }
 
     /// The columns an employee survey keeps: its answer items and the response id, team,

@@ -1,51 +1,45 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import AmbassadorCore
 import Vendors
 
 /// The formats this build reads, by name, and how `--format auto` recognises them.
 package enum SourceRegistry {
     /// Every format name a pipeline file or `preview --format` accepts.
-    package static let formats: [String] = [
-        "csv", "roster_csv", "zendesk_csv", "servicenow_csv", "event_log_csv", "customer_events_csv",
-        "qualtrics_csv", "surveymonkey_csv",
-        "json", "jsonl", "zendesk_json", "bamboohr_json", "freshdesk_json", "servicenow_json", "stripe_json",
-        "xml", "servicenow_xml", "workday_xml", "qualtrics_xml",
-    ]
+    package static let formats: [String] = SourceFormat.allCases.map(\.rawValue)
 
     /// A reader for `format`. `record` names the XML record element or the JSON records key
     /// (for ServiceNow, the table whose records are kept).
-    package static func source(format: String, encoding: String, delimiter: UInt8?, record: String? = nil, path: String) throws -> Source {
+    package static func source(format: SourceFormat, encoding: String, delimiter: UInt8?, record: String? = nil, path: String) throws -> Source {
         if let kind = try compression(path) { throw ExtractError.compressed(path: path, kind: kind) }
         guard let parsed = TextEncoding.named(encoding) else {
             throw ExtractError.unknownFormat(path: path, format: "encoding \(encoding)", known: TextEncoding.allCases.map(\.rawValue) + ["auto"])
         }
         switch format {
-        case "csv", "roster_csv", "zendesk_csv", "servicenow_csv", "event_log_csv", "customer_events_csv":
+        case .csv, .rosterCSV, .zendeskCSV, .servicenowCSV, .eventLogCSV, .customerEventsCSV:
             return CSVSource(encoding: parsed, delimiter: delimiter)
-        case "qualtrics_csv":
+        case .qualtricsCSV:
             return CSVSource(encoding: parsed, delimiter: delimiter, layout: .qualtrics)
-        case "surveymonkey_csv":
+        case .surveymonkeyCSV:
             return CSVSource(encoding: parsed, delimiter: delimiter, layout: .surveyMonkey)
-        case "json", "jsonl", "zendesk_json", "freshdesk_json", "servicenow_json", "stripe_json":
+        case .json, .jsonl, .zendeskJSON, .freshdeskJSON, .servicenowJSON, .stripeJSON:
             return JSONSource(recordKey: record)
-        case "bamboohr_json":
+        case .bamboohrJSON:
             return JSONSource(recordKey: record ?? "employees")
-        case "xml":
+        case .xml:
             return XMLSource(rule: record.map { .named($0) } ?? .childrenOfRoot(nil))
-        case "servicenow_xml":
+        case .servicenowXML:
             return XMLSource(rule: .childrenOfRoot(record))
-        case "workday_xml":
+        case .workdayXML:
             return XMLSource(rule: .named(record ?? "Report_Entry"))
-        case "qualtrics_xml":
+        case .qualtricsXML:
             return XMLSource(rule: .named(record ?? "Response"))
-        default:
-            throw ExtractError.unknownFormat(path: path, format: format, known: formats)
         }
     }
 
     /// Recognises the format of `path` from its first MiB (and its name).
-    package static func detect(_ path: String) throws -> String {
+    package static func detect(_ path: String) throws -> SourceFormat {
         if let kind = try compression(path) { throw ExtractError.compressed(path: path, kind: kind) }
         // 1 MiB: a Qualtrics export with a thousand question texts puts its ImportId row 200 KB in.
         let head = try firstBytes(path, 1 << 20)
@@ -58,17 +52,17 @@ package enum SourceRegistry {
         // What each vendor recognises lives in the Vendors module, one file per vendor.
         if lower.hasSuffix(".xml") || trimmed.hasPrefix("<") {
             let head = VendorFormat.Head(text: "", xmlRoot: rootElement(String(trimmed)), records: [])
-            return Vendors.recognise(head, in: .xml)?.name ?? "xml"
+            return Vendors.recognise(head, in: .xml)?.name ?? .xml
         }
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return "jsonl" }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
         if lower.hasSuffix(".json") || trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             let head = VendorFormat.Head(text: text, xmlRoot: "", records: [])
-            return Vendors.recognise(head, in: .json)?.name ?? "json"
+            return Vendors.recognise(head, in: .json)?.name ?? .json
         }
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") || !text.isEmpty || utf16 {
             // Records, not physical lines: Qualtrics question texts hold line breaks.
             let head = VendorFormat.Head(text: text, xmlRoot: "", records: firstRecords(text, count: 3))
-            return Vendors.recognise(head, in: .csv)?.name ?? "csv"
+            return Vendors.recognise(head, in: .csv)?.name ?? .csv
         }
         throw ExtractError.unknownFormat(path: path, format: "auto (could not tell from the name or the content)", known: formats)
     }

@@ -126,12 +126,12 @@ package enum BuiltInValueMaps {
     ]
 
     /// canonical field → (source value → canonical value) for a source of `kind` in `format`.
-    package static func forFormat(_ format: String, kind: SourceKind) -> [String: [String: String]] {
+    package static func forFormat(_ format: SourceFormat, kind: SourceKind) -> [String: [String: String]] {
         kind == .ticketEvents ? ["event": conversationEvents].merging(codes(format)) { _, vendor in vendor } : codes(format)
     }
 
     /// The vendor's own codes (Vendors, one file per vendor).
-    private static func codes(_ format: String) -> [String: [String: String]] {
+    private static func codes(_ format: SourceFormat) -> [String: [String: String]] {
         Vendors.named(format)?.valueMaps ?? [:]
     }
 }

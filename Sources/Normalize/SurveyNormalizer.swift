@@ -81,7 +81,7 @@ struct SurveyNormalizer {
         ])
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: fileID, path: path)
         let plausible = PlausibleDates(validation: context.config.validation, runDate: context.runDate)
-        let employee = source.respondent == "employee"
+        let employee = source.respondent == .employee
         let pseudonymizer = Pseudonymizer(context.config.privacy)
         let nulls = Set(source.nullValues)
         var written = 0
@@ -135,7 +135,7 @@ struct SurveyNormalizer {
                 itemAnswers.append([.integer(fileID), .integer(recordNo), .text(item), SQLValue(score), SQLValue(label), .integer(Int64(answered))])
             }
             try responses.insert([
-                .integer(fileID), .integer(recordNo), .text(source.name), .text(responseID), .text(employee ? "employee" : "customer"),
+                .integer(fileID), .integer(recordNo), .text(source.name), .text(responseID), .text((employee ? Respondent.employee : .customer).rawValue),
                 // Pulse answers are never joined to an individual: no respondent, no ticket.
                 employee ? .null : SQLValue(text("respondent_id").map { respondent in
                     let lowered = respondent.lowercased()

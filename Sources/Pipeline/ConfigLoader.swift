@@ -236,9 +236,9 @@ package struct ConfigLoader {
             guard let kind = SourceKind(rawValue: kindText) else {
                 throw fail(kindNode, key + ".kind", "unknown kind '\(kindText)'", "one of: " + SourceKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            let format = try fields["format"].map { try string($0, key + ".format") } ?? "csv"
-            guard SourceRegistry.formats.contains(format) else {
-                throw fail(fields["format"], key + ".format", "unknown format '\(format)'\(suggestion(format, SourceRegistry.formats))",
+            let formatText = try fields["format"].map { try string($0, key + ".format") } ?? SourceFormat.csv.rawValue
+            guard let format = SourceFormat(rawValue: formatText) else {
+                throw fail(fields["format"], key + ".format", "unknown format '\(formatText)'\(suggestion(formatText, SourceRegistry.formats))",
                            "one of: " + SourceRegistry.formats.joined(separator: ", "))
             }
             let record = try fields["record"].map { try string($0, key + ".record") }
@@ -352,9 +352,9 @@ package struct ConfigLoader {
                 guard let node = fields["respondent"] else {
                     throw fail(value, key + ".respondent", "missing key", "customer or employee (who answered this survey)")
                 }
-                let respondent = try string(node, key + ".respondent")
-                guard ["customer", "employee"].contains(respondent) else {
-                    throw fail(node, key + ".respondent", "unknown respondent '\(respondent)'", "customer or employee")
+                let text = try string(node, key + ".respondent")
+                guard let respondent = Respondent(rawValue: text) else {
+                    throw fail(node, key + ".respondent", "unknown respondent '\(text)'", "customer or employee")
                 }
                 source.respondent = respondent
             }

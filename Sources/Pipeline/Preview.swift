@@ -7,13 +7,13 @@ import Foundation
 package enum Preview {
     /// Streams the records of `path`; returns (records written, records rejected).
     package static func run(
-        path: String, format: String, limit: Int?, encoding: String = "auto", delimiter: UInt8? = nil, record: String? = nil,
+        path: String, format: SourceFormat?, limit: Int?, encoding: String = "auto", delimiter: UInt8? = nil, record: String? = nil,
         output: FileDescriptorWriter, errors: FileDescriptorWriter
-    ) throws -> (written: Int, rejected: Int, format: String) {
+    ) throws -> (written: Int, rejected: Int, format: SourceFormat) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError.noInput(message: "\(path): no such file; expected a file to preview")
         }
-        let resolved = format == "auto" ? try SourceRegistry.detect(path) : format
+        let resolved = try format ?? SourceRegistry.detect(path)
         let source = try SourceRegistry.source(format: resolved, encoding: encoding, delimiter: delimiter, record: record, path: path)
         let sink = JSONLinesWriter(path: path, limit: limit, write: output.write, writeError: errors.write)
         defer { output.flush() }
@@ -21,8 +21,13 @@ package enum Preview {
         return (sink.written, sink.rejected, resolved)
     }
 
-    /// The formats `--format` accepts.
+    /// The formats `--format` accepts (`auto` recognises the file's).
     package static var formats: [String] { ["auto"] + SourceRegistry.formats }
+
+    /// The format `--format NAME` asks for: nil for `auto`.
+    package static func format(named name: String) -> SourceFormat? {
+        name == "auto" ? nil : SourceFormat(rawValue: name)
+    }
 }
 
 /// `ambassador preview FILE --kind KIND`: how each column of the file would map onto the
@@ -61,12 +66,12 @@ package enum PreviewMapping {
         func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {}
     }
 
-    package static func run(path: String, format: String, kind: SourceKind, respondent: String?, limit: Int, encoding: String = "auto",
+    package static func run(path: String, format: SourceFormat?, kind: SourceKind, respondent: Respondent?, limit: Int, encoding: String = "auto",
                             delimiter: UInt8? = nil, record: String? = nil) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError.noInput(message: "\(path): no such file; expected a file to preview")
         }
-        let resolved = format == "auto" ? try SourceRegistry.detect(path) : format
+        let resolved = try format ?? SourceRegistry.detect(path)
         let reader = try SourceRegistry.source(format: resolved, encoding: encoding, delimiter: delimiter, record: record, path: path)
         let sampler = Sampler(limit: limit)
         try reader.read(path, into: sampler, progress: .silent)
@@ -85,16 +90,16 @@ package enum PreviewMapping {
             for (name, aliases) in SurveyColumns.responseFields {
                 if let column = roles.fields[name] {
                     used.insert(column)
-                    let kept = respondent != "employee" || SurveyColumns.employeeFields.contains(name)
+                    let kept = respondent != .employee || SurveyColumns.employeeFields.contains(name)
                     rows.append([name, column, kept ? "alias" : "dropped: an employee survey keeps no respondent or ticket", kept ? sample(column) : ""])
                 } else {
                     rows.append([name, "—", "not found (tried: \(aliases.joined(separator: ", ")))", ""])
                 }
             }
             used.formUnion(roles.items)
-            let rule = importIDs.isEmpty ? (source.format == "surveymonkey_csv" ? "every non-metadata column" : "Q… columns") : "ImportId is a question id"
+            let rule = importIDs.isEmpty ? (source.format == .surveymonkeyCSV ? "every non-metadata column" : "Q… columns") : "ImportId is a question id"
             rows.append(["answers", "\(roles.items.count) item column(s)", rule, roles.items.prefix(6).joined(separator: ", ") + (roles.items.count > 6 ? ", …" : "")])
-            if respondent == "employee" {
+            if respondent == .employee {
                 let dropped = sampler.names.filter { !roles.keptForEmployees.contains($0) }
                 rows.append(["(dropped)", "\(dropped.count) column(s)", "identity of an employee survey: never stored", dropped.prefix(6).joined(separator: ", ")])
             }

@@ -21,7 +21,7 @@ enum CustomerScores {
         if let named = config.score.relationshipSource {
             sources = [named]
         } else {
-            for source in config.sources where source.kind == .survey && source.respondent != "employee" {
+            for source in config.sources where source.kind == .survey && source.respondent != .employee {
                 let tied = try database.count("SELECT count(ticket_id) FROM fact_survey_response WHERE source = ?", [.text(source.name)])
                 let total = try database.count("SELECT count(*) FROM fact_survey_response WHERE source = ?", [.text(source.name)])
                 if total > 0 && tied == 0 { sources.append(source.name) }

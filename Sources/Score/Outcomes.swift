@@ -17,7 +17,7 @@ enum Outcomes {
     /// Customer-survey items per role (csat, effort, nps, cx_emp): from `score.survey_items`,
     /// else found by their question text in the customer survey sources.
     static func surveyItems(database: Database, config: PipelineConfig) throws -> [String: [(source: String, item: String)]] {
-        let customerSources = config.sources.filter { $0.kind == .survey && $0.respondent != "employee" }.map(\.name)
+        let customerSources = config.sources.filter { $0.kind == .survey && $0.respondent != .employee }.map(\.name)
         var out: [String: [(source: String, item: String)]] = [:]
         for role in ScoreConfig.surveyItemRoles {
             if let items = config.score.surveyItems[role] {

@@ -36,7 +36,7 @@ enum TeamScores {
             }
             source = named
         } else {
-            guard let found = config.sources.first(where: { $0.kind == .survey && $0.respondent == "employee" }) else { return nil }
+            guard let found = config.sources.first(where: { $0.kind == .survey && $0.respondent == .employee }) else { return nil }
             source = found.name
         }
         if let legs = config.score.legs {

@@ -2,7 +2,7 @@
 /// date and the supervisor's employee number. Responses keyed by employee id are read as one
 /// record each by the JSON reader (JSONSource).
 package enum BambooHR {
-    package static let json = VendorFormat(name: "bamboohr_json", vendor: "BambooHR", container: .json) { head in
+    package static let json = VendorFormat(name: .bamboohrJSON, vendor: "BambooHR", container: .json) { head in
         head.text.contains("\"employees\"") && head.text.contains("\"fields\"")
     }
 }

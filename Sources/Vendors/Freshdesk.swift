@@ -9,7 +9,7 @@ package enum Freshdesk {
     ]
 
     /// Recognised by its own fields before Zendesk's `tickets` key (Freshservice pages use it too).
-    package static let json = VendorFormat(name: "freshdesk_json", vendor: "Freshdesk", container: .json, valueMaps: codes) { head in
+    package static let json = VendorFormat(name: .freshdeskJSON, vendor: "Freshdesk", container: .json, valueMaps: codes) { head in
         head.text.contains("\"fr_escalated\"") || head.text.contains("\"responder_id\"")
     }
 }

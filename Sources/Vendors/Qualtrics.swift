@@ -4,12 +4,12 @@
 /// columns are answers (SurveyColumns: question ImportIds), the ImportId row's time zones
 /// (SurveyNormalizer).
 package enum Qualtrics {
-    package static let csv = VendorFormat(name: "qualtrics_csv", vendor: "Qualtrics", container: .csv) { head in
+    package static let csv = VendorFormat(name: .qualtricsCSV, vendor: "Qualtrics", container: .csv) { head in
         // Records, not lines: question texts hold line breaks.
         let records = head.records
         if let first = records.first, first.hasPrefix("V1,V2") { return true }
         guard records.count > 2 else { return false }
         return records[2].hasPrefix("{\"ImportId\"") || records[2].hasPrefix("\"{\"\"ImportId\"\"") || records[2].hasPrefix("{'ImportId'")
     }
-    package static let xml = VendorFormat(name: "qualtrics_xml", vendor: "Qualtrics", container: .xml) { $0.xmlRoot == "Responses" }
+    package static let xml = VendorFormat(name: .qualtricsXML, vendor: "Qualtrics", container: .xml) { $0.xmlRoot == "Responses" }
 }

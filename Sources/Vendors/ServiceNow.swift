@@ -16,11 +16,11 @@ package enum ServiceNow {
                       "normal": "false", "moderate": "true", "high": "true", "overdue": "true"],
     ]
 
-    package static let xml = VendorFormat(name: "servicenow_xml", vendor: "ServiceNow", container: .xml, valueMaps: codes) {
+    package static let xml = VendorFormat(name: .servicenowXML, vendor: "ServiceNow", container: .xml, valueMaps: codes) {
         $0.xmlRoot == "unload"
     }
-    package static let csv = VendorFormat(name: "servicenow_csv", vendor: "ServiceNow", container: .csv, valueMaps: codes) { _ in false }
-    package static let json = VendorFormat(name: "servicenow_json", vendor: "ServiceNow", container: .json, valueMaps: codes) { head in
+    package static let csv = VendorFormat(name: .servicenowCSV, vendor: "ServiceNow", container: .csv, valueMaps: codes) { _ in false }
+    package static let json = VendorFormat(name: .servicenowJSON, vendor: "ServiceNow", container: .json, valueMaps: codes) { head in
         head.text.contains("\"sys_id\"") && (head.text.contains("\"result\"") || head.text.contains("\"records\""))
     }
 }

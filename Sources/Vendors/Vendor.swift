@@ -1,3 +1,5 @@
+import AmbassadorCore
+
 /// One vendor export format: its name in pipeline files, the container it comes in, how its
 /// files are recognised, and the codes the vendor writes — one file per vendor in this folder,
 /// so "how do we read ServiceNow?" is one file to open. The readers (Extract) and the
@@ -19,8 +21,8 @@ package struct VendorFormat: Sendable {
         }
     }
 
-    /// The `format:` name (`servicenow_json`).
-    package let name: String
+    /// The `format:` it is named by (`servicenow_json`).
+    package let name: SourceFormat
     /// Who writes it, for messages and FORMATS.md (`ServiceNow`).
     package let vendor: String
     package let container: Container
@@ -29,7 +31,7 @@ package struct VendorFormat: Sendable {
     /// Codes the vendor writes: canonical field → (source value, compared without case → canonical value).
     package let valueMaps: [String: [String: String]]
 
-    package init(name: String, vendor: String, container: Container, valueMaps: [String: [String: String]] = [:],
+    package init(name: SourceFormat, vendor: String, container: Container, valueMaps: [String: [String: String]] = [:],
                  recognises: @escaping @Sendable (Head) -> Bool) {
         self.name = name
         self.vendor = vendor
@@ -53,7 +55,7 @@ package enum Vendors {
     ]
 
     /// The vendor format called `name`, if `name` is one.
-    package static func named(_ name: String) -> VendorFormat? {
+    package static func named(_ name: SourceFormat) -> VendorFormat? {
         all.first { $0.name == name }
     }
 

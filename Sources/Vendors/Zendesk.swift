@@ -3,8 +3,8 @@
 /// incremental ticket events become events (AuditNormalizer); `custom_fields` spread into
 /// columns (JSONSource); `assignee_stations` counts one more than reassignments (FieldPlan).
 package enum Zendesk {
-    package static let json = VendorFormat(name: "zendesk_json", vendor: "Zendesk", container: .json) { head in
+    package static let json = VendorFormat(name: .zendeskJSON, vendor: "Zendesk", container: .json) { head in
         ["\"tickets\"", "\"ticket_events\"", "\"audits\"", "\"satisfaction_ratings\""].contains(where: head.text.contains)
     }
-    package static let csv = VendorFormat(name: "zendesk_csv", vendor: "Zendesk", container: .csv) { _ in false }
+    package static let csv = VendorFormat(name: .zendeskCSV, vendor: "Zendesk", container: .csv) { _ in false }
 }

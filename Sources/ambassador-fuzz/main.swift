@@ -40,7 +40,7 @@ final class CheckingSink: RecordSink {
 }
 
 enum Fuzz {
-    nonisolated(unsafe) static var format = ProcessInfo.processInfo.environment["AMBASSADOR_FUZZ_FORMAT"] ?? "csv"
+    nonisolated(unsafe) static var format = ProcessInfo.processInfo.environment["AMBASSADOR_FUZZ_FORMAT"].flatMap(SourceFormat.init(rawValue:)) ?? .csv
     static let scratch = (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/ambassador-fuzz-\(getpid())"
 
     /// Runs one input through the reader of `format`.
@@ -88,7 +88,11 @@ guard arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: ambassador-fuzz csv|json|xml FILE...\n".utf8))
     exit(64)
 }
-Fuzz.format = arguments[0]
+guard let format = SourceFormat(rawValue: arguments[0]) else {
+    FileHandle.standardError.write(Data("\(arguments[0]): not a format; expected one of: \(SourceRegistry.formats.joined(separator: ", "))\n".utf8))
+    exit(64)
+}
+Fuzz.format = format
 for path in arguments.dropFirst() {
     guard let data = FileManager.default.contents(atPath: path) else {
         FileHandle.standardError.write(Data("\(path): cannot read\n".utf8))

@@ -51,7 +51,9 @@ struct PreviewCommand: ParsableCommand {
         if let kind, SourceKind(rawValue: kind) == nil || kind == "raw" {
             throw ValidationError("--kind '\(kind)' is not known; expected one of: \(SourceKind.allCases.filter { $0 != .raw }.map(\.rawValue).joined(separator: ", "))")
         }
-        if let respondent, !["customer", "employee"].contains(respondent) { throw ValidationError("--respondent must be customer or employee") }
+        if let respondent, Respondent(rawValue: respondent) == nil {
+            throw ValidationError("--respondent must be one of: \(Respondent.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if let delimiter, delimiter != "tab", delimiter.utf8.count != 1 {
             throw ValidationError("--delimiter must be one character or 'tab'")
         }
@@ -63,13 +65,13 @@ struct PreviewCommand: ParsableCommand {
             let byte = delimiter.map { $0 == "tab" ? UInt8(ascii: "\t") : $0.utf8.first ?? UInt8(ascii: ",") }
             if let kind, let sourceKind = SourceKind(rawValue: kind) {
                 FileDescriptorWriter.standardOutput.write(try PreviewMapping.run(
-                    path: file, format: format, kind: sourceKind, respondent: respondent, limit: limit ?? 200, encoding: encoding,
+                    path: file, format: Preview.format(named: format), kind: sourceKind, respondent: respondent.flatMap(Respondent.init(rawValue:)), limit: limit ?? 200, encoding: encoding,
                     delimiter: byte, record: record))
                 return 0
             }
-            let result = try Preview.run(path: file, format: format, limit: limit, encoding: encoding, delimiter: byte,
+            let result = try Preview.run(path: file, format: Preview.format(named: format), limit: limit, encoding: encoding, delimiter: byte,
                                          record: record, output: .standardOutput, errors: .standardError)
-            if showFormat { FileDescriptorWriter.standardError.write("\(file): format \(result.format)\n") }
+            if showFormat { FileDescriptorWriter.standardError.write("\(file): format \(result.format.rawValue)\n") }
             if result.rejected > 0 {
                 FileDescriptorWriter.standardError.write("\(file): \(result.written) records, \(result.rejected) rejected\n")
             }

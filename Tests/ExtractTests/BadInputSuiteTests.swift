@@ -85,8 +85,8 @@ final class BadInputSuiteTests: XCTestCase {
     ]
 
     /// Runs the defects of one format through the extract stage and checks every outcome.
-    private func check(format: String, ext: String, encoding: String = "auto", defects: [Defect], good: String, goodRecords: Int) throws {
-        let directory = TestSupport.temporaryDirectory(format)
+    private func check(format: SourceFormat, ext: String, encoding: String = "auto", defects: [Defect], good: String, goodRecords: Int) throws {
+        let directory = TestSupport.temporaryDirectory(format.rawValue)
         let inbox = directory + "/inbox"
         TestSupport.write(good, to: inbox + "/good." + ext)
         for defect in defects { TestSupport.write(defect.bytes, to: inbox + "/" + defect.name + "." + ext) }
@@ -143,13 +143,13 @@ final class BadInputSuiteTests: XCTestCase {
         var defects = BadInputSuiteTests.csvDefects(header: "id,name,note\n", row: { "1,Ann,\($0)\n" }, layoutRows: 1)
         // With UTF-8 configured, an invalid byte is a rejected record naming the field.
         defects[2] = Defect(name: "invalid_bytes", bytes: defects[2].bytes, outcome: .rejected([3], field: "note", reason: "invalid byte 0xE9 at offset 3"))
-        try check(format: "csv", ext: "csv", encoding: "utf-8", defects: defects, good: "id,name,note\n1,Ann,x\n2,Bo,y\n", goodRecords: 2)
+        try check(format: .csv, ext: "csv", encoding: "utf-8", defects: defects, good: "id,name,note\n1,Ann,x\n2,Bo,y\n", goodRecords: 2)
     }
 
     func testPlainCSVLeftToDetectionReadsWindows1252() throws {
         let defects = BadInputSuiteTests.csvDefects(header: "id,name,note\n", row: { "1,Ann,\($0)\n" }, layoutRows: 1)
             .filter { $0.name == "invalid_bytes" }
-        try check(format: "csv", ext: "csv", defects: defects, good: "id,name,note\n1,Ann,x\n", goodRecords: 1)
+        try check(format: .csv, ext: "csv", defects: defects, good: "id,name,note\n1,Ann,x\n", goodRecords: 1)
     }
 
     func testQualtricsCSV() throws {
@@ -168,7 +168,7 @@ final class BadInputSuiteTests: XCTestCase {
             default: return defect
             }
         }
-        try check(format: "qualtrics_csv", ext: "csv", encoding: "utf-8", defects: defects, good: header + "R_1,9,fine\n", goodRecords: 1)
+        try check(format: .qualtricsCSV, ext: "csv", encoding: "utf-8", defects: defects, good: header + "R_1,9,fine\n", goodRecords: 1)
     }
 
     func testSurveyMonkeyCSV() throws {
@@ -179,16 +179,16 @@ final class BadInputSuiteTests: XCTestCase {
                 guard defect.name == "ragged_row" else { return defect }
                 return Defect(name: "ragged_row", bytes: Array((header + "1,Yes,a\n2,No,x,y\n").utf8), outcome: .rejected([4], field: nil, reason: "4 fields, expected 3"))
             }
-        try check(format: "surveymonkey_csv", ext: "csv", defects: defects, good: header + "1,Yes,great\n", goodRecords: 1)
+        try check(format: .surveymonkeyCSV, ext: "csv", defects: defects, good: header + "1,Yes,great\n", goodRecords: 1)
     }
 
     func testJSON() throws {
-        try check(format: "json", ext: "json", defects: BadInputSuiteTests.jsonDefects,
+        try check(format: .json, ext: "json", defects: BadInputSuiteTests.jsonDefects,
                   good: "{\"tickets\": [{\"id\": 1}, {\"id\": 2}], \"next_page\": null}", goodRecords: 2)
     }
 
     func testXML() throws {
-        try check(format: "servicenow_xml", ext: "xml", defects: BadInputSuiteTests.xmlDefects,
+        try check(format: .servicenowXML, ext: "xml", defects: BadInputSuiteTests.xmlDefects,
                   good: "<unload><incident><number>INC1</number></incident></unload>", goodRecords: 1)
     }
 
@@ -199,10 +199,10 @@ final class BadInputSuiteTests: XCTestCase {
             let path = directory + "/" + name
             let started = Date()
             if name.contains("simple") {
-                XCTAssertEqual(try CollectingSink.read(path, format: "xml").records.count, 2, name)
+                XCTAssertEqual(try CollectingSink.read(path, format: .xml).records.count, 2, name)
                 continue
             }
-            XCTAssertThrowsError(try CollectingSink.read(path, format: "xml"), name) { error in
+            XCTAssertThrowsError(try CollectingSink.read(path, format: .xml), name) { error in
                 guard case .malformed(let errorPath, _, _, _, _) = error as? ExtractError else { return XCTFail("\(name): \(error)") }
                 XCTAssertEqual(errorPath, path)
             }

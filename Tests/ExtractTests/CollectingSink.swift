@@ -1,3 +1,4 @@
+import AmbassadorCore
 @testable import Extract
 
 /// Keeps everything a source emits, for assertions.
@@ -44,7 +45,7 @@ final class CollectingSink: RecordSink {
     }
 
     /// Reads `path` with the source for `format` (or the detected one).
-    static func read(_ path: String, format: String? = nil, record: String? = nil) throws -> CollectingSink {
+    static func read(_ path: String, format: SourceFormat? = nil, record: String? = nil) throws -> CollectingSink {
         let resolved = try format ?? SourceRegistry.detect(path)
         let source = try SourceRegistry.source(format: resolved, encoding: "auto", delimiter: nil, record: record, path: path)
         let sink = CollectingSink()

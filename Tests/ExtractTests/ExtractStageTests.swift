@@ -121,19 +121,20 @@ extension ExtractStageTests {
                 + "<incident><id>3</id><status>x</status></incident></unload>"),
             ("c.csv", "csv", "id,status\n2,open\n3,\"x\"\n"),
         ]
-        for (name, format, text) in files {
+        for (name, formatName, text) in files {
+            let format = try XCTUnwrap(SourceFormat(rawValue: formatName))
             let path = directory + "/inbox/" + name
             TestSupport.write(text, to: path)
             let expected = try CollectingSinkForStage.read(path, format: format)
             var config = context.config
-            config.sources = [SourceConfig(name: "s_" + format, kind: .raw, format: format, inbox: path)]
+            config.sources = [SourceConfig(name: "s_" + formatName, kind: .raw, format: format, inbox: path)]
             var stageContext = context!
             stageContext.config = config
             _ = try ExtractStage.run(database: database, context: stageContext)
-            let columns = try database.columns(of: "raw_s_" + format).filter { !$0.hasPrefix("_") }
+            let columns = try database.columns(of: "raw_s_" + formatName).filter { !$0.hasPrefix("_") }
             XCTAssertEqual(columns, expected.names, name)
             let list = columns.map(Database.quote).joined(separator: ", ")
-            let rows = try database.query("SELECT \(list) FROM \(Database.quote("raw_s_" + format)) ORDER BY _record_no") { row in
+            let rows = try database.query("SELECT \(list) FROM \(Database.quote("raw_s_" + formatName)) ORDER BY _record_no") { row in
                 (0..<Int32(columns.count)).map { row.text($0) }
             }
             XCTAssertEqual(rows, expected.rows, name)
@@ -155,7 +156,7 @@ final class CollectingSinkForStage: RecordSink {
 
     func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {}
 
-    static func read(_ path: String, format: String) throws -> CollectingSinkForStage {
+    static func read(_ path: String, format: SourceFormat) throws -> CollectingSinkForStage {
         let sink = CollectingSinkForStage()
         try SourceRegistry.source(format: format, encoding: "auto", delimiter: nil, path: path).read(path, into: sink, progress: .silent)
         // Earlier records have fewer columns when later ones add some: pad with NULL.
@@ -177,10 +178,10 @@ final class ColumnIdentityTests: XCTestCase {
     }
 
     /// Extracts the inbox files ending in `.format` into `raw_people`.
-    private func extract(_ format: String = "csv") throws -> StageCounts {
+    private func extract(_ format: SourceFormat = .csv) throws -> StageCounts {
         let config = PipelineConfig(
             path: "test.yml", root: directory, warehouse: directory + "/w.sqlite",
-            sources: [SourceConfig(name: "people", kind: .raw, format: format, inbox: directory + "/inbox/*." + format)],
+            sources: [SourceConfig(name: "people", kind: .raw, format: format, inbox: directory + "/inbox/*." + format.rawValue)],
             report: ReportConfig(outDir: directory + "/out"))
         let context = StageContext(config: config, runDate: CivilDate(year: 2026, month: 11, day: 22)!, runID: 1,
                                    logger: Logger(label: "test"), progress: .silent)
@@ -209,7 +210,7 @@ final class ColumnIdentityTests: XCTestCase {
         // Swift folds É to é; SQLite folds ASCII only. Both now say: two columns.
         TestSupport.write("[{\"id\": 1, \"\u{E9}t\u{E9}\": \"x\"}]", to: directory + "/inbox/a_2026-01-01.json")
         TestSupport.write("[{\"id\": 2, \"\u{C9}T\u{C9}\": \"y\"}]", to: directory + "/inbox/b_2026-01-02.json")
-        let counts = try extract("json")
+        let counts = try extract(.json)
         XCTAssertEqual(counts.filesFailed, 0)
         XCTAssertEqual(counts.filesDone, 2)
         XCTAssertEqual(Set(try columns()), ["id", "\u{E9}t\u{E9}", "\u{C9}T\u{C9}"])
@@ -221,7 +222,7 @@ final class ColumnIdentityTests: XCTestCase {
     func testAKeyHoldingNULIsCleanedAndTheNightGoesOn() throws {
         TestSupport.write("[{\"id\": 1, \"a\\u0000b\": \"x\"}]", to: directory + "/inbox/a_2026-01-01.json")
         TestSupport.write("[{\"id\": 2, \"c\": \"y\"}]", to: directory + "/inbox/b_2026-01-02.json")
-        let counts = try extract("json")
+        let counts = try extract(.json)
         XCTAssertEqual(counts.filesFailed, 0)
         XCTAssertEqual(counts.filesDone, 2)
         let names = try columns()

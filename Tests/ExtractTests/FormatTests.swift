@@ -12,7 +12,7 @@ final class FormatTests: XCTestCase {
         let path = TestSupport.temporaryDirectory() + "/unload.xml"
         TestSupport.write("<unload><incident><number>1</number></incident><sys_attachment><f>x</f></sys_attachment>"
             + "<incident><number>2</number></incident><sys_attachment_doc/><incident><number>3</number></incident></unload>", to: path)
-        let sink = try CollectingSink.read(path, format: "servicenow_xml")
+        let sink = try CollectingSink.read(path, format: .servicenowXML)
         XCTAssertEqual(sink.records.map { $0.values.first ?? nil }, ["1", "2", "3"])
         XCTAssertEqual(sink.metadata["skipped/sys_attachment"], "1")
         XCTAssertEqual(sink.metadata["skipped/sys_attachment_doc"], "1")
@@ -83,7 +83,7 @@ final class FormatTests: XCTestCase {
         ]
         for (file, format, count) in expected {
             let path = fixtures + "/" + file
-            XCTAssertEqual(try SourceRegistry.detect(path), format, file)
+            XCTAssertEqual(try SourceRegistry.detect(path).rawValue, format, file)
             let sink = try CollectingSink.read(path)
             XCTAssertEqual(sink.records.count, count, file)
             XCTAssertTrue(sink.rejects.isEmpty, "\(file): \(sink.rejects)")
@@ -129,7 +129,7 @@ final class FormatTests: XCTestCase {
             2,,Phone,
 
             """, to: directory + "/monkey.csv")
-        let sink = try CollectingSink.read(directory + "/monkey.csv", format: "surveymonkey_csv")
+        let sink = try CollectingSink.read(directory + "/monkey.csv", format: .surveymonkeyCSV)
         XCTAssertEqual(sink.names, ["Respondent ID", "Which do you use? - Email", "Which do you use? - Phone", "Which do you use? - Chat"])
         XCTAssertEqual(sink.rejects.count, 0, "\(sink.rejects)")
         XCTAssertEqual(sink.value(0, "Which do you use? - Chat"), "Chat")
@@ -190,7 +190,7 @@ final class FormatTests: XCTestCase {
             </incident>
             </unload>
             """, to: path)
-        XCTAssertEqual(try SourceRegistry.detect(path), "servicenow_xml")
+        XCTAssertEqual(try SourceRegistry.detect(path), .servicenowXML)
         let sink = try CollectingSink.read(path)
         XCTAssertEqual(sink.records.count, 2)
         XCTAssertEqual(sink.records.map(\.number), [1, 2])
@@ -226,7 +226,7 @@ final class FormatTests: XCTestCase {
               </wd:Report_Entry>
             </wd:Report_Data>
             """, to: path)
-        XCTAssertEqual(try SourceRegistry.detect(path), "workday_xml")
+        XCTAssertEqual(try SourceRegistry.detect(path), .workdayXML)
         let sink = try CollectingSink.read(path)
         XCTAssertEqual(sink.records.count, 2)
         XCTAssertEqual(sink.value(0, "Worker@Descriptor"), "Logan McNeil")
@@ -270,7 +270,7 @@ extension FormatTests {
         TestSupport.write("""
             {"123": {"firstName": "Ann", "department": "Support"}, "124": {"id": "124", "firstName": "Bo", "department": "Sales"}}
             """, to: directory + "/bamboo.json")
-        let sink = try CollectingSink.read(directory + "/bamboo.json", format: "json")
+        let sink = try CollectingSink.read(directory + "/bamboo.json", format: .json)
         XCTAssertEqual(sink.records.count, 2)
         XCTAssertEqual(Set(sink.names), ["id", "firstName", "department"])
         XCTAssertEqual(sink.value(0, "id"), "123")
@@ -294,8 +294,8 @@ extension FormatTests {
     func testEveryVendorFormatIsKnownAndDocumented() throws {
         let formatsDoc = try String(contentsOfFile: TestSupport.packageRoot + "/FORMATS.md", encoding: .utf8)
         for vendor in Vendors.all {
-            XCTAssertTrue(SourceRegistry.formats.contains(vendor.name), vendor.name)
-            XCTAssertTrue(formatsDoc.contains("`\(vendor.name)`"), "FORMATS.md does not mention \(vendor.name)")
+            XCTAssertTrue(SourceRegistry.formats.contains(vendor.name.rawValue), vendor.name.rawValue)
+            XCTAssertTrue(formatsDoc.contains("`\(vendor.name.rawValue)`"), "FORMATS.md does not mention \(vendor.name.rawValue)")
         }
         XCTAssertEqual(Set(Vendors.all.map(\.name)).count, Vendors.all.count, "one entry per format")
     }
@@ -322,7 +322,7 @@ extension FormatTests {
             {"records": [{"__status": "success", "number": "INC0010001", "sys_id": "a1", "state": "6", "priority": "2"}]}
             """, to: directory + "/v2.json")
         let v2 = try CollectingSink.read(directory + "/v2.json")
-        XCTAssertEqual(try SourceRegistry.detect(directory + "/v2.json"), "servicenow_json")
+        XCTAssertEqual(try SourceRegistry.detect(directory + "/v2.json"), .servicenowJSON)
         XCTAssertEqual(v2.records.count, 1)
         XCTAssertEqual(v2.value(0, "state"), "6")
         TestSupport.write("""

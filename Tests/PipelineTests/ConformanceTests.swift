@@ -48,7 +48,7 @@ final class ConformanceTests: XCTestCase {
                      "qualtRics_api_export_responses_colmap_API_TEST_PROJECT.csv", "qualtRics_sample.csv"] {
             let path = TestSupport.fixtures + "/surveys/" + name
             let expected = try expectations("qualtrics_expectations.py", path)
-            XCTAssertEqual(try SourceRegistry.detect(path), "qualtrics_csv", name)
+            XCTAssertEqual(try SourceRegistry.detect(path), .qualtricsCSV, name)
             let config = try load([("surveys/" + name, "export_2026-01-01.csv")],
                                   source: "  csat: {kind: survey, respondent: customer, format: qualtrics_csv, inbox: inbox/*.csv}\n")
             let database = try Database(path: config.warehouse, readOnly: true)
@@ -162,7 +162,7 @@ extension ConformanceTests {
         let name = "servicenow_table_api_incident_dev197215.json"
         let path = TestSupport.fixtures + "/tickets/" + name
         let expected = try expectations("servicenow_expectations.py", path)
-        XCTAssertEqual(try SourceRegistry.detect(path), "servicenow_json")
+        XCTAssertEqual(try SourceRegistry.detect(path), .servicenowJSON)
         let config = try load([("tickets/" + name, "incidents_2024-03-08.json")],
                               source: "  servicenow: {kind: tickets, format: servicenow_json, inbox: inbox/*.json}\n")
         let database = try Database(path: config.warehouse, readOnly: true)
@@ -190,7 +190,7 @@ extension ConformanceTests {
         let names = ["stripe_event_customer_created.json", "stripe_event_customer_subscription_deleted.json",
                      "stripe_event_customer_subscription_trial_will_end.json", "stripe_event_customer_subscription_updated.json",
                      "stripe_event_invoice_payment_failed.json"]
-        for name in names { XCTAssertEqual(try SourceRegistry.detect(TestSupport.fixtures + "/customers/" + name), "stripe_json", name) }
+        for name in names { XCTAssertEqual(try SourceRegistry.detect(TestSupport.fixtures + "/customers/" + name), .stripeJSON, name) }
         let config = try load(names.map { ("customers/" + $0, $0.replacingOccurrences(of: ".json", with: "_2026-01-01.json")) },
                               source: "  stripe: {kind: customer_events, format: stripe_json, inbox: inbox/*.json}\n")
         let database = try Database(path: config.warehouse, readOnly: true)

@@ -18,7 +18,7 @@ import Warehouse
 /// The customer is the object's `customer`, or the object itself when it is a customer. The
 /// time is the event's `created` (epoch seconds).
 struct StripeEvents {
-    static let format = "stripe_json"
+    static let format = SourceFormat.stripeJSON
 
     /// Stripe's zero-decimal currencies: amounts are whole units, not hundredths.
     static let zeroDecimal: Set<String> = ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
