@@ -11,14 +11,9 @@ import Glibc
 /// Qualtrics-style `Q…` columns, else — for SurveyMonkey — every column that is not respondent
 /// metadata.
 package struct SurveyColumns: Sendable {
-    package static let responseFields: [(name: String, aliases: [String])] = [
-        ("response_id", ["response id", "responseid", "_recordid", "respondent id", "respondentid", "response"]),
-        ("respondent_id", ["recipient email", "email address", "emailaddress", "respondent email", "email"]),
-        ("ticket_id", ["ticket id", "ticket", "external reference", "external data reference", "externaldatareference"]),
-        ("team", ["team", "team id", "department", "team name"]),
-        ("submitted_at", ["recorded date", "recordeddate", "end date", "enddate", "submitted at", "date submitted"]),
-        ("finished", ["finished", "completed"]),
-    ]
+    /// The response fields and their header aliases (`CanonicalEntity.surveyResponse`).
+    package static let responseFields: [(name: String, aliases: [String])] =
+        CanonicalEntity.surveyResponse.fields.map { ($0.name, $0.aliases) }
 
     /// The response fields an employee (pulse) survey keeps: never the respondent or a ticket.
     package static let employeeFields: Set<String> = ["response_id", "team", "submitted_at", "finished"]

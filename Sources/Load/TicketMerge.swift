@@ -1,3 +1,4 @@
+import AmbassadorCore
 import Warehouse
 
 /// Merges staged tickets into `fact_ticket`, attributing each to employees and the team
@@ -106,14 +107,20 @@ enum TicketMerge {
             SELECT first_assignee_id AS id FROM stg_ticket s WHERE s.file_id = ?1 \(restriction)
             UNION SELECT assignee_id FROM stg_ticket s WHERE s.file_id = ?1 AND s.resolved_at IS NOT NULL \(restriction)
             """, [.integer(fileID)], database: database)
+        // The canonical ticket's fields as staged, then what the load derives: one list, so a
+        // field added to `CanonicalEntity.ticket` is copied and updated with the rest.
+        let staged = CanonicalEntity.ticket.fields.map(\.column)
+        let derived: [(column: String, value: String)] = [
+            ("first_assignee_employee_id", "first_employee"), ("resolver_employee_id", "resolver_employee"),
+            ("team_id", team(of: "first_employee", at: "created_at")), ("attributed_version", "?"),
+            ("_file_id", "file_id"), ("_record_no", "record_no"),
+        ]
+        let columns = ["source"] + staged + derived.map(\.column)
+        let values = ["source"] + staged + derived.map(\.value)
+        let updates = columns.filter { $0 != "ticket_id" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         let written = try database.run("""
-            INSERT INTO fact_ticket (ticket_id, source, customer_id, created_at, updated_at, resolved_at, status, priority,
-                                     channel, category, first_assignee_id, first_assignee_employee_id, assignee_id,
-                                     resolver_employee_id, team_id, reassignments, reopens, escalated, attributed_version,
-                                     _file_id, _record_no)
-            SELECT ticket_id, source, customer_id, created_at, updated_at, resolved_at, status, priority, channel, category,
-                   first_assignee_id, first_employee, assignee_id, resolver_employee, \(team(of: "first_employee", at: "created_at")),
-                   reassignments, reopens, escalated, ?, file_id, record_no
+            INSERT INTO fact_ticket (\(columns.joined(separator: ", ")))
+            SELECT \(values.joined(separator: ", "))
             FROM (SELECT s.*, first.employee_id AS first_employee,
                          CASE WHEN s.resolved_at IS NULL THEN NULL ELSE resolver.employee_id END AS resolver_employee
                   FROM stg_ticket s
@@ -122,15 +129,7 @@ enum TicketMerge {
                   WHERE s.file_id = ? \(restriction))
             WHERE true
             ORDER BY record_no
-            ON CONFLICT (ticket_id) DO UPDATE SET
-                source = excluded.source, customer_id = excluded.customer_id, created_at = excluded.created_at,
-                updated_at = excluded.updated_at, resolved_at = excluded.resolved_at, status = excluded.status,
-                priority = excluded.priority, channel = excluded.channel, category = excluded.category,
-                first_assignee_id = excluded.first_assignee_id, first_assignee_employee_id = excluded.first_assignee_employee_id,
-                assignee_id = excluded.assignee_id, resolver_employee_id = excluded.resolver_employee_id,
-                team_id = excluded.team_id, reassignments = excluded.reassignments, reopens = excluded.reopens,
-                escalated = excluded.escalated, attributed_version = excluded.attributed_version,
-                _file_id = excluded._file_id, _record_no = excluded._record_no
+            ON CONFLICT (ticket_id) DO UPDATE SET \(updates)
             WHERE coalesce(excluded.updated_at, '') >= coalesce(fact_ticket.updated_at, '') AND fact_ticket.source = excluded.source
             """, [.integer(version), .integer(fileID)])
         // dim_customer is rebuilt at the end of load; the mark commits with this merge so a

@@ -451,22 +451,7 @@ package struct ConfigLoader {
     }
 
     private func canonicalFields(_ kind: SourceKind) -> [String] {
-        switch kind {
-        case .hrRoster:
-            return ["employee_id", "name", "email", "team", "manager_id", "role", "location", "hire_date",
-                    "termination_date", "status", "agent_ids", "snapshot_date"]
-        case .raw:
-            return []
-        case .customerEvents:
-            return ["customer_id", "event", "occurred_at", "amount"]
-        case .ticketEvents:
-            return ["ticket_id", "occurred_at", "event", "actor_id"]
-        case .survey:
-            return ["response_id", "respondent_id", "ticket_id", "team", "submitted_at", "finished"]
-        case .tickets:
-            return ["ticket_id", "customer_id", "created_at", "updated_at", "resolved_at", "status", "priority", "channel",
-                    "category", "first_assignee_id", "assignee_id", "reassignments", "reopens", "escalated"]
-        }
+        CanonicalEntity.forKind(kind)?.fieldNames ?? []
     }
 
     // MARK: - Typed access

@@ -1,35 +1,7 @@
-import AmbassadorCore
-import Vendors
-
-/// How a canonical field's text is coerced.
-package enum FieldType: Sendable {
-    case text, identifier, email, date, timestamp, integer, decimal, boolean, employeeStatus, customerEvent, ticketEvent
-    /// A ticket's status and priority: one canonical vocabulary for every system (`Vocabulary`).
-    case ticketStatus, priority
-}
-
-/// One field of the canonical model, with the source column names it is found under.
-package struct CanonicalField: Sendable {
-    package let name: String
-    package let type: FieldType
-    package let required: Bool
-    /// Header spellings, compared after `CanonicalField.key` (lower case, letters and digits only).
-    package let aliases: [String]
-
-    init(_ name: String, _ type: FieldType, required: Bool = false, _ aliases: [String]) {
-        self.name = name
-        self.type = type
-        self.required = required
-        self.aliases = aliases
-    }
-
-    /// The comparison key of a header: lower case with everything but letters and digits removed.
-    package static func key(_ header: String) -> String {
-        ColumnName.aliasKey(header)
-    }
-}
-
-/// A canonical entity: the staging table a source kind normalizes into.
+/// A canonical entity: the staging table a source kind normalizes into, and its fields —
+/// the one list the config's `fields:`/`values:`/`privacy:` keys are checked against, the
+/// normalizers map columns onto, the load merges copy, and the staging DDL is tested against
+/// (`CanonicalEntityTests`). Migrations stay frozen history; that test keeps them in step.
 package struct CanonicalEntity: Sendable {
     package let table: String
     package let fields: [CanonicalField]
@@ -41,9 +13,31 @@ package struct CanonicalEntity: Sendable {
         case .tickets: return ticket
         case .customerEvents: return customerEvent
         case .ticketEvents: return ticketEvent
-        case .survey, .raw: return nil
+        case .survey: return surveyResponse
+        case .raw: return nil
         }
     }
+
+    /// Every entity, in the order the data dictionary lists them.
+    package static let all: [CanonicalEntity] = [employee, ticket, ticketEvent, customerEvent, surveyResponse]
+
+    /// The names of its fields, in order.
+    package var fieldNames: [String] { fields.map(\.name) }
+
+    /// One response of a survey export (its answers are `stg_survey_answer`, one row per item).
+    /// An employee survey keeps only `SurveyColumns.employeeFields` of these.
+    package static let surveyResponse = CanonicalEntity(table: "stg_survey_response", fields: [
+        CanonicalField("response_id", .identifier, required: true,
+                       ["response id", "responseid", "_recordid", "respondent id", "respondentid", "response"]),
+        CanonicalField("respondent_id", .identifier,
+                       ["recipient email", "email address", "emailaddress", "respondent email", "email"]),
+        CanonicalField("ticket_id", .identifier,
+                       ["ticket id", "ticket", "external reference", "external data reference", "externaldatareference"]),
+        CanonicalField("team", .text, column: "team_id", ["team", "team id", "department", "team name"]),
+        CanonicalField("submitted_at", .timestamp,
+                       ["recorded date", "recordeddate", "end date", "enddate", "submitted at", "date submitted"]),
+        CanonicalField("finished", .boolean, ["finished", "completed"]),
+    ])
 
     /// An HR roster row (DESIGN.md, "HR rosters").
     package static let employee = CanonicalEntity(table: "stg_employee", fields: [
@@ -111,27 +105,4 @@ package struct CanonicalEntity: Sendable {
         CanonicalField("reopens", .integer, ["reopens", "reopen count", "reopened count"]),
         CanonicalField("escalated", .boolean, ["escalated", "escalation", "is escalated"]),
     ])
-}
-
-/// Code tables vendors document for their exports, applied under a pipeline's own
-/// `values:` (which win, key by key).
-package enum BuiltInValueMaps {
-    /// A conversation log with no event column (Freshdesk's `/tickets/{id}/conversations`):
-    /// the event is read from its `incoming` and `private` flags, joined by a space (see
-    /// `FieldPlan`) — a customer's message, an agent's internal note, or an agent's reply.
-    static let conversationEvents: [String: String] = [
-        "true false": "customer_message", "true true": "customer_message", "true": "customer_message",
-        "false true": "internal_note", "false false": "agent_message", "false": "agent_message",
-        "1 0": "customer_message", "1 1": "customer_message", "0 1": "internal_note", "0 0": "agent_message",
-    ]
-
-    /// canonical field → (source value → canonical value) for a source of `kind` in `format`.
-    package static func forFormat(_ format: SourceFormat, kind: SourceKind) -> [String: [String: String]] {
-        kind == .ticketEvents ? ["event": conversationEvents].merging(codes(format)) { _, vendor in vendor } : codes(format)
-    }
-
-    /// The vendor's own codes (Vendors, one file per vendor).
-    private static func codes(_ format: SourceFormat) -> [String: [String: String]] {
-        Vendors.named(format)?.valueMaps ?? [:]
-    }
 }
