@@ -11,7 +11,6 @@ import XCTest
 /// The report on a fixed generated dataset: golden files, the anonymity rule in every
 /// output, and a real headless browser.
 final class ReportOutputTests: XCTestCase {
-    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static let tinyTeam = "Tiny Team"
     /// The tiny team's three respondents, nine answers each (company, value proposition, customer legs).
     static let tinyAnswers: [[Int]] = [[5, 5, 5, 5, 5, 5, 5, 5, 5], [4, 4, 4, 4, 4, 4, 5, 5, 5], [2, 4, 4, 4, 4, 4, 4, 4, 4]]
@@ -42,19 +41,9 @@ final class ReportOutputTests: XCTestCase {
         try String(contentsOfFile: path, encoding: .utf8)
     }
 
-    /// Compares with a committed golden file; AMBASSADOR_RECORD_GOLDEN=1 re-records it.
-    func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = Self.golden.appendingPathComponent(name).path
-        if ProcessInfo.processInfo.environment["AMBASSADOR_RECORD_GOLDEN"] == "1" {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        }
-        let expected = try read(path)
-        XCTAssertEqual(text, expected, "\(name) differs from the golden file; if the change is intended, re-record with AMBASSADOR_RECORD_GOLDEN=1", file: file, line: line)
-    }
-
     func testMarkdownReportMatchesItsGoldenFile() throws {
         let (_, out) = try Self.dataset()
-        try assertGolden(try read(out + "/report.md"), "report.md")
+        TestSupport.assertGolden(try read(out + "/report.md"), "report.md")
     }
 
     /// The HTML's structure: sections in order, and the number of tables and charts in each.
@@ -69,7 +58,7 @@ final class ReportOutputTests: XCTestCase {
             let charts = section.components(separatedBy: "<svg").count - 1
             structure.append("\(id): \(tables) table(s), \(charts) chart(s)")
         }
-        try assertGolden(structure.joined(separator: "\n") + "\n", "report-structure.txt")
+        TestSupport.assertGolden(structure.joined(separator: "\n") + "\n", "report-structure.txt")
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
         // Self-contained: nothing is fetched from anywhere.
         for forbidden in ["<script", "<link", "src=", "@import", "url(", "https://", "http://www.w3.org/1999"] {

@@ -1,3 +1,4 @@
+import AmbassadorCommands
 import Extract
 import Foundation
 import Generate
@@ -231,7 +232,8 @@ final class CommandLineTests: XCTestCase {
 
     func testEverySubcommandHasHelpWithThePipelineAndWarehouseOptions() throws {
         let readme = try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)
-        for command in ["run", "extract", "normalize", "load", "score", "report", "backfill", "status", "docs", "confirm", "preview", "generate"] {
+        XCTAssertEqual(Set(Ambassador.subcommandNames).count, 12, "the subcommands: \(Ambassador.subcommandNames)")
+        for command in Ambassador.subcommandNames {
             let help = try TestSupport.run([command, "--help"])
             XCTAssertEqual(help.status, 0, command)
             XCTAssertTrue(help.stdout.contains("--pipeline") && help.stdout.contains("--warehouse"), "\(command) --help:\n\(help.stdout)")
@@ -518,7 +520,7 @@ extension CommandLineTests {
     /// Every option a subcommand's --help lists is documented in the README.
     func testEveryOptionInHelpIsInTheReadme() throws {
         let readme = try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)
-        for command in ["run", "extract", "normalize", "load", "score", "report", "backfill", "status", "confirm", "preview", "generate"] {
+        for command in Ambassador.subcommandNames {
             let help = try TestSupport.run([command, "--help"]).stdout
             let options = Set(help.matches(of: /--[a-z][a-z-]+/).map { String($0.output) })
             XCTAssertFalse(options.isEmpty, command)

@@ -3,10 +3,11 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// The `ambassador` command: a batch ETL pipeline and linkage-analytics tool.
-@main
-struct Ambassador: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `ambassador` command: a batch ETL pipeline and linkage-analytics tool. The command
+/// tree lives in this library so tests (and the docs) read the registered subcommands from
+/// it; the executable only calls `start()`.
+package struct Ambassador: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "ambassador",
         abstract: "Load HR rosters, surveys and ticket logs into a SQLite warehouse and link employee ambassadorship to customer behaviour.",
         discussion: """
@@ -21,7 +22,14 @@ struct Ambassador: ParsableCommand {
             PreviewCommand.self,
         ])
 
-    static func main() {
+    package init() {}
+
+    /// The subcommands' names as typed on the command line, in `--help` order.
+    package static var subcommandNames: [String] {
+        configuration.subcommands.map { $0._commandName }
+    }
+
+    package static func start() {
         // Under a file-size limit (ulimit -f) the kernel would kill the process in the middle
         // of a write (SIGXFSZ). Ignored, the write fails with EFBIG instead: SQLite rolls the
         // transaction back and the run ends with a message and exit 1.

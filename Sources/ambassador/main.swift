@@ -1,0 +1,3 @@
+import AmbassadorCommands
+
+Ambassador.start()
