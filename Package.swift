@@ -74,11 +74,15 @@ let package = Package(
             name: "bench-c-insert", dependencies: ["CSQLite"],
             cSettings: [.unsafeFlags(["-O2"])]),
         // Helpers shared by the test targets: temporary directories, fixtures, the built binary.
-        .target(name: "TestSupport", dependencies: ["AmbassadorCore", "Warehouse"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["AmbassadorCore", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "Vendors", "TestSupport"]),
-        .testTarget(name: "NormalizeTests", dependencies: ["Normalize", "AmbassadorCore", "TestSupport"]),
+        .testTarget(
+            name: "NormalizeTests", dependencies: ["Normalize", "Extract", "Warehouse", "AmbassadorCore", "TestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "ScoreTests", dependencies: ["Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport"],
             exclude: ["Golden"]),

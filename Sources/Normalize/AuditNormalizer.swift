@@ -9,12 +9,16 @@ import Warehouse
 /// with `child_events` of `{event_type, <field>: value, previous_value, comment_public, …}`,
 /// its time in `timestamp` (epoch seconds) and its actor in `updater_id`.
 ///
-/// Lifecycle events get the canonical names the score stage reads: the first `Create` is
-/// `created` (and `assigned` when it sets an assignee), a status change to solved or closed is
-/// `solved` or `closed`, back from solved or closed is `reopened`, an assignee change is
-/// `assigned` or `reassigned` (the actor is the new assignee). A public comment is
-/// `public_comment` by its author, a private one `internal_note`. Every other event is kept
-/// too, as `change:<field>` or its type in lower case, so nothing an audit says is lost.
+/// Every event gets a `TicketEvent` word, the vocabulary the score stage reads: the first
+/// `Create` is `created` (and `assigned` when it sets an assignee), a status change to solved
+/// or closed is `solved` or `closed`, back from solved or closed is `reopened`, an assignee
+/// change is `assigned` or `reassigned` (the actor is the new assignee). A public comment (or
+/// a call's) is a message by its author: `customer_message` when the author is the ticket's
+/// requester — the `requester_id` its Create events set, else the author of the audit that
+/// created the ticket — and `agent_message` otherwise; a private one is `internal_note`.
+/// FOLLOWUP matches a message's actor to the first assignee, so the split only labels. Any
+/// other event (a field change, a notification) is `other`; the audit itself stays in
+/// `raw_<source>`.
 struct AuditNormalizer {
     /// Raw column of each audit field.
     let ticketColumn: String, timeColumn: String, eventsColumn: String
@@ -47,12 +51,13 @@ struct AuditNormalizer {
 
     /// One staged event.
     struct Event: Equatable {
-        let name: String
+        let event: TicketEvent
         let actor: String?
     }
 
-    /// The events of one audit, from its `events` JSON.
-    static func events(_ json: Any, author: String?) -> [Event]? {
+    /// The events of one audit, from its `events` JSON. `requester`: the ticket's requester
+    /// as known from its earlier audits; this audit's Create events may name it (and then set it).
+    static func events(_ json: Any, author: String?, requester: inout String?) -> [Event]? {
         guard let list = json as? [Any] else { return nil }
         var out: [Event] = []
         var created = false
@@ -62,6 +67,15 @@ struct AuditNormalizer {
             case let n as NSNumber: return n.stringValue
             default: return nil
             }
+        }
+        // Who asked: named by a Create event, else the author of the audit that creates the
+        // ticket. Read before the comments, which an audit lists first.
+        let items = list.compactMap { $0 as? [String: Any] }
+        let creates = items.filter { (text($0["type"]) ?? text($0["event_type"]))?.lowercased() == "create" }
+        if let named = creates.lazy.compactMap({ $0["field_name"] as? String == "requester_id" ? text($0["value"]) : text($0["requester_id"]) }).first {
+            requester = named
+        } else if requester == nil, !creates.isEmpty {
+            requester = author
         }
         let open: Set<String> = ["new", "open", "pending", "hold"], done: Set<String> = ["solved", "closed"]
         for item in list {
@@ -77,32 +91,31 @@ struct AuditNormalizer {
             let actor = text(event["author_id"]) ?? author
             switch (type, field) {
             case ("create", "assignee_id"):
-                if !created { out.append(Event(name: "created", actor: author)); created = true }
-                if let assignee = rawValue { out.append(Event(name: "assigned", actor: assignee)) }
+                if !created { out.append(Event(event: .created, actor: author)); created = true }
+                if let assignee = rawValue { out.append(Event(event: .assigned, actor: assignee)) }
             case ("create", _):
-                if !created { out.append(Event(name: "created", actor: author)); created = true }
+                if !created { out.append(Event(event: .created, actor: author)); created = true }
             case ("change", "status"):
                 if let value, done.contains(value) {
-                    out.append(Event(name: value, actor: actor))
+                    out.append(Event(event: value == "closed" ? .closed : .solved, actor: actor))
                 } else if let previous, done.contains(previous), let value, open.contains(value) {
-                    out.append(Event(name: "reopened", actor: actor))
+                    out.append(Event(event: .reopened, actor: actor))
                 } else {
-                    out.append(Event(name: "status:" + (value ?? "none"), actor: actor))
+                    out.append(Event(event: .other, actor: actor))
                 }
             case ("change", "assignee_id"):
                 if let assignee = rawValue {
-                    out.append(Event(name: previous == nil ? "assigned" : "reassigned", actor: assignee))
+                    out.append(Event(event: previous == nil ? .assigned : .reassigned, actor: assignee))
                 } else {
-                    out.append(Event(name: "unassigned", actor: actor))
+                    out.append(Event(event: .other, actor: actor))
                 }
-            case ("change", let field?):
-                out.append(Event(name: "change:" + field, actor: actor))
             case ("comment", _), ("voicecomment", _):
                 let flag = event["public"] ?? event["comment_public"]
                 let isPublic = (flag as? Bool) ?? ((flag as? NSNumber)?.boolValue ?? true)
-                out.append(Event(name: isPublic ? (type == "comment" ? "public_comment" : "voice_comment") : "internal_note", actor: actor))
+                let message: TicketEvent = actor != nil && actor == requester ? .customerMessage : .agentMessage
+                out.append(Event(event: isPublic ? message : .internalNote, actor: actor))
             default:
-                out.append(Event(name: type, actor: actor))
+                out.append(Event(event: .other, actor: actor))
             }
         }
         return out
@@ -133,6 +146,8 @@ struct AuditNormalizer {
         let plausible = PlausibleDates(validation: context.config.validation, runDate: context.runDate)
         let nulls = Set(source.nullValues)
         var written = 0
+        // Ticket → its requester, as the file's audits (in line order) name it.
+        var requesters: [String: String] = [:]
         try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
             let recordNo = row.int64(0)
             func reject(_ field: String, _ raw: String?, _ reason: String) throws {
@@ -157,7 +172,7 @@ struct AuditNormalizer {
             if let reason = plausible.reason(occurred) { return try reject("occurred_at", rawTime, reason) }
             let eventsText = row.text(3) ?? ""
             guard let json = try? JSONSerialization.jsonObject(with: Data(eventsText.utf8), options: [.fragmentsAllowed]),
-                  let events = AuditNormalizer.events(json, author: actorColumn == nil ? nil : value(4)) else {
+                  let events = AuditNormalizer.events(json, author: actorColumn == nil ? nil : value(4), requester: &requesters[ticket]) else {
                 return try reject("events", String(eventsText.prefix(200)), "the audit's events are not a JSON array; expected [{\"type\": …}, …]")
             }
             guard !events.isEmpty else {
@@ -165,7 +180,7 @@ struct AuditNormalizer {
             }
             for (number, event) in events.enumerated() {
                 try staged.insert([.integer(fileID), .integer(recordNo), .integer(Int64(number)), .text(source.name), .text(source.ticketIDPrefix + ticket),
-                                   .text(occurred), .text(event.name), SQLValue(event.actor)])
+                                   .text(occurred), .text(event.event.rawValue), SQLValue(event.actor)])
             }
             written += 1
         }
