@@ -94,7 +94,8 @@ let package = Package(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Generate", "Load", "Normalize", "TestSupport"]),
         .testTarget(
-            name: "ambassadorTests", dependencies: ["AmbassadorCommands", "Warehouse", "AmbassadorCore", "Extract", "Generate", "TestSupport"],
+            name: "ambassadorTests",
+            dependencies: ["AmbassadorCommands", "Warehouse", "AmbassadorCore", "Extract", "Generate", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Golden"]),
     ]
 )
