@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Property tests (test targets only).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -80,6 +82,10 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["AmbassadorCore", "TestSupport"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "Vendors", "TestSupport"]),
+        .testTarget(
+            name: "LoadTests",
+            dependencies: ["Load", "Warehouse", "AmbassadorCore", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "NormalizeTests", dependencies: ["Normalize", "Extract", "Warehouse", "AmbassadorCore", "TestSupport"],
             exclude: ["Golden"]),

@@ -1,0 +1,79 @@
+import AmbassadorCore
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Load
+
+/// `dim_employee` as a slowly changing dimension (type 2), rebuilt from every staged roster
+/// snapshot: moves, leavers, rehires, a changed hire date, snapshots arriving out of order.
+final class EmployeeHistoryTests: XCTestCase {
+    static let january = ["E1,Ada,A,2025-06-01,101", "E2,Ben,A,2025-07-01,102", "E3,Cy,B,2025-08-01,103"]
+    static let february = ["E1,Ada,B,2025-06-01,101", "E3,Cy,B,2025-08-01,103"]
+    static let march = ["E1,Ada,B,2025-06-01,101", "E2,Ben,A,2026-02-20,102", "E3,Cy,B,2025-08-01,103"]
+
+    private func history(_ harness: StageHarness) throws -> [String] {
+        try harness.rows("""
+            SELECT employee_id, coalesce(team_id, ''), status, valid_from, coalesce(valid_to, 'open'), is_current FROM dim_employee
+            ORDER BY employee_id, valid_from
+            """).map { $0.replacingOccurrences(of: "|", with: " ") }
+    }
+
+    func testMovesLeaversAndRehiresAndTheTeamATicketOpenedIn() throws {
+        let harness = try StageHarness.load()
+        try harness.stageRoster("2026-01-01", Self.january)
+        try harness.stageRoster("2026-02-01", Self.february)
+        try harness.stageRoster("2026-03-01", Self.march)
+        try harness.stageTickets("tickets/t.csv", ["1,2026-01-15T10:00:00Z,,open,101", "2,2026-02-15T10:00:00Z,,open,101",
+                                                   "3,2026-02-10T09:00:00Z,,open,102"])
+        try harness.runLoad()
+        XCTAssertEqual(try history(harness), [
+            "E1 A active 2025-06-01 2026-02-01 0",
+            "E1 B active 2026-02-01 open 1",
+            "E2 A active 2025-07-01 2026-02-01 0",
+            "E2  left 2026-02-01 2026-02-20 0",
+            "E2 A active 2026-02-20 open 1",
+            "E3 B active 2025-08-01 open 1",
+        ])
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, first_assignee_employee_id, coalesce(team_id, 'none') FROM fact_ticket ORDER BY 1"),
+                       ["1|E1|A", "2|E1|B", "3|E2|none"], "the team is the one valid when the ticket opened; none while away")
+    }
+
+    /// A hire date that changes with nothing else opens a new version from that date: no
+    /// version starts before the hire date it carries.
+    func testAChangedHireDateOpensANewVersion() throws {
+        let harness = try StageHarness.load()
+        try harness.stageRoster("2026-04-01", ["E7,Gil,A,2024-06-02,107"])
+        try harness.stageRoster("2026-05-01", ["E7,Gil,A,2026-04-22,107"])
+        try harness.runLoad()
+        XCTAssertEqual(try history(harness), ["E7 A active 2024-06-02 2026-04-22 0", "E7 A active 2026-04-22 open 1"])
+        XCTAssertEqual(try harness.database.count("SELECT count(*) FROM dim_employee WHERE hire_date > valid_from"), 0)
+    }
+
+    /// The history depends on the snapshots, not on the order they were loaded in.
+    func testALateSnapshotLandsInItsPlace() throws {
+        let inOrder = try StageHarness.load("inOrder")
+        for (date, rows) in [("2026-01-01", Self.january), ("2026-02-01", Self.february), ("2026-03-01", Self.march)] {
+            try inOrder.stageRoster(date, rows)
+            try inOrder.runLoad()
+        }
+        let late = try StageHarness.load("late")
+        try late.stageRoster("2026-01-01", Self.january)
+        try late.stageRoster("2026-03-01", Self.march)
+        try late.runLoad()
+        XCTAssertNotEqual(try history(late), try history(inOrder))
+        try late.stageRoster("2026-02-01", Self.february)
+        try late.runLoad()
+        XCTAssertEqual(try history(late), try history(inOrder))
+    }
+
+    /// Loading the same staged snapshots again changes nothing.
+    func testASecondLoadChangesNothing() throws {
+        let harness = try StageHarness.load()
+        try harness.stageRoster("2026-01-01", Self.january)
+        try harness.runLoad()
+        let before = try history(harness)
+        try harness.runLoad()
+        XCTAssertEqual(try history(harness), before)
+        XCTAssertEqual(try harness.database.count("SELECT count(*) FROM etl_source_file WHERE status = 'loaded'"), 1)
+    }
+}

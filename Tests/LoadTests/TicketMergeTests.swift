@@ -1,0 +1,53 @@
+import AmbassadorCore
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Load
+
+/// Tickets from staged rows into `fact_ticket`: the latest version wins, a corrected
+/// re-export replaces exactly its predecessor's tickets, two systems never overwrite each
+/// other's tickets.
+final class TicketMergeTests: XCTestCase {
+    func testTheLatestVersionWinsWhateverTheFileOrder() throws {
+        let harness = try StageHarness.load()
+        try harness.stageTickets("tickets/a.csv", ["7,2026-01-01T10:00:00Z,2026-01-02T10:00:00Z,open"])
+        try harness.stageTickets("tickets/b.csv", ["7,2026-01-01T10:00:00Z,2026-01-05T10:00:00Z,solved",
+                                                   "7,2026-01-01T10:00:00Z,2026-01-04T10:00:00Z,pending"])
+        try harness.runLoad()
+        try harness.stageTickets("tickets/c_late_but_older.csv", ["7,2026-01-01T10:00:00Z,2026-01-03T10:00:00Z,pending"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT status, updated_at FROM fact_ticket"), ["solved|2026-01-05T10:00:00Z"])
+    }
+
+    /// A corrected re-export takes back every ticket its predecessor brought — also one the
+    /// correction no longer holds — and a ticket another loaded file still holds comes back
+    /// from that file.
+    func testACorrectedReExportReplacesExactlyItsPredecessorsTickets() throws {
+        let harness = try StageHarness.load()
+        try harness.stageTickets("tickets/other.csv", ["3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open"])
+        let first = try harness.stageTickets("tickets/day.csv", ["1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open",
+                                                                 "2,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open",
+                                                                 "3,2026-01-01T08:00:00Z,2026-01-01T12:00:00Z,solved"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, status FROM fact_ticket ORDER BY 1"), ["1|open", "2|open", "3|solved"])
+        try harness.stageTickets("tickets/day.csv (corrected)", ["1,2026-01-01T10:00:00Z,2026-01-01T11:30:00Z,solved"], supersedes: first)
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, status FROM fact_ticket ORDER BY 1"), ["1|solved", "3|open"],
+                       "ticket 2 left with its file; ticket 3 is the other file's version again")
+    }
+
+    func testTwoSourcesSharingATicketIDNeverOverwriteEachOther() throws {
+        let harness = try StageHarness.load()
+        harness.config.sources.append(SourceConfig(name: "desk", kind: .tickets, inbox: "/nowhere/desk/*.csv"))
+        try harness.stageTickets("tickets/a.csv", ["1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open"])
+        try harness.runLoad()
+        try harness.stageTickets("desk/a.csv", ["1,2026-01-02T10:00:00Z,2026-01-09T11:00:00Z,solved",
+                                                "2,2026-01-02T10:00:00Z,2026-01-09T11:00:00Z,solved"], source: "desk")
+        let counts = try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, source, status FROM fact_ticket ORDER BY 1"), ["1|tickets|open", "2|desk|solved"])
+        XCTAssertEqual(try harness.rows("SELECT stage, source, record_no, field, raw_value FROM etl_reject"), ["load|desk|2|ticket_id|1"])
+        let reason = try harness.rows("SELECT reason FROM etl_reject").joined()
+        XCTAssertTrue(reason.contains("already in fact_ticket from source 'tickets'") && reason.contains("ticket_id_prefix"), reason)
+        XCTAssertTrue(counts.contains { $0.source == "desk" && $0.dataFailure && $0.rowsRejected == 1 }, "\(counts)")
+    }
+}
