@@ -79,18 +79,26 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"),
-        .testTarget(name: "CoreTests", dependencies: ["AmbassadorCore", "TestSupport"]),
+        .testTarget(name: "AmbassadorCoreTests", dependencies: ["AmbassadorCore", "TestSupport"]),
+        .testTarget(name: "VendorsTests", dependencies: ["Vendors", "Normalize", "AmbassadorCore"]),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "AmbassadorCore", "TestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Warehouse", "AmbassadorCore", "Vendors", "TestSupport"]),
+        .testTarget(
+            name: "ExtractTests",
+            dependencies: ["Extract", "Warehouse", "AmbassadorCore", "Vendors", "Generate", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "LoadTests",
             dependencies: ["Load", "Warehouse", "AmbassadorCore", "TestSupport",
                            .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
-            name: "NormalizeTests", dependencies: ["Normalize", "Extract", "Warehouse", "AmbassadorCore", "TestSupport"],
+            name: "NormalizeTests",
+            dependencies: ["Normalize", "Extract", "Warehouse", "AmbassadorCore", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Golden"]),
         .testTarget(
-            name: "ScoreTests", dependencies: ["Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport"],
+            name: "ScoreTests",
+            dependencies: ["Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Golden"]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Score", "Warehouse", "AmbassadorCore", "Generate", "Pipeline", "TestSupport"],
@@ -100,7 +108,7 @@ let package = Package(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Generate", "Load", "Normalize", "TestSupport"]),
         .testTarget(
-            name: "ambassadorTests",
+            name: "AmbassadorCommandsTests",
             dependencies: ["AmbassadorCommands", "Warehouse", "AmbassadorCore", "Extract", "Generate", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Golden"]),
     ]

@@ -579,9 +579,11 @@ func number(_ value: Double) -> String {
     return text
 }
 
-/// Quotes a CSV field when it holds a delimiter, quote or line break.
+/// Quotes a CSV field when it holds a delimiter, quote or line break. Bytes, not Characters:
+/// "\r\n" is one Character in Swift, equal to neither "\r" nor "\n" (the CSV round-trip
+/// property test found a bare CRLF cell written unquoted).
 func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 

@@ -141,3 +141,24 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertTrue(newline.1.contains("invalid source name 'evil\\n'"), newline.1)
     }
 }
+
+extension ConfigLoaderTests {
+    /// `decimal_separator` under a source is read; anything but `.` or `,` is refused saying
+    /// what it does (the staged amounts are NormalizeTests' RowNormalizerTests).
+    func testDecimalSeparatorIsReadPerSourceAndAnythingElseIsRefused() throws {
+        let directory = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              de: {kind: customer_events, inbox: de/*.csv, decimal_separator: ','}
+              plain: {kind: customer_events, inbox: plain/*.csv}
+            """, to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        XCTAssertEqual(config.source(named: "de")?.decimalSeparator, ",")
+        XCTAssertEqual(config.source(named: "plain")?.decimalSeparator, ".")
+        TestSupport.write("warehouse: w.sqlite\ndecimal_separator: ';'\nsources:\n  e: {kind: customer_events, inbox: de/*.csv}\n", to: directory + "/bad.yml")
+        XCTAssertThrowsError(try ConfigLoader(path: directory + "/bad.yml").load()) { error in
+            XCTAssertTrue("\(error)".contains("decimal_separator") && "\(error)".contains("1.234,50"), "\(error)")
+        }
+    }
+}

@@ -2,7 +2,7 @@ import AmbassadorCore
 import XCTest
 @testable import Normalize
 
-final class CoercionTests: XCTestCase {
+final class CoercerTests: XCTestCase {
     private let utc = try? Coercer(timeZone: "UTC")
 
     private func ts(_ raw: String, zone: String = "UTC") throws -> Coerced {
