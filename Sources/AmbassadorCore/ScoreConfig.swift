@@ -20,7 +20,7 @@ package struct ScoreConfig: Sendable, Equatable {
     /// entries are found by the item's question text.
     package var surveyItems: [String: [String]] = [:]
     /// Outcome windows in days (SCORING.md §2).
-    package var windows: [String: Int] = ScoreConfig.defaultWindows
+    package var windows: [Outcome: Int] = ScoreConfig.defaultWindows
     /// Exposure: behaviour in the `exposureDays` before a wave closes; outcome tickets opened
     /// from `outcomeLagDays` to `outcomeMonths` months after it.
     package var exposureDays: Int = 90
@@ -29,12 +29,12 @@ package struct ScoreConfig: Sendable, Equatable {
     /// Where to write each linkage model's rows as CSV (`score --export-designs`); not a setting of the scores.
     package var exportDesigns: String? = nil
 
-    /// Every outcome's default window by name (the keys `score.windows` accepts).
-    package static let defaultWindows = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, $0.defaultWindowDays) })
+    /// Every outcome's default window (`score.windows` accepts the outcomes' names as keys).
+    package static let defaultWindows = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0, $0.defaultWindowDays) })
 
     /// The window of `outcome` in days: the setting, else its default.
     package func window(for outcome: Outcome) -> Int {
-        windows[outcome.rawValue] ?? outcome.defaultWindowDays
+        windows[outcome] ?? outcome.defaultWindowDays
     }
     package static let legNames = ["company", "value_proposition", "customer"]
     package static let surveyItemRoles = ["csat", "effort", "nps", "cx_emp"]
@@ -49,7 +49,7 @@ package struct ScoreConfig: Sendable, Equatable {
     package var fingerprint: String {
         let legText = (legs ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.joined(separator: "+"))" }.joined(separator: ";")
         let itemText = surveyItems.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.joined(separator: "+"))" }.joined(separator: ";")
-        let windowText = windows.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        let windowText = windows.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ";")
         return "period=\(period)|k=\(anonymityThreshold)|shrink=\(shrinkagePseudoTickets)|draws=\(bootstrapDraws)|seed=\(seed)"
             + "|pulse=\(pulseSource ?? "auto")|relationship=\(relationshipSource ?? "auto")|legs=\(legText)|items=\(itemText)|windows=\(windowText)"
             + "|exposure=\(exposureDays)|lag=\(outcomeLagDays)|months=\(outcomeMonths)"

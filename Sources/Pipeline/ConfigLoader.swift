@@ -410,11 +410,14 @@ package struct ConfigLoader {
         }
         if let node = map["survey_items"] { score.surveyItems = try itemLists(node, "score.survey_items", allowed: ScoreConfig.surveyItemRoles) }
         if let node = map["windows"] {
-            let windows = try mapping(node, "score.windows", allowed: Array(ScoreConfig.defaultWindows.keys).sorted())
+            let windows = try mapping(node, "score.windows", allowed: Outcome.allCases.map(\.rawValue).sorted())
             for (key, value) in windows.pairs {
                 let days = try int(value, "score.windows.\(key)")
                 guard days > 0 else { throw fail(value, "score.windows.\(key)", "must be positive", "a number of days ≥ 1") }
-                score.windows[key] = days
+                guard let outcome = Outcome(rawValue: key) else {
+                    throw fail(value, "score.windows.\(key)", "unknown outcome", Outcome.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                score.windows[outcome] = days
             }
         }
         for (key, path) in [("exposure_days", \ScoreConfig.exposureDays), ("outcome_lag_days", \ScoreConfig.outcomeLagDays),

@@ -268,7 +268,7 @@ package enum HTMLReport {
             out += "<li>Power to detect a team-level correlation of r = .20 at \(e.teams) teams: \(number(e.powerR20.map { $0 * 100 }, 0))%; r = .30: \(number(e.powerR30.map { $0 * 100 }, 0))% (two-sided 5%).</li>\n"
             out += "<li>Input hash <code>\(h(e.inputHash))</code>; settings hash <code>\(h(e.settingsHash))</code>.</li>\n"
         }
-        let windows = config.score.windows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) days" }.joined(separator: ", ")
+        let windows = config.score.windows.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value) days" }.joined(separator: ", ")
         out += "<li>Outcome windows: \(h(windows)); an outcome whose window is not complete at the data cut-off is left out.</li>\n"
         out += "<li>Anonymity: survey figures need at least \(data.threshold) respondents per team and period; totals are over the teams shown, so no hidden team can be recovered by subtraction.</li>\n"
         out += "</ul>\n"

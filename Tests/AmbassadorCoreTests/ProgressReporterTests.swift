@@ -99,9 +99,9 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertTrue(ScorePeriod.bounds(of: "2026-Q4") == ("2026-10", "2027-01"))
         XCTAssertTrue(ScorePeriod.bounds(of: "2026-Q1") == ("2026-01", "2026-04"))
         XCTAssertEqual(ScorePeriod.month.sql(column: "t"), "substr(t, 1, 7)")
-        XCTAssertEqual(Set(ScoreConfig.defaultWindows.keys), Set(Outcome.allCases.map(\.rawValue)))
+        XCTAssertEqual(Set(ScoreConfig.defaultWindows.keys), Set(Outcome.allCases))
         var config = ScoreConfig()
-        config.windows["REPEAT"] = 3
+        config.windows[.repeat] = 3
         XCTAssertEqual(config.window(for: .repeat), 3)
         XCTAssertEqual(config.window(for: .renew), 180)
         XCTAssertEqual(Outcome.allCases.filter(\.isAdverse), [.repeat, .reopen, .escalate, .churn])
