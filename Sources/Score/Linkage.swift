@@ -72,10 +72,8 @@ enum Linkage {
         // back in model order.
         var fits = 0
         for (index, outcome) in Outcomes.names.enumerated() {
-            let rows = data.tickets.filter { ticket in
-                ticket.outcomes[index] != nil && data.waves[ticket.wave].teamIndex[ticket.team] != nil
-                    && data.waves[ticket.wave].agentZ[ticket.employee + "\u{1F}" + ticket.team] != nil
-            }
+            // Tickets with this outcome, a published team index and exposure behaviour, by position.
+            let rows = data.rows { $0.outcomes[index] != nil && !$0.teamIndex.isNaN && !$0.agentZ.isNaN }
             switch model(outcome: outcome, index: index, rows: rows, data: data, config: config, bootstrap: bootstrap) {
             case let .done(final):
                 estimates += final
@@ -135,8 +133,8 @@ enum Linkage {
     // MARK: - The model
 
     /// Standardises `values` (per SD of the distinct unit-level values in `units`).
-    static func perSD(_ values: [Double], units: [String]) -> [Double] {
-        var seen: [String: Double] = [:]
+    static func perSD<Unit: Hashable>(_ values: [Double], units: [Unit]) -> [Double] {
+        var seen: [Unit: Double] = [:]
         for (value, unit) in zip(values, units) { seen[unit] = value }
         // Sorted so that the sums do not depend on the dictionary's (per-process) order.
         let distinct = seen.values.sorted()
@@ -164,7 +162,7 @@ enum Linkage {
         case jobs([@Sendable () -> [Estimate]])
     }
 
-    static func model(outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData, config: ScoreConfig,
+    static func model(outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData, config: ScoreConfig,
                       bootstrap: WildClusterBootstrap) -> ModelWork {
         let method = "logistic (IRLS); CR1 by team; wild cluster score bootstrap, Rademacher, \(config.bootstrapDraws) draws, seed \(config.seed)"
         let teams = Set(rows.map(\.team))
@@ -186,15 +184,14 @@ enum Linkage {
             }
             return .done(failed("not estimated: \(rows.count) tickets in \(teams.count) teams with a team index and exposure behaviour"))
         }
-        let teamWave = rows.map { "\($0.team)\u{1F}\($0.wave)" }
-        let agentWave = rows.map { "\($0.employee)\u{1F}\($0.team)\u{1F}\($0.wave)" }
+        // Units as codes (team, employee, wave): the same distinct units as their names.
+        let teamWave = rows.map { [$0.ticket.team, $0.ticket.wave] }
+        let agentWave = rows.map { [$0.ticket.employee, $0.ticket.team, $0.ticket.wave] }
+        let perRow = Array(0..<rows.count)
         let ambassadorship: [String: [Double]] = [
-            "team_self_index": perSD(rows.map { data.waves[$0.wave].teamIndex[$0.team] ?? 0 }, units: teamWave),
-            "agent_behaviour_within_team": perSD(rows.map { ticket in
-                let wave = data.waves[ticket.wave]
-                return (wave.agentZ[ticket.employee + "\u{1F}" + ticket.team] ?? 0) - (wave.teamZ[ticket.team] ?? 0)
-            }, units: agentWave),
-            "team_behaviour_mean": perSD(rows.map { data.waves[$0.wave].teamZ[$0.team] ?? 0 }, units: teamWave),
+            "team_self_index": perSD(rows.map { $0.teamIndex ?? 0 }, units: teamWave),
+            "agent_behaviour_within_team": perSD(rows.map { ($0.agentZ ?? 0) - ($0.teamZ ?? 0) }, units: agentWave),
+            "team_behaviour_mean": perSD(rows.map { $0.teamZ ?? 0 }, units: teamWave),
         ]
         var notes: [String] = []
         var candidates: [(String, [Double])] = []
@@ -202,14 +199,15 @@ enum Linkage {
         candidates += dummies("channel", rows.map(\.channel))
         candidates += dummies("category", rows.map(\.category))
         candidates += dummies("open_month", rows.map(\.month))
-        candidates.append(("prior_contacts_90d", perSD(rows.map(\.priorContacts), units: rows.map(\.id))))
+        // Ticket-level values: every row its own unit (ticket ids are unique among outcome rows).
+        candidates.append(("prior_contacts_90d", perSD(rows.map(\.priorContacts), units: perRow)))
         let tenures = rows.compactMap(\.tenureYears)
         if tenures.count == rows.count {
-            candidates.append(("agent_tenure", perSD(tenures, units: rows.map(\.id))))
+            candidates.append(("agent_tenure", perSD(tenures, units: perRow)))
         } else {
             notes.append("agent tenure left out: hire dates missing for \(rows.count - tenures.count) rows")
         }
-        candidates.append(("team_size", perSD(rows.map { Double(data.waves[$0.wave].teamSize[$0.team] ?? 0) }, units: teamWave)))
+        candidates.append(("team_size", perSD(rows.map { Double($0.teamSize) }, units: teamWave)))
         let y = rows.map { $0.outcomes[index] ?? 0 }
         // A control level whose rows all share one outcome would separate: fold it into the reference.
         var controls: [(String, [Double])] = []
@@ -232,7 +230,7 @@ enum Linkage {
             clusterIndex[ticket.team] = value
             return value
         }
-        let minRespondents = rows.map { data.waves[$0.wave].respondents[$0.team] ?? 0 }.min() ?? 0
+        let minRespondents = rows.map(\.respondents).min() ?? 0
         let rowKeys = Data(rows.map { $0.id + "\u{1F}" + $0.team }.joined(separator: "\n").utf8)
         let rowCount = rows.count, agentCount = agents.count, teamCount = teams.count, clusterCount = clusterIndex.count
         let exportDirectory = config.exportDesigns
@@ -309,7 +307,7 @@ enum Linkage {
 
     /// The intraclass correlation of an outcome across teams (one-way ANOVA, ICC(1)): how
     /// much tickets of one team resemble each other, for the design effects below.
-    static func outcomeICC(rows: [LinkageData.Ticket], index: Int) -> Double {
+    static func outcomeICC(rows: LinkageData.Rows, index: Int) -> Double {
         var byTeam: [String: [Double]] = [:]
         for row in rows { if let y = row.outcomes[index] { byTeam[row.team, default: []].append(y) } }
         return TeamScores.intraclass(byTeam.keys.sorted().compactMap { byTeam[$0] })?.icc1 ?? 0
@@ -319,9 +317,9 @@ enum Linkage {
     /// top-vs-bottom quartile gap. Tickets of one team are not independent: every interval
     /// is widened by the group's design effect (Kish, from the outcome's ICC across teams),
     /// Wilson intervals on the effective number of tickets.
-    static func writeLift(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData, icc: Double) throws {
+    static func writeLift(database: Database, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData, icc: Double) throws {
         guard !rows.isEmpty else { return }
-        let indexes = rows.map { data.waves[$0.wave].teamIndex[$0.team] ?? 0 }
+        let indexes = rows.map { $0.teamIndex ?? 0 }
         var distinct: [String: Double] = [:]
         for (row, value) in zip(rows, indexes) { distinct["\(row.team)\u{1F}\(row.wave)"] = value }
         let sorted = distinct.values.sorted()
@@ -370,11 +368,11 @@ enum Linkage {
 
     /// Per team: ticket-weighted mean index and outcome rate; their weighted correlation
     /// across teams with a Fisher-z interval.
-    static func teamCorrelation(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData) throws -> Estimate? {
+    static func teamCorrelation(database: Database, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData) throws -> Estimate? {
         var byTeam: [String: (indexSum: Double, tickets: Int, events: Int)] = [:]
         for row in rows {
             var team = byTeam[row.team] ?? (0, 0, 0)
-            team.indexSum += data.waves[row.wave].teamIndex[row.team] ?? 0
+            team.indexSum += row.teamIndex ?? 0
             team.tickets += 1
             team.events += Int(row.outcomes[index] ?? 0)
             byTeam[row.team] = team
@@ -399,19 +397,19 @@ enum Linkage {
     /// AUC of each measure for the outcome, oriented so that 0.5 is no information and
     /// higher is better prediction in the expected direction; the Hanley–McNeil error is
     /// widened by the outcome's design effect across teams.
-    static func writePredictive(database: Database, outcome: String, index: Int, rows: [LinkageData.Ticket], data: LinkageData,
+    static func writePredictive(database: Database, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData,
                                 icc: Double) throws {
         var teamSizes: [String: Int] = [:]
         for row in rows where row.outcomes[index] != nil { teamSizes[row.team, default: 0] += 1 }
         let inflation = Intervals.designEffect(clusterSizes: teamSizes.keys.sorted().compactMap { teamSizes[$0] }, icc: icc).squareRoot()
         let sign = (Outcome(rawValue: outcome)?.isAdverse ?? true) ? -1.0 : 1.0
-        let measures: [(String, (LinkageData.Ticket) -> Double?)] = [
+        let measures: [(String, (LinkageData.Row) -> Double?)] = [
             ("CSAT (ticket survey)", { $0.ratings[0] }),
             ("effort ease (ticket survey)", { $0.ratings[1] }),
             ("NPS (ticket survey)", { $0.ratings[2] }),
             ("CX_EMP agent items (ticket survey)", { $0.ratings[3] }),
-            ("team self-reported index", { data.waves[$0.wave].teamIndex[$0.team] }),
-            ("agent behaviour index", { data.waves[$0.wave].agentZ[$0.employee + "\u{1F}" + $0.team] }),
+            ("team self-reported index", { $0.teamIndex }),
+            ("agent behaviour index", { $0.agentZ }),
         ]
         let insert = try database.prepare("INSERT INTO linkage_predictive (outcome, measure, tickets, auc, ci_low, ci_high) VALUES (?, ?, ?, ?, ?, ?)")
         for (name, measure) in measures {

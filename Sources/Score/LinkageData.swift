@@ -26,24 +26,103 @@ struct LinkageData {
         var priorRepeat: [String: (tickets: Double, events: Double)] = [:]
     }
 
+    /// One outcome ticket, held inline (no per-ticket heap allocation): a million of them
+    /// are the largest thing the score stage keeps. Repeated words (team, employee, case-mix
+    /// levels) are codes into `names`; missing numbers are NaN. Read through `Row`.
     struct Ticket {
         var id: String
-        var created: String
-        var wave: Int
-        var team: String
-        var employee: String
-        var outcomes: [Double?]
-        var priority: String
-        var channel: String
-        var category: String
-        var month: String
+        var wave: Int32
+        var team: Int32, employee: Int32, priority: Int32, channel: Int32, category: Int32, month: Int32
         var priorContacts: Double
-        var tenureYears: Double?
-        var ratings: [Double?]
+        var tenureYears: Double
+        var outcomes: Six
+        var ratings: Four
+        /// The wave's values for the ticket's team and agent, resolved once at load (NaN: none).
+        var teamIndex: Double, agentZ: Double, teamZ: Double
+        var teamSize: Int32, respondents: Int32
+    }
+
+    /// Six numbers inline, NaN for none (the outcomes, in `Outcomes.names` order).
+    struct Six {
+        var a = Double.nan, b = Double.nan, c = Double.nan, d = Double.nan, e = Double.nan, f = Double.nan
+        subscript(index: Int) -> Double? {
+            get {
+                let value: Double
+                switch index { case 0: value = a; case 1: value = b; case 2: value = c; case 3: value = d; case 4: value = e; default: value = f }
+                return value.isNaN ? nil : value
+            }
+            set {
+                let value = newValue ?? .nan
+                switch index { case 0: a = value; case 1: b = value; case 2: c = value; case 3: d = value; case 4: e = value; default: f = value }
+            }
+        }
+    }
+
+    /// Four numbers inline, NaN for none (the ticket's ratings: CSAT, effort, NPS, CX_EMP).
+    struct Four {
+        var a = Double.nan, b = Double.nan, c = Double.nan, d = Double.nan
+        subscript(index: Int) -> Double? {
+            get {
+                let value: Double
+                switch index { case 0: value = a; case 1: value = b; case 2: value = c; default: value = d }
+                return value.isNaN ? nil : value
+            }
+            set {
+                let value = newValue ?? .nan
+                switch index { case 0: a = value; case 1: b = value; case 2: c = value; default: d = value }
+            }
+        }
+    }
+
+    /// A ticket as the models read it: its words back from the codes.
+    struct Row {
+        let ticket: Ticket
+        let names: [String]
+
+        var id: String { ticket.id }
+        var wave: Int { Int(ticket.wave) }
+        var team: String { names[Int(ticket.team)] }
+        var employee: String { names[Int(ticket.employee)] }
+        var priority: String { names[Int(ticket.priority)] }
+        var channel: String { names[Int(ticket.channel)] }
+        var category: String { names[Int(ticket.category)] }
+        var month: String { names[Int(ticket.month)] }
+        var priorContacts: Double { ticket.priorContacts }
+        var tenureYears: Double? { ticket.tenureYears.isNaN ? nil : ticket.tenureYears }
+        var outcomes: Six { ticket.outcomes }
+        var ratings: Four { ticket.ratings }
+        var teamIndex: Double? { ticket.teamIndex.isNaN ? nil : ticket.teamIndex }
+        var agentZ: Double? { ticket.agentZ.isNaN ? nil : ticket.agentZ }
+        var teamZ: Double? { ticket.teamZ.isNaN ? nil : ticket.teamZ }
+        var teamSize: Int { Int(ticket.teamSize) }
+        var respondents: Int { Int(ticket.respondents) }
+    }
+
+    /// Some of the tickets (those one outcome's models use), by position: no copies.
+    struct Rows: RandomAccessCollection {
+        let tickets: [Ticket]
+        let names: [String]
+        let positions: [Int32]
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { positions.count }
+        subscript(position: Int) -> Row { Row(ticket: tickets[Int(positions[position])], names: names) }
     }
 
     var waves: [Wave]
     var tickets: [Ticket]
+    /// The words the tickets' codes stand for.
+    var names: [String] = []
+
+    /// Every ticket as a row.
+    var rows: Rows { Rows(tickets: tickets, names: names, positions: tickets.indices.map(Int32.init)) }
+
+    /// The tickets for which `include` holds.
+    func rows(where include: (Ticket) -> Bool) -> Rows {
+        var positions: [Int32] = []
+        for (position, ticket) in tickets.enumerated() where include(ticket) { positions.append(Int32(position)) }
+        return Rows(tickets: tickets, names: names, positions: positions)
+    }
 
     /// The wave a ticket opened at `created` belongs to: the latest with openFrom ≤ created < openUntil.
     static func exposureWave(for created: String, in waves: [Wave]) -> Int? {
@@ -100,6 +179,15 @@ struct LinkageData {
         }
         var tickets: [Ticket] = []
         guard !waves.isEmpty else { return LinkageData(waves: waves, tickets: tickets) }
+        var names: [String] = []
+        var codes: [String: Int32] = [:]
+        func code(_ word: String) -> Int32 {
+            if let known = codes[word] { return known }
+            let new = Int32(names.count)
+            names.append(word)
+            codes[word] = new
+            return new
+        }
         let outcomeColumns = Outcome.allCases.map { "o." + $0.column }.joined(separator: ", ")
         try database.forEach("""
             SELECT o.ticket_id, o.created_at, o.team_id, o.employee_id, coalesce(t.priority, ''), coalesce(t.channel, ''),
@@ -113,21 +201,25 @@ struct LinkageData {
             ORDER BY o.created_at, o.ticket_id
             """, [.text(waves[0].openFrom)]) { row in
             let created = row.text(1) ?? ""
-            guard let wave = exposureWave(for: created, in: waves) else { return }
-            tickets.append(Ticket(
-                id: row.text(0) ?? "", created: created, wave: wave, team: row.text(2) ?? "", employee: row.text(3) ?? "",
-                outcomes: (0..<Outcomes.names.count).map { row.isNull(Int32(14 + $0)) ? nil : row.double(Int32(14 + $0)) },
-                priority: row.text(4) ?? "", channel: row.text(5) ?? "", category: row.text(6) ?? "", month: row.text(7) ?? "",
-                priorContacts: row.double(8), tenureYears: row.isNull(9) ? nil : row.double(9),
-                ratings: (10..<14).map { row.isNull(Int32($0)) ? nil : row.double(Int32($0)) }))
-        }
-        // The time-order rule, checked on every row that can reach a model.
-        for ticket in tickets {
-            let wave = waves[ticket.wave]
-            guard ticket.created >= wave.openFrom, wave.closedAt < ticket.created else {
-                throw ScoreError.timeOrder(ticket: ticket.id, openedAt: ticket.created, waveClosedAt: wave.closedAt)
+            guard let index = exposureWave(for: created, in: waves) else { return }
+            let wave = waves[index]
+            let id = row.text(0) ?? ""
+            // The time-order rule, checked on every row that can reach a model.
+            guard created >= wave.openFrom, wave.closedAt < created else {
+                throw ScoreError.timeOrder(ticket: id, openedAt: created, waveClosedAt: wave.closedAt)
             }
+            let team = row.text(2) ?? "", employee = row.text(3) ?? ""
+            var outcomes = Six(), ratings = Four()
+            for k in 0..<Outcomes.names.count where !row.isNull(Int32(14 + k)) { outcomes[k] = row.double(Int32(14 + k)) }
+            for k in 0..<4 where !row.isNull(Int32(10 + k)) { ratings[k] = row.double(Int32(10 + k)) }
+            tickets.append(Ticket(
+                id: id, wave: Int32(index), team: code(team), employee: code(employee),
+                priority: code(row.text(4) ?? ""), channel: code(row.text(5) ?? ""), category: code(row.text(6) ?? ""), month: code(row.text(7) ?? ""),
+                priorContacts: row.double(8), tenureYears: row.isNull(9) ? .nan : row.double(9),
+                outcomes: outcomes, ratings: ratings,
+                teamIndex: wave.teamIndex[team] ?? .nan, agentZ: wave.agentZ[employee + "\u{1F}" + team] ?? .nan, teamZ: wave.teamZ[team] ?? .nan,
+                teamSize: Int32(wave.teamSize[team] ?? 0), respondents: Int32(wave.respondents[team] ?? 0)))
         }
-        return LinkageData(waves: waves, tickets: tickets)
+        return LinkageData(waves: waves, tickets: tickets, names: names)
     }
 }

@@ -236,10 +236,13 @@ final class PlantedEffectTests: XCTestCase {
             """)
         let data = try LinkageData.load(database: database, config: config.score)
         XCTAssertGreaterThan(data.tickets.count, 1000)
+        // When each ticket opened, from the facts (the rows keep only its wave).
+        let opened = Dictionary(uniqueKeysWithValues: try database.query("SELECT ticket_id, created_at FROM fact_ticket") { ($0.text(0) ?? "", $0.text(1) ?? "") })
         for ticket in data.tickets {
-            let wave = data.waves[ticket.wave]
-            XCTAssertGreaterThanOrEqual(ticket.created, wave.openFrom, "ticket \(ticket.id)")
-            XCTAssertGreaterThan(ticket.created, wave.closedAt)
+            let wave = data.waves[Int(ticket.wave)]
+            let created = try XCTUnwrap(opened[ticket.id])
+            XCTAssertGreaterThanOrEqual(created, wave.openFrom, "ticket \(ticket.id)")
+            XCTAssertGreaterThan(created, wave.closedAt)
         }
         // At the boundary: one second before openFrom belongs to the previous wave, never this one.
         let waves = data.waves

@@ -28,7 +28,10 @@ struct ScoreRangePropertyTests {
                 "SELECT count(*) FROM score_team_period WHERE share_ambassador NOT BETWEEN 0 AND 1 OR share_positive NOT BETWEEN 0 AND 1 OR share_ambivalent NOT BETWEEN 0 AND 1 OR share_saboteur NOT BETWEEN 0 AND 1",
                 "SELECT count(*) FROM score_team_period WHERE abs(share_ambassador + share_positive + share_ambivalent + share_saboteur - 1) > 1e-9",
                 "SELECT count(*) FROM score_team_period WHERE suppressed = 1 AND (ambassador_index IS NOT NULL OR company IS NOT NULL)",
-                "SELECT count(*) FROM score_agent_period WHERE own_rate NOT BETWEEN 0 AND 1 OR xfer_rate NOT BETWEEN 0 AND 1 OR own_shrunk NOT BETWEEN 0 AND 1 OR xfer_shrunk NOT BETWEEN 0 AND 1 OR followup_rate NOT BETWEEN 0 AND 1",
+                "SELECT count(*) FROM score_agent_period WHERE own_rate NOT BETWEEN 0 AND 1 OR xfer_rate NOT BETWEEN 0 AND 1 OR followup_rate NOT BETWEEN 0 AND 1",
+                // An adjusted rate is observed − expected + overall (SCORING.md §1): a mean excess
+                // in [−1, 1] plus a rate, so within [−1, 2] — not a probability (seed 251952 gave −0.014).
+                "SELECT count(*) FROM score_agent_period WHERE own_shrunk NOT BETWEEN -1 AND 2 OR xfer_shrunk NOT BETWEEN -1 AND 2",
                 "SELECT count(*) FROM score_agent_period WHERE resolved > tickets OR tickets < 1",
                 "SELECT count(*) FROM linkage_estimate WHERE p_value NOT BETWEEN 0 AND 1 OR q_value NOT BETWEEN 0 AND 1",
                 "SELECT count(*) FROM linkage_estimate WHERE status = 'ok' AND NOT (ci_low <= estimate AND estimate <= ci_high)",

@@ -79,9 +79,9 @@ package struct WildClusterBootstrap: Sendable {
     /// The p-value of H0: β_j = 0 from the exact restricted fit (the model without column j),
     /// the efficient score taken in the restricted model's information metric.
     package func exactNullPValue(_ design: Design, column j: Int, link: Link, start: [Double]? = nil) -> Double? {
-        let restricted = design.dropping([j])
+        // The logit's restricted model reads the design without column j (no copy of it).
         let fit: RegressionFit
-        switch link == .logit ? LogisticRegression.fit(restricted, start: start) : LeastSquares.fit(restricted) {
+        switch link == .logit ? LogisticRegression.fit(design, omitting: j, start: start) : LeastSquares.fit(design.dropping([j])) {
         case let .success(value): fit = value
         case .failure: return nil
         }
