@@ -136,8 +136,17 @@ enum Linkage {
     static func perSD<Unit: Hashable>(_ values: [Double], units: [Unit]) -> [Double] {
         var seen: [Unit: Double] = [:]
         for (value, unit) in zip(values, units) { seen[unit] = value }
-        // Sorted so that the sums do not depend on the dictionary's (per-process) order.
-        let distinct = seen.values.sorted()
+        return perSD(values, distinct: seen.values.sorted())
+    }
+
+    /// Standardises ticket-level values: every row its own unit.
+    static func perSDByRow(_ values: [Double]) -> [Double] {
+        perSD(values, distinct: values.sorted())
+    }
+
+    /// Standardises `values` by the mean and SD of `distinct` (sorted, so that the sums do not
+    /// depend on a dictionary's per-process order).
+    private static func perSD(_ values: [Double], distinct: [Double]) -> [Double] {
         guard distinct.count >= 2 else { return values.map { _ in 0 } }
         let mean = distinct.reduce(0, +) / Double(distinct.count)
         let sd = (distinct.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(distinct.count - 1)).squareRoot()
@@ -145,14 +154,27 @@ enum Linkage {
         return values.map { ($0 - mean) / sd }
     }
 
-    /// Dummy columns for a categorical control, the most frequent level as reference.
-    static func dummies(_ name: String, _ levels: [String]) -> [(String, [Double])] {
+    /// Dummy columns for a categorical control, the most frequent level as reference: each
+    /// an indicator on one shared array of level codes (two bytes a row for the lot).
+    static func dummies(_ name: String, _ levels: [String]) -> [(String, Design.Column)] {
         var counts: [String: Int] = [:]
         for level in levels { counts[level, default: 0] += 1 }
         let reference = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        return counts.keys.sorted().filter { $0 != reference }.map { level in
-            ("\(name)=\(level)", levels.map { $0 == level ? 1 : 0 })
+        let sorted = counts.keys.sorted()
+        guard sorted.count <= Int(UInt16.max) else {
+            // More levels than a code holds: plain 0/1 columns, as many as there are levels.
+            return sorted.filter { $0 != reference }.map { level in ("\(name)=\(level)", .dense(levels.map { $0 == level ? 1 : 0 })) }
         }
+        let code = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element, UInt16($0.offset)) })
+        let codes = levels.map { code[$0] ?? 0 }
+        return sorted.enumerated().filter { $0.element != reference }.map { offset, level in
+            ("\(name)=\(level)", .indicator(codes: codes, level: UInt16(offset)))
+        }
+    }
+
+    /// A unit of a per-SD scale by its codes (team and wave, or employee, team and wave).
+    struct Unit: Hashable {
+        let a: Int32, b: Int32, c: Int32
     }
 
     /// What `model` hands back: estimates already final (not estimable), or one job per
@@ -185,43 +207,48 @@ enum Linkage {
             return .done(failed("not estimated: \(rows.count) tickets in \(teams.count) teams with a team index and exposure behaviour"))
         }
         // Units as codes (team, employee, wave): the same distinct units as their names.
-        let teamWave = rows.map { [$0.ticket.team, $0.ticket.wave] }
-        let agentWave = rows.map { [$0.ticket.employee, $0.ticket.team, $0.ticket.wave] }
-        let perRow = Array(0..<rows.count)
+        let teamWave = rows.map { Unit(a: $0.ticket.team, b: $0.ticket.wave, c: 0) }
+        let agentWave = rows.map { Unit(a: $0.ticket.employee, b: $0.ticket.team, c: $0.ticket.wave) }
         let ambassadorship: [String: [Double]] = [
             "team_self_index": perSD(rows.map { $0.teamIndex ?? 0 }, units: teamWave),
             "agent_behaviour_within_team": perSD(rows.map { ($0.agentZ ?? 0) - ($0.teamZ ?? 0) }, units: agentWave),
             "team_behaviour_mean": perSD(rows.map { $0.teamZ ?? 0 }, units: teamWave),
         ]
         var notes: [String] = []
-        var candidates: [(String, [Double])] = []
+        var candidates: [(String, Design.Column)] = []
         candidates += dummies("priority", rows.map(\.priority))
         candidates += dummies("channel", rows.map(\.channel))
         candidates += dummies("category", rows.map(\.category))
         candidates += dummies("open_month", rows.map(\.month))
         // Ticket-level values: every row its own unit (ticket ids are unique among outcome rows).
-        candidates.append(("prior_contacts_90d", perSD(rows.map(\.priorContacts), units: perRow)))
+        candidates.append(("prior_contacts_90d", .dense(perSDByRow(rows.map(\.priorContacts)))))
         let tenures = rows.compactMap(\.tenureYears)
         if tenures.count == rows.count {
-            candidates.append(("agent_tenure", perSD(tenures, units: perRow)))
+            candidates.append(("agent_tenure", .dense(perSDByRow(tenures))))
         } else {
             notes.append("agent tenure left out: hire dates missing for \(rows.count - tenures.count) rows")
         }
-        candidates.append(("team_size", perSD(rows.map { Double($0.teamSize) }, units: teamWave)))
+        candidates.append(("team_size", .dense(perSD(rows.map { Double($0.teamSize) }, units: teamWave))))
         let y = rows.map { $0.outcomes[index] ?? 0 }
         // A control level whose rows all share one outcome would separate: fold it into the reference.
-        var controls: [(String, [Double])] = []
-        for (name, values) in candidates {
-            let variance = Set(values).count > 1
+        var controls: [(String, Design.Column)] = []
+        for (name, column) in candidates {
+            var distinct = Set<Double>()
+            var binary = true
+            for i in 0..<y.count {
+                let v = column.value(i)
+                if distinct.count < 2 { distinct.insert(v) }
+                if v != 0 && v != 1 { binary = false }
+            }
+            let variance = distinct.count > 1
             var ones = 0.0, eventsAmongOnes = 0.0
-            let binary = values.allSatisfy { $0 == 0 || $0 == 1 }
-            if binary { for (v, outcome) in zip(values, y) where v == 1 { ones += 1; eventsAmongOnes += outcome } }
+            if binary { for i in 0..<y.count where column.value(i) == 1 { ones += 1; eventsAmongOnes += y[i] } }
             if !variance {
                 continue
             } else if binary && (eventsAmongOnes == 0 || eventsAmongOnes == ones) {
                 notes.append("\(name) folded into its reference level (all \(Int(ones)) rows have outcome \(eventsAmongOnes == 0 ? 0 : 1))")
             } else {
-                controls.append((name, values))
+                controls.append((name, column))
             }
         }
         var clusterIndex: [String: Int] = [:]
@@ -231,23 +258,32 @@ enum Linkage {
             return value
         }
         let minRespondents = rows.map(\.respondents).min() ?? 0
-        let rowKeys = Data(rows.map { $0.id + "\u{1F}" + $0.team }.joined(separator: "\n").utf8)
+        // "id␟team" per row, lines joined by "\n" (the bytes the input hash has always read).
+        var keys = Data()
+        for (position, row) in rows.enumerated() {
+            if position > 0 { keys.append(10) }
+            keys.append(contentsOf: row.id.utf8)
+            keys.append(contentsOf: "\u{1F}".utf8)
+            keys.append(contentsOf: row.team.utf8)
+        }
+        let rowKeys = keys
         let rowCount = rows.count, agentCount = agents.count, teamCount = teams.count, clusterCount = clusterIndex.count
         let exportDirectory = config.exportDesigns
         let sharedNotes = notes, sharedControls = controls, sharedColumns = ambassadorship
         return .jobs(Model.regressions.map { model in { () -> [Estimate] in
             let notes = sharedNotes, controls = sharedControls, ambassadorship = sharedColumns
-            let columns = model.predictors.map { ($0, ambassadorship[$0] ?? []) } + controls
+            let columns = model.predictors.map { ($0, Design.Column.dense(ambassadorship[$0] ?? [])) } + controls
             let p = columns.count + 1
-            var values = [Double]()
-            values.reserveCapacity(rowCount * p)
-            for i in 0..<rowCount {
-                values.append(1)
-                for column in columns { values.append(column.1[i]) }
-            }
-            let design = Design(names: ["const"] + columns.map(\.0), values: values, outcome: y, cluster: cluster, clusters: clusterCount)
+            // The models share their control columns' storage: no per-model matrix.
+            let design = Design(names: ["const"] + columns.map(\.0), columns: [.one] + columns.map(\.1), outcome: y, cluster: cluster,
+                                clusters: clusterCount)
+            // The hash of the row-major matrix, row by row: the digest it always was.
             var hasher = SHA256()
-            design.values.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            var row = [Double](repeating: 0, count: p)
+            for i in 0..<rowCount {
+                design.row(i, into: &row)
+                row.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            }
             design.outcome.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             hasher.update(data: rowKeys)
             let inputHash = hex(hasher.finalize())
@@ -297,7 +333,7 @@ enum Linkage {
         let p = design.columns
         for i in 0..<design.rows {
             var line = "\(Int(design.outcome[i])),\(design.cluster[i])"
-            for j in 1..<p { line += ",\(design.values[i * p + j])" }
+            for j in 1..<p { line += ",\(design.value(i, j))" }
             writer.write(line + "\n")
         }
         writer.close()

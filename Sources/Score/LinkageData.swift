@@ -33,26 +33,28 @@ struct LinkageData {
         var id: String
         var wave: Int32
         var team: Int32, employee: Int32, priority: Int32, channel: Int32, category: Int32, month: Int32
-        var priorContacts: Double
+        var priorContacts: Int32
         var tenureYears: Double
-        var outcomes: Six
-        var ratings: Four
+        var outcomes: Outcomes6
+        /// Its ratings' place in `LinkageData.ratings`, or −1: most tickets have no survey.
+        var rating: Int32
         /// The wave's values for the ticket's team and agent, resolved once at load (NaN: none).
         var teamIndex: Double, agentZ: Double, teamZ: Double
         var teamSize: Int32, respondents: Int32
     }
 
-    /// Six numbers inline, NaN for none (the outcomes, in `Outcomes.names` order).
-    struct Six {
-        var a = Double.nan, b = Double.nan, c = Double.nan, d = Double.nan, e = Double.nan, f = Double.nan
+    /// The six outcomes inline, in `Outcomes.names` order: 0, 1, or none (−1). Outcomes are
+    /// events that happened or not; `load` refuses any other value.
+    struct Outcomes6 {
+        var a: Int8 = -1, b: Int8 = -1, c: Int8 = -1, d: Int8 = -1, e: Int8 = -1, f: Int8 = -1
         subscript(index: Int) -> Double? {
             get {
-                let value: Double
+                let value: Int8
                 switch index { case 0: value = a; case 1: value = b; case 2: value = c; case 3: value = d; case 4: value = e; default: value = f }
-                return value.isNaN ? nil : value
+                return value < 0 ? nil : Double(value)
             }
             set {
-                let value = newValue ?? .nan
+                let value: Int8 = newValue.map { $0 == 1 ? 1 : 0 } ?? -1
                 switch index { case 0: a = value; case 1: b = value; case 2: c = value; case 3: d = value; case 4: e = value; default: f = value }
             }
         }
@@ -78,6 +80,7 @@ struct LinkageData {
     struct Row {
         let ticket: Ticket
         let names: [String]
+        let ratingTable: [Four]
 
         var id: String { ticket.id }
         var wave: Int { Int(ticket.wave) }
@@ -87,10 +90,10 @@ struct LinkageData {
         var channel: String { names[Int(ticket.channel)] }
         var category: String { names[Int(ticket.category)] }
         var month: String { names[Int(ticket.month)] }
-        var priorContacts: Double { ticket.priorContacts }
+        var priorContacts: Double { Double(ticket.priorContacts) }
         var tenureYears: Double? { ticket.tenureYears.isNaN ? nil : ticket.tenureYears }
-        var outcomes: Six { ticket.outcomes }
-        var ratings: Four { ticket.ratings }
+        var outcomes: Outcomes6 { ticket.outcomes }
+        var ratings: Four { ticket.rating < 0 ? Four() : ratingTable[Int(ticket.rating)] }
         var teamIndex: Double? { ticket.teamIndex.isNaN ? nil : ticket.teamIndex }
         var agentZ: Double? { ticket.agentZ.isNaN ? nil : ticket.agentZ }
         var teamZ: Double? { ticket.teamZ.isNaN ? nil : ticket.teamZ }
@@ -102,26 +105,26 @@ struct LinkageData {
     struct Rows: RandomAccessCollection {
         let tickets: [Ticket]
         let names: [String]
+        let ratings: [Four]
         let positions: [Int32]
 
         var startIndex: Int { 0 }
         var endIndex: Int { positions.count }
-        subscript(position: Int) -> Row { Row(ticket: tickets[Int(positions[position])], names: names) }
+        subscript(position: Int) -> Row { Row(ticket: tickets[Int(positions[position])], names: names, ratingTable: ratings) }
     }
 
     var waves: [Wave]
     var tickets: [Ticket]
     /// The words the tickets' codes stand for.
     var names: [String] = []
-
-    /// Every ticket as a row.
-    var rows: Rows { Rows(tickets: tickets, names: names, positions: tickets.indices.map(Int32.init)) }
+    /// The ratings of the tickets that have any.
+    var ratings: [Four] = []
 
     /// The tickets for which `include` holds.
     func rows(where include: (Ticket) -> Bool) -> Rows {
         var positions: [Int32] = []
         for (position, ticket) in tickets.enumerated() where include(ticket) { positions.append(Int32(position)) }
-        return Rows(tickets: tickets, names: names, positions: positions)
+        return Rows(tickets: tickets, names: names, ratings: ratings, positions: positions)
     }
 
     /// The wave a ticket opened at `created` belongs to: the latest with openFrom ≤ created < openUntil.
@@ -180,6 +183,7 @@ struct LinkageData {
         var tickets: [Ticket] = []
         guard !waves.isEmpty else { return LinkageData(waves: waves, tickets: tickets) }
         var names: [String] = []
+        var ratings: [Four] = []
         var codes: [String: Int32] = [:]
         func code(_ word: String) -> Int32 {
             if let known = codes[word] { return known }
@@ -189,6 +193,11 @@ struct LinkageData {
             return new
         }
         let outcomeColumns = Outcome.allCases.map { "o." + $0.column }.joined(separator: ", ")
+        // Sized once: a million tickets grown by doubling would hold two copies at the last step.
+        tickets.reserveCapacity(try database.count("""
+            SELECT count(*) FROM fact_ticket_outcome o JOIN fact_ticket t ON t.ticket_id = o.ticket_id
+            WHERE o.team_id IS NOT NULL AND o.employee_id IS NOT NULL AND o.created_at >= ?
+            """, [.text(waves[0].openFrom)]))
         try database.forEach("""
             SELECT o.ticket_id, o.created_at, o.team_id, o.employee_id, coalesce(t.priority, ''), coalesce(t.channel, ''),
                    coalesce(o.category, ''), substr(o.created_at, 1, 7),
@@ -209,17 +218,28 @@ struct LinkageData {
                 throw ScoreError.timeOrder(ticket: id, openedAt: created, waveClosedAt: wave.closedAt)
             }
             let team = row.text(2) ?? "", employee = row.text(3) ?? ""
-            var outcomes = Six(), ratings = Four()
-            for k in 0..<Outcomes.names.count where !row.isNull(Int32(14 + k)) { outcomes[k] = row.double(Int32(14 + k)) }
-            for k in 0..<4 where !row.isNull(Int32(10 + k)) { ratings[k] = row.double(Int32(10 + k)) }
+            var outcomes = Outcomes6(), rated = Four()
+            for k in 0..<Outcomes.names.count where !row.isNull(Int32(14 + k)) {
+                let value = row.double(Int32(14 + k))
+                guard value == 0 || value == 1 else {
+                    throw ScoreError.nonBinaryOutcome(ticket: id, outcome: Outcomes.names[k], value: value)
+                }
+                outcomes[k] = value
+            }
+            var rating: Int32 = -1
+            for k in 0..<4 where !row.isNull(Int32(10 + k)) { rated[k] = row.double(Int32(10 + k)) }
+            if (0..<4).contains(where: { rated[$0] != nil }) {
+                rating = Int32(ratings.count)
+                ratings.append(rated)
+            }
             tickets.append(Ticket(
                 id: id, wave: Int32(index), team: code(team), employee: code(employee),
                 priority: code(row.text(4) ?? ""), channel: code(row.text(5) ?? ""), category: code(row.text(6) ?? ""), month: code(row.text(7) ?? ""),
-                priorContacts: row.double(8), tenureYears: row.isNull(9) ? .nan : row.double(9),
-                outcomes: outcomes, ratings: ratings,
+                priorContacts: Int32(clamping: row.int64(8)), tenureYears: row.isNull(9) ? .nan : row.double(9),
+                outcomes: outcomes, rating: rating,
                 teamIndex: wave.teamIndex[team] ?? .nan, agentZ: wave.agentZ[employee + "\u{1F}" + team] ?? .nan, teamZ: wave.teamZ[team] ?? .nan,
                 teamSize: Int32(wave.teamSize[team] ?? 0), respondents: Int32(wave.respondents[team] ?? 0)))
         }
-        return LinkageData(waves: waves, tickets: tickets, names: names)
+        return LinkageData(waves: waves, tickets: tickets, names: names, ratings: ratings)
     }
 }

@@ -6,6 +6,9 @@ package enum ScoreError: Error, CustomStringConvertible, Equatable {
     /// An outcome ticket opened before its exposure window closed reached a model: a bug,
     /// never a data problem, so the stage stops rather than publish a circular estimate.
     case timeOrder(ticket: String, openedAt: String, waveClosedAt: String)
+    /// An outcome in `fact_ticket_outcome` that is neither 0 nor 1: a bug in the outcome
+    /// table, so the stage stops rather than fit a model on it.
+    case nonBinaryOutcome(ticket: String, outcome: String, value: Double)
     /// The warehouse holds no facts at all: nothing was loaded yet (exit 66, no input).
     case noData(warehouse: String)
     /// The pulse source is configured but none of its responses is loaded yet (a warning: the
@@ -20,6 +23,8 @@ package enum ScoreError: Error, CustomStringConvertible, Equatable {
             return "\(warehouse): nothing to score: the warehouse holds no employees, tickets, survey responses or customer events yet; expected `ambassador run` (or extract, normalize and load) on the inbox first"
         case let .noPulseResponses(name):
             return "score.pulse_source '\(name)': no pulse responses are loaded yet, so there are no team scores and no linkage; expected the pulse survey's files in its inbox (see `ambassador status`)"
+        case let .nonBinaryOutcome(ticket, outcome, value):
+            return "fact_ticket_outcome: ticket \(ticket) has \(outcome) = \(value); expected 0, 1 or NULL (an outcome happened or not)"
         case let .timeOrder(ticket, openedAt, waveClosedAt):
             return "ticket \(ticket): opened \(openedAt), before its exposure wave closed at \(waveClosedAt) plus the lag; "
                 + "expected every outcome ticket to open after the exposure window (SCORING.md §3)"

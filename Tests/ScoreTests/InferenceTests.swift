@@ -27,14 +27,14 @@ final class InferenceTests: XCTestCase {
     func testSeparationIsReportedNotEstimated() throws {
         // Every row with the dummy set has outcome 0: quasi-complete separation.
         var design = Self.simulate(seed: 3, clusters: 10, rows: 300, teamEffect: 0)
-        for i in 0..<design.rows where design.values[i * 4 + 3] == 1 { design.outcome[i] = 0 }
+        for i in 0..<design.rows where design.value(i, 3) == 1 { design.outcome[i] = 0 }
         guard case let .failure(.separation(what)) = LogisticRegression.fit(design) else {
             return XCTFail("separation by a dummy was not detected")
         }
         XCTAssertTrue(what.contains("dummy"), what)
         // Complete separation by a continuous predictor: y = 1 exactly when agent_x > 0.
         var continuous = Self.simulate(seed: 4, clusters: 10, rows: 300, teamEffect: 0)
-        for i in 0..<continuous.rows { continuous.outcome[i] = continuous.values[i * 4 + 2] > 0 ? 1 : 0 }
+        for i in 0..<continuous.rows { continuous.outcome[i] = continuous.value(i, 2) > 0 ? 1 : 0 }
         guard case let .failure(problem) = LogisticRegression.fit(continuous) else {
             return XCTFail("complete separation gave a finite estimate")
         }
@@ -47,7 +47,7 @@ final class InferenceTests: XCTestCase {
 
     func testCollinearColumnsAreReported() {
         var design = Self.simulate(seed: 5, clusters: 10, rows: 200, teamEffect: 0)
-        for i in 0..<design.rows { design.values[i * 4 + 3] = 2 * design.values[i * 4 + 1] }
+        design.data[3] = .dense((0..<design.rows).map { 2 * design.value($0, 1) })
         guard case .failure(.singular) = LogisticRegression.fit(design) else { return XCTFail("collinear design fitted") }
     }
 

@@ -8,10 +8,13 @@ package enum ClusterRobust {
     package static func covariance(_ design: Design, fit: RegressionFit) -> [Double] {
         let n = design.rows, p = design.columns, g = design.clusters
         var scores = [Double](repeating: 0, count: g * p)
+        let buffer = RowBuffer(columns: p)
+        defer { buffer.release() }
         for i in 0..<n {
             let r = design.outcome[i] - fit.fitted[i]
             let base = design.cluster[i] * p
-            for j in 0..<p { scores[base + j] += design.values[i * p + j] * r }
+            let k = design.nonZeros(row: i, index: buffer.index, value: buffer.value)
+            for a in 0..<k { scores[base + buffer.index[a]] += buffer.value[a] * r }
         }
         var meat = [Double](repeating: 0, count: p * p)
         scores.withUnsafeBufferPointer { s in
@@ -79,19 +82,21 @@ package struct WildClusterBootstrap: Sendable {
     /// The p-value of H0: β_j = 0 from the exact restricted fit (the model without column j),
     /// the efficient score taken in the restricted model's information metric.
     package func exactNullPValue(_ design: Design, column j: Int, link: Link, start: [Double]? = nil) -> Double? {
-        // The logit's restricted model reads the design without column j (no copy of it).
+        // The restricted model: the design without column j (its columns shared, not copied).
+        let restricted = design.dropping([j])
         let fit: RegressionFit
-        switch link == .logit ? LogisticRegression.fit(design, omitting: j, start: start) : LeastSquares.fit(design.dropping([j])) {
+        switch link == .logit ? LogisticRegression.fit(restricted, start: start) : LeastSquares.fit(restricted) {
         case let .success(value): fit = value
         case .failure: return nil
         }
         let n = design.rows, p = design.columns, g = design.clusters
         var information = [Double](repeating: 0, count: p * p)
-        design.values.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                let w = link == .logit ? fit.fitted[i] * (1 - fit.fitted[i]) : 1
-                Dense.addOuterUpper(&information, UnsafeBufferPointer(rebasing: x[(i * p)..<(i * p + p)]), weight: w, p: p)
-            }
+        let buffer = RowBuffer(columns: p)
+        defer { buffer.release() }
+        let index = buffer.index, value = buffer.value
+        for i in 0..<n {
+            let w = link == .logit ? fit.fitted[i] * (1 - fit.fitted[i]) : 1
+            buffer.addOuterUpper(&information, design.nonZeros(row: i, index: index, value: value), weight: w, p: p)
         }
         Dense.symmetrise(&information, p: p)
         let d = residualisedColumn(design, information: information, column: j)
@@ -111,10 +116,16 @@ package struct WildClusterBootstrap: Sendable {
             for (b, c) in others.enumerated() { sub[a * others.count + b] = information[r * p + c] }
         }
         let h = others.isEmpty ? [] : (CholeskyFactor(sub, n: others.count)?.solve(column) ?? [Double](repeating: 0, count: others.count))
+        // h's entry for each design column (j itself has none).
+        var position = [Int](repeating: -1, count: p)
+        for (a, r) in others.enumerated() { position[r] = a }
         var d = [Double](repeating: 0, count: n)
+        let buffer = RowBuffer(columns: p)
+        defer { buffer.release() }
         for i in 0..<n {
-            var value = design.values[i * p + j]
-            for (a, r) in others.enumerated() { value -= design.values[i * p + r] * h[a] }
+            var value = design.value(i, j)
+            let k = design.nonZeros(row: i, index: buffer.index, value: buffer.value)
+            for a in 0..<k where buffer.index[a] != j { value -= buffer.value[a] * h[position[buffer.index[a]]] }
             d[i] = value
         }
         return d
@@ -142,11 +153,11 @@ package struct WildClusterBootstrap: Sendable {
         let n = design.rows, p = design.columns, g = design.clusters
         let d = residualisedColumn(design, information: fit.information, column: j)
         var eta = [Double](repeating: 0, count: n)
+        let buffer = RowBuffer(columns: p)
         for i in 0..<n {
-            var e = 0.0
-            for c in 0..<p { e += design.values[i * p + c] * fit.coefficients[c] }
-            eta[i] = e
+            eta[i] = buffer.dot(design.nonZeros(row: i, index: buffer.index, value: buffer.value), fit.coefficients)
         }
+        buffer.release()
         let weights = signs(clusters: g)
         let estimate = fit.coefficients[j]
         var scores = [Double](repeating: 0, count: g)

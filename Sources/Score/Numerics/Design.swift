@@ -1,54 +1,136 @@
 /// The rows of one regression: an outcome, named predictor columns (the first is the
-/// intercept) stored row-major, and the cluster (team) of each row.
+/// intercept) and the cluster (team) of each row.
+///
+/// Stored by column, and a column is what it needs to be: the intercept is no array at all,
+/// a dummy is the level it marks in its categorical's codes (two bytes per row, shared by every
+/// dummy of the categorical and by every model that holds them), and only real numbers are
+/// arrays of doubles. Models that share columns share their storage; dropping a column copies
+/// nothing. Rows are read through `nonZeros`, in column order, so that every sum over a row is
+/// the one a dense row-major matrix gives, bit for bit (terms that are exactly 0 add nothing).
 package struct Design: Sendable {
+    package enum Column: Sendable {
+        /// The intercept.
+        case one
+        case dense([Double])
+        /// 1 where `codes[i] == level`, else 0.
+        case indicator(codes: [UInt16], level: UInt16)
+
+        func value(_ i: Int) -> Double {
+            switch self {
+            case .one: return 1
+            case let .dense(values): return values[i]
+            case let .indicator(codes, level): return codes[i] == level ? 1 : 0
+            }
+        }
+    }
+
     package var names: [String]
-    package var values: [Double]
+    package var data: [Column]
     package var outcome: [Double]
     /// Cluster index of each row, 0..<clusters.
     package var cluster: [Int]
     package var clusters: Int
 
     package var rows: Int { outcome.count }
-    package var columns: Int { names.count }
+    package var columns: Int { data.count }
 
-    package init(names: [String], values: [Double], outcome: [Double], cluster: [Int], clusters: Int) {
-        precondition(values.count == names.count * outcome.count && cluster.count == outcome.count, "design shape")
+    package init(names: [String], columns: [Column], outcome: [Double], cluster: [Int], clusters: Int) {
+        precondition(names.count == columns.count && cluster.count == outcome.count, "design shape")
         self.names = names
-        self.values = values
+        self.data = columns
         self.outcome = outcome
         self.cluster = cluster
         self.clusters = clusters
     }
 
-    /// Columns whose values are all 0 or 1 (dummies), excluding the intercept.
-    func isBinary(column: Int) -> Bool {
-        let p = columns
-        for i in 0..<rows {
-            let v = values[i * p + column]
-            if v != 0 && v != 1 { return false }
-        }
-        return true
+    /// From a row-major matrix (tests, the bench's exported designs, small designs).
+    package init(names: [String], values: [Double], outcome: [Double], cluster: [Int], clusters: Int) {
+        precondition(values.count == names.count * outcome.count && cluster.count == outcome.count, "design shape")
+        let p = names.count, n = outcome.count
+        let columns = (0..<p).map { j in Column.dense((0..<n).map { values[$0 * p + j] }) }
+        self.init(names: names, columns: columns, outcome: outcome, cluster: cluster, clusters: clusters)
     }
 
-    /// The design without the given columns.
+    package func value(_ i: Int, _ j: Int) -> Double { data[j].value(i) }
+
+    /// Row `i`'s non-zero entries, in column order, into `index` and `value` (each with room
+    /// for `columns` entries); returns how many.
+    func nonZeros(row i: Int, index: UnsafeMutablePointer<Int>, value: UnsafeMutablePointer<Double>) -> Int {
+        var k = 0
+        for j in 0..<data.count {
+            let v: Double
+            switch data[j] {
+            case .one: v = 1
+            case let .dense(values): v = values[i]
+            case let .indicator(codes, level): v = codes[i] == level ? 1 : 0
+            }
+            if v != 0 { index[k] = j; value[k] = v; k += 1 }
+        }
+        return k
+    }
+
+    /// Row `i` in full, in column order (for hashing and export).
+    func row(_ i: Int, into buffer: inout [Double]) {
+        for j in 0..<data.count { buffer[j] = data[j].value(i) }
+    }
+
+    /// Columns whose values are all 0 or 1 (dummies), excluding the intercept.
+    func isBinary(column: Int) -> Bool {
+        switch data[column] {
+        case .one, .indicator: return true
+        case let .dense(values): return values.allSatisfy { $0 == 0 || $0 == 1 }
+        }
+    }
+
+    /// The design without the given columns (their storage is shared, not copied).
     package func dropping(_ drop: Set<Int>) -> Design {
         let keep = (0..<columns).filter { !drop.contains($0) }
-        var out = [Double]()
-        out.reserveCapacity(rows * keep.count)
-        let p = columns
-        for i in 0..<rows { for j in keep { out.append(values[i * p + j]) } }
-        return Design(names: keep.map { names[$0] }, values: out, outcome: outcome, cluster: cluster, clusters: clusters)
+        return Design(names: keep.map { names[$0] }, columns: keep.map { data[$0] }, outcome: outcome, cluster: cluster, clusters: clusters)
     }
 
     /// Sample standard deviation of a column.
     func standardDeviation(column: Int) -> Double {
-        let p = columns
+        let c = data[column]
         var mean = 0.0
-        for i in 0..<rows { mean += values[i * p + column] }
+        for i in 0..<rows { mean += c.value(i) }
         mean /= Double(max(rows, 1))
         var sum = 0.0
-        for i in 0..<rows { let d = values[i * p + column] - mean; sum += d * d }
+        for i in 0..<rows { let d = c.value(i) - mean; sum += d * d }
         return (sum / Double(max(rows - 1, 1))).squareRoot()
+    }
+}
+
+/// Scratch space for one row's non-zero entries, released when the work is done.
+struct RowBuffer {
+    let index: UnsafeMutablePointer<Int>
+    let value: UnsafeMutablePointer<Double>
+
+    init(columns: Int) {
+        index = .allocate(capacity: max(columns, 1))
+        value = .allocate(capacity: max(columns, 1))
+    }
+
+    func release() {
+        index.deallocate()
+        value.deallocate()
+    }
+
+    /// Σ value·beta over the row's `k` non-zero entries, in column order.
+    func dot(_ k: Int, _ beta: [Double]) -> Double {
+        var sum = 0.0
+        for a in 0..<k { sum += value[a] * beta[index[a]] }
+        return sum
+    }
+
+    /// Adds weight · x xᵀ (upper triangle of a p × p row-major matrix) for the row's `k`
+    /// non-zero entries: the dense `Dense.addOuterUpper` sums, bit for bit.
+    func addOuterUpper(_ into: inout [Double], _ k: Int, weight: Double, p: Int) {
+        for a in 0..<k {
+            let wi = weight * value[a]
+            if wi == 0 { continue }
+            let base = index[a] * p
+            for b in a..<k { into[base + index[b]] += wi * value[b] }
+        }
     }
 }
 

@@ -20,129 +20,96 @@ package struct RegressionFit: Sendable {
 
 /// Logistic regression by iteratively reweighted least squares.
 package enum LogisticRegression {
-    /// Fits `design` (without column `omitted`, when given: the restricted model of a test,
-    /// read from the full design row by row instead of a copy of it — the same numbers in the
-    /// same order as a fit of `design.dropping([omitted])`). Separation is detected before
-    /// (a dummy column whose rows all share one outcome; a constant outcome) and after the fit
-    /// (a coefficient beyond 15 per SD, or fitted probabilities pinned at 0 or 1), and reported
-    /// instead of an estimate. `start` (e.g. a larger model's estimate) saves iterations; the
-    /// answer does not depend on it.
-    package static func fit(_ design: Design, omitting omitted: Int? = nil, start: [Double]? = nil, tolerance: Double = 1e-12,
+    /// Fits `design`. Separation is detected before (a dummy column whose rows all share one
+    /// outcome; a constant outcome) and after the fit (a coefficient beyond 15 per SD, or
+    /// fitted probabilities pinned at 0 or 1), and reported instead of an estimate. `start`
+    /// (e.g. a larger model's estimate) saves iterations; the answer does not depend on it.
+    /// Each row is read as its non-zero entries (most columns are dummies): the sums skip
+    /// only terms that are exactly 0, so they are the dense sums, bit for bit.
+    package static func fit(_ design: Design, start: [Double]? = nil, tolerance: Double = 1e-12,
                             maxIterations: Int = 60) -> Result<RegressionFit, FitProblem> {
-        let n = design.rows, full = design.columns
-        // Column k of the model is column source[k] of the design.
-        let source = (0..<full).filter { $0 != omitted }
-        let p = source.count
-        let names = source.map { design.names[$0] }
+        let n = design.rows, p = design.columns
         guard n > p else { return .failure(.tooFewRows(rows: n, columns: p)) }
         let events = design.outcome.reduce(0, +)
         if events == 0 || events == Double(n) { return .failure(.separation("the outcome is constant (\(Int(events)) of \(n))")) }
-        for column in 1..<p where design.isBinary(column: source[column]) {
+        for column in 1..<p where design.isBinary(column: column) {
             var ones = 0.0, eventsAmongOnes = 0.0
-            for i in 0..<n where design.values[i * full + source[column]] == 1 { ones += 1; eventsAmongOnes += design.outcome[i] }
+            for i in 0..<n where design.value(i, column) == 1 { ones += 1; eventsAmongOnes += design.outcome[i] }
             if ones > 0 && (eventsAmongOnes == 0 || eventsAmongOnes == ones) {
-                return .failure(.separation("every row with \(names[column]) = 1 has outcome \(eventsAmongOnes == 0 ? 0 : 1)"))
+                return .failure(.separation("every row with \(design.names[column]) = 1 has outcome \(eventsAmongOnes == 0 ? 0 : 1)"))
             }
         }
-        return design.values.withUnsafeBufferPointer { all -> Result<RegressionFit, FitProblem> in
-            // Row i's non-zero entries (model column, value), in column order. Most columns are
-            // dummies, so a row has few: the sums below skip only terms that are exactly 0,
-            // which leaves every sum as the dense loop computes it, bit for bit.
-            let index = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(p, 1))
-            let value = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(p, 1))
-            defer { index.deallocate(); value.deallocate() }
-            func row(_ i: Int) -> Int {
-                var k = 0
-                for m in 0..<p {
-                    let v = all[i * full + source[m]]
-                    if v != 0 { index[k] = m; value[k] = v; k += 1 }
-                }
-                return k
-            }
-            func linear(_ k: Int, _ beta: [Double]) -> Double {
-                var eta = 0.0
-                for a in 0..<k { eta += value[a] * beta[index[a]] }
-                return eta
-            }
-            /// Adds weight · x xᵀ (upper triangle) for the row's non-zero entries.
-            func addOuter(_ into: inout [Double], _ k: Int, weight: Double) {
-                for a in 0..<k {
-                    let wi = weight * value[a]
-                    if wi == 0 { continue }
-                    let base = index[a] * p
-                    for b in a..<k { into[base + index[b]] += wi * value[b] }
-                }
-            }
-            var beta = [Double](repeating: 0, count: p)
-            // Start at the intercept-only solution (faster and safer than zero) or at `start`.
-            let mean = events / Double(n)
-            beta[0] = log(mean / (1 - mean))
-            var fitted = [Double](repeating: mean, count: n)
-            if let start, start.count == p, start.allSatisfy(\.isFinite) {
-                beta = start
-                for i in 0..<n {
-                    let eta = linear(row(i), beta)
-                    fitted[i] = 1 / (1 + exp(-eta))
-                }
-            }
-            var deviance = Double.infinity
-            var iteration = 0
-            var factor: CholeskyFactor?
-            var information = [Double](repeating: 0, count: p * p)
-            while iteration < maxIterations {
-                iteration += 1
-                var xtwx = [Double](repeating: 0, count: p * p)
-                var xtwz = [Double](repeating: 0, count: p)
-                for i in 0..<n {
-                    let k = row(i)
-                    let eta = linear(k, beta)
-                    let mu = fitted[i]
-                    let w = max(mu * (1 - mu), 1e-12)
-                    let z = eta + (design.outcome[i] - mu) / w
-                    addOuter(&xtwx, k, weight: w)
-                    for a in 0..<k { xtwz[index[a]] += w * z * value[a] }
-                }
-                Dense.symmetrise(&xtwx, p: p)
-                guard let chol = CholeskyFactor(xtwx, n: p) else {
-                    return .failure(.singular(names.dropFirst().joined(separator: ", ")))
-                }
-                factor = chol
-                information = xtwx
-                beta = chol.solve(xtwz)
-                // New fitted values and deviance.
-                var newDeviance = 0.0
-                for i in 0..<n {
-                    let eta = linear(row(i), beta)
-                    let mu = 1 / (1 + exp(-eta))
-                    fitted[i] = mu
-                    let y = design.outcome[i]
-                    newDeviance -= 2 * (y > 0 ? log(max(mu, 1e-300)) : log(max(1 - mu, 1e-300)))
-                }
-                let change = abs(newDeviance - deviance) / (abs(newDeviance) + 0.1)
-                deviance = newDeviance
-                if change < tolerance { break }
-            }
-            guard var chol = factor else { return .failure(.notConverged(iterations: iteration)) }
-            // Information at the final estimate (the loop's matrix is one step behind).
+        let buffer = RowBuffer(columns: p)
+        defer { buffer.release() }
+        let index = buffer.index, value = buffer.value
+        func row(_ i: Int) -> Int { design.nonZeros(row: i, index: index, value: value) }
+        func linear(_ k: Int, _ beta: [Double]) -> Double { buffer.dot(k, beta) }
+        func addOuter(_ into: inout [Double], _ k: Int, weight: Double) { buffer.addOuterUpper(&into, k, weight: weight, p: p) }
+        var beta = [Double](repeating: 0, count: p)
+        // Start at the intercept-only solution (faster and safer than zero) or at `start`.
+        let mean = events / Double(n)
+        beta[0] = log(mean / (1 - mean))
+        var fitted = [Double](repeating: mean, count: n)
+        if let start, start.count == p, start.allSatisfy(\.isFinite) {
+            beta = start
+            for i in 0..<n { fitted[i] = 1 / (1 + exp(-linear(row(i), beta))) }
+        }
+        var deviance = Double.infinity
+        var iteration = 0
+        var factor: CholeskyFactor?
+        var information = [Double](repeating: 0, count: p * p)
+        while iteration < maxIterations {
+            iteration += 1
             var xtwx = [Double](repeating: 0, count: p * p)
-            var pinned = 0
+            var xtwz = [Double](repeating: 0, count: p)
             for i in 0..<n {
+                let k = row(i)
+                let eta = linear(k, beta)
                 let mu = fitted[i]
-                if mu < 1e-10 || mu > 1 - 1e-10 { pinned += 1 }
-                addOuter(&xtwx, row(i), weight: mu * (1 - mu))
+                let w = max(mu * (1 - mu), 1e-12)
+                let z = eta + (design.outcome[i] - mu) / w
+                addOuter(&xtwx, k, weight: w)
+                for a in 0..<k { xtwz[index[a]] += w * z * value[a] }
             }
             Dense.symmetrise(&xtwx, p: p)
-            if let final = CholeskyFactor(xtwx, n: p) { chol = final; information = xtwx }
-            for column in 1..<p {
-                let sd = design.standardDeviation(column: source[column])
-                if abs(beta[column] * sd) > 15 || pinned > 0 && abs(beta[column] * sd) > 8 {
-                    return .failure(.separation("\(names[column]) (coefficient \(beta[column]) diverging, \(pinned) fitted probabilities at 0 or 1)"))
-                }
+            guard let chol = CholeskyFactor(xtwx, n: p) else {
+                return .failure(.singular(design.names.dropFirst().joined(separator: ", ")))
             }
-            if iteration >= maxIterations { return .failure(.notConverged(iterations: iteration)) }
-            return .success(RegressionFit(names: names, coefficients: beta, information: information, bread: chol.inverse(),
-                                          fitted: fitted, iterations: iteration, deviance: deviance, conditioning: chol.pivotRatio))
+            factor = chol
+            information = xtwx
+            beta = chol.solve(xtwz)
+            // New fitted values and deviance.
+            var newDeviance = 0.0
+            for i in 0..<n {
+                let mu = 1 / (1 + exp(-linear(row(i), beta)))
+                fitted[i] = mu
+                let y = design.outcome[i]
+                newDeviance -= 2 * (y > 0 ? log(max(mu, 1e-300)) : log(max(1 - mu, 1e-300)))
+            }
+            let change = abs(newDeviance - deviance) / (abs(newDeviance) + 0.1)
+            deviance = newDeviance
+            if change < tolerance { break }
         }
+        guard var chol = factor else { return .failure(.notConverged(iterations: iteration)) }
+        // Information at the final estimate (the loop's matrix is one step behind).
+        var xtwx = [Double](repeating: 0, count: p * p)
+        var pinned = 0
+        for i in 0..<n {
+            let mu = fitted[i]
+            if mu < 1e-10 || mu > 1 - 1e-10 { pinned += 1 }
+            addOuter(&xtwx, row(i), weight: mu * (1 - mu))
+        }
+        Dense.symmetrise(&xtwx, p: p)
+        if let final = CholeskyFactor(xtwx, n: p) { chol = final; information = xtwx }
+        for column in 1..<p {
+            let sd = design.standardDeviation(column: column)
+            if abs(beta[column] * sd) > 15 || pinned > 0 && abs(beta[column] * sd) > 8 {
+                return .failure(.separation("\(design.names[column]) (coefficient \(beta[column]) diverging, \(pinned) fitted probabilities at 0 or 1)"))
+            }
+        }
+        if iteration >= maxIterations { return .failure(.notConverged(iterations: iteration)) }
+        return .success(RegressionFit(names: design.names, coefficients: beta, information: information, bread: chol.inverse(),
+                                      fitted: fitted, iterations: iteration, deviance: deviance, conditioning: chol.pivotRatio))
     }
 }
 
@@ -153,12 +120,11 @@ package enum LeastSquares {
         guard n > p else { return .failure(.tooFewRows(rows: n, columns: p)) }
         var xtx = [Double](repeating: 0, count: p * p)
         var xty = [Double](repeating: 0, count: p)
-        design.values.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                let row = UnsafeBufferPointer(rebasing: x[(i * p)..<(i * p + p)])
-                Dense.addOuterUpper(&xtx, row, weight: 1, p: p)
-                for j in 0..<p { xty[j] += row[j] * design.outcome[i] }
-            }
+        var x = [Double](repeating: 0, count: p)
+        for i in 0..<n {
+            design.row(i, into: &x)
+            x.withUnsafeBufferPointer { Dense.addOuterUpper(&xtx, $0, weight: 1, p: p) }
+            for j in 0..<p { xty[j] += x[j] * design.outcome[i] }
         }
         Dense.symmetrise(&xtx, p: p)
         guard let chol = CholeskyFactor(xtx, n: p) else { return .failure(.singular(design.names.dropFirst().joined(separator: ", "))) }
@@ -166,8 +132,9 @@ package enum LeastSquares {
         var fitted = [Double](repeating: 0, count: n)
         var rss = 0.0
         for i in 0..<n {
+            design.row(i, into: &x)
             var value = 0.0
-            for j in 0..<p { value += design.values[i * p + j] * beta[j] }
+            for j in 0..<p { value += x[j] * beta[j] }
             fitted[i] = value
             rss += (design.outcome[i] - value) * (design.outcome[i] - value)
         }
