@@ -22,17 +22,7 @@ package enum SourceFormat: String, CaseIterable, Sendable {
     case qualtricsXML = "qualtrics_xml"
 }
 
-/// Who answered a survey (`respondent:` of a survey source). An employee survey keeps no
-/// respondent identity and no ticket (DESIGN.md, privacy).
-package enum Respondent: String, CaseIterable, Sendable {
-    case customer, employee
-}
-
 /// Messages and reports print the names pipeline files use (`servicenow_json`), never Swift's case names.
 extension SourceFormat: CustomStringConvertible {
-    package var description: String { rawValue }
-}
-
-extension Respondent: CustomStringConvertible {
     package var description: String { rawValue }
 }
