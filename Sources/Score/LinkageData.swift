@@ -155,6 +155,54 @@ struct LinkageData {
                 wave.teamIndex[team] = row.double(1)
                 wave.respondents[team] = row.int(2)
             }
+            waves.append(wave)
+        }
+        guard !waves.isEmpty else { return LinkageData(waves: waves, tickets: []) }
+        // Two jobs on the two cores, each on its own connection (SQLite serves one statement at
+        // a time per connection): the waves' exposure behaviour here, the outcome tickets on a
+        // second, read-only connection to the same file, which reads only committed facts.
+        let skeleton = waves
+        let separate = database.path != ":memory:" && !database.path.hasPrefix("file:")
+        enum Part { case waves([Wave]), tickets(Loaded) }
+        let parts = parallelMap(separate ? 2 : 1) { job -> Result<[Part], Error> in
+            Result {
+                if !separate {
+                    return [.waves(try measureExposure(skeleton, database: database, config: config)),
+                            .tickets(try outcomeTickets(waves: skeleton, database: database, createContacts: false))]
+                }
+                if job == 0 { return [.waves(try measureExposure(skeleton, database: database, config: config))] }
+                // Should a second connection not open, the tickets are read on this one afterwards.
+                guard let second = try? Database(path: database.path, readOnly: true) else { return [] }
+                return [.tickets(try outcomeTickets(waves: skeleton, database: second, createContacts: true))]
+            }
+        }
+        var loaded: Loaded?
+        for part in try parts.flatMap({ try $0.get() }) {
+            switch part {
+            case let .waves(measured): waves = measured
+            case let .tickets(read): loaded = read
+            }
+        }
+        var read = try loaded ?? outcomeTickets(waves: skeleton, database: database, createContacts: false)
+        // Each ticket's wave values, by the words its codes stand for.
+        for position in read.tickets.indices {
+            let ticket = read.tickets[position]
+            let wave = waves[Int(ticket.wave)]
+            let team = read.names[Int(ticket.team)], employee = read.names[Int(ticket.employee)]
+            read.tickets[position].teamIndex = wave.teamIndex[team] ?? .nan
+            read.tickets[position].agentZ = wave.agentZ[employee + "\u{1F}" + team] ?? .nan
+            read.tickets[position].teamZ = wave.teamZ[team] ?? .nan
+            read.tickets[position].teamSize = Int32(wave.teamSize[team] ?? 0)
+            read.tickets[position].respondents = Int32(wave.respondents[team] ?? 0)
+        }
+        return LinkageData(waves: waves, tickets: read.tickets, names: read.names, ratings: read.ratings)
+    }
+
+    /// Each wave's exposure: its agents' behaviour z and team means, and the REPEAT outcomes
+    /// known when it closed (the reverse check's input).
+    private static func measureExposure(_ skeleton: [Wave], database: Database, config: ScoreConfig) throws -> [Wave] {
+        var waves: [Wave] = []
+        for var wave in skeleton {
             // Time order on exposure: only what was known when the wave closed.
             let behaviour = try AgentBehaviour.measure(database: database, from: wave.exposureFrom, to: wave.closedAt,
                                                        k: config.shrinkagePseudoTickets, asOf: wave.closedAt)
@@ -180,8 +228,21 @@ struct LinkageData {
             }
             waves.append(wave)
         }
+        return waves
+    }
+
+    /// The outcome tickets as read, before their waves' values are filled in.
+    struct Loaded {
         var tickets: [Ticket] = []
-        guard !waves.isEmpty else { return LinkageData(waves: waves, tickets: tickets) }
+        var names: [String] = []
+        var ratings: [Four] = []
+    }
+
+    /// Reads every outcome ticket that belongs to a wave. `createContacts`: build this
+    /// connection's own `temp.outcome_contact` (a second connection does not see the first's).
+    private static func outcomeTickets(waves: [Wave], database: Database, createContacts: Bool) throws -> Loaded {
+        if createContacts { try Outcomes.createContacts(database: database) }
+        var tickets: [Ticket] = []
         var names: [String] = []
         var ratings: [Four] = []
         var codes: [String: Int32] = [:]
@@ -236,10 +297,8 @@ struct LinkageData {
                 id: id, wave: Int32(index), team: code(team), employee: code(employee),
                 priority: code(row.text(4) ?? ""), channel: code(row.text(5) ?? ""), category: code(row.text(6) ?? ""), month: code(row.text(7) ?? ""),
                 priorContacts: Int32(clamping: row.int64(8)), tenureYears: row.isNull(9) ? .nan : row.double(9),
-                outcomes: outcomes, rating: rating,
-                teamIndex: wave.teamIndex[team] ?? .nan, agentZ: wave.agentZ[employee + "\u{1F}" + team] ?? .nan, teamZ: wave.teamZ[team] ?? .nan,
-                teamSize: Int32(wave.teamSize[team] ?? 0), respondents: Int32(wave.respondents[team] ?? 0)))
+                outcomes: outcomes, rating: rating, teamIndex: .nan, agentZ: .nan, teamZ: .nan, teamSize: 0, respondents: 0))
         }
-        return LinkageData(waves: waves, tickets: tickets, names: names, ratings: ratings)
+        return Loaded(tickets: tickets, names: names, ratings: ratings)
     }
 }

@@ -117,15 +117,22 @@ enum Outcomes {
     /// event or a relationship-survey answer saying the customer recommended us (needs
     /// `temp.relationship_recommended`, see `CustomerScores.buildRecommended`). Outcome windows
     /// end at `cutoffs` (see `cutoffs(database:)`).
-    static func rebuild(database: Database, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
-        func window(_ outcome: Outcome) -> Int { config.score.window(for: outcome) }
+    /// `temp.outcome_contact`: every ticket of a known customer, indexed for "did this customer
+    /// come back" (REPEAT) and "how often before" (the linkage's prior contacts). Temporary
+    /// tables belong to one connection: each connection that reads it builds its own.
+    static func createContacts(database: Database) throws {
         try database.execute("""
             DROP TABLE IF EXISTS temp.outcome_contact;
             CREATE TEMP TABLE outcome_contact AS
                 SELECT customer_id, category, created_at, ticket_id FROM fact_ticket WHERE customer_id IS NOT NULL;
             CREATE INDEX temp.outcome_contact_key ON outcome_contact (customer_id, category, created_at);
-            DELETE FROM fact_ticket_outcome;
             """)
+    }
+
+    static func rebuild(database: Database, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
+        func window(_ outcome: Outcome) -> Int { config.score.window(for: outcome) }
+        try createContacts(database: database)
+        try database.execute("DELETE FROM fact_ticket_outcome")
         // Bound once each (never spliced): ?1 the ticket cut-off, ?2 the customer-event cut-off.
         let ticketCutoff = "coalesce(?1, '')"
         let eventCutoff = "?2"
