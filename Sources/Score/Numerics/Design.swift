@@ -58,12 +58,7 @@ package struct Design: Sendable {
     func nonZeros(row i: Int, index: UnsafeMutablePointer<Int>, value: UnsafeMutablePointer<Double>) -> Int {
         var k = 0
         for j in 0..<data.count {
-            let v: Double
-            switch data[j] {
-            case .one: v = 1
-            case let .dense(values): v = values[i]
-            case let .indicator(codes, level): v = codes[i] == level ? 1 : 0
-            }
+            let v = data[j].value(i)
             if v != 0 { index[k] = j; value[k] = v; k += 1 }
         }
         return k
