@@ -47,7 +47,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(
             name: "Normalize",
-            dependencies: ["AmbassadorCore", "Warehouse", "Vendors", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["AmbassadorCore", "Warehouse", "Vendors", "Extract", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse"]),
         .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse", "CSystem"]),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parsed, validated contents of a `pipelines/*.yml` file.
 ///
 /// Plain values only: parsing and validation live in the `Pipeline` module, so every stage
@@ -21,6 +23,13 @@ package struct PipelineConfig: Sendable, Equatable {
     package var validation: ValidationConfig = ValidationConfig()
     /// Directories besides `root` that inbox globs may reach (`inbox_roots:`), absolute.
     package var inboxRoots: [String] = []
+
+    /// Where extract keeps each accepted inbox file, named by its SHA-256 (the raw layer):
+    /// `archive/` beside the warehouse file.
+    package var archiveDirectory: String {
+        let directory = (warehouse as NSString).deletingLastPathComponent
+        return (directory.isEmpty ? "." : directory) + "/archive"
+    }
 
     /// How the manifest names an inbox file: its path relative to `root` when it lies inside
     /// (so moving the project folder keeps every file known), else its absolute path.

@@ -35,6 +35,28 @@ package struct SourceConfig: Sendable, Equatable {
     /// How old the newest loaded partition may be (`freshness:` under the source), judged
     /// against the run date by the data checks; nil checks nothing.
     package var freshness: Freshness? = nil
+    /// Whether the records are also kept as text in `raw_<source>` (`keep_raw: true`), for
+    /// querying the vendor's columns in SQL. Off by default: the archived inbox file is the
+    /// raw layer. `kind: raw` sources always keep theirs (it is all they have).
+    package var keepRaw: Bool = false
+
+    /// Whether `raw_<source>` receives this source's records at extract: when it keeps them,
+    /// or when its normalizer reads them from there (they are then deleted once staged).
+    package var storesRawRows: Bool { keepRaw || !normalizesRecordByRecord }
+
+    /// Whether the source's records map one to one onto canonical rows (the row normalizer):
+    /// normalize then reads them from the archived file in one streaming pass, mapping and
+    /// coercing each record as the reader produces it, and no record is copied into
+    /// `raw_<source>` unless `keep_raw` asks. Surveys (one response becomes many answers;
+    /// a pulse survey's identity columns are dropped at extract), ticket audits (nested events)
+    /// and Stripe events are normalized from `raw_<source>`.
+    package var normalizesRecordByRecord: Bool {
+        switch kind {
+        case .tickets, .hrRoster: return true
+        case .customerEvents: return format != .stripeJSON
+        case .ticketEvents, .survey, .raw: return false
+        }
+    }
 
     package init(
         name: String, kind: SourceKind, format: SourceFormat = .csv, inbox: String,

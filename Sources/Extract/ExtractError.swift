@@ -19,6 +19,10 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
     /// The file was read, but its records could not be stored (an error that is this file's,
     /// not the warehouse's: see `WarehouseError.isWarehouseWide`).
     case notStored(path: String, reason: String)
+    /// The accepted file could not be kept in the archive (the raw layer).
+    case notArchived(path: String, archive: String, reason: String)
+    /// The file normalize was to read is no longer the one extract registered.
+    case notTheRegisteredFile(path: String, expected: String, found: String)
 
     package var description: String {
         switch self {
@@ -39,6 +43,10 @@ package enum ExtractError: Error, CustomStringConvertible, Equatable {
             return "\(path): refused: it leads to \(target), outside the pipeline's root and inbox_roots; expected a file inside them (list the target's directory under inbox_roots to allow it) — nothing was read"
         case let .notStored(path, reason):
             return "\(path): the file's records could not be stored (\(reason)); expected records the warehouse can hold — nothing of this file was kept, and the other files go on"
+        case let .notArchived(path, archive, reason):
+            return "\(path): cannot keep the file in the archive \(archive) (\(reason)); expected a writable archive folder beside the warehouse with room for the file — nothing of this file was kept, the next run tries again"
+        case let .notTheRegisteredFile(path, expected, found):
+            return "\(path): these bytes are not the file extract registered (SHA-256 \(found)); expected SHA-256 \(expected) — the file changed after extract and no archived copy holds the registered bytes; nothing of it was staged: restore it, or let the next run extract the new version"
         case let .noPartitionDate(path, rule):
             return "\(path): no snapshot date found (\(rule)); expected a date like 2026-11-22 in the file name — or set partition: run_date (the snapshot is the day the file is loaded) or partition: column:<header> (a column holding the snapshot date)"
         }

@@ -113,6 +113,7 @@ package enum ExtractStage {
                     let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding,
                                                            delimiter: source.delimiter, record: source.record, path: path)
                     try reader.read(path, into: writer, progress: context.progress)
+                    try writer.finishWithoutRows()
                     try database.run("""
                         UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ?,
                                raw_first_rowid = ?, raw_last_rowid = ?
@@ -123,8 +124,22 @@ package enum ExtractStage {
                     try supersedePredecessors(of: fileID, source: source.name, path: key, database: database)
                     FaultPoint.reached("extract.file")
                     // Still the version that was hashed? If not, roll back and fail the file.
-                    let after = FileDigest.identity(path)
-                    guard after == identity, after?.size == digest.size else { throw ExtractError.changedWhileReading(path: path) }
+                    func unchanged() throws {
+                        let after = FileDigest.identity(path)
+                        guard after == identity, after?.size == digest.size else { throw ExtractError.changedWhileReading(path: path) }
+                    }
+                    try unchanged()
+                    // Kept before the manifest row commits: a registered file is always in the
+                    // archive (and the copy is of the version hashed).
+                    if archives(source, context: context) {
+                        do {
+                            try FileArchive.keep(path, sha256: digest.hex, size: digest.size, directory: context.config.archiveDirectory)
+                        } catch {
+                            try unchanged()
+                            throw error
+                        }
+                        try unchanged()
+                    }
                     return (writer.written, writer.rejected)
                 }
                 FaultPoint.reached("extract.file.committed")
@@ -150,6 +165,13 @@ package enum ExtractStage {
         // the other files and ends with exit 65, so cron's owner hears about it.
         if counts.filesFailed > 0 { counts.dataFailure = true }
         return counts
+    }
+
+    /// Whether accepted files of `source` are kept in the archive: not a pulse survey's (its
+    /// respondents' identities beside their answers) and none under pseudonymisation (clear
+    /// names and e-mails); those are read again from the inbox, checked against the manifest.
+    package static func archives(_ source: SourceConfig, context: StageContext) -> Bool {
+        context.config.privacy.pseudonymise.isEmpty && !SurveyColumns.isEmployeeSurvey(source)
     }
 
     /// The manifest row names the file bound as ?2 (a manifest path): the same relative path,

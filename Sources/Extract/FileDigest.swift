@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -54,5 +55,28 @@ package enum FileDigest {
             return byte < 16 ? "0" + s : s
         }.joined()
         return (hex, size)
+    }
+}
+
+/// A file's SHA-256 computed on another thread, so a reader can parse the file on this one
+/// while the digest that proves it is the registered file is worked out beside it.
+package final class BackgroundDigest: @unchecked Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    private var outcome: Result<(hex: String, size: Int64), Error>?
+
+    package init(path: String) {
+        let thread = Thread { [self] in
+            outcome = Result { try FileDigest.sha256(path) }
+            finished.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the digest (the semaphore orders the write before this read).
+    package func wait() throws -> (hex: String, size: Int64) {
+        finished.wait()
+        finished.signal()
+        guard let outcome else { throw ExtractError.unreadable(path: "", reason: "the digest was not computed") }
+        return try outcome.get()
     }
 }

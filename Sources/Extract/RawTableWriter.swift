@@ -5,6 +5,11 @@ import Warehouse
 /// `_file_id` and `_record_no`. A column the table lacks is added and recorded in
 /// `etl_schema_change` (a later export with a new column is never fatal).
 ///
+/// For a source whose records normalize reads from the archived file (`storesRows` false),
+/// it stores no record: it counts them, keeps the rejects and the file's metadata, and at
+/// the end lists the file's columns in `etl_file_metadata` (`columns`), comparing them with
+/// the source's previous file for `etl_schema_change`.
+///
 /// An employee (pulse) survey keeps only its answer items and the response id, team,
 /// submission time and completion (`SurveyColumns.keptForEmployees`): the respondent's
 /// identity columns never reach the warehouse, and their names (not values) are listed in
@@ -24,6 +29,10 @@ final class RawTableWriter: RecordSink {
     private(set) var lastRowID: Int64?
     private(set) var rejected = 0
     private var columnCount = 0
+    /// Whether records go into `raw_<source>`; when false they are only counted.
+    private let storesRows: Bool
+    /// The file's columns as the reader last gave them (every name, in position order).
+    private(set) var fileColumns: [String] = []
 
     /// The pulse source whose identity columns are dropped; nil keeps every column.
     private let employeeSurvey: SourceConfig?
@@ -38,6 +47,7 @@ final class RawTableWriter: RecordSink {
 
     init(database: Database, source: SourceConfig, fileID: Int64, filePath: String, runID: Int64, pseudonymising: Bool = false) {
         self.database = database
+        storesRows = source.storesRawRows
         self.table = WarehouseCatalog.rawTable(source: source.name)
         self.source = source.name
         employeeSurvey = SurveyColumns.isEmployeeSurvey(source) ? source : nil
@@ -55,6 +65,8 @@ final class RawTableWriter: RecordSink {
     static let maximumColumns = 1990
 
     func columns(_ all: [String]) throws {
+        fileColumns = all
+        guard storesRows else { return }
         var names = all
         if let employeeSurvey {
             let kept = SurveyColumns(source: employeeSurvey, columns: all, importIDs: importIDs).keptForEmployees
@@ -99,6 +111,10 @@ final class RawTableWriter: RecordSink {
     }
 
     func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool {
+        guard storesRows else {
+            written += 1
+            return true
+        }
         guard let insert else { return false }
         try insert.bind(.integer(fileID), at: 1)
         try insert.bind(.integer(Int64(number)), at: 2)
@@ -130,6 +146,26 @@ final class RawTableWriter: RecordSink {
         lastRowID = rowid
         written += 1
         return true
+    }
+
+    /// For a file whose rows are not stored: lists its columns (`columns`, a JSON array in
+    /// position order, which normalize maps before reading the file again) and records the
+    /// ones the source's previous file lacked in `etl_schema_change`.
+    func finishWithoutRows() throws {
+        guard !storesRows else { return }
+        try metadata(FileColumns.metadataKey, FileColumns.encode(fileColumns))
+        let previous = try database.scalar("""
+            SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = '\(FileColumns.metadataKey)'
+            ORDER BY f.file_id DESC LIMIT 1
+            """, [.text(source), .integer(fileID)]).stringValue
+        guard let previous, let known = FileColumns.decode(previous) else { return }
+        let keys = Set(known.map { ColumnName.key($0) })
+        for name in fileColumns where !keys.contains(ColumnName.key(name)) {
+            try database.run(
+                "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, 'archive', ?, ?)",
+                [.integer(runID), .text(source), .text(name), .integer(fileID)])
+        }
     }
 
     private var metadataStatement: Statement?

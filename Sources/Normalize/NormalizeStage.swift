@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Extract
 import Foundation
 import Logging
 import Warehouse
@@ -28,16 +29,18 @@ package enum NormalizeStage {
         let extractRejects: Int
         let firstRowID: Int64
         let lastRowID: Int64
+        let sha256: String
+        let size: Int64
     }
 
     static func normalize(source: SourceConfig, coercer: Coercer, database: Database, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
         let files = try database.query("""
-            SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1)
+            SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1), sha256, size
             FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id
             """, [.text(source.name)]) {
             PendingFile(id: $0.int64(0), path: context.config.absolutePath(manifest: $0.text(1) ?? ""), partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
-                        firstRowID: $0.int64(5), lastRowID: $0.int64(6))
+                        firstRowID: $0.int64(5), lastRowID: $0.int64(6), sha256: $0.text(7) ?? "", size: $0.int64(8))
         }
         guard !files.isEmpty else { return counts }
         let rawTable = WarehouseCatalog.rawTable(source: source.name)
@@ -83,10 +86,23 @@ package enum NormalizeStage {
                 let labels = Dictionary(try database.query("""
                     SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
                     """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
-                let plan = try FieldPlan(entity: entity, source: source, columns: rawColumns, path: file.path, labels: labels)
+                // A file whose records extract did not store lists its columns; it is read again.
+                let listed = try database.scalar("SELECT value FROM etl_file_metadata WHERE file_id = ? AND key = ?",
+                                                 [.integer(file.id), .text(FileColumns.metadataKey)]).stringValue
+                let fileColumns: [String]?
+                if let listed {
+                    guard let columns = FileColumns.decode(listed) else {
+                        throw NormalizeError.notStaged(path: file.path, reason: "its column list in etl_file_metadata is not a JSON array of names")
+                    }
+                    fileColumns = columns
+                } else {
+                    fileColumns = nil
+                }
+                let columns = fileColumns ?? rawColumns
+                let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
                 let mapped = Set(plan.rawColumns)
-                try noteUnmappedColumns(rawColumns.filter { !mapped.contains($0) }, file: file, database: database)
-                return try normalizeFile(file, plan: plan, rawTable: rawTable, source: source,
+                try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
+                return try normalizeFile(file, plan: plan, rawTable: rawTable, fileColumns: fileColumns, source: source,
                                          coercer: coercer, database: database, context: context)
             }
         } else {
@@ -97,13 +113,16 @@ package enum NormalizeStage {
         // staged (or has failed), its raw rows are deleted in the same transaction — the inbox
         // file stays the raw layer, and a backfill reads it again. `kind: raw` sources are
         // not normalized and keep theirs.
-        let dropRaw = !context.config.privacy.pseudonymise.isEmpty
+        // Raw rows last only until their file is staged unless the source keeps them (`keep_raw`).
+        let dropRaw = !context.config.privacy.pseudonymise.isEmpty || !source.keepRaw
+        let hasRawTable = try database.tableExists(rawTable)
         func dropRawRows(of file: PendingFile) throws {
-            guard dropRaw else { return }
+            guard dropRaw, hasRawTable, file.lastRowID >= file.firstRowID else { return }
             try database.run("DELETE FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ?",
                              [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)])
         }
-        context.progress.addToStageTotal(Int64(files.reduce(0) { $0 + $1.extracted }))
+        // Progress counts rows read from raw_<source>, and bytes of the files read again.
+        context.progress.addToStageTotal(files.reduce(0) { $0 + ($1.lastRowID >= $1.firstRowID ? Int64($1.extracted) : $1.size) })
         for file in files {
             try Interruption.checkpoint()
             do {
@@ -141,8 +160,16 @@ package enum NormalizeStage {
                 }
             } catch let error as WarehouseError where error.isWarehouseWide {
                 throw error
-            } catch {
-                let error = (error as? NormalizeError) ?? .notStaged(path: file.path, reason: "\(error)")
+            } catch let caught {
+                // A file of the archive that is not the registered one says so in its own words.
+                let error: String
+                if let known = caught as? NormalizeError {
+                    error = "\(known)"
+                } else if let known = caught as? ExtractError {
+                    error = "\(known)"
+                } else {
+                    error = "\(NormalizeError.notStaged(path: file.path, reason: "\(caught)"))"
+                }
                 try dropRawRows(of: file)
                 try database.run("UPDATE etl_source_file SET status = 'failed', error = ? WHERE file_id = ?",
                                  [.text("\(error)"), .integer(file.id)])
@@ -156,13 +183,10 @@ package enum NormalizeStage {
     }
 
     private static func normalizeFile(
-        _ file: PendingFile, plan: FieldPlan, rawTable: String, source: SourceConfig, coercer: Coercer,
+        _ file: PendingFile, plan: FieldPlan, rawTable: String, fileColumns: [String]?, source: SourceConfig, coercer: Coercer,
         database: Database, context: StageContext
     ) throws -> (written: Int, rejected: Int) {
         let entity = plan.entity
-        let columnList = plan.rawColumns.map(Database.quote).joined(separator: ", ")
-        // The file's rows by their rowid range (the table's own key; no index needed).
-        let select = "SELECT _record_no\(columnList.isEmpty ? "" : ", " + columnList) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
         let inserter = try BulkInserter(database: database, table: entity.table,
                                         columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name))
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: file.id, path: file.path)
@@ -174,12 +198,11 @@ package enum NormalizeStage {
         // team, say) is quarantined naming the first, never silently preferred.
         let rosterKey = source.kind == .hrRoster ? plan.outputFields.firstIndex { $0.name == "employee_id" } : nil
         var firstLine: [[UInt8]: Int64] = [:]
-        let shared = try sharedNumbers(file: file, plan: plan, rawTable: rawTable, database: database)
+        let readPath = fileColumns == nil ? file.path : pathToRead(file, context: context)
+        let shared = try fileColumns.map { try sharedNumbers(file: file, readPath: readPath, plan: plan, columns: $0, source: source, database: database) }
+            ?? sharedNumbers(file: file, plan: plan, rawTable: rawTable, database: database)
         let ticketSlot = shared.isEmpty ? nil : plan.outputFields.firstIndex { $0.name == "ticket_id" }
-        context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
-        defer { context.progress.end() }
-        try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
-            let recordNo = row.int64(0)
+        func stage<Record: RawRecord>(_ recordNo: Int64, _ row: Record) throws {
             var failure = normalizer.normalize(row)
             if failure == nil, let rosterKey, case .bytes(let id) = normalizer.values[rosterKey] {
                 let key = Array(id)
@@ -207,10 +230,44 @@ package enum NormalizeStage {
                 }
                 written += 1
             }
-            context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
+        }
+        if fileColumns != nil {
+            // One pass over the archived file: read, mapped, coerced and staged record by
+            // record, while the other core hashes the same bytes to prove they are the ones
+            // extract registered (checked before the file's transaction commits).
+            let digest = BackgroundDigest(path: readPath)
+            let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding, delimiter: source.delimiter,
+                                                   record: source.record, path: readPath)
+            let feed = FileRecordFeed(planColumns: plan.rawColumns) { number, row in try stage(Int64(number), row) }
+            try reader.read(readPath, into: feed, progress: context.progress)
+            let found = try digest.wait()
+            guard found.hex == file.sha256 else {
+                throw ExtractError.notTheRegisteredFile(path: readPath, expected: file.sha256, found: found.hex)
+            }
+            guard feed.records == file.extracted else {
+                throw NormalizeError.notStaged(path: file.path, reason: "read \(feed.records) records, but extract counted \(file.extracted) in the same bytes")
+            }
+        } else {
+            let columnList = plan.rawColumns.map(Database.quote).joined(separator: ", ")
+            // The file's rows by their rowid range (the table's own key; no index needed).
+            let select = "SELECT _record_no\(columnList.isEmpty ? "" : ", " + columnList) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
+            context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
+            defer { context.progress.end() }
+            try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
+                try stage(row.int64(0), StoredRawRecord(row: row))
+                context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
+            }
         }
         try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)
         return (written, quarantine.count)
+    }
+
+    /// The bytes of a file whose records were not stored: its archived copy, or — when it was
+    /// not archived (a pulse survey, pseudonymisation) — the inbox file, which must still
+    /// hash to the manifest's digest.
+    private static func pathToRead(_ file: PendingFile, context: StageContext) -> String {
+        let archived = FileArchive.path(sha256: file.sha256, directory: context.config.archiveDirectory)
+        return FileDigest.identity(archived) != nil ? archived : file.path
     }
 
     /// Words no vocabulary knew, counted in the manifest's metadata (`unmapped/<field>/<word>`)
@@ -242,6 +299,33 @@ package enum NormalizeStage {
             """, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) {
             ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted())
         }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `sharedNumbers` for a file whose records were not stored: a first pass over the file
+    /// gathers each record's number and `sys_id` into a temporary table, grouped as above.
+    private static func sharedNumbers(file: PendingFile, readPath: String, plan: FieldPlan, columns fileColumns: [String],
+                                      source: SourceConfig, database: Database) throws -> [String: [String]] {
+        guard let slot = plan.outputFields.firstIndex(where: { $0.name == "ticket_id" }), let columns = plan.columnsByField[slot],
+              columns.count == 1, plan.rawColumns[columns[0]] != "sys_id",
+              let sysID = fileColumns.first(where: { $0 == "sys_id" }) else { return [:] }
+        try database.execute("CREATE TEMP TABLE IF NOT EXISTS file_sys_id (number TEXT, sys_id TEXT); DELETE FROM temp.file_sys_id;")
+        defer { try? database.execute("DELETE FROM temp.file_sys_id") }
+        let insert = try database.prepare("INSERT INTO temp.file_sys_id (number, sys_id) VALUES (trim(?), ?)")
+        let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding, delimiter: source.delimiter,
+                                               record: source.record, path: readPath)
+        let feed = FileRecordFeed(planColumns: [plan.rawColumns[columns[0]], sysID]) { _, row in
+            guard let id = row.bytes(1) else { return }
+            try insert.bind(row.bytes(0).map { .text(String(decoding: $0, as: UTF8.self)) } ?? .null, at: 1)
+            try insert.bind(.text(String(decoding: id, as: UTF8.self)), at: 2)
+            defer { insert.reset() }
+            try insert.step()
+        }
+        try reader.read(readPath, into: feed, progress: .silent)
+        let rows = try database.query("""
+            SELECT number, group_concat(DISTINCT sys_id) FROM temp.file_sys_id
+            GROUP BY number HAVING count(DISTINCT sys_id) > 1
+            """) { ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted()) }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 

@@ -12,6 +12,18 @@ enum SlotValue {
     case real(Double)
 }
 
+/// One record's values as the row normalizer reads them: `column` indexes the plan's raw
+/// columns (`FieldPlan.rawColumns`). The bytes stay valid until the next record.
+protocol RawRecord {
+    func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>?
+}
+
+/// A row of `raw_<source>` selected as `_record_no` followed by the plan's raw columns.
+struct StoredRawRecord: RawRecord {
+    let row: Statement
+    func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>? { row.textBytes(Int32(column + 1)) }
+}
+
 /// A row that cannot be kept: the field at fault, its raw value and why.
 struct RowFailure {
     let field: String
@@ -176,15 +188,14 @@ final class RowNormalizer {
         fallbackStorage.deallocate()
     }
 
-    /// Fills `values` from the raw row (its selected columns start at result column 1);
-    /// returns why the row must be rejected, if it must.
-    func normalize(_ row: Statement) -> RowFailure? {
+    /// Fills `values` from the raw record; returns why the row must be rejected, if it must.
+    func normalize<Record: RawRecord>(_ row: Record) -> RowFailure? {
         rowUnmapped.removeAll(keepingCapacity: true)
         for (slot, field) in plan.outputFields.enumerated() {
             var input: UnsafeBufferPointer<UInt8>? = nil
             if let columns = plan.columnsByField[slot] {
                 if columns.count == 1 {
-                    input = usable(row.textBytes(Int32(columns[0] + 1)))
+                    input = usable(row.bytes(columns[0]))
                 } else {
                     input = join(columns, row, into: joined[slot])
                 }
@@ -363,10 +374,10 @@ final class RowNormalizer {
     }
 
     /// Several columns joined by a space (first + last name), skipping empty ones.
-    private func join(_ columns: [Int], _ row: Statement, into buffer: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+    private func join<Record: RawRecord>(_ columns: [Int], _ row: Record, into buffer: UnsafeMutableBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
         var n = 0
         for column in columns {
-            guard let part = usable(row.textBytes(Int32(column + 1))) else { continue }
+            guard let part = usable(row.bytes(column)) else { continue }
             if n > 0, n < buffer.count { buffer[n] = 0x20; n += 1 }
             for b in part where n < buffer.count {
                 buffer[n] = b

@@ -230,7 +230,7 @@ package struct ConfigLoader {
             guard seen.insert(name).inserted else { throw fail(keyNode, key, "duplicate source", "each source once") }
             let fields = try mapping(value, key, allowed: ["kind", "format", "inbox", "encoding", "delimiter", "record", "partition", "fields", "values",
                                                            "null_values", "respondent", "items", "decimal_separator", "ticket_id_prefix", "timezone",
-                                                           "freshness"])
+                                                           "freshness", "keep_raw"])
             guard let kindNode = fields["kind"] else { throw fail(value, key + ".kind", "missing key", SourceKind.allCases.map(\.rawValue).joined(separator: " or ")) }
             let kindText = try string(kindNode, key + ".kind")
             guard let kind = SourceKind(rawValue: kindText) else {
@@ -347,6 +347,18 @@ package struct ConfigLoader {
             }
             if let node = fields["freshness"] {
                 source.freshness = try freshness(node, key + ".freshness")
+            }
+            if let node = fields["keep_raw"] {
+                let text = try string(node, key + ".keep_raw")
+                switch text.lowercased() {
+                case "true", "yes": source.keepRaw = true
+                case "false", "no":
+                    guard kind != .raw else {
+                        throw fail(node, key + ".keep_raw", "a raw source's records are all it keeps", "keep_raw: true, or no keep_raw, on a kind: raw source")
+                    }
+                    source.keepRaw = false
+                default: throw fail(node, key + ".keep_raw", "'\(text)' is not true or false", "keep_raw: true or keep_raw: false")
+                }
             }
             if kind == .survey {
                 guard let node = fields["respondent"] else {

@@ -144,7 +144,7 @@ final class ReliabilityTests: XCTestCase {
         _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 4, tickets: 900, months: 3)).run()
         XCTAssertEqual(try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory).status, 0)
         let warehouse = directory + "/var/warehouse.sqlite"
-        let tables = WarehouseDump.factTables + ["etl_source_file", "raw_tickets", "stg_ticket"]
+        let tables = WarehouseDump.factTables + ["etl_source_file", "stg_ticket"]
         let before = try WarehouseDump.dump(warehouse, tables: tables)
         let backfill = ["backfill", "--from", "2026-02-01", "--to", "2026-02-28", "--pipeline", "pipeline.yml", "--quiet"]
         for point in ["extract.file.committed#3", "normalize.file.committed#2", "load.tickets.committed", "load.attribution.committed"] {
@@ -204,7 +204,7 @@ extension ReliabilityTests {
         let warehouse = { (root: String) in root + "/var/warehouse.sqlite" }
         let counts = { (root: String) throws -> [Int] in
             let database = try Database(path: warehouse(root), readOnly: true)
-            return [try database.count("SELECT count(*) FROM etl_source_file"), try database.count("SELECT count(*) FROM raw_tickets"),
+            return [try database.count("SELECT count(*) FROM etl_source_file"), try database.count("SELECT count(*) FROM stg_ticket"),
                     try database.count("SELECT count(*) FROM etl_source_file WHERE path LIKE '/%'")]
         }
         let before = try counts(first)

@@ -15,10 +15,12 @@ final class ExtractStageTests: XCTestCase {
         database = try Database(path: directory + "/w.sqlite")
         try Migrator.migrate(database, appliedAt: "2026-11-22T00:00:00Z")
         try database.run("INSERT INTO etl_run (command, arguments, run_date, started_at, status) VALUES ('test', '', '2026-11-22', 'now', 'running')")
+        // These tests read what extract stores: the source keeps its raw rows (`keep_raw: true`).
+        var tickets = SourceConfig(name: "tickets", kind: .tickets, inbox: directory + "/inbox/*.csv")
+        tickets.keepRaw = true
         let config = PipelineConfig(
             path: "test.yml", root: directory, warehouse: directory + "/w.sqlite",
-            sources: [SourceConfig(name: "tickets", kind: .tickets, inbox: directory + "/inbox/*.csv")],
-            report: ReportConfig(outDir: directory + "/out"))
+            sources: [tickets], report: ReportConfig(outDir: directory + "/out"))
         context = StageContext(config: config, runDate: CivilDate(year: 2026, month: 11, day: 22)!, runID: 1,
                                logger: Logger(label: "test"), progress: .silent)
     }

@@ -88,6 +88,9 @@ final class ConfigLoaderTests: XCTestCase {
             (minimal + "\nvalidation:\n  accepted: { status: open }\n", "not a list of values at 'validation.accepted.status'"),
             (minimal + "\nvalidation:\n  accepted: { colour: [red] }\n", "unknown canonical field 'colour' at 'validation.accepted.colour'"),
             (minimal + "\n    ticket_id_prefix: 'f d'\n", "'f d' has white space or is longer than 32 bytes at 'sources.tickets.ticket_id_prefix'"),
+            (minimal + "\n    keep_raw: sometimes\n", "'sometimes' is not true or false at 'sources.tickets.keep_raw'; expected keep_raw: true or keep_raw: false"),
+            (minimal.replacingOccurrences(of: "kind: tickets", with: "kind: raw") + "\n    keep_raw: false\n",
+             "a raw source's records are all it keeps at 'sources.tickets.keep_raw'"),
         ]
         for (yaml, expected) in cases {
             let result = try XCTUnwrap(configError(yaml), expected)
@@ -95,6 +98,21 @@ final class ConfigLoaderTests: XCTestCase {
             XCTAssertEqual(result.0.exitCode, 78)
             XCTAssertFalse(result.1.contains("s3cret"), "a password never reaches a message")
         }
+    }
+
+    /// `keep_raw` is off unless asked for; a raw source always keeps its records; the
+    /// archive sits beside the warehouse.
+    func testKeepRawDefaultsAndTheArchiveFolder() throws {
+        let plain = try load(minimal)
+        XCTAssertEqual(plain.sources.first?.keepRaw, false)
+        XCTAssertEqual(plain.sources.first?.storesRawRows, false)
+        XCTAssertEqual(plain.archiveDirectory, plain.root + "/var/archive")
+        let kept = try load(minimal + "\n    keep_raw: true\n")
+        XCTAssertEqual(kept.sources.first?.storesRawRows, true)
+        let raw = try load(minimal.replacingOccurrences(of: "kind: tickets", with: "kind: raw"))
+        XCTAssertEqual(raw.sources.first?.storesRawRows, true)
+        let survey = try load(minimal.replacingOccurrences(of: "kind: tickets", with: "kind: survey\n    respondent: customer"))
+        XCTAssertEqual(survey.sources.first?.storesRawRows, true, "a survey is normalized from raw rows (dropped once staged)")
     }
 
     func testEnvironmentVariablesAndTheirDefaults() throws {

@@ -35,20 +35,19 @@ public enum WarehouseDump {
         try Database(path: path, readOnly: true).count("SELECT count(*) FROM \(Database.quote(table))")
     }
 
-    /// Every raw record a fact or a reject: for each loaded file, its staged rows that reached
-    /// the facts plus its normalize rejects equal its raw rows; a failed file has nothing in
-    /// the facts and says why (a reject, or no raw rows at all). Returns what does not add up
+    /// Every record a fact or a reject: for each loaded file, its staged rows that reached the
+    /// facts plus its normalize rejects equal the records extract read; a failed file has
+    /// nothing in the facts and says why (a reject, or no record at all). Returns what does not add up
     /// (empty when all is accounted for).
     public static func unaccountedRecords(_ warehouse: String) throws -> [String] {
         let database = try Database(path: warehouse, readOnly: true)
-        let files = try database.query("SELECT file_id, source, path, status FROM etl_source_file WHERE status IN ('loaded', 'failed')") {
-            ($0.int64(0), $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? "")
+        // `records`: what extract read as records (stored in raw_<source> or not).
+        let files = try database.query("SELECT file_id, source, path, status, coalesce(records, 0) FROM etl_source_file WHERE status IN ('loaded', 'failed')") {
+            ($0.int64(0), $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? "", $0.int(4))
         }
         if files.isEmpty { return ["no loaded or failed file at all"] }
         var problems: [String] = []
-        for (id, source, path, status) in files {
-            let raw = try database.tableExists("raw_" + source)
-                ? try database.count("SELECT count(*) FROM \(Database.quote("raw_" + source)) WHERE _file_id = ?", [.integer(id)]) : 0
+        for (id, _, path, status, raw) in files {
             let extractRejects = try database.count("SELECT count(*) FROM etl_reject WHERE file_id = ? AND stage = 'extract'", [.integer(id)])
             let normalizeRejects = try database.count("SELECT count(*) FROM etl_reject WHERE file_id = ? AND stage = 'normalize'", [.integer(id)])
             let inFacts = try database.count("""

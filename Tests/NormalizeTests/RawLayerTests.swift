@@ -1,0 +1,189 @@
+import AmbassadorCore
+import Crypto
+import Extract
+import Foundation
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Normalize
+
+/// The inbox file is the raw layer: extract registers and archives each accepted file, and
+/// normalize reads the records of record-by-record sources (tickets, rosters, customer event
+/// feeds) from it in one streaming pass instead of copying them into `raw_<source>` first.
+final class RawLayerTests: XCTestCase {
+    /// Both ways of reading a file stage the same rows, reject the same records and note the
+    /// same metadata: every real export of a record-by-record source and a dirty generated
+    /// ticket file, normalized once from the archived file and once from `raw_<source>`
+    /// (`keep_raw: true`).
+    func testReadingTheFileAgainStagesExactlyWhatRawRowsStage() throws {
+        var cases: [(name: String, bytes: [UInt8], kind: SourceKind, format: SourceFormat?)] = try FixtureGoldenTests.fixtures
+            .filter { [.tickets, .hrRoster, .customerEvents].contains($0.kind) && !$0.path.contains("stripe_event") }
+            .map { fixture in
+                ((fixture.path as NSString).lastPathComponent,
+                 try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestSupport.fixtures + "/" + fixture.path))), fixture.kind, fixture.format)
+            }
+        // Rejected records of both stages: a short row, a bad date, a second row of one ticket.
+        cases.append(("dirty_tickets.csv", Array("""
+            Ticket ID,Created At,Status,Assignee ID,Priority
+            1,2026-01-02T10:00:00Z,solved,a1,high
+            2,not a date,open,a2,low
+            3,2026-01-02T12:00:00Z,open
+            4,"2026-01-02 13:00",pending,a1,"urgent"
+            5,2026-01-02T14:00:00Z,closed,a3,normal,extra
+
+            """.utf8), .tickets, .csv))
+        XCTAssertGreaterThanOrEqual(cases.count, 12)
+        for item in cases {
+            let streamed = try normalizedState(item, keepRaw: false)
+            let stored = try normalizedState(item, keepRaw: true)
+            XCTAssertEqual(streamed.state, stored.state, item.name)
+            XCTAssertFalse(streamed.rawTable, "\(item.name): no record copied into raw_<source>")
+            XCTAssertTrue(stored.rawTable, "\(item.name): keep_raw keeps them")
+        }
+    }
+
+    /// What one normalize leaves: the file's fate, its rejects, its metadata (but the column
+    /// list only a file read again has) and every staged row.
+    private func normalizedState(_ item: (name: String, bytes: [UInt8], kind: SourceKind, format: SourceFormat?),
+                                 keepRaw: Bool) throws -> (state: [String], rawTable: Bool) {
+        let harness = try StageHarness("raw-layer")
+        let inbox = harness.directory + "/inbox/" + item.name
+        TestSupport.write(item.bytes, to: inbox)
+        var source = SourceConfig(name: "s", kind: item.kind, format: try item.format ?? SourceRegistry.detect(inbox),
+                                  inbox: inbox, partition: item.kind == .hrRoster ? .runDate : .none)
+        source.keepRaw = keepRaw
+        harness.config.sources = [source]
+        harness.config.rejectThreshold = 1
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+        let table = CanonicalEntity.forKind(item.kind)?.table ?? ""
+        let columns = try harness.database.columns(of: table).joined(separator: ", ")
+        var state = try harness.rows("SELECT status, records, rejected, coalesce(error, '') FROM etl_source_file")
+        state += try harness.rows("SELECT stage, record_no, coalesce(field, ''), coalesce(raw_value, ''), reason FROM etl_reject ORDER BY stage, record_no, field")
+        state += try harness.rows("SELECT key, value FROM etl_file_metadata WHERE key <> 'columns' ORDER BY key")
+        state += try harness.rows("SELECT \(columns) FROM \(table) ORDER BY record_no")
+        if try harness.database.count("SELECT count(*) FROM etl_source_file WHERE status = 'normalized'") == 1 {
+            XCTAssertGreaterThan(try harness.database.count("SELECT count(*) FROM \(table)"), 0, "\(item.name): something staged")
+        }
+        return (state.map { $0.replacingOccurrences(of: harness.directory, with: "<test>") },
+                try harness.database.tableExists("raw_s"))
+    }
+
+    /// The archive holds the accepted file under its SHA-256, and normalize reads it from
+    /// there: the inbox may be cleaned between extract and normalize.
+    func testTheArchivedFileIsReadWhenTheInboxWasCleaned() throws {
+        let harness = try StageHarness()
+        let text = "Ticket ID,Created At,Status\n7,2026-01-02T10:00:00Z,open\n8,2026-01-03T10:00:00Z,solved\n"
+        let path = harness.directory + "/inbox/tickets_2026-01-03.csv"
+        TestSupport.write(text, to: path)
+        harness.config.sources = [harness.source("tickets", .tickets, folder: "inbox")]
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        let sha = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(try harness.rows("SELECT sha256 FROM etl_source_file"), [sha])
+        let archived = harness.directory + "/archive/" + sha
+        XCTAssertEqual(try String(contentsOfFile: archived, encoding: .utf8), text)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: archived)[.posixPermissions] as? Int), 0o600)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: harness.directory + "/archive")[.posixPermissions] as? Int), 0o700)
+        XCTAssertEqual(try harness.rows("SELECT value FROM etl_file_metadata WHERE key = 'columns'"), [#"["Ticket ID","Created At","Status"]"#])
+        try FileManager.default.removeItem(atPath: path)
+
+        let counts = try NormalizeStage.run(database: harness.database, context: harness.context)
+        XCTAssertEqual(counts.first?.rowsWritten, 2)
+        XCTAssertEqual(try harness.rows("SELECT record_no, ticket_id, status FROM stg_ticket ORDER BY record_no"), ["2|7|open", "3|8|solved"])
+        XCTAssertEqual(try harness.rows("SELECT status FROM etl_source_file"), ["normalized"])
+    }
+
+    /// An exporter that rewrites its file in place after extract (`curl -o` truncates the same
+    /// inode) leaves the archived copy as it was: normalize reads the registered bytes.
+    func testAFileRewrittenInPlaceAfterExtractIsReadAsRegistered() throws {
+        let harness = try StageHarness()
+        let path = harness.directory + "/inbox/tickets_2026-01-03.csv"
+        TestSupport.write("Ticket ID,Created At\n7,2026-01-02T10:00:00Z\n", to: path)
+        harness.config.sources = [harness.source("tickets", .tickets, folder: "inbox")]
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data("Ticket ID,Created At\n8,2026-01-02T10:00:00Z\n".utf8))
+        try handle.close()
+        _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+        XCTAssertEqual(try harness.rows("SELECT ticket_id FROM stg_ticket"), ["7"])
+    }
+
+    /// A file read from the inbox (not archived: under pseudonymisation) that was rewritten
+    /// after extract is not the registered file: normalize fails it alone, staging nothing of
+    /// it, and says which bytes it expected; the other files go on.
+    func testAFileChangedAfterExtractFailsAloneAndStagesNothing() throws {
+        let harness = try StageHarness()
+        harness.config.privacy.pseudonymise = ["email"]
+        harness.config.privacy.key = Array("a key of sixteen bytes or more".utf8)
+        let changed = harness.directory + "/inbox/tickets_2026-01-03.csv"
+        TestSupport.write("Ticket ID,Created At\n7,2026-01-02T10:00:00Z\n", to: changed)
+        TestSupport.write("Ticket ID,Created At\n9,2026-01-04T10:00:00Z\n", to: harness.directory + "/inbox/tickets_2026-01-04.csv")
+        harness.config.sources = [harness.source("tickets", .tickets, folder: "inbox")]
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: harness.directory + "/archive"))
+        TestSupport.write("Ticket ID,Created At\n8,2026-01-02T10:00:00Z\n", to: changed)
+
+        let counts = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.context).first)
+        XCTAssertEqual(counts.filesFailed, 1)
+        XCTAssertEqual(counts.filesDone, 1)
+        XCTAssertTrue(counts.dataFailure)
+        let error = try XCTUnwrap(try harness.rows("SELECT error FROM etl_source_file WHERE status = 'failed'").first)
+        XCTAssertTrue(error.contains("tickets_2026-01-03.csv") && error.contains("not the file extract registered"), error)
+        XCTAssertEqual(try harness.rows("SELECT ticket_id FROM stg_ticket"), ["9"], "nothing of the changed file, all of the other")
+    }
+
+    /// A JSON export may name a column first at a later record: the file's whole column list,
+    /// kept by extract, maps it before the file is read again.
+    func testAColumnFirstNamedAtALaterRecordIsMapped() throws {
+        let harness = try StageHarness()
+        harness.config.sources = [harness.source("tickets", .tickets, folder: "inbox", format: .json)]
+        TestSupport.write("""
+            {"tickets": [
+              {"id": 1, "created_at": "2026-01-02T10:00:00Z"},
+              {"id": 2, "created_at": "2026-01-03T10:00:00Z", "priority": "high", "via": {"channel": "email"}}
+            ]}
+            """, to: harness.directory + "/inbox/t.json")
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, coalesce(priority, '-'), coalesce(channel, '-') FROM stg_ticket ORDER BY record_no"),
+                       ["1|-|-", "2|high|email"])
+        XCTAssertFalse(try harness.database.tableExists("raw_tickets"))
+    }
+
+    /// A later export with a new column is recorded as a schema change, as raw_<source> did.
+    func testANewColumnInALaterFileIsRecorded() throws {
+        let harness = try StageHarness()
+        harness.config.sources = [harness.source("tickets", .tickets, folder: "inbox")]
+        TestSupport.write("Ticket ID,Created At\n1,2026-01-02T10:00:00Z\n", to: harness.directory + "/inbox/tickets_2026-01-01.csv")
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        TestSupport.write("Ticket ID,Created At,Channel\n2,2026-02-02T10:00:00Z,chat\n", to: harness.directory + "/inbox/tickets_2026-02-01.csv")
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        XCTAssertEqual(try harness.rows("SELECT source, table_name, column_name, file_id FROM etl_schema_change"), ["tickets|archive|Channel|2"])
+    }
+
+    /// What the run must not store is not archived: a pulse survey's file (identities beside
+    /// answers) and, under pseudonymisation, every file (clear names and e-mails). Those are
+    /// read from the inbox, still checked against the registered digest.
+    func testPulseSurveysAndPseudonymisedRunsKeepNoArchive() throws {
+        let harness = try StageHarness()
+        var pulse = harness.source("pulse", .survey, folder: "pulse")
+        pulse.respondent = .employee
+        harness.config.sources = [pulse]
+        TestSupport.write("ResponseId,RecipientEmail,Team,EndDate,Q1\nR_1,ann@example.com,T1,2026-01-07T10:00:00Z,4\n",
+                          to: harness.directory + "/pulse/pulse_2026-01-07.csv")
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: harness.directory + "/archive"), "no pulse file archived")
+
+        let second = try StageHarness()
+        second.config.privacy.pseudonymise = ["name", "email"]
+        second.config.privacy.key = Array("a key of sixteen bytes or more".utf8)
+        second.config.sources = [second.source("roster", .hrRoster, folder: "hr")]
+        TestSupport.write("Employee ID,Name,Email,Team\nE1,Ann Lee,ann@example.com,T1\n", to: second.directory + "/hr/roster_2026-01-01.csv")
+        _ = try ExtractStage.run(database: second.database, context: second.context)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: second.directory + "/archive"), "nothing archived under pseudonymisation")
+        let counts = try NormalizeStage.run(database: second.database, context: second.context)
+        XCTAssertEqual(counts.first?.rowsWritten, 1)
+        XCTAssertEqual(try second.rows("SELECT count(*) FROM stg_employee WHERE name = 'Ann Lee' OR email LIKE '%example.com'"), ["0"])
+    }
+}
