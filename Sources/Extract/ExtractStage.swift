@@ -113,7 +113,7 @@ package enum ExtractStage {
                     let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding,
                                                            delimiter: source.delimiter, record: source.record, path: path)
                     try reader.read(path, into: writer, progress: context.progress)
-                    try writer.finishWithoutRows()
+                    try writer.listColumns()
                     try database.run("""
                         UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ?,
                                raw_first_rowid = ?, raw_last_rowid = ?
@@ -191,7 +191,8 @@ package enum ExtractStage {
         }
     }
 
-    /// Removes what a file contributed to the raw and staging layers (and its rejects).
+    /// Removes what a file contributed to the raw and staging layers (its rejects, and the
+    /// record of which tickets it holds).
     static func clear(fileID: Int64, source: String, database: Database) throws {
         if try database.tableExists(WarehouseCatalog.rawTable(source: source)) {
             try database.run("""
@@ -204,6 +205,7 @@ package enum ExtractStage {
         for table in ["stg_employee", "stg_ticket", "stg_customer_event", "stg_ticket_event", "stg_survey_response", "stg_survey_answer"] {
             try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
         }
+        try database.run("DELETE FROM etl_ticket_file WHERE file_id = ?", [.integer(fileID)])
         try database.run("DELETE FROM etl_reject WHERE file_id = ?", [.integer(fileID)])
         try database.run("DELETE FROM etl_file_metadata WHERE file_id = ?", [.integer(fileID)])
     }

@@ -6,9 +6,11 @@ import Warehouse
 /// `etl_schema_change` (a later export with a new column is never fatal).
 ///
 /// For a source whose records normalize reads from the archived file (`storesRows` false),
-/// it stores no record: it counts them, keeps the rejects and the file's metadata, and at
-/// the end lists the file's columns in `etl_file_metadata` (`columns`), comparing them with
-/// the source's previous file for `etl_schema_change`.
+/// it stores no record: it counts them, keeps the rejects and the file's metadata, and
+/// compares the file's columns with the source's previous file for `etl_schema_change`.
+/// Every file of a record-by-record source gets its columns listed in `etl_file_metadata`
+/// (`columns`): normalize maps them before reading the file (again, for a corrected
+/// re-export's taken-back tickets, even when the source keeps raw rows).
 ///
 /// An employee (pulse) survey keeps only its answer items and the response id, team,
 /// submission time and completion (`SurveyColumns.keptForEmployees`): the respondent's
@@ -31,6 +33,8 @@ final class RawTableWriter: RecordSink {
     private var columnCount = 0
     /// Whether records go into `raw_<source>`; when false they are only counted.
     private let storesRows: Bool
+    /// Whether the file's columns are listed for normalize (record-by-record sources).
+    private let listsColumns: Bool
     /// The file's columns as the reader last gave them (every name, in position order).
     private(set) var fileColumns: [String] = []
 
@@ -48,6 +52,7 @@ final class RawTableWriter: RecordSink {
     init(database: Database, source: SourceConfig, fileID: Int64, filePath: String, runID: Int64, pseudonymising: Bool = false) {
         self.database = database
         storesRows = source.storesRawRows
+        listsColumns = source.normalizesRecordByRecord
         self.table = WarehouseCatalog.rawTable(source: source.name)
         self.source = source.name
         employeeSurvey = SurveyColumns.isEmployeeSurvey(source) ? source : nil
@@ -148,12 +153,13 @@ final class RawTableWriter: RecordSink {
         return true
     }
 
-    /// For a file whose rows are not stored: lists its columns (`columns`, a JSON array in
-    /// position order, which normalize maps before reading the file again) and records the
-    /// ones the source's previous file lacked in `etl_schema_change`.
-    func finishWithoutRows() throws {
-        guard !storesRows else { return }
+    /// For a record-by-record source: lists the file's columns (`columns`, a JSON array in
+    /// position order); when its rows are not stored, records the columns the source's
+    /// previous file lacked in `etl_schema_change` (raw tables record theirs as they grow).
+    func listColumns() throws {
+        guard listsColumns else { return }
         try metadata(FileColumns.metadataKey, FileColumns.encode(fileColumns))
+        guard !storesRows else { return }
         let previous = try database.scalar("""
             SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
             WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = '\(FileColumns.metadataKey)'

@@ -63,7 +63,9 @@ package enum LoadStage {
                     if collisions > 0 {
                         context.logger.warning("load: \(collisions) tickets of \(source.name) file \(fileID) quarantined: another source's tickets hold their ids (see etl_reject; set ticket_id_prefix)")
                     }
-                    return (try TicketMerge.merge(fileID: fileID, version: version, database: database), collisions)
+                    let merged = try TicketMerge.merge(fileID: fileID, version: version, database: database)
+                    try TicketMerge.forgetStaged(fileID: fileID, source: source.name, database: database)
+                    return (merged, collisions)
                 }
             case .customerEvents, .ticketEvents:
                 let events = source.kind == .customerEvents ? EventMerge.customerEvents : EventMerge.ticketEvents
@@ -142,6 +144,13 @@ package enum LoadStage {
                 context.logger.warning("\(message)")
             }
             checks.messages.append(message)
+        }
+        do {
+            try database.returnFreePages()
+        } catch let error as WarehouseError where error.isWarehouseWide {
+            throw error
+        } catch {
+            context.logger.warning("load: free pages not returned to the file system (\(error)); they are reused by the next run")
         }
         checks.rowsRead = results.count
         checks.rowsRejected = results.filter { $0.failingRows > 0 }.count

@@ -138,6 +138,22 @@ enum TicketMerge {
         return written
     }
 
+    /// Once `fileID` is merged: notes which tickets it holds (`etl_ticket_file`, with how many
+    /// of its records each) and deletes its staged rows — and those of any loaded file of
+    /// `source` staged again to give tickets back — in the caller's transaction. The archived
+    /// file stays the canonical copy; a correction reads it again (TicketGiveBack).
+    static func forgetStaged(fileID: Int64, source: String, database: Database) throws {
+        try database.run("""
+            INSERT INTO etl_ticket_file (ticket_id, file_id, records)
+            SELECT ticket_id, file_id, count(*) FROM stg_ticket WHERE file_id = ? GROUP BY ticket_id
+            ON CONFLICT (ticket_id, file_id) DO UPDATE SET records = excluded.records
+            """, [.integer(fileID)])
+        // Each a range of the staging table's key (file_id, record_no).
+        try database.run("DELETE FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
+        try database.run("DELETE FROM stg_ticket WHERE file_id IN (SELECT file_id FROM etl_source_file WHERE source = ? AND status = 'loaded')",
+                         [.text(source)])
+    }
+
     /// Rebuilds `dim_customer` from the facts when a merge marked it pending, and clears the mark.
     static func rebuildCustomersIfPending(database: Database) throws {
         guard try database.scalar("SELECT value FROM etl_state WHERE source = 'load' AND key = 'customers_pending'").stringValue == "1" else {

@@ -11,6 +11,9 @@ package enum NormalizeError: Error, CustomStringConvertible, Equatable {
     case noAnswers(path: String, source: String, hint: String)
     /// The file's rows could not be staged for a reason of this file's, not the warehouse's.
     case notStaged(path: String, reason: String)
+    /// A correction cannot be staged until another file (holding tickets it takes back) can
+    /// be read again; it stays extracted and the next run tries again.
+    case needsAnotherFile(path: String, other: String, reason: String)
 
     package var description: String {
         switch self {
@@ -22,6 +25,8 @@ package enum NormalizeError: Error, CustomStringConvertible, Equatable {
             return "\(path):1: source '\(source)' has records but no answer column (\(hint)); expected Qualtrics question ids, `Q…` columns, a SurveyMonkey CSV, or the item columns named under sources.\(source).items — nothing of the file was loaded"
         case let .notStaged(path, reason):
             return "\(path): the file's rows could not be staged (\(reason)); expected rows the warehouse can hold — nothing of this file was staged, and the other files go on"
+        case let .needsAnotherFile(path, other, reason):
+            return "\(path): not staged yet: it replaces a file whose tickets \(other) also holds, and that file cannot be read again to give them back (\(reason)); expected it in the archive or, unchanged, in the inbox — put it back; \(path) stays extracted and the next run stages it"
         case let .unknownTimeZone(name):
             return "time zone '\(name)' is not known; expected an IANA name such as Europe/Berlin or UTC"
         }

@@ -35,19 +35,20 @@ package enum NormalizeStage {
 
     static func normalize(source: SourceConfig, coercer: Coercer, database: Database, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
-        let files = try database.query("""
-            SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1), sha256, size
-            FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id
-            """, [.text(source.name)]) {
-            PendingFile(id: $0.int64(0), path: context.config.absolutePath(manifest: $0.text(1) ?? ""), partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
-                        firstRowID: $0.int64(5), lastRowID: $0.int64(6), sha256: $0.text(7) ?? "", size: $0.int64(8))
-        }
+        let files = try database.query("SELECT file_id FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id",
+                                       [.text(source.name)]) { $0.int64(0) }
+            .compactMap { try pendingFile($0, database: database, context: context) }
         guard !files.isEmpty else { return counts }
         let rawTable = WarehouseCatalog.rawTable(source: source.name)
         let rawColumns = try database.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
+        // Raw rows last only until their file is staged, unless the source keeps them
+        // (`keep_raw`) and no pseudonymisation forbids it.
+        let dropRaw = !context.config.privacy.pseudonymise.isEmpty || !source.keepRaw
         // How one file is staged, and the staging tables a failed file is taken out of.
         let stagingTables: [String]
         let stageFile: (PendingFile) throws -> (written: Int, rejected: Int)
+        // What else a staged file (kept: under the reject threshold) needs staged with it.
+        var giveBack: ((PendingFile) throws -> Void)? = nil
         if source.kind == .survey {
             stagingTables = ["stg_survey_response", "stg_survey_answer"]
             stageFile = { file in
@@ -81,16 +82,21 @@ package enum NormalizeStage {
             }
         } else if let entity = CanonicalEntity.forKind(source.kind) {
             stagingTables = [entity.table]
-            stageFile = { file in
+            /// Stages `file`'s records (only the tickets `only` names, without rejects, when
+            /// giving back a corrected re-export's tickets), from its raw rows while they are
+            /// there, else from the archived file.
+            func stageRecords(_ file: PendingFile, only: Set<String>?) throws -> (written: Int, rejected: Int) {
                 // The export's own column labels (Zendesk's field_headers) help find the fields.
                 let labels = Dictionary(try database.query("""
                     SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
                     """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
-                // A file whose records extract did not store lists its columns; it is read again.
+                // Extract lists the file's columns (a file extracted by an older version has
+                // only its raw rows).
                 let listed = try database.scalar("SELECT value FROM etl_file_metadata WHERE file_id = ? AND key = ?",
                                                  [.integer(file.id), .text(FileColumns.metadataKey)]).stringValue
+                let rawRowsThere = source.storesRawRows && (only == nil || !dropRaw)
                 let fileColumns: [String]?
-                if let listed {
+                if let listed, !rawRowsThere {
                     guard let columns = FileColumns.decode(listed) else {
                         throw NormalizeError.notStaged(path: file.path, reason: "its column list in etl_file_metadata is not a JSON array of names")
                     }
@@ -100,10 +106,30 @@ package enum NormalizeStage {
                 }
                 let columns = fileColumns ?? rawColumns
                 let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
-                let mapped = Set(plan.rawColumns)
-                try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
-                return try normalizeFile(file, plan: plan, rawTable: rawTable, fileColumns: fileColumns, source: source,
+                if only == nil {
+                    let mapped = Set(plan.rawColumns)
+                    try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
+                }
+                return try normalizeFile(file, plan: plan, rawTable: rawTable, fileColumns: fileColumns, only: only, source: source,
                                          coercer: coercer, database: database, context: context)
+            }
+            stageFile = { file in try stageRecords(file, only: nil) }
+            if source.kind == .tickets {
+                // A corrected re-export: the tickets its predecessors brought that other
+                // loaded files also hold are staged again from those files, for load to give
+                // back (a loaded file's staged rows are deleted once merged).
+                giveBack = { file in
+                    for (other, tickets) in try TicketGiveBack.holders(of: file.id, database: database) {
+                        guard let held = try pendingFile(other, database: database, context: context) else { continue }
+                        do {
+                            _ = try stageRecords(held, only: tickets)
+                        } catch let error as WarehouseError where error.isWarehouseWide {
+                            throw error
+                        } catch {
+                            throw NormalizeError.needsAnotherFile(path: file.path, other: held.path, reason: "\(error)")
+                        }
+                    }
+                }
             }
         } else {
             // A raw source has no canonical entity: its records stay in raw_<source>.
@@ -113,8 +139,6 @@ package enum NormalizeStage {
         // staged (or has failed), its raw rows are deleted in the same transaction — the inbox
         // file stays the raw layer, and a backfill reads it again. `kind: raw` sources are
         // not normalized and keep theirs.
-        // Raw rows last only until their file is staged unless the source keeps them (`keep_raw`).
-        let dropRaw = !context.config.privacy.pseudonymise.isEmpty || !source.keepRaw
         let hasRawTable = try database.tableExists(rawTable)
         func dropRawRows(of file: PendingFile) throws {
             guard dropRaw, hasRawTable, file.lastRowID >= file.firstRowID else { return }
@@ -141,6 +165,7 @@ package enum NormalizeStage {
                                          [.text(message), .integer(Int64(rejected)), .integer(file.id)])
                         return (0, result.rejected, message)
                     }
+                    try giveBack?(file)
                     try database.run("UPDATE etl_source_file SET status = 'normalized', rejected = ? WHERE file_id = ?",
                                      [.integer(Int64(rejected)), .integer(file.id)])
                     FaultPoint.reached("normalize.file")
@@ -160,6 +185,15 @@ package enum NormalizeStage {
                 }
             } catch let error as WarehouseError where error.isWarehouseWide {
                 throw error
+            } catch NormalizeError.needsAnotherFile(let path, let other, let reason) {
+                // Not this file's fault: it stays extracted (its raw rows too, if it has any)
+                // and is staged by the run that can read the other file again.
+                let error = "\(NormalizeError.needsAnotherFile(path: path, other: other, reason: reason))"
+                try database.run("UPDATE etl_source_file SET error = ? WHERE file_id = ?", [.text(error), .integer(file.id)])
+                counts.filesFailed += 1
+                counts.dataFailure = true
+                counts.messages.append(error)
+                context.logger.error("\(error)")
             } catch let caught {
                 // A file of the archive that is not the registered one says so in its own words.
                 let error: String
@@ -183,8 +217,8 @@ package enum NormalizeStage {
     }
 
     private static func normalizeFile(
-        _ file: PendingFile, plan: FieldPlan, rawTable: String, fileColumns: [String]?, source: SourceConfig, coercer: Coercer,
-        database: Database, context: StageContext
+        _ file: PendingFile, plan: FieldPlan, rawTable: String, fileColumns: [String]?, only: Set<String>? = nil, source: SourceConfig,
+        coercer: Coercer, database: Database, context: StageContext
     ) throws -> (written: Int, rejected: Int) {
         let entity = plan.entity
         let inserter = try BulkInserter(database: database, table: entity.table,
@@ -202,8 +236,15 @@ package enum NormalizeStage {
         let shared = try fileColumns.map { try sharedNumbers(file: file, readPath: readPath, plan: plan, columns: $0, source: source, database: database) }
             ?? sharedNumbers(file: file, plan: plan, rawTable: rawTable, database: database)
         let ticketSlot = shared.isEmpty ? nil : plan.outputFields.firstIndex { $0.name == "ticket_id" }
+        // Giving back: only the named tickets are staged, and a record that fails again was
+        // already quarantined when the file was first staged.
+        let onlySlot = only == nil ? nil : plan.outputFields.firstIndex { $0.name == "ticket_id" }
+        let wanted = Set((only ?? []).map { Array($0.utf8) })
         func stage<Record: RawRecord>(_ recordNo: Int64, _ row: Record) throws {
             var failure = normalizer.normalize(row)
+            if only != nil {
+                guard failure == nil, let onlySlot, case .bytes(let id) = normalizer.values[onlySlot], wanted.contains(Array(id)) else { return }
+            }
             if failure == nil, let rosterKey, case .bytes(let id) = normalizer.values[rosterKey] {
                 let key = Array(id)
                 if let first = firstLine[key] {
@@ -258,8 +299,21 @@ package enum NormalizeStage {
                 context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
             }
         }
-        try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)
+        if only == nil {
+            try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)
+        }
         return (written, quarantine.count)
+    }
+
+    /// The manifest row of file `id` as normalize reads it (nil when it is not there).
+    private static func pendingFile(_ id: Int64, database: Database, context: StageContext) throws -> PendingFile? {
+        try database.query("""
+            SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1), sha256, size
+            FROM etl_source_file WHERE file_id = ?
+            """, [.integer(id)]) {
+            PendingFile(id: $0.int64(0), path: context.config.absolutePath(manifest: $0.text(1) ?? ""), partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
+                        firstRowID: $0.int64(5), lastRowID: $0.int64(6), sha256: $0.text(7) ?? "", size: $0.int64(8))
+        }.first
     }
 
     /// The bytes of a file whose records were not stored: its archived copy, or — when it was

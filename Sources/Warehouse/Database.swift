@@ -28,6 +28,9 @@ package final class Database {
         if !readOnly && path != ":memory:" && !path.hasPrefix("file:") {
             try Database.createPrivately(path)
         }
+        // A new warehouse can give the pages deleted rows leave free back to the file system
+        // (`returnFreePages`); the mode is chosen before anything is written, WAL included.
+        let fresh = !readOnly && ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0
         var connection: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX
@@ -42,6 +45,7 @@ package final class Database {
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, Database.busyTimeoutMilliseconds)
         do {
+            if fresh { try execute("PRAGMA auto_vacuum=INCREMENTAL") }
             if !readOnly {
                 try execute("PRAGMA journal_mode=WAL")
                 try execute("PRAGMA synchronous=NORMAL")
@@ -57,6 +61,13 @@ package final class Database {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// Gives the pages deleted rows left free back to the file system (a warehouse created
+    /// with `auto_vacuum = INCREMENTAL`; elsewhere nothing happens): staged tickets are
+    /// deleted once loaded, and their pages would otherwise stay in the file until reused.
+    package func returnFreePages() throws {
+        try execute("PRAGMA incremental_vacuum")
     }
 
     /// Runs one or more statements with no parameters (sqlite3_exec), e.g. a migration script.

@@ -23,6 +23,8 @@ package enum WarehouseCatalog {
                             meaning: "Every quarantined row with its file, line, field, raw value and reason."),
         "etl_check": Entry(layer: "operations", writer: "load",
                            meaning: "The data checks of each run (and each source's freshness): severity, failing rows and sample keys."),
+        "etl_ticket_file": Entry(layer: "operations", writer: "load",
+                                 meaning: "Which loaded files hold each ticket (and how many of its records): a corrected re-export's taken-back tickets are read again from exactly those files."),
         "etl_schema_change": Entry(layer: "operations", writer: "extract",
                                    meaning: "A column an export gained compared with the source's earlier files."),
         "etl_schema_version": Entry(layer: "operations", writer: "every command that opens the warehouse for writing",

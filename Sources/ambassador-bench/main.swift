@@ -230,10 +230,20 @@ struct Bench {
             """
     }
 
-    /// Extract, normalize and load of the same CSV as tickets (three processes, as the make
-    /// targets run them) against one `.import`.
+    /// Extract, normalize and load of six monthly ticket CSVs (about `extractRows` tickets in
+    /// all, with their rosters) — three processes, as the make targets run them — against
+    /// `.import` of the same six files into one table; and the warehouse's size against theirs.
     func pipelineSection() throws -> String {
-        let data = try ticketCSV(extractRows, name: "pipeline")
+        let directory = "\(work)/pipeline"
+        try? FileManager.default.removeItem(atPath: directory)
+        let counts = try Generator(settings: GeneratorSettings(outDir: directory, teams: 60, tickets: extractRows, months: 6, seed: 3)).run()
+        let ticketFiles = try FileManager.default.contentsOfDirectory(atPath: directory + "/tickets").filter { $0.hasSuffix(".csv") }.sorted()
+        let inputBytes = try ticketFiles.reduce(0) { total, name in
+            total + ((try FileManager.default.attributesOfItem(atPath: directory + "/tickets/" + name)[.size] as? Int) ?? 0)
+        }
+        let rosterBytes = try FileManager.default.contentsOfDirectory(atPath: directory + "/hr").reduce(0) { total, name in
+            total + ((try FileManager.default.attributesOfItem(atPath: directory + "/hr/" + name)[.size] as? Int) ?? 0)
+        }
         // The roster comes along so that attribution resolves agents as in a real load.
         try """
             warehouse: w.sqlite
@@ -244,53 +254,67 @@ struct Bench {
               tickets:
                 kind: tickets
                 inbox: tickets/*.csv
-                partition: none
                 fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
-            """.write(toFile: data.directory + "/pipeline-bench.yml", atomically: true, encoding: .utf8)
-        // The floor the staged design sets: the sqlite3 shell itself, in WAL as the warehouse
-        // is, writing the file three times as the stages do — `.import` into a raw table, a
-        // plain copy standing for the staged table, an upsert into a table keyed by ticket id
-        // standing for the fact — with no parsing of values, no attribution and no checks.
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: data.csv))
+            """.write(toFile: directory + "/pipeline-bench.yml", atomically: true, encoding: .utf8)
+        // The yardstick: the six files into one table, the header of each after the first skipped.
+        // Into an existing table every file's header is skipped; a new one takes its columns
+        // from the first file's.
+        func imports(into table: String, existing: Bool, schema: String = "main") -> String {
+            ticketFiles.enumerated().map { index, name in
+                ".import --csv --schema \(schema) \(existing || index > 0 ? "--skip 1 " : "")tickets/\(name) \(table)"
+            }.joined(separator: "\n")
+        }
+        try imports(into: "t", existing: false).write(toFile: directory + "/import.sql", atomically: true, encoding: .utf8)
+        // One write of every row, keyed by ticket id as a fact table is, in the shell alone:
+        // what a design writing each row once could approach.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: directory + "/tickets/" + ticketFiles[0]))
         let header = String(decoding: try handle.read(upToCount: 4096) ?? Data(), as: UTF8.self).prefix { $0 != "\n" && $0 != "\r" }
         try handle.close()
         let columns = header.split(separator: ",").map { "\"\($0)\" TEXT" }.joined(separator: ", ")
         try """
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
-            .import --csv tickets/tickets_2026-01-01.csv raw
-            CREATE TABLE stg AS SELECT rowid AS record_no, * FROM raw;
-            CREATE TABLE fact (record_no INTEGER, \(columns), PRIMARY KEY ("Ticket ID")) WITHOUT ROWID;
-            INSERT OR REPLACE INTO fact SELECT * FROM stg;
-            """.write(toFile: data.directory + "/floor.sql", atomically: true, encoding: .utf8)
-        var totals: [Double] = [], imports: [Double] = [], floors: [Double] = [], stages: [[Double]] = [], peak = 0
+            CREATE TABLE fact (\(columns), PRIMARY KEY ("Ticket ID")) WITHOUT ROWID;
+            CREATE TEMP TABLE raw (\(columns));
+            \(imports(into: "raw", existing: true, schema: "temp"))
+            INSERT OR REPLACE INTO fact SELECT * FROM temp.raw;
+            """.write(toFile: directory + "/once.sql", atomically: true, encoding: .utf8)
+        var totals: [Double] = [], baselines: [Double] = [], onces: [Double] = [], stages: [[Double]] = [], sizes: [Int] = [], peak = 0
         for run in 0..<runs {
-            removeWarehouses(data.directory)
+            removeWarehouses(directory)
+            try? FileManager.default.removeItem(atPath: directory + "/archive")
             var times: [Double] = []
             for stage in ["extract", "normalize", "load"] {
-                let m = try ChildProcess.measure([ambassador, stage, "--pipeline", "pipeline-bench.yml", "--quiet"], in: data.directory)
+                let m = try ChildProcess.measure([ambassador, stage, "--pipeline", "pipeline-bench.yml", "--quiet"], in: directory)
                 times.append(m.seconds)
                 peak = max(peak, m.peakKB)
             }
-            let b = try ChildProcess.measure(["/usr/bin/env", "sqlite3", "import.sqlite", ".import --csv tickets/tickets_2026-01-01.csv t"], in: data.directory)
-            let f = try ChildProcess.measure(["/usr/bin/env", "sqlite3", "floor.sqlite", ".read floor.sql"], in: data.directory)
+            sizes.append((try FileManager.default.attributesOfItem(atPath: directory + "/w.sqlite")[.size] as? Int) ?? 0)
+            let b = try ChildProcess.measure(["/usr/bin/env", "sqlite3", "import.sqlite", ".read import.sql"], in: directory)
+            let o = try ChildProcess.measure(["/usr/bin/env", "sqlite3", "floor.sqlite", ".read once.sql"], in: directory)
             stages.append(times)
             totals.append(times.reduce(0, +))
-            imports.append(b.seconds)
-            floors.append(f.seconds)
-            print("pipeline \(run + 1)/\(runs): extract+normalize+load \(format(times.reduce(0, +))) s (\(times.map(format).joined(separator: " + "))), .import \(format(b.seconds)) s, three writes in the shell \(format(f.seconds)) s")
+            baselines.append(b.seconds)
+            onces.append(o.seconds)
+            print("pipeline \(run + 1)/\(runs): extract+normalize+load \(format(times.reduce(0, +))) s (\(times.map(format).joined(separator: " + "))), .import of the six files \(format(b.seconds)) s, one keyed write in the shell \(format(o.seconds)) s, warehouse \((sizes.last ?? 0) / 1_000_000) MB")
         }
-        removeWarehouses(data.directory)
-        let total = median(totals), baseline = median(imports)
+        let archiveBytes = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/archive"))?.reduce(0) { total, name in
+            total + ((try? FileManager.default.attributesOfItem(atPath: directory + "/archive/" + name)[.size] as? Int) ?? 0)
+        } ?? 0
+        removeWarehouses(directory)
+        let total = median(totals), baseline = median(baselines), once = median(onces)
         let stageMedians = (0..<3).map { i in median(stages.map { $0[i] }) }
         let ratio = total / baseline
-        let floor = median(floors), floorRatio = floor / baseline
+        let size = sizes.sorted()[sizes.count / 2]
+        let sizeRatio = Double(size) / Double(inputBytes + rosterBytes)
         return """
             ## Extract + normalize + load vs `.import`
 
-            The same \(data.records)-row ticket CSV (with its month's roster) taken from inbox to `fact_ticket` (raw, staged,
-            merged with attribution to employees and teams, data checks), as `ambassador extract`, `normalize` and `load` —
-            three processes — against one `.import` of the ticket file.
+            Generated (`realistic`, seed 3, 60 teams): \(counts.tickets) tickets in six monthly CSVs (\(inputBytes / 1_000_000) MB) with
+            their six roster snapshots (\(rosterBytes / 1000) kB), taken from inbox to `fact_ticket` — archived, read again in one
+            streaming pass, staged, merged with attribution to employees and teams, data checks — as `ambassador extract`,
+            `normalize` and `load` (three processes), against the yardstick: the `sqlite3` shell's `.import` of the same six
+            files into one table (`--skip 1` for each later file's header).
 
             | step | median seconds |
             |---|---:|
@@ -298,17 +322,15 @@ struct Bench {
             | normalize | \(format(stageMedians[1])) |
             | load | \(format(stageMedians[2])) |
             | **extract + normalize + load** | **\(format(total))** |
-            | `sqlite3 .import` | \(format(baseline)) |
-            | the staged design's floor in the `sqlite3` shell (below) | \(format(floor)) |
+            | `sqlite3 .import` of the six files | \(format(baseline)) |
+            | the same rows written once, keyed by ticket id, in the shell | \(format(once)) |
 
-            (extract + normalize + load) / .import: **\(format(ratio))** — \(ratio <= 2 ? "meets" : "MISSES") the bar of 2.0. Peak memory of
-            any step: \(peak / 1024) MB (bar: 64 MB).
+            (extract + normalize + load) / .import: **\(format(ratio))** — \(ratio <= 2 ? "meets" : "MISSES") the bar of 2.0 (goal 1.5); one keyed
+            write / .import: \(format(once / baseline)). Peak memory of any step: \(peak / 1024) MB (bar: 64 MB).
 
-            The floor: one `sqlite3` process, WAL and `synchronous=NORMAL` as the warehouse runs, writes every row three
-            times as the staged design (DESIGN.md: `raw_*` → `stg_*` → `fact_*`) does — `.import` into a raw table, `CREATE TABLE … AS SELECT` standing for the staged table, `INSERT OR REPLACE` into a table keyed by
-            ticket id standing for the fact — and does nothing else: no value parsing, no attribution, no data checks,
-            no lineage. floor / .import: **\(format(floorRatio))**; ours / floor: **\(format(total / floor))**.
-            \(floorRatio > 2 ? "The bar of 2.0 is below what the three writes alone cost on this machine, so no implementation of the staged design can meet it here." : "")
+            Warehouse after the three steps: **\(size / 1_000_000) MB, \(format(sizeRatio))× the input** (\(format(Double(size) / 1_000_000)) MB over
+            \(format(Double(inputBytes + rosterBytes) / 1_000_000)) MB of CSV) — \(sizeRatio <= 2 ? "meets" : "MISSES") the bar of 2.0 (goal 1.5). Beside it the
+            archive holds the accepted files as they arrived (\(archiveBytes / 1_000_000) MB: the raw layer, a copy of the inbox).
 
 
             """

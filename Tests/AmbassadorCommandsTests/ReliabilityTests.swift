@@ -204,7 +204,7 @@ extension ReliabilityTests {
         let warehouse = { (root: String) in root + "/var/warehouse.sqlite" }
         let counts = { (root: String) throws -> [Int] in
             let database = try Database(path: warehouse(root), readOnly: true)
-            return [try database.count("SELECT count(*) FROM etl_source_file"), try database.count("SELECT count(*) FROM stg_ticket"),
+            return [try database.count("SELECT count(*) FROM etl_source_file"), try database.count("SELECT count(*) FROM etl_ticket_file"),
                     try database.count("SELECT count(*) FROM etl_source_file WHERE path LIKE '/%'")]
         }
         let before = try counts(first)

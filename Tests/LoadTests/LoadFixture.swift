@@ -31,16 +31,22 @@ extension StageHarness {
     @discardableResult
     func stageTickets(_ path: String, _ rows: [String], source: String = "tickets", supersedes: Int64? = nil) throws -> Int64 {
         let file = try addFile(source: source, path: path, supersedes: supersedes)
+        try stageTickets(file: file, rows, source: source)
+        return file
+    }
+
+    /// Stages rows of file `file` (already in the manifest): as normalize stages a loaded
+    /// file's tickets again to give them back to a correction.
+    func stageTickets(file: Int64, _ rows: [String], source: String = "tickets", firstRecord: Int = 2) throws {
         for (number, row) in rows.enumerated() {
             let f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             func value(_ i: Int) -> SQLValue { i < f.count && !f[i].isEmpty ? .text(f[i]) : .null }
-            try stage(.ticket, fileID: file, recordNo: number + 2, source: source, [
+            try stage(.ticket, fileID: file, recordNo: number + firstRecord, source: source, [
                 "ticket_id": value(0), "created_at": value(1), "updated_at": value(2), "status": value(3),
                 "first_assignee_id": value(4), "assignee_id": value(4),
                 "resolved_at": f.count > 3 && ["solved", "closed"].contains(f[3]) ? value(2) : .null,
             ])
         }
-        return file
     }
 
     /// Runs the load stage as a run would (after normalize).

@@ -21,17 +21,23 @@ final class TicketMergeTests: XCTestCase {
 
     /// A corrected re-export takes back every ticket its predecessor brought — also one the
     /// correction no longer holds — and a ticket another loaded file still holds comes back
-    /// from that file.
+    /// from that file (staged again by normalize: a loaded file keeps no staged rows, only
+    /// the list of tickets it holds).
     func testACorrectedReExportReplacesExactlyItsPredecessorsTickets() throws {
         let harness = try StageHarness.load()
-        try harness.stageTickets("tickets/other.csv", ["3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open"])
+        let other = try harness.stageTickets("tickets/other.csv", ["3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open"])
         let first = try harness.stageTickets("tickets/day.csv", ["1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open",
                                                                  "2,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open",
                                                                  "3,2026-01-01T08:00:00Z,2026-01-01T12:00:00Z,solved"])
         try harness.runLoad()
         XCTAssertEqual(try harness.rows("SELECT ticket_id, status FROM fact_ticket ORDER BY 1"), ["1|open", "2|open", "3|solved"])
+        XCTAssertEqual(try harness.rows("SELECT count(*) FROM stg_ticket"), ["0"], "loaded files keep no staged rows")
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file ORDER BY 1, 2"),
+                       ["1|\(first)|1", "2|\(first)|1", "3|\(other)|1", "3|\(first)|1"])
         try harness.stageTickets("tickets/day.csv (corrected)", ["1,2026-01-01T10:00:00Z,2026-01-01T11:30:00Z,solved"], supersedes: first)
+        try harness.stageTickets(file: other, ["3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open"])
         try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT count(*) FROM stg_ticket"), ["0"], "the given-back rows go too")
         XCTAssertEqual(try harness.rows("SELECT ticket_id, status FROM fact_ticket ORDER BY 1"), ["1|solved", "3|open"],
                        "ticket 2 left with its file; ticket 3 is the other file's version again")
     }

@@ -297,7 +297,10 @@ extension RunnerTests {
                 inbox: fivetran/*.csv
             """, to: directory + "/p.yml")
         let config = try ConfigLoader(path: directory + "/p.yml").load()
-        _ = try run(config, steps: [.extract, .normalize, .load])
+        _ = try run(config, steps: [.extract, .normalize])
+        XCTAssertEqual(try Database(path: config.warehouse, readOnly: true).count("SELECT count(*) FROM stg_ticket WHERE created_at = '2014-12-31T02:27:09Z'"), 1,
+                       "the older Freshdesk copy's +10:00 offset became UTC")
+        _ = try run(config, steps: [.load])
         try assertEveryRawRecordIsAccountedFor(config.warehouse)
         let database = try Database(path: config.warehouse, readOnly: true)
         XCTAssertEqual(try database.count("SELECT count(*) FROM fact_ticket WHERE source = 'zendesk'"), 3)
@@ -307,8 +310,6 @@ extension RunnerTests {
         XCTAssertEqual(try database.query("SELECT status, priority, channel, created_at FROM fact_ticket WHERE source = 'freshdesk'") {
             [$0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? ""]
         }, [["open", "low", "portal", "2016-05-18T04:36:04Z"]])
-        XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket WHERE created_at = '2014-12-31T02:27:09Z'"), 1,
-                       "the older Freshdesk copy's +10:00 offset became UTC")
         XCTAssertEqual(try database.scalar("SELECT created_at FROM fact_ticket WHERE ticket_id = '1595'").stringValue, "2020-02-19T06:54:52Z",
                        "a naive Fivetran timestamp read in the pipeline's zone (EST, UTC-5)")
         XCTAssertEqual(try database.scalar("SELECT channel FROM fact_ticket WHERE ticket_id = '2'").stringValue, "email", "Zendesk via/channel")
@@ -378,6 +379,55 @@ extension RunnerTests {
 }
 
 extension RunnerTests {
+    /// A corrected re-export takes back its predecessor's tickets; one that another loaded file
+    /// also holds comes back with that file's version, read again from the archive (the inbox
+    /// copy is gone) — the same with `keep_raw`, where it is read from raw_<source>. Without an
+    /// archive (pseudonymisation) and without the inbox file, the correction fails alone and
+    /// says which file it needs; nothing of it is loaded.
+    func testACorrectedReExportGetsTicketsBackFromTheFilesThatStillHoldThem() throws {
+        for mode in ["archive", "keep_raw", "no archive"] {
+            let directory = TestSupport.temporaryDirectory(mode.replacingOccurrences(of: " ", with: "_"))
+            let header = "Ticket ID,Created At,Updated At,Status\n"
+            TestSupport.write(header + "3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n4,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n",
+                              to: directory + "/tickets/a_2026-01-01.csv")
+            let day = directory + "/tickets/day_2026-01-02.csv"
+            TestSupport.write(header + "1,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open\n2,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open\n"
+                              + "3,2026-01-01T08:00:00Z,2026-01-02T12:00:00Z,solved\n", to: day)
+            let options = mode == "keep_raw" ? "\n    keep_raw: true" : ""
+            let privacy = mode == "no archive" ? "privacy:\n  pseudonymise: [email]\n  key_env: AMBASSADOR_TEST_KEY\n" : ""
+            TestSupport.write("warehouse: w.sqlite\n\(privacy)sources:\n  tickets:\n    kind: tickets\n    inbox: tickets/*.csv\(options)\n",
+                              to: directory + "/p.yml")
+            let config = try ConfigLoader(path: directory + "/p.yml", environment: ["AMBASSADOR_TEST_KEY": "sixteen bytes or more"]).load()
+            XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0, mode)
+            let database = try Database(path: config.warehouse, readOnly: true)
+            func tickets() throws -> [String] {
+                try database.query("SELECT ticket_id, status FROM fact_ticket ORDER BY 1") { "\($0.text(0) ?? "")|\($0.text(1) ?? "")" }
+            }
+            XCTAssertEqual(try tickets(), ["1|open", "2|open", "3|solved", "4|open"], mode)
+            XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket"), 0, "\(mode): loaded files keep no staged rows")
+            try FileManager.default.removeItem(atPath: directory + "/tickets/a_2026-01-01.csv")
+            TestSupport.write(header + "1,2026-01-02T10:00:00Z,2026-01-02T11:30:00Z,solved\n", to: day)
+            let corrected = try run(config, steps: [.extract, .normalize, .load])
+            if mode == "no archive" {
+                XCTAssertEqual(corrected.exitCode, 65)
+                let error = try database.scalar("SELECT error FROM etl_source_file WHERE status = 'extracted'").stringValue ?? ""
+                XCTAssertTrue(error.contains("day_2026-01-02.csv") && error.contains("a_2026-01-01.csv") && error.contains("cannot be read again")
+                              && error.contains("next run"), error)
+                XCTAssertEqual(try tickets(), ["1|open", "2|open", "3|solved", "4|open"], "the waiting correction changed nothing")
+                // The other file is back: the next run stages and loads the correction.
+                TestSupport.write(header + "3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n4,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n",
+                                  to: directory + "/tickets/a_2026-01-01.csv")
+                XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+            } else {
+                XCTAssertEqual(corrected.exitCode, 0, mode)
+            }
+            XCTAssertEqual(try tickets(), ["1|solved", "3|open", "4|open"],
+                           "\(mode): ticket 2 left with its file; ticket 3 is a_2026-01-01.csv's version again")
+            XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket"), 0, mode)
+            try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        }
+    }
+
     func testCustomerEventsLoadAsCanonicalEventsOnceEachAndCorrectionsReplace() throws {
         let directory = TestSupport.temporaryDirectory()
         let header = "Account ID,Event Type,Event Date,Amount\n"

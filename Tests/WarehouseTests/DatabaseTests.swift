@@ -148,7 +148,10 @@ extension DatabaseTests {
         try database.execute("""
             INSERT INTO etl_run (run_id, command, arguments, run_date, started_at, status) VALUES (1, 'run', '', '2026-01-01', 'then', 'succeeded');
             INSERT INTO etl_source_file (file_id, source, path, sha256, size, status) VALUES (1, 'tickets', '/in/t.csv', 'abc', 10, 'loaded');
+            INSERT INTO etl_source_file (file_id, source, path, sha256, size, status) VALUES (2, 'tickets', '/in/u.csv', 'def', 10, 'normalized');
             INSERT INTO stg_ticket (file_id, record_no, source, ticket_id, created_at) VALUES (1, 2, 'tickets', '02116', '2026-01-01T00:00:00Z');
+            INSERT INTO stg_ticket (file_id, record_no, source, ticket_id, created_at) VALUES (1, 3, 'tickets', '02116', '2026-01-01T00:00:00Z');
+            INSERT INTO stg_ticket (file_id, record_no, source, ticket_id, created_at) VALUES (2, 2, 'tickets', '02117', '2026-01-02T00:00:00Z');
             INSERT INTO stg_employee (file_id, record_no, source, snapshot_date, employee_id) VALUES (1, 2, 'roster', '2026-01-01', 'E1');
             INSERT INTO fact_ticket (ticket_id, source, created_at, team_id, _file_id, _record_no) VALUES ('02116', 'tickets', '2026-01-01T00:00:00Z', 'A', 1, 2);
             """)
@@ -157,7 +160,11 @@ extension DatabaseTests {
         XCTAssertEqual(try database.query("SELECT ticket_id, team_id, attributed_version FROM fact_ticket") {
             "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.int(2))"
         }, ["02116|A|0"])
-        XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket WHERE ticket_id = '02116'"), 1)
+        // Migration 12: a loaded file's staged tickets become the list of tickets it holds;
+        // a file still waiting for load keeps its staged rows.
+        XCTAssertEqual(try database.query("SELECT ticket_id, file_id, records FROM etl_ticket_file") { "\($0.text(0) ?? "")|\($0.int(1))|\($0.int(2))" },
+                       ["02116|1|2"])
+        XCTAssertEqual(try database.query("SELECT file_id, ticket_id FROM stg_ticket") { "\($0.int(0))|\($0.text(1) ?? "")" }, ["2|02117"])
         XCTAssertEqual(try database.count("SELECT count(*) FROM stg_employee WHERE employee_id = 'E1'"), 1)
         let sql = try database.scalar("SELECT sql FROM sqlite_master WHERE name = 'fact_ticket'").stringValue ?? ""
         XCTAssertTrue(sql.contains("WITHOUT ROWID"), sql)
