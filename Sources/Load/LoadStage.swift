@@ -64,7 +64,7 @@ package enum LoadStage {
                         context.logger.warning("load: \(collisions) tickets of \(source.name) file \(fileID) quarantined: another source's tickets hold their ids (see etl_reject; set ticket_id_prefix)")
                     }
                     let merged = try TicketMerge.merge(fileID: fileID, version: version, database: database)
-                    try TicketMerge.forgetStaged(fileID: fileID, source: source.name, database: database)
+                    try TicketMerge.forgetStaged(fileID: fileID, database: database)
                     return (merged, collisions)
                 }
             case .customerEvents, .ticketEvents:
@@ -118,10 +118,11 @@ package enum LoadStage {
         try Interruption.checkpoint()
         // Tickets attributed with an older employee history (a roster arrived since, maybe
         // in a run that was killed before this point) follow the current one; customers
-        // are recounted when tickets were merged.
+        // are recounted when tickets were merged; loaded files' staged tickets go.
         let reattributed = try database.transaction { () throws -> Int in
             let count = try TicketMerge.reattribute(version: version, database: database)
             try TicketMerge.rebuildCustomersIfPending(database: database)
+            try TicketMerge.dropLoadedStaging(database: database)
             FaultPoint.reached("load.attribution")
             return count
         }

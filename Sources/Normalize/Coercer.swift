@@ -195,10 +195,15 @@ package final class Coercer {
         return .output(n)
     }
 
+    private static let zeroDate: [UInt8] = Array("0000-00-00".utf8)
+    private static let zeroSlashDate: [UInt8] = Array("00/00/0000".utf8)
+
+    /// `0000-00-00…` or `00/00/0000`: an HR export's "no date" (checked on every date, so
+    /// without building arrays).
     static func isZeroDate(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
-        let zero = Array("0000-00-00".utf8)
-        if input.count >= zero.count, zip(input, zero).allSatisfy({ $0 == $1 }) { return true }
-        return input.count == 10 && Array(input) == Array("00/00/0000".utf8)
+        guard input.count >= 10, input[0] == 0x30, input[1] == 0x30 else { return false }
+        if input.prefix(10).elementsEqual(zeroDate) { return true }
+        return input.count == 10 && input.elementsEqual(zeroSlashDate)
     }
 
     /// Lower-case letters and digits only (`On Leave` → `onleave`), for small vocabularies.

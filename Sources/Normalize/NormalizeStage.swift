@@ -121,6 +121,8 @@ package enum NormalizeStage {
                 giveBack = { file in
                     for (other, tickets) in try TicketGiveBack.holders(of: file.id, database: database) {
                         guard let held = try pendingFile(other, database: database, context: context) else { continue }
+                        // Rows a killed load left of that file would collide with the new ones.
+                        try database.run("DELETE FROM stg_ticket WHERE file_id = ?", [.integer(other)])
                         do {
                             _ = try stageRecords(held, only: tickets)
                         } catch let error as WarehouseError where error.isWarehouseWide {

@@ -79,6 +79,12 @@ final class RowNormalizer {
     /// hot path compares bytes instead of building a key string per row (a file has a handful
     /// of statuses); nil for other slots.
     private var vocabularyCache: [[(raw: [UInt8], word: [UInt8]?)]?]
+    /// Per slot, what the hot path reads of its field and plan (plain values, so no row
+    /// copies a `CanonicalField` or retains a column list): its type, whether it is required,
+    /// and its one raw column (-1: none; -2: several, joined).
+    private let types: [FieldType]
+    private let required: [Bool]
+    private let singleColumns: [Int]
 
     init(plan: FieldPlan, coercer: Coercer, source: SourceConfig, partition: String?,
          privacy: PrivacyConfig = PrivacyConfig(), validation: ValidationConfig = ValidationConfig(), runDate: CivilDate? = nil) {
@@ -104,6 +110,12 @@ final class RowNormalizer {
         terminated = UnsafeBufferPointer(rebasing: buffer[6..<16])
         self.partition = partition == nil ? nil : UnsafeBufferPointer(rebasing: buffer[16..<words.count])
         let fields = plan.outputFields
+        types = fields.map(\.type)
+        required = fields.map(\.required)
+        singleColumns = fields.indices.map { slot in
+            guard let columns = plan.columnsByField[slot] else { return -1 }
+            return columns.count == 1 ? columns[0] : -2
+        }
         func slot(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
         snapshotSlot = slot("snapshot_date")
         nameSlot = slot("name")
@@ -191,15 +203,15 @@ final class RowNormalizer {
     /// Fills `values` from the raw record; returns why the row must be rejected, if it must.
     func normalize<Record: RawRecord>(_ row: Record) -> RowFailure? {
         rowUnmapped.removeAll(keepingCapacity: true)
-        for (slot, field) in plan.outputFields.enumerated() {
+        for slot in 0..<values.count {
             var input: UnsafeBufferPointer<UInt8>? = nil
-            if let columns = plan.columnsByField[slot] {
-                if columns.count == 1 {
-                    input = usable(row.bytes(columns[0]))
-                } else {
-                    input = join(columns, row, into: joined[slot])
-                }
+            let column = singleColumns[slot]
+            if column >= 0 {
+                input = usable(row.bytes(column))
+            } else if column == -2, let columns = plan.columnsByField[slot] {
+                input = join(columns, row, into: joined[slot])
             }
+            let type = types[slot]
             if let value = input, let map = valueMaps[slot] {
                 let key = value.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
                 if let mapped = map[key] {
@@ -210,44 +222,49 @@ final class RowNormalizer {
             }
             guard let value = input else {
                 values[slot] = .null
-                if field.required { return RowFailure(field: field.name, raw: nil, reason: "required field '\(field.name)' is empty; expected a value") }
+                if required[slot] {
+                    let name = plan.outputFields[slot].name
+                    return RowFailure(field: name, raw: nil, reason: "required field '\(name)' is empty; expected a value")
+                }
                 continue
             }
-            switch vocabularyCache[slot] == nil ? coercer.coerce(value, as: field.type, scratch: scratch[slot]) : cachedWord(value, slot: slot) {
+            switch vocabularyCache[slot] == nil ? coercer.coerce(value, as: type, scratch: scratch[slot]) : cachedWord(value, slot: slot) {
             case .same:
-                if let set = accepted[slot], let failure = unaccepted(value, set, slot: slot, field: field) { return failure }
+                if let set = accepted[slot], let failure = unaccepted(value, set, slot: slot, field: plan.outputFields[slot]) { return failure }
                 values[slot] = .bytes(value)
             case .output(let n):
                 let output = UnsafeBufferPointer(rebasing: scratch[slot][0..<n])
-                if field.type == .date || field.type == .timestamp, let failure = implausible(output, field: field) {
+                if type == .date || type == .timestamp, let failure = implausible(output, field: plan.outputFields[slot]) {
                     return failure
                 }
-                if let set = accepted[slot], let failure = unaccepted(output, set, slot: slot, field: field) { return failure }
+                if let set = accepted[slot], let failure = unaccepted(output, set, slot: slot, field: plan.outputFields[slot]) { return failure }
                 values[slot] = .bytes(output)
             case .integer(let v):
                 let offset = plan.countOffsets[slot]
                 let count = offset == 0 ? v : max(0, v + offset)
-                if let range = ranges[slot], !range.contains(Double(count)) { return outside(value, range, field: field) }
+                if let range = ranges[slot], !range.contains(Double(count)) { return outside(value, range, field: plan.outputFields[slot]) }
                 values[slot] = .integer(count)
             case .real(let v):
-                if let range = ranges[slot], !range.contains(v) { return outside(value, range, field: field) }
+                if let range = ranges[slot], !range.contains(v) { return outside(value, range, field: plan.outputFields[slot]) }
                 values[slot] = .real(v)
             case .null:
                 values[slot] = .null
-                if field.required {
-                    return RowFailure(field: field.name, raw: String(decoding: value, as: UTF8.self),
-                                      reason: "required field '\(field.name)' has no value; expected a value")
+                if required[slot] {
+                    let name = plan.outputFields[slot].name
+                    return RowFailure(field: name, raw: String(decoding: value, as: UTF8.self),
+                                      reason: "required field '\(name)' has no value; expected a value")
                 }
             case .invalid(let reason):
-                return RowFailure(field: field.name, raw: String(decoding: value.prefix(2000), as: UTF8.self), reason: reason)
+                return RowFailure(field: plan.outputFields[slot].name, raw: String(decoding: value.prefix(2000), as: UTF8.self), reason: reason)
             case .unmapped:
                 // Not a canonical word: the field's fallback (NULL, or `other` for events) is
                 // stored and the word counted, once the row is kept.
                 values[slot] = fallbacks[slot].map { .bytes($0) } ?? .null
                 rowUnmapped.append((slot, Array(value.prefix(200))))
-                if field.required && fallbacks[slot] == nil {
-                    return RowFailure(field: field.name, raw: String(decoding: value.prefix(200), as: UTF8.self),
-                                      reason: "'\(String(decoding: value.prefix(200), as: UTF8.self))' is not a known \(field.name); expected one of \(vocabularyWords[slot]) (or map it under values.\(field.name))")
+                if required[slot] && fallbacks[slot] == nil {
+                    let name = plan.outputFields[slot].name
+                    return RowFailure(field: name, raw: String(decoding: value.prefix(200), as: UTF8.self),
+                                      reason: "'\(String(decoding: value.prefix(200), as: UTF8.self))' is not a known \(name); expected one of \(vocabularyWords[slot]) (or map it under values.\(name))")
                 }
             }
         }
