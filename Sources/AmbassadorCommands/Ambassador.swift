@@ -18,8 +18,8 @@ package struct Ambassador: ParsableCommand {
         version: "ambassador 0.5.0",
         subcommands: [
             RunCommand.self, ExtractCommand.self, NormalizeCommand.self, LoadCommand.self, ScoreCommand.self,
-            ReportCommand.self, BackfillCommand.self, StatusCommand.self, DocsCommand.self, ConfirmCommand.self, GenerateCommand.self,
-            PreviewCommand.self,
+            ReportCommand.self, BackfillCommand.self, StatusCommand.self, TraceCommand.self, DocsCommand.self, ConfirmCommand.self,
+            GenerateCommand.self, PreviewCommand.self,
         ])
 
     package init() {}

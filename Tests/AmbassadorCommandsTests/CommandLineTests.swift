@@ -232,7 +232,7 @@ final class CommandLineTests: XCTestCase {
 
     func testEverySubcommandHasHelpWithThePipelineAndWarehouseOptions() throws {
         let readme = try String(contentsOfFile: TestSupport.packageRoot + "/README.md", encoding: .utf8)
-        XCTAssertEqual(Set(Ambassador.subcommandNames).count, 12, "the subcommands: \(Ambassador.subcommandNames)")
+        XCTAssertEqual(Set(Ambassador.subcommandNames).count, 13, "the subcommands: \(Ambassador.subcommandNames)")
         for command in Ambassador.subcommandNames {
             let help = try TestSupport.run([command, "--help"])
             XCTAssertEqual(help.status, 0, command)

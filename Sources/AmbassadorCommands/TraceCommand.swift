@@ -1,0 +1,30 @@
+import AmbassadorCore
+import ArgumentParser
+import Pipeline
+
+/// `ambassador trace TABLE KEY`: where one row came from.
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Show where one warehouse row came from: file, line, the raw record, the mapping rules, the runs.",
+        discussion: """
+            For example `ambassador trace fact_ticket 100234`: the stored row, the file and record behind it, that record read back from the archive (or from the inbox when it was not archived and still hashes the same), each field's column, rule, raw value and stored value, the run that registered the file, the other loaded files that hold the ticket and anything quarantined under its id. Reads the warehouse without taking the lock. Tables: \(RowTrace.tables.keys.sorted().joined(separator: ", ")).
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "The table, e.g. fact_ticket.")
+    var table: String
+
+    @Argument(help: "The row's key as stored, e.g. a ticket id (with its source's ticket_id_prefix).")
+    var key: String
+
+    func run() throws {
+        try withExitCodes {
+            _ = common.makeLogger()
+            let config = try common.loadConfig()
+            FileDescriptorWriter.standardOutput.write(try RowTrace.render(config: config, warehouse: config.warehouse, table: table, key: key))
+            return 0
+        }
+    }
+}
