@@ -215,8 +215,9 @@ struct Bench {
         return """
             ## Extract vs the sqlite3 shell's `.import`
 
-            One generated ticket CSV: \(data.records) rows, 14 columns, \(size / 1_000_000) MB. `ambassador extract` (SHA-256 of the
-            file, parse, insert into `raw_tickets` with lineage columns, manifest, commit, WAL) against
+            One generated ticket CSV: \(data.records) rows, 14 columns, \(size / 1_000_000) MB. `ambassador extract` of a `kind: raw` source
+            (SHA-256 of the file, parse, insert into `raw_tickets` with lineage columns, copy into the archive, manifest, commit,
+            WAL) against
             `sqlite3 import.sqlite ".import --csv FILE t"` on the same file into a new database; each is a whole process.
 
             | command | median seconds | rows/s | peak memory | all runs (s) |
