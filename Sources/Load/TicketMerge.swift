@@ -153,9 +153,9 @@ enum TicketMerge {
         try database.run("DELETE FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
     }
 
-    /// Deletes what is left staged of loaded files (tickets staged again to give them back
-    /// to a correction, or rows of a load killed between its merge and this point), in the
-    /// caller's transaction: when no other file's rows wait, the whole table at once.
+    /// Deletes what is left staged of loaded files — tickets normalize staged again to give
+    /// them back to corrections — in the caller's transaction, once every correction of the
+    /// run is merged: when no other file's rows wait, the whole table at once.
     static func dropLoadedStaging(database: Database) throws {
         let waiting = try database.count("""
             SELECT count(*) FROM (SELECT 1 FROM stg_ticket WHERE file_id IN (

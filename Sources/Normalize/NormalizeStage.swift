@@ -121,10 +121,14 @@ package enum NormalizeStage {
                 giveBack = { file in
                     for (other, tickets) in try TicketGiveBack.holders(of: file.id, database: database) {
                         guard let held = try pendingFile(other, database: database, context: context) else { continue }
-                        // Rows a killed load left of that file would collide with the new ones.
-                        try database.run("DELETE FROM stg_ticket WHERE file_id = ?", [.integer(other)])
+                        // Another correction of this run may have staged some of them already
+                        // (its load still needs them): only the others are staged.
+                        let staged = Set(try database.query("SELECT DISTINCT ticket_id FROM stg_ticket WHERE file_id = ?",
+                                                            [.integer(other)]) { $0.text(0) ?? "" })
+                        let missing = tickets.subtracting(staged)
+                        guard !missing.isEmpty else { continue }
                         do {
-                            _ = try stageRecords(held, only: tickets)
+                            _ = try stageRecords(held, only: missing)
                         } catch let error as WarehouseError where error.isWarehouseWide {
                             throw error
                         } catch {
@@ -137,9 +141,10 @@ package enum NormalizeStage {
             // A raw source has no canonical entity: its records stay in raw_<source>.
             return counts
         }
-        // Under pseudonymisation the raw rows hold clear names and e-mails: once a file is
-        // staged (or has failed), its raw rows are deleted in the same transaction — the inbox
-        // file stays the raw layer, and a backfill reads it again. `kind: raw` sources are
+        // Once a file is staged (or has failed), its raw rows are deleted in the same
+        // transaction unless the source keeps them (`keep_raw`) — and always under
+        // pseudonymisation, where they hold clear names and e-mails. The archived file (or the
+        // inbox file) stays the raw layer; a backfill reads it again. `kind: raw` sources are
         // not normalized and keep theirs.
         let hasRawTable = try database.tableExists(rawTable)
         func dropRawRows(of file: PendingFile) throws {

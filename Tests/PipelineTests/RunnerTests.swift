@@ -428,6 +428,33 @@ extension RunnerTests {
         }
     }
 
+    /// Two corrections in one run that both take back tickets the same third file holds:
+    /// each gets its tickets back from it (the second does not undo what the first staged).
+    func testTwoCorrectionsInOneRunBothGetTheirTicketsBackFromOneFile() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let header = "Ticket ID,Created At,Updated At,Status\n"
+        TestSupport.write(header + "3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n4,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n",
+                          to: directory + "/tickets/a_2026-01-01.csv")
+        TestSupport.write(header + "1,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open\n3,2026-01-01T08:00:00Z,2026-01-02T12:00:00Z,solved\n",
+                          to: directory + "/tickets/b_2026-01-02.csv")
+        TestSupport.write(header + "2,2026-01-03T10:00:00Z,2026-01-03T11:00:00Z,open\n4,2026-01-01T08:00:00Z,2026-01-03T12:00:00Z,solved\n",
+                          to: directory + "/tickets/c_2026-01-03.csv")
+        TestSupport.write("warehouse: w.sqlite\nsources:\n  tickets:\n    kind: tickets\n    inbox: tickets/*.csv\n", to: directory + "/p.yml")
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+        let database = try Database(path: config.warehouse, readOnly: true)
+        func tickets() throws -> [String] {
+            try database.query("SELECT ticket_id, status FROM fact_ticket ORDER BY 1") { "\($0.text(0) ?? "")|\($0.text(1) ?? "")" }
+        }
+        XCTAssertEqual(try tickets(), ["1|open", "2|open", "3|solved", "4|solved"])
+        TestSupport.write(header + "1,2026-01-02T10:00:00Z,2026-01-02T11:30:00Z,solved\n", to: directory + "/tickets/b_2026-01-02.csv")
+        TestSupport.write(header + "2,2026-01-03T10:00:00Z,2026-01-03T11:30:00Z,solved\n", to: directory + "/tickets/c_2026-01-03.csv")
+        XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
+        XCTAssertEqual(try tickets(), ["1|solved", "2|solved", "3|open", "4|open"], "3 and 4 are a_2026-01-01.csv's versions again")
+        XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket"), 0)
+        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+    }
+
     func testCustomerEventsLoadAsCanonicalEventsOnceEachAndCorrectionsReplace() throws {
         let directory = TestSupport.temporaryDirectory()
         let header = "Account ID,Event Type,Event Date,Amount\n"
