@@ -379,6 +379,19 @@ extension RunnerTests {
 }
 
 extension RunnerTests {
+    /// `ticket_id|status` of every fact ticket, by id.
+    private func ticketStatuses(_ warehouse: String) throws -> [String] {
+        try Database(path: warehouse, readOnly: true).query("SELECT ticket_id, status FROM fact_ticket ORDER BY 1") {
+            "\($0.text(0) ?? "")|\($0.text(1) ?? "")"
+        }
+    }
+
+    /// After a load: no staged ticket is left, and every record is a fact or a reject.
+    private func assertLoadedCleanly(_ warehouse: String, _ message: String = "", line: UInt = #line) throws {
+        XCTAssertEqual(try Database(path: warehouse, readOnly: true).count("SELECT count(*) FROM stg_ticket"), 0, message, line: line)
+        try assertEveryRawRecordIsAccountedFor(warehouse, line: line)
+    }
+
     /// A corrected re-export takes back its predecessor's tickets; one that another loaded file
     /// also holds comes back with that file's version, read again from the archive (the inbox
     /// copy is gone) — the same with `keep_raw`, where it is read from raw_<source>. Without an
@@ -400,9 +413,7 @@ extension RunnerTests {
             let config = try ConfigLoader(path: directory + "/p.yml", environment: ["AMBASSADOR_TEST_KEY": "sixteen bytes or more"]).load()
             XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0, mode)
             let database = try Database(path: config.warehouse, readOnly: true)
-            func tickets() throws -> [String] {
-                try database.query("SELECT ticket_id, status FROM fact_ticket ORDER BY 1") { "\($0.text(0) ?? "")|\($0.text(1) ?? "")" }
-            }
+            func tickets() throws -> [String] { try ticketStatuses(config.warehouse) }
             XCTAssertEqual(try tickets(), ["1|open", "2|open", "3|solved", "4|open"], mode)
             XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket"), 0, "\(mode): loaded files keep no staged rows")
             try FileManager.default.removeItem(atPath: directory + "/tickets/a_2026-01-01.csv")
@@ -423,8 +434,7 @@ extension RunnerTests {
             }
             XCTAssertEqual(try tickets(), ["1|solved", "3|open", "4|open"],
                            "\(mode): ticket 2 left with its file; ticket 3 is a_2026-01-01.csv's version again")
-            XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket"), 0, mode)
-            try assertEveryRawRecordIsAccountedFor(config.warehouse)
+            try assertLoadedCleanly(config.warehouse, mode)
         }
     }
 
@@ -442,17 +452,12 @@ extension RunnerTests {
         TestSupport.write("warehouse: w.sqlite\nsources:\n  tickets:\n    kind: tickets\n    inbox: tickets/*.csv\n", to: directory + "/p.yml")
         let config = try ConfigLoader(path: directory + "/p.yml").load()
         XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
-        let database = try Database(path: config.warehouse, readOnly: true)
-        func tickets() throws -> [String] {
-            try database.query("SELECT ticket_id, status FROM fact_ticket ORDER BY 1") { "\($0.text(0) ?? "")|\($0.text(1) ?? "")" }
-        }
-        XCTAssertEqual(try tickets(), ["1|open", "2|open", "3|solved", "4|solved"])
+        XCTAssertEqual(try ticketStatuses(config.warehouse), ["1|open", "2|open", "3|solved", "4|solved"])
         TestSupport.write(header + "1,2026-01-02T10:00:00Z,2026-01-02T11:30:00Z,solved\n", to: directory + "/tickets/b_2026-01-02.csv")
         TestSupport.write(header + "2,2026-01-03T10:00:00Z,2026-01-03T11:30:00Z,solved\n", to: directory + "/tickets/c_2026-01-03.csv")
         XCTAssertEqual(try run(config, steps: [.extract, .normalize, .load]).exitCode, 0)
-        XCTAssertEqual(try tickets(), ["1|solved", "2|solved", "3|open", "4|open"], "3 and 4 are a_2026-01-01.csv's versions again")
-        XCTAssertEqual(try database.count("SELECT count(*) FROM stg_ticket"), 0)
-        try assertEveryRawRecordIsAccountedFor(config.warehouse)
+        XCTAssertEqual(try ticketStatuses(config.warehouse), ["1|solved", "2|solved", "3|open", "4|open"], "3 and 4 are a_2026-01-01.csv's versions again")
+        try assertLoadedCleanly(config.warehouse)
     }
 
     func testCustomerEventsLoadAsCanonicalEventsOnceEachAndCorrectionsReplace() throws {
