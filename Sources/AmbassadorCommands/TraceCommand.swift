@@ -8,7 +8,7 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Show where one warehouse row came from: file, line, the raw record, the mapping rules, the runs.",
         discussion: """
-            For example `ambassador trace fact_ticket 100234`: the stored row, the file and record behind it, that record read back from the archive (or from the inbox when it was not archived and still hashes the same), each field's column, rule, raw value and stored value, the run that registered the file, the other loaded files that hold the ticket and anything quarantined under its id. Reads the warehouse without taking the lock. Tables: \(RowTrace.tables.keys.sorted().joined(separator: ", ")).
+            For example `ambassador trace fact_ticket 100234`: the stored row, the file and record behind it, that record read back from the archive (or from the inbox when it was not archived and still hashes the same), each field's column, rule, raw value and stored value, the run that registered the file, the other loaded files that hold the ticket and anything quarantined under its id. Reads the warehouse without taking the lock. Tables: \(RowTrace.tables.keys.sorted().joined(separator: ", ")). Exits 64 for a table it cannot trace, 66 when no row has the key.
             """)
 
     @OptionGroup var common: CommonOptions

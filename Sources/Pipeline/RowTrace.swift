@@ -197,7 +197,8 @@ package enum RowTrace {
             found = names.indices.map { index in
                 (names[index], index < values.count ? values.withValue(index) { $0.map { String(decoding: $0, as: UTF8.self) } } : nil)
             }
-            return true
+            // Found: the rest of the file is not read.
+            return false
         }
 
         func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {}

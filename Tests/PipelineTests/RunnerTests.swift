@@ -460,6 +460,31 @@ extension RunnerTests {
         try assertLoadedCleanly(config.warehouse)
     }
 
+    /// A ticket to give back that the other file no longer yields when read again (here a rule
+    /// added since that file was loaded rejects it) is not passed over: the run exits 65
+    /// naming the file and the ticket, and the correction's metadata keeps it.
+    func testATicketThatCannotBeGivenBackIsSaid() throws {
+        let directory = TestSupport.temporaryDirectory()
+        let header = "Ticket ID,Created At,Updated At,Status\n"
+        TestSupport.write(header + "3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n", to: directory + "/tickets/a_2026-01-01.csv")
+        let day = directory + "/tickets/day_2026-01-02.csv"
+        TestSupport.write(header + "1,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open\n3,2026-01-01T08:00:00Z,2026-01-02T12:00:00Z,solved\n", to: day)
+        let pipeline = "warehouse: w.sqlite\nsources:\n  tickets:\n    kind: tickets\n    inbox: tickets/*.csv\n"
+        TestSupport.write(pipeline, to: directory + "/p.yml")
+        XCTAssertEqual(try run(try ConfigLoader(path: directory + "/p.yml").load(), steps: [.extract, .normalize, .load]).exitCode, 0)
+        // Since then only solved tickets are accepted, and the day is re-exported.
+        TestSupport.write(pipeline + "validation:\n  accepted: { status: [solved] }\n", to: directory + "/p.yml")
+        TestSupport.write(header + "1,2026-01-02T10:00:00Z,2026-01-02T11:30:00Z,solved\n", to: day)
+        let config = try ConfigLoader(path: directory + "/p.yml").load()
+        let corrected = try run(config, steps: [.extract, .normalize, .load])
+        XCTAssertEqual(corrected.exitCode, 65)
+        let messages = corrected.stages.flatMap { $0.1.flatMap(\.messages) }.joined(separator: "\n")
+        XCTAssertTrue(messages.contains("day_2026-01-02.csv: 1 ticket(s)") && messages.contains("a_2026-01-01.csv") && messages.contains("(3)"), messages)
+        XCTAssertEqual(try ticketStatuses(config.warehouse), ["1|solved"], "ticket 3 left with the replaced file, and the run said so")
+        XCTAssertEqual(try Database(path: config.warehouse, readOnly: true).query(
+            "SELECT value FROM etl_file_metadata WHERE key LIKE 'not_given_back/%'") { $0.text(0) ?? "" }, ["3"])
+    }
+
     func testCustomerEventsLoadAsCanonicalEventsOnceEachAndCorrectionsReplace() throws {
         let directory = TestSupport.temporaryDirectory()
         let header = "Account ID,Event Type,Event Date,Amount\n"
