@@ -52,3 +52,50 @@ package enum Migrator {
         try database.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")
     }
 }
+
+extension Migrator {
+    /// Brings a PostgreSQL warehouse (the connection's current schema) to the newest version:
+    /// a new one is created whole from `PostgresSchema` in one transaction, and every version
+    /// it stands for is recorded as SQLite's migrations would record it. Returns the versions
+    /// recorded (none when the schema is current).
+    @discardableResult
+    package static func migrate(_ connection: PostgresConnection, appliedAt: String) throws -> [Int] {
+        let known = WarehouseSchema.migrations.map(\.version).max() ?? 0
+        guard PostgresSchema.version == known else {
+            throw WarehouseError.migration(
+                path: connection.target, version: known,
+                message: "the PostgreSQL schema stands for version \(PostgresSchema.version) while SQLite's migrations reach \(known); expected both engines at the same version (add the migration to Warehouse/Postgres/PostgresSchema.swift)")
+        }
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS etl_schema_version (
+                version    bigint PRIMARY KEY,
+                name       text NOT NULL,
+                applied_at text NOT NULL
+            )
+            """)
+        let current = try connection.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")
+        if current > known {
+            throw WarehouseError.schemaTooNew(path: connection.target, found: current, known: known)
+        }
+        if current == known { return [] }
+        guard current == 0 else {
+            throw WarehouseError.migration(
+                path: connection.target, version: current + 1,
+                message: "the PostgreSQL warehouse is at version \(current) and there is no step from it; expected a warehouse this version created")
+        }
+        do {
+            return try connection.transaction {
+                try connection.execute(PostgresSchema.sql)
+                var recorded: [Int] = []
+                for migration in WarehouseSchema.migrations.sorted(by: { $0.version < $1.version }) {
+                    try connection.run("INSERT INTO etl_schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                                       [.integer(Int64(migration.version)), .text(migration.name), .text(appliedAt)])
+                    recorded.append(migration.version)
+                }
+                return recorded
+            }
+        } catch {
+            throw WarehouseError.migration(path: connection.target, version: known, message: "\(error)")
+        }
+    }
+}

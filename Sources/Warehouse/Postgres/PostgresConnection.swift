@@ -73,8 +73,25 @@ package final class PostgresConnection {
         try query(sql, values) { $0.value(0) }.first ?? .null
     }
 
+    /// Whether a transaction is open on this connection.
+    package var isInTransaction: Bool { PQtransactionStatus(connection) != PQTRANS_IDLE }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Inside an open transaction it is a savepoint: its failure undoes only its own work.
+    @discardableResult
     package func transaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction {
+            try execute("SAVEPOINT ambassador_nested")
+            do {
+                let value = try body()
+                try execute("RELEASE SAVEPOINT ambassador_nested")
+                return value
+            } catch {
+                try? execute("ROLLBACK TO SAVEPOINT ambassador_nested")
+                try? execute("RELEASE SAVEPOINT ambassador_nested")
+                throw error
+            }
+        }
         try execute("BEGIN")
         do {
             let value = try body()
@@ -158,8 +175,9 @@ package final class PostgresConnection {
     private func executeParams(_ sql: String, _ values: [SQLValue]) throws -> OpaquePointer? {
         // Text format: every value as its text form, NULL as a null pointer.
         let texts: [String?] = values.map(PostgresConnection.parameterText)
+        let numbered = numberedParameters(sql)
         let result: OpaquePointer? = withCStrings(texts) { pointers in
-            PQexecParams(connection, sql, Int32(values.count), nil, pointers, nil, nil, 0)
+            PQexecParams(connection, numbered, Int32(values.count), nil, pointers, nil, nil, 0)
         }
         do {
             try check(result, sql: sql, accept: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])

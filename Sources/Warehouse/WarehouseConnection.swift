@@ -1,0 +1,171 @@
+/// Which database engine holds the warehouse.
+package enum WarehouseEngine: String, Sendable, CaseIterable {
+    case sqlite
+    case postgresql
+}
+
+/// One row of a result, read by 0-based column number, whatever the engine.
+package protocol WarehouseRow {
+    func isNull(_ column: Int32) -> Bool
+    func text(_ column: Int32) -> String?
+    func int(_ column: Int32) -> Int
+    func double(_ column: Int32) -> Double
+    /// The column's value with its stored type.
+    func value(_ column: Int32) -> SQLValue
+}
+
+/// What the warehouse's stores need of a connection, on either engine.
+///
+/// Statements written for both engines use `?` for parameters (PostgreSQL's connection
+/// numbers them) and the SQL the two share: `INSERT … ON CONFLICT … DO UPDATE`, `RETURNING`,
+/// `IS DISTINCT FROM`, `coalesce`. Where the engines differ, a store has one file per engine.
+package protocol WarehouseConnection: AnyObject {
+    var engine: WarehouseEngine { get }
+    /// The file path or the redacted URL: what messages name.
+    var target: String { get }
+    /// One or more statements with no parameters (DDL, transaction control).
+    func execute(_ sql: String) throws
+    /// One write statement with bound values; the rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ values: [SQLValue]) throws -> Int
+    /// A query, every row mapped.
+    func rows<T>(_ sql: String, _ values: [SQLValue], _ map: (any WarehouseRow) throws -> T) throws -> [T]
+    /// The first column of the first row, or `.null`.
+    func scalar(_ sql: String, _ values: [SQLValue]) throws -> SQLValue
+    /// `body` in one transaction (a savepoint when one is already open): committed when it
+    /// returns, rolled back when it throws.
+    @discardableResult
+    func transaction<T>(_ body: () throws -> T) throws -> T
+}
+
+extension WarehouseConnection {
+    /// The first column of the first row as an integer (0 when NULL or missing).
+    package func count(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
+        Int(try scalar(sql, values).intValue ?? 0)
+    }
+}
+
+extension Statement: WarehouseRow {}
+
+extension Database: WarehouseConnection {
+    package var engine: WarehouseEngine { .sqlite }
+    package var target: String { path }
+
+    package func rows<T>(_ sql: String, _ values: [SQLValue], _ map: (any WarehouseRow) throws -> T) throws -> [T] {
+        try query(sql, values) { try map($0) }
+    }
+}
+
+extension PostgresRow: WarehouseRow {}
+
+extension PostgresConnection: WarehouseConnection {
+    package var engine: WarehouseEngine { .postgresql }
+    package var target: String { location.redacted }
+
+    package func rows<T>(_ sql: String, _ values: [SQLValue], _ map: (any WarehouseRow) throws -> T) throws -> [T] {
+        try query(sql, values) { try map($0) }
+    }
+}
+
+/// `sql` with each `?` parameter outside quotes and comments numbered as PostgreSQL wants
+/// (`$1`, `$2`, …). Text without `?` comes back unchanged, so statements already numbered
+/// pass through.
+package func numberedParameters(_ sql: String) -> String {
+    guard sql.utf8.contains(UInt8(ascii: "?")) else { return sql }
+    var out: [UInt8] = []
+    out.reserveCapacity(sql.utf8.count + 16)
+    var number = 0
+    var quote: UInt8? = nil  // ' or " while inside one
+    var lineComment = false
+    var blockComment = false
+    var previous: UInt8 = 0
+    for byte in sql.utf8 {
+        defer { previous = byte }
+        if lineComment {
+            if byte == 10 { lineComment = false }
+        } else if blockComment {
+            if previous == UInt8(ascii: "*") && byte == UInt8(ascii: "/") { blockComment = false }
+        } else if let open = quote {
+            // A doubled quote closes and reopens: the state comes out right either way.
+            if byte == open { quote = nil }
+        } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+            quote = byte
+        } else if previous == UInt8(ascii: "-") && byte == UInt8(ascii: "-") {
+            lineComment = true
+        } else if previous == UInt8(ascii: "/") && byte == UInt8(ascii: "*") {
+            blockComment = true
+        } else if byte == UInt8(ascii: "?") {
+            number += 1
+            out.append(UInt8(ascii: "$"))
+            out.append(contentsOf: String(number).utf8)
+            continue
+        }
+        out.append(byte)
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// A column as the engine's catalog describes it.
+package struct ColumnInfo: Equatable, Sendable {
+    package var name: String
+    /// The storage family: `integer`, `real`, `text`, or the declared type when it is none of them.
+    package var family: String
+    package var notNull: Bool
+    /// 1-based position in the primary key, 0 when not part of it.
+    package var primaryKeyPosition: Int
+}
+
+extension WarehouseConnection {
+    /// The tables and views of the warehouse (SQLite's own and PostgreSQL's system relations
+    /// left out), by name, with whether each is a view.
+    package func relations() throws -> [(name: String, isView: Bool)] {
+        switch engine {
+        case .sqlite:
+            return try rows("""
+                SELECT name, type = 'view' FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                ORDER BY name
+                """, []) { ($0.text(0) ?? "", $0.int(1) == 1) }
+        case .postgresql:
+            return try rows("""
+                SELECT table_name, table_type = 'VIEW' FROM information_schema.tables WHERE table_schema = current_schema()
+                ORDER BY table_name
+                """, []) { ($0.text(0) ?? "", $0.text(1) == "t") }
+        }
+    }
+
+    /// The columns of `table` in order, with their storage family, nullability and key position.
+    package func columnInfo(of table: String) throws -> [ColumnInfo] {
+        switch engine {
+        case .sqlite:
+            return try rows("SELECT name, upper(type), \"notnull\", pk FROM pragma_table_info(?) ORDER BY cid", [.text(table)]) {
+                ColumnInfo(name: $0.text(0) ?? "", family: Self.family($0.text(1) ?? ""), notNull: $0.int(2) == 1,
+                           primaryKeyPosition: $0.int(3))
+            }
+        case .postgresql:
+            return try rows("""
+                SELECT c.column_name, c.data_type, c.is_nullable = 'NO',
+                       coalesce((SELECT k.ordinal_position FROM information_schema.table_constraints t
+                                 JOIN information_schema.key_column_usage k
+                                   ON k.constraint_name = t.constraint_name AND k.table_schema = t.table_schema AND k.table_name = t.table_name
+                                 WHERE t.table_schema = c.table_schema AND t.table_name = c.table_name
+                                   AND t.constraint_type = 'PRIMARY KEY' AND k.column_name = c.column_name), 0)
+                FROM information_schema.columns c
+                WHERE c.table_schema = current_schema() AND c.table_name = ?
+                ORDER BY c.ordinal_position
+                """, [.text(table)]) {
+                ColumnInfo(name: $0.text(0) ?? "", family: Self.family($0.text(1) ?? ""), notNull: $0.text(2) == "t",
+                           primaryKeyPosition: $0.int(3))
+            }
+        }
+    }
+
+    /// `INTEGER`/`bigint` → integer, `REAL`/`double precision` → real, `TEXT`/`text` → text.
+    static func family(_ declared: String) -> String {
+        switch declared.lowercased() {
+        case "integer", "bigint", "int", "smallint": return "integer"
+        case "real", "double precision", "double": return "real"
+        case "text", "character varying": return "text"
+        default: return declared.lowercased()
+        }
+    }
+}
