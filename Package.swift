@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "GenerateTests", dependencies: ["Generate", "AmbassadorCore", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Generate", "Load", "Normalize", "TestSupport"]),
+            dependencies: ["Pipeline", "Warehouse", "AmbassadorCore", "Extract", "Generate", "Load", "Normalize", "TestSupport"]),
         .testTarget(
             name: "AmbassadorCommandsTests",
             dependencies: ["AmbassadorCommands", "Warehouse", "AmbassadorCore", "Extract", "Generate", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],

@@ -9,7 +9,8 @@ package struct PipelineConfig: Sendable, Equatable {
     package var path: String
     /// Directory that relative paths in the file are resolved against.
     package var root: String
-    /// Absolute path of the SQLite warehouse file.
+    /// Absolute path of the SQLite warehouse file, or the `postgresql://` URL of a server's
+    /// (never shown as it is: see `location.redacted`).
     package var warehouse: String
     /// IANA time zone used for timestamps that carry no offset.
     package var timeZone: String
@@ -24,12 +25,20 @@ package struct PipelineConfig: Sendable, Equatable {
     /// Directories besides `root` that inbox globs may reach (`inbox_roots:`), absolute.
     package var inboxRoots: [String] = []
 
-    /// Where extract keeps each accepted inbox file, named by its SHA-256 (the raw layer):
-    /// `archive/` beside the warehouse file.
-    package var archiveDirectory: String {
+    /// The warehouse: a SQLite file or a PostgreSQL server.
+    package var location: WarehouseLocation { WarehouseLocation(warehouse) }
+
+    /// Where the run keeps its own files (the archive, the run results): the warehouse
+    /// file's folder, or `var/` under the root for a PostgreSQL warehouse.
+    package var localDirectory: String {
+        guard !location.isPostgres else { return (root.hasSuffix("/") ? root : root + "/") + "var" }
         let directory = (warehouse as NSString).deletingLastPathComponent
-        return (directory.isEmpty ? "." : directory) + "/archive"
+        return directory.isEmpty ? "." : directory
     }
+
+    /// Where extract keeps each accepted inbox file, named by its SHA-256 (the raw layer):
+    /// `archive/` in the local directory.
+    package var archiveDirectory: String { localDirectory + "/archive" }
 
     /// How the manifest names an inbox file: its path relative to `root` when it lies inside
     /// (so moving the project folder keeps every file known), else its absolute path.

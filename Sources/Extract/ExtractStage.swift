@@ -8,7 +8,7 @@ import Warehouse
 package enum ExtractStage {
     package static let name = "extract"
 
-    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+    package static func run(database: any WarehouseConnection, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
         // Each inbox is listed once; the stage's size for progress is every file's bytes
         // (unchanged ones are counted as skipped).
@@ -22,7 +22,7 @@ package enum ExtractStage {
         return all
     }
 
-    static func extract(source: SourceConfig, files: [String], database: Database, context: StageContext) throws -> StageCounts {
+    static func extract(source: SourceConfig, files: [String], database: any WarehouseConnection, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
         if files.isEmpty {
             context.logger.warning("\(source.name): no file matches \(source.inbox)")
@@ -71,7 +71,7 @@ package enum ExtractStage {
             // Known by its relative path and content; a row of an older warehouse that kept an
             // absolute path (maybe of a folder since moved) is recognised by the same tail and
             // renamed, so nothing is read twice.
-            let previous = try database.query("""
+            let previous = try database.rows("""
                 SELECT file_id, status FROM etl_source_file
                 WHERE source = ?1 AND sha256 = ?3 AND status <> 'superseded' AND \(ExtractStage.samePath)
                 ORDER BY path = ?2 DESC LIMIT 1
@@ -101,19 +101,18 @@ package enum ExtractStage {
                         fileID = previous.0
                         try clear(fileID: fileID, source: source.name, database: database)
                     } else {
-                        try database.run("""
+                        fileID = try database.insertReturningKey("""
                             INSERT INTO etl_source_file (source, path, sha256, size, partition_date, status, run_id)
-                            VALUES (?, ?, ?, ?, ?, 'extracted', ?)
+                            VALUES (?, ?, ?, ?, ?, 'extracted', ?) RETURNING file_id
                             """, [.text(source.name), .text(key), .text(digest.hex), .integer(digest.size),
                                   SQLValue(partition?.description), .integer(context.runID)])
-                        fileID = database.lastInsertRowID
                     }
                     let writer = RawTableWriter(database: database, source: source, fileID: fileID, filePath: path,
                                                 runID: context.runID, pseudonymising: !context.config.privacy.pseudonymise.isEmpty)
                     let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding,
                                                            delimiter: source.delimiter, record: source.record, path: path)
                     try reader.read(path, into: writer, progress: context.progress)
-                    try writer.listColumns()
+                    try writer.finish()
                     try database.run("""
                         UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ?,
                                raw_first_rowid = ?, raw_last_rowid = ?
@@ -175,15 +174,19 @@ package enum ExtractStage {
     }
 
     /// The manifest row names the file bound as ?2 (a manifest path): the same relative path,
-    /// or an absolute path (an older warehouse's) ending in it.
-    static let samePath = "(path = ?2 OR (substr(path, 1, 1) = '/' AND substr(path, -length(?2) - 1) = '/' || ?2))"
+    /// or an absolute path (an older warehouse's) ending in it. (Positive `substr` positions
+    /// only: the two engines read negative ones differently.)
+    static let samePath = """
+        (path = ?2 OR (substr(path, 1, 1) = '/' AND length(path) > length(?2)
+                       AND substr(path, length(path) - length(?2)) = '/' || ?2))
+        """
 
     /// Marks older versions of the same path superseded and drops their raw and staged rows,
     /// inside the caller's transaction, so a corrected re-export replaces its predecessor.
-    private static func supersedePredecessors(of fileID: Int64, source: String, path: String, database: Database) throws {
-        let older = try database.query(
-            "SELECT file_id FROM etl_source_file WHERE source = ?1 AND \(samePath) AND file_id <> ?4 AND status NOT IN ('superseded', 'failed')",
-            [.text(source), .text(path), .null, .integer(fileID)]) { $0.int64(0) }
+    private static func supersedePredecessors(of fileID: Int64, source: String, path: String, database: any WarehouseConnection) throws {
+        let older = try database.rows(
+            "SELECT file_id FROM etl_source_file WHERE source = ?1 AND \(samePath) AND file_id <> ?3 AND status NOT IN ('superseded', 'failed')",
+            [.text(source), .text(path), .integer(fileID)]) { $0.int64(0) }
         for id in older {
             try clear(fileID: id, source: source, database: database)
             try database.run("UPDATE etl_source_file SET status = 'superseded', superseded_by = ? WHERE file_id = ?",
@@ -193,14 +196,21 @@ package enum ExtractStage {
 
     /// Removes what a file contributed to the raw and staging layers (its rejects, and the
     /// record of which tickets it holds).
-    static func clear(fileID: Int64, source: String, database: Database) throws {
-        if try database.tableExists(WarehouseCatalog.rawTable(source: source)) {
-            try database.run("""
-                DELETE FROM \(Database.quote(WarehouseCatalog.rawTable(source: source)))
-                WHERE rowid BETWEEN (SELECT raw_first_rowid FROM etl_source_file WHERE file_id = ?)
-                                AND (SELECT raw_last_rowid FROM etl_source_file WHERE file_id = ?)
-                  AND _file_id = ?
-                """, [.integer(fileID), .integer(fileID), .integer(fileID)])
+    static func clear(fileID: Int64, source: String, database: any WarehouseConnection) throws {
+        let raw = WarehouseCatalog.rawTable(source: source)
+        if try database.relationExists(raw) {
+            switch database.engine {
+            case .sqlite:
+                // The manifest keeps the file's rowid range: no index on the raw table.
+                try database.run("""
+                    DELETE FROM \(database.quoted(raw))
+                    WHERE rowid BETWEEN (SELECT raw_first_rowid FROM etl_source_file WHERE file_id = ?)
+                                    AND (SELECT raw_last_rowid FROM etl_source_file WHERE file_id = ?)
+                      AND _file_id = ?
+                    """, [.integer(fileID), .integer(fileID), .integer(fileID)])
+            case .postgresql:
+                try database.run("DELETE FROM \(database.quoted(raw)) WHERE _file_id = ?", [.integer(fileID)])
+            }
         }
         for table in ["stg_employee", "stg_ticket", "stg_customer_event", "stg_ticket_event", "stg_survey_response", "stg_survey_answer"] {
             try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
@@ -211,7 +221,7 @@ package enum ExtractStage {
     }
 
     private static func recordFailure(
-        _ database: Database, source: String, path: String, sha: String, size: Int64, partition: CivilDate?,
+        _ database: any WarehouseConnection, source: String, path: String, sha: String, size: Int64, partition: CivilDate?,
         error: ExtractError, runID: Int64
     ) throws {
         try database.transaction {

@@ -16,8 +16,17 @@ import Warehouse
 /// submission time and completion (`SurveyColumns.keptForEmployees`): the respondent's
 /// identity columns never reach the warehouse, and their names (not values) are listed in
 /// `etl_file_metadata` as `dropped_identity_column/<name>`.
+///
+/// On PostgreSQL a raw table holds each record as one `jsonb` document (`record`, the
+/// vendor's column names as keys) beside `_row_id`, `_file_id` and `_record_no`: export
+/// headers are often longer than PostgreSQL's 63-byte identifiers and wider than its
+/// 1 600 columns, and `record->>'Ticket ID'` is how its users query such data. Records and
+/// rejects go in by COPY, a batch at a time. The columns a new file adds are found against
+/// the `columns` lists of the source's earlier files (both engines list every file's).
 final class RawTableWriter: RecordSink {
-    private let database: Database
+    private let database: any WarehouseConnection
+    /// The same connection when the warehouse is SQLite (its prepared-statement paths).
+    private let sqlite: Database?
     private let table: String
     private let source: String
     private let fileID: Int64
@@ -49,8 +58,18 @@ final class RawTableWriter: RecordSink {
     /// name or an e-mail): an employee survey, or any source under pseudonymisation.
     private let withholdRawValues: Bool
 
-    init(database: Database, source: SourceConfig, fileID: Int64, filePath: String, runID: Int64, pseudonymising: Bool = false) {
+    /// PostgreSQL: records and rejects waiting for their COPY.
+    private var pendingRecords: [[SQLValue]] = []
+    private var pendingRejects: [[SQLValue]] = []
+    /// PostgreSQL: the column names (by `ColumnName.key`) the raw table has seen.
+    private var knownColumns: Set<ColumnName.Key>?
+    /// The names stored for each record, in order (the file's, less a pulse survey's identities).
+    private var storedNames: [String] = []
+    static let copyBatch = 2_000
+
+    init(database: any WarehouseConnection, source: SourceConfig, fileID: Int64, filePath: String, runID: Int64, pseudonymising: Bool = false) {
         self.database = database
+        sqlite = database as? Database
         storesRows = source.storesRawRows
         listsColumns = source.normalizesRecordByRecord
         self.table = WarehouseCatalog.rawTable(source: source.name)
@@ -81,13 +100,18 @@ final class RawTableWriter: RecordSink {
                 try metadata("dropped_identity_column/" + name, "employee survey: not an answer, team or response field; never stored")
             }
         }
+        storedNames = names
+        guard let sqlite else {
+            try preparePostgresTable(names)
+            return
+        }
         let quotedTable = Database.quote(table)
-        let exists = try database.tableExists(table)
+        let exists = try sqlite.tableExists(table)
         if tableExistedBefore == nil { tableExistedBefore = exists }
         // Data columns only (the two lineage columns are not counted).
         // Column identity is ColumnName's (SQLite's own rule on cleaned names): what this
         // says exists, SQLite finds, and what it adds, SQLite accepts.
-        let existing = exists ? Set(try database.columns(of: table).map { ColumnName.key($0) })
+        let existing = exists ? Set(try sqlite.columns(of: table).map { ColumnName.key($0) })
             .subtracting([ColumnName.key("_file_id"), ColumnName.key("_record_no")]) : []
         let added = names.filter { !existing.contains(ColumnName.key($0)) }
         guard existing.count + added.count <= RawTableWriter.maximumColumns else {
@@ -99,20 +123,57 @@ final class RawTableWriter: RecordSink {
             let definitions = (["_file_id INTEGER NOT NULL", "_record_no INTEGER NOT NULL"]
                 + names.map { Database.quote($0) + " TEXT" }).joined(separator: ", ")
             // No index: the manifest keeps each file's rowid range (see migration 3).
-            try database.execute("CREATE TABLE \(quotedTable) (\(definitions))")
+            try sqlite.execute("CREATE TABLE \(quotedTable) (\(definitions))")
         } else {
             for name in added {
-                try database.execute("ALTER TABLE \(quotedTable) ADD COLUMN \(Database.quote(name)) TEXT")
-                if tableExistedBefore == true {
-                    try database.run(
-                        "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, ?, ?, ?)",
-                        [.integer(runID), .text(source), .text(table), .text(name), .integer(fileID)])
-                }
+                try sqlite.execute("ALTER TABLE \(quotedTable) ADD COLUMN \(Database.quote(name)) TEXT")
+                if tableExistedBefore == true { try schemaChange(table, name) }
             }
         }
-        let inserter = try BulkInserter(database: database, table: table, columns: ["_file_id", "_record_no"] + names)
+        let inserter = try BulkInserter(database: sqlite, table: table, columns: ["_file_id", "_record_no"] + names)
         insert = inserter.statement
         columnCount = names.count
+    }
+
+    /// PostgreSQL: the raw table of documents, made when missing; the names no earlier file
+    /// of the source had are recorded as schema changes (once the table existed before).
+    private func preparePostgresTable(_ names: [String]) throws {
+        let exists = try database.relationExists(table)
+        if tableExistedBefore == nil { tableExistedBefore = exists }
+        guard names.count <= RawTableWriter.maximumColumns else {
+            throw ExtractError.malformed(path: filePath, line: 1, column: nil, message: "\(names.count) columns",
+                                         expected: "at most \(RawTableWriter.maximumColumns) columns per source")
+        }
+        if !exists {
+            let quotedTable = database.quoted(table)
+            try database.execute("""
+                CREATE TABLE \(quotedTable) (
+                    _row_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, _file_id bigint NOT NULL, _record_no bigint NOT NULL,
+                    record jsonb NOT NULL);
+                CREATE INDEX \(database.quoted(table + "_file")) ON \(quotedTable) (_file_id, _record_no)
+                """)
+        }
+        if knownColumns == nil {
+            knownColumns = []
+            if tableExistedBefore == true {
+                let lists = try database.rows("""
+                    SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
+                    WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = ?
+                    """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]) { $0.text(0) }
+                for list in lists { knownColumns?.formUnion((list.flatMap(FileColumns.decode) ?? []).map { ColumnName.key($0) }) }
+            }
+        }
+        for name in names where !(knownColumns?.contains(ColumnName.key(name)) ?? false) {
+            if tableExistedBefore == true { try schemaChange(table, name) }
+            knownColumns?.insert(ColumnName.key(name))
+        }
+        columnCount = names.count
+    }
+
+    private func schemaChange(_ tableName: String, _ column: String) throws {
+        try database.run(
+            "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, ?, ?, ?)",
+            [.integer(runID), .text(source), .text(tableName), .text(column), .integer(fileID)])
     }
 
     func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool {
@@ -120,6 +181,7 @@ final class RawTableWriter: RecordSink {
             written += 1
             return true
         }
+        guard let sqlite else { return try postgresRecord(number, values) }
         guard let insert else { return false }
         try insert.bind(.integer(fileID), at: 1)
         try insert.bind(.integer(Int64(number)), at: 2)
@@ -146,25 +208,79 @@ final class RawTableWriter: RecordSink {
         }
         defer { insert.reset() }
         try insert.step()
-        let rowid = database.lastInsertRowID
+        let rowid = sqlite.lastInsertRowID
         if firstRowID == nil { firstRowID = rowid }
         lastRowID = rowid
         written += 1
         return true
     }
 
-    /// For a record-by-record source: lists the file's columns (`columns`, a JSON array in
-    /// position order); when its rows are not stored, records the columns the source's
-    /// previous file lacked in `etl_schema_change` (raw tables record theirs as they grow).
-    func listColumns() throws {
-        guard listsColumns else { return }
-        try metadata(FileColumns.metadataKey, FileColumns.encode(fileColumns))
-        guard !storesRows else { return }
+    /// PostgreSQL: one record as a JSON document of its stored columns. A value PostgreSQL
+    /// cannot hold (a NUL character, bytes that are not UTF-8) rejects its record, named.
+    private func postgresRecord<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool {
+        var document = "{"
+        for column in 0..<columnCount {
+            let index = storedPositions?[column] ?? column
+            if column > 0 { document += "," }
+            document += JSONText.quote(storedNames[column]) + ":"
+            // nil: no value (JSON null, a short record); .some(nil): bytes that are not UTF-8.
+            let text: String?? = index < values.count ? values.withValue(index) { bytes -> String?? in
+                guard let bytes else { return nil }
+                return .some(String(validating: bytes, as: UTF8.self))
+            } : nil
+            switch text {
+            case .none:
+                document += "null"
+            case .some(.none):
+                try reject(number, field: storedNames[column], rawValue: nil, reason: "the value is not UTF-8 text, which a PostgreSQL warehouse stores only as UTF-8")
+                return true
+            case .some(.some(let value)) where value.utf8.contains(0):
+                try reject(number, field: storedNames[column], rawValue: nil, reason: "the value holds a NUL character, which PostgreSQL text cannot store")
+                return true
+            case .some(.some(let value)):
+                document += JSONText.quote(value)
+            }
+        }
+        document += "}"
+        pendingRecords.append([.integer(fileID), .integer(Int64(number)), .text(document)])
+        if pendingRecords.count >= RawTableWriter.copyBatch { try flush() }
+        written += 1
+        return true
+    }
+
+    /// PostgreSQL: sends the records and rejects waiting for their COPY.
+    func flush() throws {
+        guard let connection = database as? PostgresConnection else { return }
+        if !pendingRecords.isEmpty {
+            let rows = pendingRecords
+            pendingRecords.removeAll(keepingCapacity: true)
+            try connection.copy(into: table, columns: ["_file_id", "_record_no", "record"]) { writer in
+                for row in rows { try writer.write(row) }
+            }
+        }
+        if !pendingRejects.isEmpty {
+            let rows = pendingRejects
+            pendingRejects.removeAll(keepingCapacity: true)
+            try connection.copy(into: "etl_reject", columns: ["run_id", "stage", "source", "file_id", "file_path", "record_no", "field",
+                                                             "raw_value", "reason"]) { writer in
+                for row in rows { try writer.write(row) }
+            }
+        }
+    }
+
+    /// Ends the file: sends what waits (PostgreSQL) and lists the file's columns
+    /// (`columns`, a JSON array in position order — the stored ones, for a pulse survey).
+    /// For a record-by-record source whose rows are not stored, records the columns the
+    /// source's previous file lacked in `etl_schema_change` (raw tables record theirs as they grow).
+    func finish() throws {
+        try flush()
+        try metadata(FileColumns.metadataKey, FileColumns.encode(storesRows ? storedNames : fileColumns))
+        guard !storesRows, listsColumns else { return }
         let previous = try database.scalar("""
             SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = '\(FileColumns.metadataKey)'
+            WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = ?
             ORDER BY f.file_id DESC LIMIT 1
-            """, [.text(source), .integer(fileID)]).stringValue
+            """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]).stringValue
         guard let previous, let known = FileColumns.decode(previous) else { return }
         let keys = Set(known.map { ColumnName.key($0) })
         for name in fileColumns where !keys.contains(ColumnName.key(name)) {
@@ -174,27 +290,31 @@ final class RawTableWriter: RecordSink {
         }
     }
 
-    private var metadataStatement: Statement?
-
     func metadata(_ key: String, _ value: String?) throws {
         if employeeSurvey != nil, key.hasPrefix("import_id/"), let value { importIDs[String(key.dropFirst(10))] = value }
-        if metadataStatement == nil {
-            metadataStatement = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
-        }
-        try metadataStatement?.execute([.integer(fileID), .text(key), SQLValue(value)])
+        try database.run("""
+            INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)
+            ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
+            """, [.integer(fileID), .text(key), SQLValue(value)])
     }
 
     func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {
+        let values: [SQLValue] = [
+            .integer(runID), .text("extract"), .text(source), .integer(fileID), .text(filePath), .integer(Int64(number)),
+            SQLValue(field), withholdRawValues ? .null : SQLValue(rawValue.map { String($0.prefix(2000)) }), .text(reason),
+        ]
+        rejected += 1
+        guard let sqlite else {
+            pendingRejects.append(values)
+            if pendingRejects.count >= RawTableWriter.copyBatch { try flush() }
+            return
+        }
         if rejectStatement == nil {
-            rejectStatement = try database.prepare("""
+            rejectStatement = try sqlite.prepare("""
                 INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-                VALUES (?, 'extract', ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         }
-        try rejectStatement?.execute([
-            .integer(runID), .text(source), .integer(fileID), .text(filePath), .integer(Int64(number)),
-            SQLValue(field), withholdRawValues ? .null : SQLValue(rawValue.map { String($0.prefix(2000)) }), .text(reason),
-        ])
-        rejected += 1
+        try rejectStatement?.execute(values)
     }
 }

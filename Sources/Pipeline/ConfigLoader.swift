@@ -49,15 +49,10 @@ package struct ConfigLoader {
             throw fail(root, "warehouse", "missing key", "the path of the SQLite warehouse file, e.g. var/warehouse.sqlite")
         }
         let warehouseText = try warehouseOverride ?? string(warehouseNode, "warehouse")
-        // The PostgreSQL engine exists only as a driver so far (docs/POSTGRESQL.md): say so,
-        // never treat the URL as a file name (and never repeat its password).
+        // A PostgreSQL URL is kept as it is (libpq reads it); only its redacted form is ever shown.
         let location = WarehouseLocation(warehouseText)
-        if location.isPostgres {
-            throw fail(warehouseOverride == nil ? warehouseNode : nil, warehouseOverride == nil ? "warehouse" : "--warehouse",
-                       "\(location.redacted): PostgreSQL warehouses are not supported by the stages yet (docs/POSTGRESQL.md says what exists)",
-                       "the path of a SQLite file, e.g. var/warehouse.sqlite")
-        }
-        let warehouse = absolute(warehouseText, base: warehouseOverride == nil ? rootDirectory : FileManager.default.currentDirectoryPath)
+        let warehouse = location.isPostgres
+            ? warehouseText : absolute(warehouseText, base: warehouseOverride == nil ? rootDirectory : FileManager.default.currentDirectoryPath)
         var rootInfo = stat()
         guard stat(rootDirectory, &rootInfo) == 0, (rootInfo.st_mode & S_IFMT) == S_IFDIR else {
             throw fail(top["root"] ?? root, "root", "the root directory '\(rootDirectory)' does not exist",
@@ -66,7 +61,7 @@ package struct ConfigLoader {
         // A warehouse is a regular file (or not yet there): not a directory, not a device
         // such as /dev/full (SQLite would create /dev/full-journal beside it).
         var info = stat()
-        if stat(warehouse, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+        if !location.isPostgres, stat(warehouse, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
             let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
             throw fail(warehouseOverride == nil ? warehouseNode : nil, warehouseOverride == nil ? "warehouse" : "--warehouse",
                        "'\(warehouse)' is \(what)", "the path of a SQLite file (created when missing), e.g. var/warehouse.sqlite")
@@ -96,8 +91,10 @@ package struct ConfigLoader {
         var report = try loadReport(top["report"], root: rootDirectory)
         // Another warehouse (--warehouse) gets its own report folder beside it: a report of a
         // test or a copy must never replace the real out/.
+        // For a PostgreSQL URL that is `var/out` under the root (never a folder named after the URL).
         if warehouseOverride != nil {
-            report.outDir = (warehouse as NSString).deletingLastPathComponent + "/out"
+            report.outDir = location.isPostgres ? (rootDirectory.hasSuffix("/") ? rootDirectory : rootDirectory + "/") + "var/out"
+                : (warehouse as NSString).deletingLastPathComponent + "/out"
         }
         var config = PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
                                     rejectThreshold: threshold, sources: sources, score: score, report: report)

@@ -16,16 +16,12 @@ package enum DataDictionary {
     }
 
     /// Every table and view of the warehouse (SQLite's own tables left out), by layer then name.
-    package static func relations(_ database: Database) throws -> [Relation] {
-        let names = try database.query("""
-            SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name
-            """) { ($0.text(0) ?? "", $0.text(1) ?? "") }
+    package static func relations(_ database: any WarehouseConnection) throws -> [Relation] {
         var out: [Relation] = []
-        for (name, kind) in names {
-            let columns = try database.query("SELECT name, type FROM pragma_table_info(?) ORDER BY cid", [.text(name)]) {
-                (name: $0.text(0) ?? "", type: $0.text(1) ?? "")
-            }
-            let rows = try database.count("SELECT count(*) FROM \(Database.quote(name))")
+        for (name, isView) in try database.relations() {
+            let kind = isView ? "view" : "table"
+            let columns = try database.columnInfo(of: name).map { (name: $0.name, type: $0.declared) }
+            let rows = try database.count("SELECT count(*) FROM \(database.quoted(name))")
             out.append(Relation(name: name, kind: kind, rows: rows, columns: columns, entry: WarehouseCatalog.entry(for: name)))
         }
         let order = ["view", "fact", "dimension", "score", "linkage", "staging", "raw", "operations"]
@@ -35,12 +31,10 @@ package enum DataDictionary {
         }
     }
 
-    package static func render(warehouse: String) throws -> String {
-        guard FileManager.default.fileExists(atPath: warehouse) else {
-            throw PipelineError.noInput(message: "\(warehouse): no warehouse yet; expected one made by `ambassador run` (or `make nightly`)")
-        }
-        let database = try Database(path: warehouse, readOnly: true)
-        let version = try Migrator.currentVersion(database)
+    package static func render(warehouse location: String) throws -> String {
+        let database = try StatusReport.openForReading(location)
+        let warehouse = database.target
+        let version = try database.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")
         let relations = try relations(database)
         let h = Escaping.html
         var out = """

@@ -7,10 +7,13 @@ import Warehouse
 package enum DryRun {
     package static func plan(config: PipelineConfig, sourceFilter: String?) throws -> String {
         let manifest: Set<String>
-        if FileManager.default.fileExists(atPath: config.warehouse),
-           let database = try? Warehouse.Database(path: config.warehouse, readOnly: true),
-           (try? database.tableExists("etl_source_file")) == true {
-            manifest = Set(try database.query("SELECT source || ' ' || path || ' ' || sha256 FROM etl_source_file WHERE status <> 'superseded'") { $0.text(0) ?? "" })
+        // No warehouse yet: every file is new. A PostgreSQL server that cannot be reached is
+        // said, not taken for an empty warehouse.
+        let known = config.location.isPostgres || FileManager.default.fileExists(atPath: config.warehouse)
+        if known, let database = config.location.isPostgres ? try StatusReport.openForReading(config.warehouse)
+                                                             : try? StatusReport.openForReading(config.warehouse),
+           (try? database.relationExists("etl_source_file")) == true {
+            manifest = Set(try database.rows("SELECT source || ' ' || path || ' ' || sha256 FROM etl_source_file WHERE status <> 'superseded'", []) { $0.text(0) ?? "" })
         } else {
             manifest = []
         }

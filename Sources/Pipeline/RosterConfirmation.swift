@@ -9,6 +9,7 @@ package enum RosterConfirmation {
     /// Releases the held file at `path` (relative to the current directory or absolute).
     /// Throws `PipelineError.usage` when no held file has that path.
     package static func confirm(config: PipelineConfig, path: String, now: String) throws -> String {
+        try config.requireSQLite(for: "confirm")
         let lock = WarehouseLock(warehouse: config.warehouse)
         try lock.acquire(command: "confirm", startedAt: now)
         defer { lock.release() }

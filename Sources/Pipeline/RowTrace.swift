@@ -18,6 +18,7 @@ package enum RowTrace {
 
     /// The report of `key` in `table`, as text.
     package static func render(config: PipelineConfig, warehouse: String, table: String, key: String) throws -> String {
+        try config.requireSQLite(for: "trace")
         guard let traced = tables[table] else {
             throw PipelineError.usage(message: "trace: '\(table)' cannot be traced; expected one of: \(tables.keys.sorted().joined(separator: ", "))")
         }

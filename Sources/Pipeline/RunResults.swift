@@ -13,14 +13,14 @@ package enum RunResults {
     /// first; `rejects_not_listed` counts the others and their rows (etl_reject has them all).
     package static let listedRejectGroups = 100
 
-    /// The results folder of a warehouse file.
-    package static func directory(warehouse: String) -> String {
-        (warehouse as NSString).deletingLastPathComponent.isEmpty ? "runs" : (warehouse as NSString).deletingLastPathComponent + "/runs"
+    /// The results folder of a pipeline's warehouse (`runs/` in its local directory).
+    package static func directory(config: PipelineConfig) -> String {
+        config.localDirectory + "/runs"
     }
 
     /// One run's results as a JSON-ready dictionary; nil when the run is not in the ledger.
-    package static func object(database: Database, runID: Int64) throws -> [String: Any]? {
-        let runs = try database.query("""
+    package static func object(database: any WarehouseConnection, runID: Int64) throws -> [String: Any]? {
+        let runs = try database.rows("""
             SELECT run_id, command, arguments, run_date, started_at, ended_at, status, exit_code, message FROM etl_run WHERE run_id = ?
             """, [.integer(runID)]) { row -> [String: Any] in
             var run: [String: Any] = ["run_id": row.int(0), "command": row.text(1) ?? "", "arguments": row.text(2) ?? "",
@@ -31,7 +31,7 @@ package enum RunResults {
             return run
         }
         guard var run = runs.first else { return nil }
-        run["stages"] = try database.query("""
+        run["stages"] = try database.rows("""
             SELECT stage, source, status, started_at, ended_at, rows_read, rows_written, rows_rejected, files_done, files_skipped,
                    files_failed, message
             FROM etl_stage_run WHERE run_id = ? ORDER BY stage_run_id
@@ -42,20 +42,20 @@ package enum RunResults {
         }
         // The largest groups; a reason naming its value makes one group per value, and a file
         // of 200 000 rejected dates once made this file 66 MB and its writer 500 MB.
-        run["rejects"] = try database.query("""
+        run["rejects"] = try database.rows("""
             SELECT source, stage, coalesce(field, ''), reason, count(*) FROM etl_reject WHERE run_id = ?
             GROUP BY source, stage, field, reason ORDER BY count(*) DESC, source, reason LIMIT \(listedRejectGroups)
             """, [.integer(runID)]) { row -> [String: Any] in
             ["source": row.text(0) ?? "", "stage": row.text(1) ?? "", "field": row.text(2) ?? "", "reason": row.text(3) ?? "",
              "rows": row.int(4)]
         }
-        let groups = try database.query("""
+        let groups = try database.rows("""
             SELECT count(*), coalesce(sum(rows), 0) FROM (
-                SELECT count(*) AS rows FROM etl_reject WHERE run_id = ? GROUP BY source, stage, field, reason)
+                SELECT count(*) AS rows FROM etl_reject WHERE run_id = ? GROUP BY source, stage, field, reason) AS grouped
             """, [.integer(runID)]) { ($0.int(0), $0.int(1)) }.first ?? (0, 0)
         let listedRows = (run["rejects"] as? [[String: Any]] ?? []).reduce(0) { $0 + (($1["rows"] as? Int) ?? 0) }
         run["rejects_not_listed"] = ["groups": max(0, groups.0 - listedRejectGroups), "rows": groups.1 - listedRows]
-        run["checks"] = try database.query("""
+        run["checks"] = try database.rows("""
             SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check WHERE run_id = ? ORDER BY check_id
             """, [.integer(runID)]) { row -> [String: Any] in
             ["name": row.text(0) ?? "", "table": row.text(1) ?? "", "severity": row.text(2) ?? "", "failing_rows": row.int(3),
@@ -73,9 +73,8 @@ package enum RunResults {
     /// Writes `run-<id>.json` and `latest.json` (each replaced atomically, mode 0600 in a 0700
     /// folder: the arguments and messages may name paths). Returns the run file's path.
     @discardableResult
-    package static func write(database: Database, runID: Int64, warehouse: String) throws -> String? {
+    package static func write(database: any WarehouseConnection, runID: Int64, folder: String) throws -> String? {
         guard let object = try object(database: database, runID: runID) else { return nil }
-        let folder = directory(warehouse: warehouse)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let text = try text(object)
         let path = folder + "/run-\(runID).json"
@@ -95,18 +94,15 @@ package enum RunResults {
 extension StatusReport {
     /// `status --json`: the warehouse, its schema version, the last runs, the latest run's
     /// full results (as in its results file) and the files by source and status.
-    package static func json(warehouse: String, runs: Int = 10) throws -> String {
-        guard FileManager.default.fileExists(atPath: warehouse) else {
-            throw PipelineError.noInput(message: "\(warehouse): no warehouse yet; expected one made by `ambassador run` (or `make nightly`)")
-        }
-        let database = try Database(path: warehouse, readOnly: true)
-        var object: [String: Any] = ["warehouse": warehouse]
-        guard try database.tableExists("etl_run") else {
+    package static func json(warehouse location: String, runs: Int = 10) throws -> String {
+        let database = try openForReading(location)
+        var object: [String: Any] = ["warehouse": database.target]
+        guard try database.relationExists("etl_run") else {
             object["runs"] = [Any]()
             return try RunResults.text(object)
         }
-        object["schema_version"] = try Migrator.currentVersion(database)
-        let ids = try database.query("SELECT run_id FROM etl_run ORDER BY run_id DESC LIMIT ?", [.integer(Int64(runs))]) { Int64($0.int(0)) }
+        object["schema_version"] = try database.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")
+        let ids = try database.rows("SELECT run_id FROM etl_run ORDER BY run_id DESC LIMIT ?", [.integer(Int64(runs))]) { $0.int64(0) }
         object["runs"] = try ids.compactMap { id -> [String: Any]? in
             guard var run = try RunResults.object(database: database, runID: id) else { return nil }
             // The list keeps each run's headline; the latest carries everything.
@@ -114,10 +110,10 @@ extension StatusReport {
             return run
         }
         if let latest = ids.first { object["latest"] = try RunResults.object(database: database, runID: latest) ?? NSNull() }
-        object["files"] = try database.query("""
-            SELECT source, status, count(*), coalesce(sum(records), 0), coalesce(sum(rejected), 0) FROM etl_source_file
-            GROUP BY source, status ORDER BY source, status
-            """) { row -> [String: Any] in
+        object["files"] = try database.rows("""
+            SELECT source, status, count(*), CAST(coalesce(sum(records), 0) AS BIGINT), CAST(coalesce(sum(rejected), 0) AS BIGINT)
+            FROM etl_source_file GROUP BY source, status ORDER BY source, status
+            """, []) { row -> [String: Any] in
             ["source": row.text(0) ?? "", "status": row.text(1) ?? "", "files": row.int(2), "records": row.int(3), "rejected": row.int(4)]
         }
         return try RunResults.text(object)

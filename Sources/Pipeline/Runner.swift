@@ -8,16 +8,36 @@ import Score
 import Warehouse
 import Foundation
 
-/// A named step of a pipeline: a stage's name and its body over the warehouse and context.
+/// A named step of a pipeline: a stage's name, the engines it runs on, and its body over the
+/// warehouse and context.
 package struct PipelineStep: Sendable {
     package let name: String
-    package let body: @Sendable (Database, StageContext) throws -> [StageCounts]
+    /// The engines the stage's SQL is written for (docs/POSTGRESQL.md: the stages move to
+    /// PostgreSQL one at a time).
+    package let engines: Set<WarehouseEngine>
+    package let body: @Sendable (any WarehouseConnection, StageContext) throws -> [StageCounts]
 
-    package static let extract = PipelineStep(name: ExtractStage.name, body: ExtractStage.run)
-    package static let normalize = PipelineStep(name: NormalizeStage.name, body: NormalizeStage.run)
-    package static let load = PipelineStep(name: LoadStage.name, body: LoadStage.run)
-    package static let score = PipelineStep(name: ScoreStage.name, body: ScoreStage.run)
-    package static let report = PipelineStep(name: ReportStage.name, body: ReportStage.run)
+    package init(name: String, engines: Set<WarehouseEngine>, body: @escaping @Sendable (any WarehouseConnection, StageContext) throws -> [StageCounts]) {
+        self.name = name
+        self.engines = engines
+        self.body = body
+    }
+
+    /// A step whose SQL is SQLite's only.
+    init(sqliteOnly name: String, body: @escaping @Sendable (Database, StageContext) throws -> [StageCounts]) {
+        self.init(name: name, engines: [.sqlite]) { connection, context in
+            guard let database = connection as? Database else {
+                throw PipelineError.usage(message: "\(connection.target): \(name) does not run on a PostgreSQL warehouse yet; expected a SQLite warehouse")
+            }
+            return try body(database, context)
+        }
+    }
+
+    package static let extract = PipelineStep(name: ExtractStage.name, engines: [.sqlite, .postgresql], body: ExtractStage.run)
+    package static let normalize = PipelineStep(sqliteOnly: NormalizeStage.name, body: NormalizeStage.run)
+    package static let load = PipelineStep(sqliteOnly: LoadStage.name, body: LoadStage.run)
+    package static let score = PipelineStep(sqliteOnly: ScoreStage.name, body: ScoreStage.run)
+    package static let report = PipelineStep(sqliteOnly: ReportStage.name, body: ReportStage.run)
     /// Every stage in order: what `run` and `backfill` do.
     package static let all: [PipelineStep] = [extract, normalize, load, score, report]
 
@@ -104,30 +124,73 @@ package struct Runner {
                 throw PipelineError.noInput(message: "no input: no file matches " + selected.map { "\($0.name) (\($0.inbox))" }.joined(separator: ", ") + "; expected files in the inbox")
             }
         }
+        if case .postgres = config.location {
+            return try runOnPostgres(steps, options: options)
+        }
         let lock = WarehouseLock(warehouse: config.warehouse)
         try lock.acquire(command: options.command, startedAt: options.now())
         defer { lock.release() }
         // The warehouse connection lives and dies inside `runLocked`, before the lock is
         // released: closing the lock's descriptor on the warehouse file would drop SQLite's own
         // POSIX locks on it while a connection were still open.
-        return try runLocked(steps, options: options)
+        return try runLocked(steps, options: options) {
+            let reserve = SpaceReserve(warehouse: config.warehouse)
+            let database = try Database(path: config.warehouse)
+            do {
+                try reserve.ensure()
+            } catch {
+                // Best effort: without it a full disk still fails cleanly, only the ledger may not
+                // be able to say so (a file-size limit below 8 MiB, or a disk already full).
+                logger.warning("\(error)")
+            }
+            // Under pseudonymisation, deleted rows (raw rows once staged) are overwritten with
+            // zeros rather than left in free pages, and the WAL is emptied when the run ends.
+            if !config.privacy.pseudonymise.isEmpty { try database.execute("PRAGMA secure_delete=ON") }
+            try Migrator.migrate(database, appliedAt: options.now())
+            return (database, reserve)
+        }
     }
 
-    private func runLocked(_ steps: [PipelineStep], options: RunOptions) throws -> RunSummary {
-        let reserve = SpaceReserve(warehouse: config.warehouse)
-        let database = try Database(path: config.warehouse)
-        do {
-            try reserve.ensure()
-        } catch {
-            // Best effort: without it a full disk still fails cleanly, only the ledger may not
-            // be able to say so (a file-size limit below 8 MiB, or a disk already full).
-            logger.warning("\(error)")
+    /// A run on a PostgreSQL warehouse: every step must run there (refused before anything
+    /// is written otherwise); one run at a time by an advisory lock of the schema.
+    private func runOnPostgres(_ steps: [PipelineStep], options: RunOptions) throws -> RunSummary {
+        let redacted = config.location.redacted
+        let unsupported = steps.filter { !$0.engines.contains(.postgresql) }.map(\.name)
+        guard unsupported.isEmpty else {
+            let supported = PipelineStep.all.filter { $0.engines.contains(.postgresql) }.map(\.name)
+            throw PipelineError.config(
+                path: config.path, line: nil, column: nil, key: "warehouse",
+                message: "\(redacted): \(unsupported.joined(separator: ", ")) \(unsupported.count == 1 ? "does" : "do") not run on a PostgreSQL warehouse yet (docs/POSTGRESQL.md)",
+                expected: "a SQLite warehouse for \(unsupported.count == 1 ? "it" : "them"), or only the stages that run on PostgreSQL (\(supported.joined(separator: ", "))) — nothing was written")
         }
+        // Pseudonymised runs delete the raw rows that hold clear names and e-mails; SQLite
+        // overwrites them (secure_delete), but PostgreSQL keeps deleted rows in its pages and
+        // WAL until they are vacuumed and recycled — so not there yet.
+        guard config.privacy.pseudonymise.isEmpty else {
+            throw PipelineError.config(
+                path: config.path, line: nil, column: nil, key: "privacy.pseudonymise",
+                message: "\(redacted): pseudonymisation is not supported on a PostgreSQL warehouse yet: rows deleted there (raw records with clear names and e-mails, once staged) stay in the server's pages and WAL until vacuumed",
+                expected: "a SQLite warehouse for a pseudonymised pipeline — nothing was written")
+        }
+        let connection = try PostgresConnection(config.location, applicationName: "ambassador \(options.command)")
+        let schema = try connection.scalar("SELECT current_schema()").stringValue ?? "public"
+        let lock = PostgresAdvisoryLock(connection: connection, schema: schema)
+        if let holder = try lock.acquire() {
+            throw PipelineError.lockHeld(lockPath: "\(redacted) (schema \(schema))", pid: holder.pid, startedAt: holder.since,
+                                         command: holder.application)
+        }
+        defer { try? lock.release() }
+        return try runLocked(steps, options: options) {
+            try Migrator.migrate(connection, appliedAt: options.now())
+            return (connection, nil)
+        }
+    }
+
+    private func runLocked(
+        _ steps: [PipelineStep], options: RunOptions, open: () throws -> (any WarehouseConnection, SpaceReserve?)
+    ) throws -> RunSummary {
+        let (database, reserve) = try open()
         let pseudonymising = !config.privacy.pseudonymise.isEmpty
-        // Under pseudonymisation, deleted rows (raw rows once staged) are overwritten with
-        // zeros rather than left in free pages, and the WAL is emptied when the run ends.
-        if pseudonymising { try database.execute("PRAGMA secure_delete=ON") }
-        try Migrator.migrate(database, appliedAt: options.now())
         let ledger = RunLedger(database: database)
         let runID = try ledger.begin(command: options.command, arguments: options.arguments, runDate: options.runDate,
                                      startedAt: options.now(), pid: getpid())
@@ -150,7 +213,7 @@ package struct Runner {
             defer { progress.endStage() }
             do {
                 try Interruption.checkpoint()
-                if let lastDataStep, index <= lastDataStep, !database.isInTransaction { try database.execute("BEGIN IMMEDIATE") }
+                if let lastDataStep, index <= lastDataStep, !database.isInTransaction { try database.begin() }
                 let counts = try step.body(database, context)
                 let failed = counts.contains { $0.dataFailure }
                 try ledger.stage(runID: runID, stage: step.name, counts: counts, startedAt: started, endedAt: options.now(),
@@ -184,8 +247,8 @@ package struct Runner {
                 let message = "[\(step.name)] \(error)"
                 // On a full disk, the reserve gives the room to checkpoint the WAL into the
                 // warehouse and truncate it (nothing committed is lost) and to record the failure.
-                if let warehouseError = error as? WarehouseError, warehouseError.isDiskFull { reserve.release() }
-                try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                if let warehouseError = error as? WarehouseError, warehouseError.isDiskFull { reserve?.release() }
+                try? database.checkpoint()
                 try? ledger.stage(runID: runID, stage: step.name, counts: [], startedAt: started, endedAt: options.now(), status: "failed")
                 // An empty warehouse is no input (66), not a failure of the stage.
                 if case ScoreError.noData = error {
@@ -201,7 +264,7 @@ package struct Runner {
         try ledger.finish(runID: runID, status: summary.exitCode == 0 ? "succeeded" : "data_rejected",
                           exitCode: summary.exitCode, endedAt: options.now(), message: nil)
         writeResults(database, runID: runID)
-        if pseudonymising { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        if pseudonymising { try database.checkpoint() }
         return summary
     }
 }
@@ -209,9 +272,9 @@ package struct Runner {
 extension Runner {
     /// The run's results file (RunResults); a failure to write it is a warning, never the
     /// run's outcome.
-    func writeResults(_ database: Database, runID: Int64) {
+    func writeResults(_ database: any WarehouseConnection, runID: Int64) {
         do {
-            try RunResults.write(database: database, runID: runID, warehouse: config.warehouse)
+            try RunResults.write(database: database, runID: runID, folder: RunResults.directory(config: config))
         } catch {
             logger.warning("run \(runID): results file not written: \(error)")
         }

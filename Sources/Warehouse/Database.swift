@@ -63,13 +63,6 @@ package final class Database {
         sqlite3_close_v2(handle)
     }
 
-    /// Gives the pages deleted rows left free back to the file system (a warehouse created
-    /// with `auto_vacuum = INCREMENTAL`; elsewhere nothing happens): staged tickets are
-    /// deleted once loaded, and their pages would otherwise stay in the file until reused.
-    package func returnFreePages() throws {
-        try execute("PRAGMA incremental_vacuum")
-    }
-
     /// Runs one or more statements with no parameters (sqlite3_exec), e.g. a migration script.
     package func execute(_ sql: String) throws {
         var errorMessage: UnsafeMutablePointer<CChar>?

@@ -4,14 +4,24 @@ package enum WarehouseEngine: String, Sendable, CaseIterable {
     case postgresql
 }
 
+extension WarehouseEngine {
+    /// How a temporary table is named explicitly: `temp.x` on SQLite, `pg_temp.x` on PostgreSQL.
+    package var temporary: String { self == .sqlite ? "temp." : "pg_temp." }
+    /// A clustered (no rowid) table's suffix on SQLite; PostgreSQL has no such option.
+    package var withoutRowID: String { self == .sqlite ? " WITHOUT ROWID" : "" }
+}
+
 /// One row of a result, read by 0-based column number, whatever the engine.
 package protocol WarehouseRow {
     func isNull(_ column: Int32) -> Bool
     func text(_ column: Int32) -> String?
     func int(_ column: Int32) -> Int
+    func int64(_ column: Int32) -> Int64
     func double(_ column: Int32) -> Double
     /// The column's value with its stored type.
     func value(_ column: Int32) -> SQLValue
+    /// The text's bytes without a copy, or nil when NULL; valid until the next row.
+    func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>?
 }
 
 /// What the warehouse's stores need of a connection, on either engine.
@@ -30,12 +40,38 @@ package protocol WarehouseConnection: AnyObject {
     func run(_ sql: String, _ values: [SQLValue]) throws -> Int
     /// A query, every row mapped.
     func rows<T>(_ sql: String, _ values: [SQLValue], _ map: (any WarehouseRow) throws -> T) throws -> [T]
+    /// A query whose rows are handed to `body` one at a time and not kept (a large read:
+    /// SQLite steps its statement; PostgreSQL fetches from a cursor in batches, inside the
+    /// open transaction or one of its own).
+    func stream(_ sql: String, _ values: [SQLValue], _ body: (any WarehouseRow) throws -> Void) throws
     /// The first column of the first row, or `.null`.
     func scalar(_ sql: String, _ values: [SQLValue]) throws -> SQLValue
     /// `body` in one transaction (a savepoint when one is already open): committed when it
     /// returns, rolled back when it throws.
     @discardableResult
     func transaction<T>(_ body: () throws -> T) throws -> T
+    /// Whether a transaction is open.
+    var isInTransaction: Bool { get }
+}
+
+extension WarehouseConnection {
+    /// Opens a transaction that the caller commits (a backfill's whole range); on SQLite it
+    /// takes the write lock at once (`BEGIN IMMEDIATE`).
+    package func begin() throws {
+        try execute(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+    }
+
+    /// Gives the pages deleted rows left free back to the file system (SQLite's incremental
+    /// vacuum; PostgreSQL's autovacuum does this on its own).
+    package func returnFreePages() throws {
+        if engine == .sqlite { try execute("PRAGMA incremental_vacuum") }
+    }
+
+    /// After a failure or at the end of a pseudonymised run: SQLite writes its WAL back into
+    /// the file and empties it; PostgreSQL has nothing of the kind to do.
+    package func checkpoint() throws {
+        if engine == .sqlite { try execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
 }
 
 extension WarehouseConnection {
@@ -43,6 +79,29 @@ extension WarehouseConnection {
     package func count(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         Int(try scalar(sql, values).intValue ?? 0)
     }
+
+    /// Runs an `INSERT … RETURNING <key>` and gives the key (both engines return it).
+    package func insertReturningKey(_ sql: String, _ values: [SQLValue]) throws -> Int64 {
+        guard let key = try rows(sql, values, { $0.int64(0) }).first else {
+            throw WarehouseError.noRowReturned(target: target, sql: sql)
+        }
+        return key
+    }
+
+    /// Whether a table or view of that name exists (in the connection's schema on PostgreSQL).
+    package func relationExists(_ name: String) throws -> Bool {
+        switch engine {
+        case .sqlite:
+            return try count("SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name = ?", [.text(name)]) > 0
+        case .postgresql:
+            return try count("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
+                             [.text(name)]) > 0
+        }
+    }
+
+    /// `name` quoted as an SQL identifier (double quotes, embedded ones doubled: the same
+    /// rule on both engines).
+    package func quoted(_ name: String) -> String { Database.quote(name) }
 }
 
 extension Statement: WarehouseRow {}
@@ -53,6 +112,10 @@ extension Database: WarehouseConnection {
 
     package func rows<T>(_ sql: String, _ values: [SQLValue], _ map: (any WarehouseRow) throws -> T) throws -> [T] {
         try query(sql, values) { try map($0) }
+    }
+
+    package func stream(_ sql: String, _ values: [SQLValue], _ body: (any WarehouseRow) throws -> Void) throws {
+        try forEach(sql, values) { try body($0) }
     }
 }
 
@@ -65,22 +128,45 @@ extension PostgresConnection: WarehouseConnection {
     package func rows<T>(_ sql: String, _ values: [SQLValue], _ map: (any WarehouseRow) throws -> T) throws -> [T] {
         try query(sql, values) { try map($0) }
     }
+
+    /// Rows in batches of `stream` from a cursor, so a large result never sits in memory whole.
+    package func stream(_ sql: String, _ values: [SQLValue], _ body: (any WarehouseRow) throws -> Void) throws {
+        // A stream inside another's body has a cursor of its own.
+        let cursor = "ambassador_stream_\(nextCursorNumber())"
+        try transaction {
+            try run("DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, values)
+            defer { try? execute("CLOSE \(cursor)") }
+            while true {
+                var fetched = 0
+                try query("FETCH FORWARD \(PostgresConnection.streamBatch) FROM \(cursor)") { row in
+                    fetched += 1
+                    try body(row)
+                }
+                if fetched < PostgresConnection.streamBatch { break }
+            }
+        }
+    }
 }
 
-/// `sql` with each `?` parameter outside quotes and comments numbered as PostgreSQL wants
-/// (`$1`, `$2`, …). Text without `?` comes back unchanged, so statements already numbered
-/// pass through.
+/// `sql` with its `?` parameters outside quotes and comments numbered as PostgreSQL wants:
+/// `?NNN` becomes `$NNN`, and a bare `?` takes the number after the largest so far (SQLite's
+/// own rule), so `?` and `?1`-style statements mean the same on both engines. Text without
+/// `?` comes back unchanged, so statements already numbered (`$1`) pass through.
 package func numberedParameters(_ sql: String) -> String {
     guard sql.utf8.contains(UInt8(ascii: "?")) else { return sql }
+    let bytes = Array(sql.utf8)
     var out: [UInt8] = []
-    out.reserveCapacity(sql.utf8.count + 16)
-    var number = 0
+    out.reserveCapacity(bytes.count + 16)
+    var largest = 0
     var quote: UInt8? = nil  // ' or " while inside one
     var lineComment = false
     var blockComment = false
-    var previous: UInt8 = 0
-    for byte in sql.utf8 {
-        defer { previous = byte }
+    var index = 0
+    func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+    while index < bytes.count {
+        let byte = bytes[index]
+        let previous: UInt8 = index > 0 ? bytes[index - 1] : 0
+        index += 1
         if lineComment {
             if byte == 10 { lineComment = false }
         } else if blockComment {
@@ -95,7 +181,13 @@ package func numberedParameters(_ sql: String) -> String {
         } else if previous == UInt8(ascii: "/") && byte == UInt8(ascii: "*") {
             blockComment = true
         } else if byte == UInt8(ascii: "?") {
-            number += 1
+            var digits: [UInt8] = []
+            while index < bytes.count, isDigit(bytes[index]) {
+                digits.append(bytes[index])
+                index += 1
+            }
+            let number = digits.isEmpty ? largest + 1 : Int(String(decoding: digits, as: UTF8.self)) ?? 0
+            largest = max(largest, number)
             out.append(UInt8(ascii: "$"))
             out.append(contentsOf: String(number).utf8)
             continue
@@ -108,6 +200,8 @@ package func numberedParameters(_ sql: String) -> String {
 /// A column as the engine's catalog describes it.
 package struct ColumnInfo: Equatable, Sendable {
     package var name: String
+    /// The type as the engine states it (SQLite: as declared, e.g. `TEXT`; PostgreSQL: e.g. `bigint`).
+    package var declared: String
     /// The storage family: `integer`, `real`, `text`, or the declared type when it is none of them.
     package var family: String
     package var notNull: Bool
@@ -137,8 +231,8 @@ extension WarehouseConnection {
     package func columnInfo(of table: String) throws -> [ColumnInfo] {
         switch engine {
         case .sqlite:
-            return try rows("SELECT name, upper(type), \"notnull\", pk FROM pragma_table_info(?) ORDER BY cid", [.text(table)]) {
-                ColumnInfo(name: $0.text(0) ?? "", family: Self.family($0.text(1) ?? ""), notNull: $0.int(2) == 1,
+            return try rows("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?) ORDER BY cid", [.text(table)]) {
+                ColumnInfo(name: $0.text(0) ?? "", declared: $0.text(1) ?? "", family: Self.family($0.text(1) ?? ""), notNull: $0.int(2) == 1,
                            primaryKeyPosition: $0.int(3))
             }
         case .postgresql:
@@ -153,7 +247,7 @@ extension WarehouseConnection {
                 WHERE c.table_schema = current_schema() AND c.table_name = ?
                 ORDER BY c.ordinal_position
                 """, [.text(table)]) {
-                ColumnInfo(name: $0.text(0) ?? "", family: Self.family($0.text(1) ?? ""), notNull: $0.text(2) == "t",
+                ColumnInfo(name: $0.text(0) ?? "", declared: $0.text(1) ?? "", family: Self.family($0.text(1) ?? ""), notNull: $0.text(2) == "t",
                            primaryKeyPosition: $0.int(3))
             }
         }

@@ -17,6 +17,10 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
     case postgresConnect(target: String, message: String)
     /// A PostgreSQL statement failed: its SQLSTATE (e.g. 23505), the server's message, the SQL.
     case postgres(target: String, sqlState: String, message: String, sql: String)
+    /// A statement that must return a row (`INSERT … RETURNING`) returned none.
+    case noRowReturned(target: String, sql: String)
+    /// A connection of an engine a component has no path for.
+    case notSupported(target: String, message: String)
 
     /// SQLite's primary result code, where there is one.
     package var code: Int32? {
@@ -77,6 +81,10 @@ package enum WarehouseError: Error, CustomStringConvertible, Equatable {
             return "\(target): cannot connect to the PostgreSQL warehouse: \(message); expected a reachable server and a role that may log in (the URL, PG* variables or ~/.pgpass)"
         case let .postgres(target, state, message, sql):
             return "\(target): PostgreSQL error \(state.isEmpty ? "(no SQLSTATE)" : state) (\(message)) in `\(WarehouseError.shorten(sql))`; expected the statement to succeed"
+        case let .notSupported(target, message):
+            return "\(target): \(message)"
+        case let .noRowReturned(target, sql):
+            return "\(target): `\(WarehouseError.shorten(sql))` returned no row; expected the inserted row's key"
         case let .schemaTooNew(path, found, known):
             return "\(path): the warehouse schema is version \(found), this ambassador knows up to \(known); expected a warehouse made by this or an older version"
         }

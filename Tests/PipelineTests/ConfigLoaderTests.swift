@@ -63,14 +63,28 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertTrue(nested.1.contains(":6:5: unknown key 'encodng' (did you mean 'encoding'?) at 'sources.tickets.encodng'"), nested.1)
     }
 
+    func testAPostgreSQLURLIsKeptAsGivenAndShownOnlyWithoutItsPassword() throws {
+        let config = try load(minimal.replacingOccurrences(of: "var/w.sqlite", with: "postgresql://etl:s3cret@db.example/warehouse"))
+        XCTAssertEqual(config.warehouse, "postgresql://etl:s3cret@db.example/warehouse", "libpq gets the URL as written")
+        XCTAssertTrue(config.location.isPostgres)
+        XCTAssertEqual(config.location.redacted, "postgresql://etl:***@db.example/warehouse")
+        XCTAssertEqual(config.localDirectory, config.root + "/var", "the archive and run results live under the root")
+        XCTAssertEqual(config.archiveDirectory, config.root + "/var/archive")
+        let sqlite = try load(minimal)
+        XCTAssertEqual(sqlite.localDirectory, sqlite.root + "/var", "beside the warehouse file")
+        // Given on the command line, its report folder is under the root, never named after the URL.
+        let path = sqlite.path
+        let overridden = try ConfigLoader(path: path).load(warehouseOverride: "postgresql://etl:s3cret@db.example/warehouse")
+        XCTAssertEqual(overridden.report.outDir, overridden.root + "/var/out")
+        XCTAssertFalse(overridden.report.outDir.contains("s3cret"))
+    }
+
     func testWrongValuesSayWhatWasExpected() throws {
         let cases: [(String, String)] = [
             (minimal.replacingOccurrences(of: "kind: tickets", with: "kind: ticket"), "unknown kind 'ticket' at 'sources.tickets.kind'; expected one of: hr_roster, tickets"),
             (minimal + "\nreject_threshold: 5\n", "5.0 is out of range at 'reject_threshold'"),
             (minimal + "\ntimezone: Mars/Base\n", "unknown time zone 'Mars/Base'"),
             (minimal + "\nscore:\n  period: fortnight\n", "unknown period 'fortnight' at 'score.period'"),
-            (minimal.replacingOccurrences(of: "var/w.sqlite", with: "postgresql://etl:s3cret@db.example/warehouse"),
-             "postgresql://etl:***@db.example/warehouse: PostgreSQL warehouses are not supported by the stages yet"),
             (minimal + "\n    fields:\n      ticket: Number\n", "unknown canonical field 'ticket' (did you mean 'ticket_id'?)"),
             (minimal.replacingOccurrences(of: "warehouse: var/w.sqlite\n", with: ""), "missing key at 'warehouse'"),
             ("warehouse: [unclosed\n", "YAML syntax error"),

@@ -45,6 +45,15 @@ final class EngineCatalogTests: XCTestCase {
             }
         }
         XCTAssertEqual(try pg.count("SELECT count(*) FROM etl_schema_version"), try sqlite.count("SELECT count(*) FROM etl_schema_version"))
+        // Text sorts by bytes, as SQLite's BINARY: 'B' before 'a' whatever the server's locale.
+        XCTAssertEqual(try pg.count("""
+            SELECT count(*) FROM information_schema.columns c JOIN information_schema.tables t
+              ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+            WHERE c.table_schema = current_schema() AND c.data_type = 'text' AND c.table_name <> 'etl_schema_version'
+              AND coalesce(c.collation_name, '') <> 'C'
+            """), 0, "every text column of the warehouse collates as C")
+        try pg.run("INSERT INTO dim_team (team_id, name, first_seen, last_seen) VALUES ('a', 'a', '', ''), ('B', 'B', '', '')")
+        XCTAssertEqual(try pg.rows("SELECT team_id FROM dim_team ORDER BY team_id", []) { $0.text(0) ?? "" }, ["B", "a"])
     }
 
     func testAPostgreSQLWarehouseIsCreatedOnceAndACurrentOneIsLeftAlone() throws {
@@ -91,5 +100,7 @@ final class EngineCatalogTests: XCTestCase {
                        "SELECT $1 , '?', \"a?\" -- ?\n, $2 /* ? */ , $3")
         XCTAssertEqual(numberedParameters("SELECT 'it''s ?', ?"), "SELECT 'it''s ?', $1")
         XCTAssertEqual(numberedParameters("SELECT $1, $2"), "SELECT $1, $2", "already numbered")
+        XCTAssertEqual(numberedParameters("WHERE a = ?1 AND b = ?3 AND c = ?2 AND d = ?"), "WHERE a = $1 AND b = $3 AND c = $2 AND d = $4",
+                       "?NNN keeps its number; a bare ? takes the next after the largest, as in SQLite")
     }
 }

@@ -37,6 +37,16 @@ package final class PostgresConnection {
         PQfinish(connection)
     }
 
+    /// Rows fetched per round trip by `stream`.
+    static let streamBatch = 5_000
+    private var cursors = 0
+
+    /// A number for the next cursor of this connection.
+    func nextCursorNumber() -> Int {
+        cursors += 1
+        return cursors
+    }
+
     /// The server's version number (e.g. 150018 for 15.18).
     package var serverVersion: Int { Int(PQserverVersion(connection)) }
 
@@ -237,6 +247,15 @@ package struct PostgresRow {
     }
 
     package func int(_ column: Int32) -> Int { text(column).flatMap { Int($0) } ?? 0 }
+
+    package func int64(_ column: Int32) -> Int64 { text(column).flatMap { Int64($0) } ?? 0 }
+
+    /// The value's bytes as libpq holds them (no copy), valid while the result lives.
+    package func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard !isNull(column), let value = PQgetvalue(result, row, column) else { return nil }
+        let count = Int(PQgetlength(result, row, column))
+        return value.withMemoryRebound(to: UInt8.self, capacity: max(count, 1)) { UnsafeBufferPointer(start: $0, count: count) }
+    }
 
     package func double(_ column: Int32) -> Double { text(column).flatMap { Double($0) } ?? 0 }
 
