@@ -72,7 +72,7 @@ package enum DataChecks {
     /// source with `partition: none` or `column`), the run date of the run that first
     /// extracted it. Stale past `errorAfterDays` fails at error severity, past `warnAfterDays`
     /// at warning; a source with nothing loaded is stale.
-    static func freshness(database: Database, source: String, rule: Freshness, runDate: CivilDate) throws -> Result {
+    static func freshness(database: any WarehouseConnection, source: String, rule: Freshness, runDate: CivilDate) throws -> Result {
         let newest = try database.scalar("""
             SELECT max(coalesce(substr(f.partition_date, 1, 10), r.run_date)) FROM etl_source_file f
             LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.source = ? AND f.status = 'loaded'
@@ -93,23 +93,22 @@ package enum DataChecks {
 
     /// Runs every check (and the freshness of each source that sets one), records the
     /// results for `runID`, and returns them.
-    package static func run(database: Database, runID: Int64, runDate: CivilDate,
+    package static func run(database: any WarehouseConnection, runID: Int64, runDate: CivilDate,
                             freshness: [(source: String, rule: Freshness)] = []) throws -> [Result] {
         var results = try freshness.map { try self.freshness(database: database, source: $0.source, rule: $0.rule, runDate: runDate) }
         for check in checks {
-            let failing = try database.count("SELECT count(*) FROM (\(check.failingKeys))")
-            let sample = failing == 0 ? "" : try database.query("SELECT * FROM (\(check.failingKeys)) ORDER BY 1 LIMIT 5") {
+            let failing = try database.count("SELECT count(*) FROM (\(check.failingKeys)) AS failing")
+            let sample = failing == 0 ? "" : try database.rows("SELECT * FROM (\(check.failingKeys)) AS failing ORDER BY 1 LIMIT 5", []) {
                 $0.text(0) ?? ""
             }.joined(separator: ", ")
             results.append(Result(name: check.name, table: check.table, severity: check.severity, failingRows: failing, sampleKeys: sample))
         }
         try database.transaction {
-            let insert = try database.prepare("""
-                INSERT INTO etl_check (run_id, name, table_name, severity, failing_rows, sample_keys, checked_at)
-                VALUES (?, ?, ?, ?, ?, ?, (SELECT started_at FROM etl_run WHERE run_id = ?))
-                """)
             for result in results {
-                try insert.execute([.integer(runID), .text(result.name), .text(result.table), .text(result.severity),
+                try database.run("""
+                    INSERT INTO etl_check (run_id, name, table_name, severity, failing_rows, sample_keys, checked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, (SELECT started_at FROM etl_run WHERE run_id = ?))
+                    """, [.integer(runID), .text(result.name), .text(result.table), .text(result.severity),
                                     .integer(Int64(result.failingRows)), .text(result.sampleKeys), .integer(runID)])
             }
         }

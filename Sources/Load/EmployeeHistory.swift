@@ -36,21 +36,27 @@ enum EmployeeHistory {
 
     /// Rebuilds `dim_employee`, `dim_team` and `dim_agent_identity`; returns the versions
     /// written and a fingerprint of the history (the version tickets are attributed with).
-    static func rebuild(database: Database, sources: [String]) throws -> (versions: Int, fingerprint: Int64) {
+    static func rebuild(database: any WarehouseConnection, sources: [String]) throws -> (versions: Int, fingerprint: Int64) {
         guard !sources.isEmpty else { return (0, 0) }
         var fingerprint = Fingerprint()
         let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
         let sourceValues = sources.map { SQLValue.text($0) }
         let live = "f.status IN ('normalized', 'loaded') AND s.source IN (\(marks))"
-        let snapshotDates = try database.query(
+        let snapshotDates = try database.rows(
             "SELECT DISTINCT s.snapshot_date FROM stg_employee s JOIN etl_source_file f ON f.file_id = s.file_id WHERE \(live) ORDER BY 1",
             sourceValues) { $0.text(0) ?? "" }
         try database.execute("DELETE FROM dim_employee; DELETE FROM dim_team; DELETE FROM dim_agent_identity WHERE system IN ('agent', 'email');")
-        let insert = try BulkInserter(database: database, table: "dim_employee", columns: [
+        let insert = try TableWriter(database, table: "dim_employee", columns: [
             "employee_id", "name", "email", "team_id", "manager_id", "role", "location", "hire_date", "termination_date",
             "status", "valid_from", "valid_to", "is_current", "source_file_id",
         ])
-        let identity = try database.prepare("INSERT OR REPLACE INTO dim_agent_identity (system, external_id, employee_id) VALUES (?, ?, ?)")
+        // The last employee to claim an id keeps it (as the rows come, by employee id).
+        func identity(_ values: [SQLValue]) throws {
+            try database.run("""
+                INSERT INTO dim_agent_identity (system, external_id, employee_id) VALUES (?, ?, ?)
+                ON CONFLICT (system, external_id) DO UPDATE SET employee_id = excluded.employee_id
+                """, values)
+        }
         var teams: [String: (first: String, last: String)] = [:]
         var currentID: String? = nil
         var snapshots: [Snapshot] = []
@@ -66,17 +72,17 @@ enum EmployeeHistory {
             }
             if let latest = snapshots.last {
                 for agent in (latest.agents ?? "").split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " || $0 == "|" }) {
-                    try identity.execute([.text("agent"), .text(String(agent)), .text(id)])
+                    try identity([.text("agent"), .text(String(agent)), .text(id)])
                     fingerprint.add([.text("agent"), .text(String(agent)), .text(id)])
                 }
                 if let email = latest.email {
-                    try identity.execute([.text("email"), .text(email), .text(id)])
+                    try identity([.text("email"), .text(email), .text(id)])
                     fingerprint.add([.text("email"), .text(email), .text(id)])
                 }
             }
         }
 
-        try database.forEach("""
+        try database.stream("""
             SELECT s.employee_id, s.snapshot_date, s.name, s.email, s.team, s.manager_id, s.role, s.location,
                    s.hire_date, s.termination_date, s.status, s.agent_ids, s.file_id
             FROM stg_employee s JOIN etl_source_file f ON f.file_id = s.file_id
@@ -98,15 +104,16 @@ enum EmployeeHistory {
             snapshots.append(snapshot)
         }
         try flush()
-        let teamInsert = try database.prepare("INSERT INTO dim_team (team_id, name, first_seen, last_seen) VALUES (?, ?, ?, ?)")
+        try insert.finish()
         for (team, seen) in teams.sorted(by: { $0.key < $1.key }) {
-            try teamInsert.execute([.text(team), .text(team), .text(seen.first), .text(seen.last)])
+            try database.run("INSERT INTO dim_team (team_id, name, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+                             [.text(team), .text(team), .text(seen.first), .text(seen.last)])
         }
-        return (insert.rowsInserted, Int64(bitPattern: fingerprint.value))
+        return (insert.rowsWritten, Int64(bitPattern: fingerprint.value))
     }
 
     /// Writes the versions of one employee from their snapshots (sorted by date).
-    private static func writeVersions(id: String, snapshots: [Snapshot], allDates: [String], insert: BulkInserter,
+    private static func writeVersions(id: String, snapshots: [Snapshot], allDates: [String], insert: TableWriter,
                                       fingerprint: inout Fingerprint) throws {
         struct Version {
             var from: String

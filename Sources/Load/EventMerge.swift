@@ -8,51 +8,61 @@ struct EventMerge {
     let fact: String
     /// Columns copied from staging to the fact, besides source and lineage.
     let columns: [String]
-    /// The conflict target: the fact's unique natural-key index, as SQL.
+    /// The conflict target: the fact's unique natural-key index, as SQL (SQLite's index is on
+    /// expressions; PostgreSQL's on the columns, NULLs not distinct).
     let naturalKey: String
+    let naturalColumns: String
     /// The column that groups events for re-derivation after a retraction.
     let owner: String
 
     static let customerEvents = EventMerge(
         staging: "stg_customer_event", fact: "fact_customer_event", columns: ["customer_id", "event", "occurred_at", "amount"],
-        naturalKey: "customer_id, event, occurred_at, ifnull(amount, '')", owner: "customer_id")
+        naturalKey: "customer_id, event, occurred_at, ifnull(amount, '')", naturalColumns: "customer_id, event, occurred_at, amount",
+        owner: "customer_id")
     static let ticketEvents = EventMerge(
         staging: "stg_ticket_event", fact: "fact_ticket_event", columns: ["ticket_id", "occurred_at", "event", "actor_id"],
-        naturalKey: "ticket_id, occurred_at, event, ifnull(actor_id, '')", owner: "ticket_id")
+        naturalKey: "ticket_id, occurred_at, event, ifnull(actor_id, '')", naturalColumns: "ticket_id, occurred_at, event, actor_id",
+        owner: "ticket_id")
 
-    private func insert(restriction: String) -> String {
+    /// The upsert of one file's staged events. SQLite takes them in record order (a repeated
+    /// event keeps its last record as lineage); PostgreSQL, whose one statement may not
+    /// update a row twice, takes each event once — its last record, the same row.
+    private func insert(restriction: String, engine: WarehouseEngine) -> String {
         let list = columns.joined(separator: ", ")
+        let once = engine == .postgresql
         return """
             INSERT INTO \(fact) (source, \(list), _file_id, _record_no)
-            SELECT source, \(list), file_id, record_no FROM \(staging)
-            WHERE file_id = ? \(restriction) ORDER BY record_no
-            ON CONFLICT (\(naturalKey)) DO UPDATE SET
+            SELECT \(once ? "DISTINCT ON (\(naturalColumns))" : "") source, \(list), file_id, record_no FROM \(staging)
+            WHERE file_id = ? \(restriction) ORDER BY \(once ? naturalColumns + ", record_no DESC" : "record_no")
+            ON CONFLICT (\(once ? naturalColumns : naturalKey)) DO UPDATE SET
                 source = excluded.source, _file_id = excluded._file_id, _record_no = excluded._record_no
             """
     }
 
-    func merge(fileID: Int64, database: Database) throws -> Int {
-        try database.run(insert(restriction: ""), [.integer(fileID)])
+    func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
+        try database.run(insert(restriction: "", engine: database.engine), [.integer(fileID)])
     }
 
     /// Takes back what superseded predecessors of `fileID` contributed (in the caller's
     /// transaction); events another loaded file also holds are merged again from it.
-    func retractPredecessors(of fileID: Int64, database: Database) throws -> Int {
+    func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
+        let temporary = database.engine.temporary
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS retracted_owner (owner TEXT PRIMARY KEY) WITHOUT ROWID;
-            DELETE FROM temp.retracted_owner;
-            INSERT OR IGNORE INTO temp.retracted_owner SELECT \(owner) FROM \(fact) WHERE _file_id IN (\(list));
+            CREATE TEMP TABLE IF NOT EXISTS retracted_owner (owner TEXT PRIMARY KEY)\(database.engine.withoutRowID);
+            DELETE FROM \(temporary)retracted_owner;
+            INSERT INTO \(temporary)retracted_owner SELECT DISTINCT \(owner) FROM \(fact) WHERE _file_id IN (\(list));
             """)
-        let taken = try database.run("DELETE FROM \(fact) WHERE _file_id IN (\(list))")
-        let others = try database.query("""
+        let taken = try database.run("DELETE FROM \(fact) WHERE _file_id IN (\(list))", [])
+        let others = try database.rows("""
             SELECT DISTINCT s.file_id FROM \(staging) s JOIN etl_source_file f ON f.file_id = s.file_id
-            WHERE f.status = 'loaded' AND s.\(owner) IN (SELECT owner FROM temp.retracted_owner) ORDER BY s.file_id
-            """) { $0.int64(0) }
+            WHERE f.status = 'loaded' AND s.\(owner) IN (SELECT owner FROM \(temporary)retracted_owner) ORDER BY s.file_id
+            """, []) { $0.int64(0) }
         for other in others {
-            try database.run(insert(restriction: "AND \(owner) IN (SELECT owner FROM temp.retracted_owner)"), [.integer(other)])
+            try database.run(insert(restriction: "AND \(owner) IN (SELECT owner FROM \(temporary)retracted_owner)", engine: database.engine),
+                             [.integer(other)])
         }
-        try database.execute("DELETE FROM temp.retracted_owner")
+        try database.execute("DELETE FROM \(temporary)retracted_owner")
         return taken
     }
 }

@@ -10,7 +10,7 @@ import Warehouse
 package enum LoadStage {
     package static let name = "load"
 
-    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+    package static func run(database: any WarehouseConnection, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
         let rosters = context.config.sources.filter { $0.kind == .hrRoster }.map(\.name)
         let selected = Set(context.selectedSources.map(\.name))
@@ -33,8 +33,10 @@ package enum LoadStage {
                     // Committed with the history it identifies (a fingerprint of its rows):
                     // tickets attributed with another history are re-attributed below, on
                     // this run or after a crash; the same rosters read again change nothing.
-                    try database.run("INSERT OR REPLACE INTO etl_state (source, key, value) VALUES ('load', 'employee_history_version', ?)",
-                                     [.text(String(rebuilt.fingerprint))])
+                    try database.run("""
+                        INSERT INTO etl_state (source, key, value) VALUES ('load', 'employee_history_version', ?)
+                        ON CONFLICT (source, key) DO UPDATE SET value = excluded.value
+                        """, [.text(String(rebuilt.fingerprint))])
                     let versions = rebuilt.versions
                     FaultPoint.reached("load.employees")
                     return versions
@@ -47,7 +49,7 @@ package enum LoadStage {
         }
 
         let version = try database.scalar(
-            "SELECT CAST(value AS INTEGER) FROM etl_state WHERE source = 'load' AND key = 'employee_history_version'").intValue ?? 0
+            "SELECT CAST(value AS BIGINT) FROM etl_state WHERE source = 'load' AND key = 'employee_history_version'", []).intValue ?? 0
         for source in context.selectedSources {
             let context = context.forSource(source.name)
             let staging: String
@@ -159,15 +161,14 @@ package enum LoadStage {
         return all
     }
 
-    private static func pendingFiles(_ database: Database, sources: [String]) throws -> [Int64] {
+    private static func pendingFiles(_ database: any WarehouseConnection, sources: [String]) throws -> [Int64] {
         let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
-        return try database.query(
+        return try database.rows(
             "SELECT file_id FROM etl_source_file WHERE status = 'normalized' AND source IN (\(marks)) ORDER BY file_id",
             sources.map { .text($0) }) { $0.int64(0) }
     }
 
-    private static func markLoaded(_ database: Database, _ files: [Int64]) throws {
-        let statement = try database.prepare("UPDATE etl_source_file SET status = 'loaded' WHERE file_id = ?")
-        for id in files { try statement.execute([.integer(id)]) }
+    private static func markLoaded(_ database: any WarehouseConnection, _ files: [Int64]) throws {
+        for id in files { try database.run("UPDATE etl_source_file SET status = 'loaded' WHERE file_id = ?", [.integer(id)]) }
     }
 }

@@ -16,10 +16,10 @@ package enum RosterDropGuard {
     static let minimumDrop = 5
 
     /// Holds the pending roster files whose drop is too large; returns a message for each.
-    static func hold(database: Database, sources: [String], maxDrop: Double) throws -> [String] {
+    static func hold(database: any WarehouseConnection, sources: [String], maxDrop: Double) throws -> [String] {
         let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
         let values = sources.map { SQLValue.text($0) }
-        let pending = try database.query("""
+        let pending = try database.rows("""
             SELECT f.file_id, f.path, (SELECT min(snapshot_date) FROM stg_employee s WHERE s.file_id = f.file_id)
             FROM etl_source_file f
             WHERE f.status = 'normalized' AND f.source IN (\(marks))
@@ -52,8 +52,10 @@ package enum RosterDropGuard {
                 + "held back, expected a complete roster — if the drop is real, run `ambassador confirm \(path)` and load again"
             try database.transaction {
                 try database.run("UPDATE etl_source_file SET status = 'failed', error = ? WHERE file_id = ?", [.text(message), .integer(fileID)])
-                try database.run("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)",
-                                 [.integer(fileID), .text(heldKey), .text(message)])
+                try database.run("""
+                    INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)
+                    ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
+                    """, [.integer(fileID), .text(heldKey), .text(message)])
             }
             messages.append(message)
         }
@@ -62,17 +64,19 @@ package enum RosterDropGuard {
 
     /// Releases the held roster file(s) at `path`: they count again, confirmed, on the next
     /// load. Returns the files released (0: nothing of that path is held).
-    package static func confirm(database: Database, path: String) throws -> Int {
+    package static func confirm(database: any WarehouseConnection, path: String) throws -> Int {
         try database.transaction {
-            let held = try database.query("""
+            let held = try database.rows("""
                 SELECT f.file_id FROM etl_source_file f JOIN etl_file_metadata m ON m.file_id = f.file_id AND m.key = '\(heldKey)'
                 WHERE f.path = ? AND f.status = 'failed'
                 """, [.text(path)]) { $0.int64(0) }
             for fileID in held {
                 try database.run("UPDATE etl_source_file SET status = 'normalized', error = NULL WHERE file_id = ?", [.integer(fileID)])
                 try database.run("DELETE FROM etl_file_metadata WHERE file_id = ? AND key = '\(heldKey)'", [.integer(fileID)])
-                try database.run("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, '\(confirmedKey)', 'confirmed')",
-                                 [.integer(fileID)])
+                try database.run("""
+                    INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, '\(confirmedKey)', 'confirmed')
+                    ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
+                    """, [.integer(fileID)])
             }
             return held.count
         }

@@ -4,7 +4,10 @@ import Warehouse
 enum SurveyMerge {
     /// Upserts the file's responses (the latest file wins) and replaces their answers;
     /// fills `dim_survey_item` from the question texts and ImportIds the export carried.
-    static func merge(fileID: Int64, database: Database) throws -> Int {
+    static func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
+        // One statement may not update a row twice on PostgreSQL: a response the file holds
+        // twice goes in once, its last record (what SQLite's upserts in record order leave).
+        let latest = database.engine == .postgresql
         try database.run("""
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN
                 (SELECT source, response_id FROM stg_survey_response WHERE file_id = ?)
@@ -12,44 +15,52 @@ enum SurveyMerge {
         let written = try database.run("""
             INSERT INTO fact_survey_response (source, response_id, respondent_kind, respondent_id, ticket_id, team_id,
                                               submitted_at, finished, _file_id, _record_no)
-            SELECT source, response_id, respondent_kind, respondent_id, ticket_id, team_id, submitted_at, finished, file_id, record_no
-            FROM stg_survey_response WHERE file_id = ? ORDER BY record_no
+            SELECT \(latest ? "DISTINCT ON (source, response_id)" : "") source, response_id, respondent_kind, respondent_id, ticket_id,
+                   team_id, submitted_at, finished, file_id, record_no
+            FROM stg_survey_response WHERE file_id = ?
+            ORDER BY \(latest ? "source, response_id, record_no DESC" : "record_no")
             ON CONFLICT (source, response_id) DO UPDATE SET
                 respondent_kind = excluded.respondent_kind, respondent_id = excluded.respondent_id, ticket_id = excluded.ticket_id,
                 team_id = excluded.team_id, submitted_at = excluded.submitted_at, finished = excluded.finished,
                 _file_id = excluded._file_id, _record_no = excluded._record_no
             """, [.integer(fileID)])
         try database.run("""
-            INSERT OR REPLACE INTO fact_survey_answer (source, response_id, item, numeric_value, text_value, answered)
-            SELECT r.source, r.response_id, a.item, a.numeric_value, a.text_value, a.answered
+            INSERT INTO fact_survey_answer (source, response_id, item, numeric_value, text_value, answered)
+            SELECT \(latest ? "DISTINCT ON (r.source, r.response_id, a.item)" : "") r.source, r.response_id, a.item, a.numeric_value,
+                   a.text_value, a.answered
             FROM stg_survey_answer a JOIN stg_survey_response r ON r.file_id = a.file_id AND r.record_no = a.record_no
-            WHERE a.file_id = ? ORDER BY a.record_no
+            WHERE a.file_id = ?
+            ORDER BY \(latest ? "r.source, r.response_id, a.item, a.record_no DESC" : "a.record_no")
+            ON CONFLICT (source, response_id, item) DO UPDATE SET
+                numeric_value = excluded.numeric_value, text_value = excluded.text_value, answered = excluded.answered
             """, [.integer(fileID)])
         try database.run("""
-            INSERT OR REPLACE INTO dim_survey_item (source, item, label, import_id)
+            INSERT INTO dim_survey_item (source, item, label, import_id)
             SELECT f.source, substr(m.key, 7), m.value,
                    (SELECT value FROM etl_file_metadata i WHERE i.file_id = m.file_id AND i.key = 'import_id/' || substr(m.key, 7))
             FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
             WHERE m.file_id = ? AND m.key LIKE 'label/%'
+            ON CONFLICT (source, item) DO UPDATE SET label = excluded.label, import_id = excluded.import_id
             """, [.integer(fileID)])
         // Exports without question-text metadata (SurveyMonkey: the item is the question) still
         // list their items, labelled by their own name.
         try database.run("""
-            INSERT OR IGNORE INTO dim_survey_item (source, item, label)
+            INSERT INTO dim_survey_item (source, item, label)
             SELECT DISTINCT r.source, a.item, a.item
             FROM stg_survey_answer a JOIN stg_survey_response r ON r.file_id = a.file_id AND r.record_no = a.record_no
             WHERE a.file_id = ?
+            ON CONFLICT (source, item) DO NOTHING
             """, [.integer(fileID)])
         return written
     }
 
     /// Takes back the responses (and answers) a superseded predecessor contributed.
-    static func retractPredecessors(of fileID: Int64, database: Database) throws -> Int {
+    static func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         try database.execute("""
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN
                 (SELECT source, response_id FROM fact_survey_response WHERE _file_id IN (\(list)));
             """)
-        return try database.run("DELETE FROM fact_survey_response WHERE _file_id IN (\(list))")
+        return try database.run("DELETE FROM fact_survey_response WHERE _file_id IN (\(list))", [])
     }
 }

@@ -8,13 +8,13 @@ enum TicketMerge {
     /// e-mail address, or — for exports of display values, such as ServiceNow's `assigned_to`
     /// — the name of exactly one employee (`temp.employee_name`); `column` is the SQL
     /// expression holding the id.
-    private static func employee(of column: String) -> String {
+    private static func employee(of column: String, _ engine: WarehouseEngine) -> String {
         """
         coalesce(
             (SELECT employee_id FROM dim_agent_identity WHERE system = 'agent' AND external_id = \(column)),
             (SELECT employee_id FROM dim_employee WHERE employee_id = \(column) LIMIT 1),
             (SELECT employee_id FROM dim_agent_identity WHERE system = 'email' AND external_id = lower(\(column))),
-            (SELECT employee_id FROM temp.employee_name WHERE name = lower(\(column))))
+            (SELECT employee_id FROM \(engine.temporary)employee_name WHERE name = lower(\(column))))
         """
     }
 
@@ -22,20 +22,21 @@ enum TicketMerge {
     /// `ids` (an SQL query of one column) yields. A merge joins this map instead of running
     /// the look-ups per ticket and per column: a file of a million tickets names a few
     /// hundred agents, and the per-row look-ups were the larger part of the merge.
-    static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: Database) throws {
+    static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: any WarehouseConnection) throws {
+        let (temporary, clustered) = (database.engine.temporary, database.engine.withoutRowID)
         // Names two employees share resolve to no one rather than to the wrong one.
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS agent_employee (external_id TEXT PRIMARY KEY, employee_id TEXT) WITHOUT ROWID;
-            DELETE FROM temp.agent_employee;
-            CREATE TEMP TABLE IF NOT EXISTS employee_name (name TEXT PRIMARY KEY, employee_id TEXT NOT NULL) WITHOUT ROWID;
-            DELETE FROM temp.employee_name;
-            INSERT INTO temp.employee_name (name, employee_id)
+            CREATE TEMP TABLE IF NOT EXISTS agent_employee (external_id TEXT PRIMARY KEY, employee_id TEXT)\(clustered);
+            DELETE FROM \(temporary)agent_employee;
+            CREATE TEMP TABLE IF NOT EXISTS employee_name (name TEXT PRIMARY KEY, employee_id TEXT NOT NULL)\(clustered);
+            DELETE FROM \(temporary)employee_name;
+            INSERT INTO \(temporary)employee_name (name, employee_id)
             SELECT lower(trim(name)), min(employee_id) FROM dim_employee WHERE trim(coalesce(name, '')) <> ''
             GROUP BY lower(trim(name)) HAVING count(DISTINCT employee_id) = 1;
             """)
         try database.run("""
-            INSERT INTO temp.agent_employee (external_id, employee_id)
-            SELECT id, \(employee(of: "id")) FROM (\(ids)) WHERE id IS NOT NULL
+            INSERT INTO \(temporary)agent_employee (external_id, employee_id)
+            SELECT id, \(employee(of: "id", database.engine)) FROM (\(ids)) AS ids WHERE id IS NOT NULL
             """, arguments)
     }
 
@@ -54,25 +55,26 @@ enum TicketMerge {
     /// are deleted and those tickets are merged again from the other live files (if any
     /// still has them), in the caller's transaction, before `fileID` itself is merged.
     /// Returns the tickets taken back.
-    static func retractPredecessors(of fileID: Int64, version: Int64, database: Database) throws -> Int {
+    static func retractPredecessors(of fileID: Int64, version: Int64, database: any WarehouseConnection) throws -> Int {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
+        let temporary = database.engine.temporary
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS retracted_ticket (ticket_id TEXT PRIMARY KEY) WITHOUT ROWID;
-            DELETE FROM temp.retracted_ticket;
-            INSERT INTO temp.retracted_ticket SELECT ticket_id FROM fact_ticket WHERE _file_id IN (\(list));
+            CREATE TEMP TABLE IF NOT EXISTS retracted_ticket (ticket_id TEXT PRIMARY KEY)\(database.engine.withoutRowID);
+            DELETE FROM \(temporary)retracted_ticket;
+            INSERT INTO \(temporary)retracted_ticket SELECT ticket_id FROM fact_ticket WHERE _file_id IN (\(list));
             DELETE FROM fact_ticket WHERE _file_id IN (\(list));
             """)
-        let taken = try database.count("SELECT count(*) FROM temp.retracted_ticket")
+        let taken = try database.count("SELECT count(*) FROM \(temporary)retracted_ticket")
         // Other loaded files that still hold these tickets give them back, oldest first, so
         // the upsert keeps the latest version as a normal load would.
-        let others = try database.query("""
+        let others = try database.rows("""
             SELECT DISTINCT s.file_id FROM stg_ticket s JOIN etl_source_file f ON f.file_id = s.file_id
-            WHERE f.status = 'loaded' AND s.ticket_id IN (SELECT ticket_id FROM temp.retracted_ticket) ORDER BY s.file_id
-            """) { $0.int64(0) }
+            WHERE f.status = 'loaded' AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket) ORDER BY s.file_id
+            """, []) { $0.int64(0) }
         for other in others {
             _ = try merge(fileID: other, version: version, database: database, onlyRetracted: true)
         }
-        try database.execute("DELETE FROM temp.retracted_ticket")
+        try database.execute("DELETE FROM \(temporary)retracted_ticket")
         return taken
     }
 
@@ -80,12 +82,12 @@ enum TicketMerge {
     /// already holds in `fact_ticket`: two ticketing systems whose ids overlap would otherwise
     /// overwrite each other's tickets silently. The merge leaves those rows out; the reject
     /// says which source holds the id and how to keep them apart. Returns how many.
-    static func quarantineCollisions(fileID: Int64, runID: Int64, database: Database) throws -> Int {
+    static func quarantineCollisions(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> Int {
         try database.run("""
             INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-            SELECT ?1, 'load', s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
+            SELECT CAST(?1 AS BIGINT), 'load', s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
                    'ticket id ' || s.ticket_id || ' is already in fact_ticket from source ''' || f.source || ''' (' ||
-                   coalesce(o.path, 'file ' || f._file_id) || ', record ' || f._record_no ||
+                   coalesce(o.path, 'file ' || CAST(f._file_id AS TEXT)) || ', record ' || CAST(f._record_no AS TEXT) ||
                    '); expected ticket ids unique across ticket sources: give one of them a ticket_id_prefix (e.g. ''fd-'')'
             FROM stg_ticket s
             JOIN fact_ticket f ON f.ticket_id = s.ticket_id AND f.source <> s.source
@@ -101,8 +103,9 @@ enum TicketMerge {
     /// a file and across files, and the same data loaded twice changes nothing; a ticket of
     /// another source is never replaced (see `quarantineCollisions`). Attribution uses the
     /// current employee history (`version`).
-    static func merge(fileID: Int64, version: Int64, database: Database, onlyRetracted: Bool = false) throws -> Int {
-        let restriction = onlyRetracted ? "AND s.ticket_id IN (SELECT ticket_id FROM temp.retracted_ticket)" : ""
+    static func merge(fileID: Int64, version: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false) throws -> Int {
+        let temporary = database.engine.temporary
+        let restriction = onlyRetracted ? "AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket)" : ""
         try mapAgents("""
             SELECT first_assignee_id AS id FROM stg_ticket s WHERE s.file_id = ?1 \(restriction)
             UNION SELECT assignee_id FROM stg_ticket s WHERE s.file_id = ?1 AND s.resolved_at IS NOT NULL \(restriction)
@@ -112,21 +115,26 @@ enum TicketMerge {
         let staged = CanonicalEntity.ticket.fields.map(\.column)
         let derived: [(column: String, value: String)] = [
             ("first_assignee_employee_id", "first_employee"), ("resolver_employee_id", "resolver_employee"),
-            ("team_id", team(of: "first_employee", at: "created_at")), ("attributed_version", "?"),
+            ("team_id", team(of: "first_employee", at: "created_at")), ("attributed_version", "CAST(? AS BIGINT)"),
             ("_file_id", "file_id"), ("_record_no", "record_no"),
         ]
         let columns = ["source"] + staged + derived.map(\.column)
         let values = ["source"] + staged + derived.map(\.value)
         let updates = columns.filter { $0 != "ticket_id" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        // SQLite upserts the file's rows in record order: a ticket the file holds twice keeps
+        // the row with the latest updated_at, the later record on a tie. PostgreSQL may not
+        // update a row twice in one statement, so it takes that same row once.
+        let once = database.engine == .postgresql
         let written = try database.run("""
             INSERT INTO fact_ticket (\(columns.joined(separator: ", ")))
             SELECT \(values.joined(separator: ", "))
-            FROM (SELECT s.*, first.employee_id AS first_employee,
+            FROM (SELECT \(once ? "DISTINCT ON (s.ticket_id)" : "") s.*, first.employee_id AS first_employee,
                          CASE WHEN s.resolved_at IS NULL THEN NULL ELSE resolver.employee_id END AS resolver_employee
                   FROM stg_ticket s
-                  LEFT JOIN temp.agent_employee first ON first.external_id = s.first_assignee_id
-                  LEFT JOIN temp.agent_employee resolver ON resolver.external_id = s.assignee_id
-                  WHERE s.file_id = ? \(restriction))
+                  LEFT JOIN \(temporary)agent_employee first ON first.external_id = s.first_assignee_id
+                  LEFT JOIN \(temporary)agent_employee resolver ON resolver.external_id = s.assignee_id
+                  WHERE s.file_id = ? \(restriction)
+                  \(once ? "ORDER BY s.ticket_id, coalesce(s.updated_at, '') DESC, s.record_no DESC" : "")) AS staged
             WHERE true
             ORDER BY record_no
             ON CONFLICT (ticket_id) DO UPDATE SET \(updates)
@@ -134,7 +142,10 @@ enum TicketMerge {
             """, [.integer(version), .integer(fileID)])
         // dim_customer is rebuilt at the end of load; the mark commits with this merge so a
         // run killed in between still rebuilds it.
-        try database.run("INSERT OR REPLACE INTO etl_state (source, key, value) VALUES ('load', 'customers_pending', '1')")
+        try database.run("""
+            INSERT INTO etl_state (source, key, value) VALUES ('load', 'customers_pending', '1')
+            ON CONFLICT (source, key) DO UPDATE SET value = excluded.value
+            """, [])
         return written
     }
 
@@ -144,10 +155,10 @@ enum TicketMerge {
     /// load left the file a staging table larger, and giving those pages back moved the
     /// facts: slower by 1.5 s at 1 M tickets). The archived file stays the canonical copy,
     /// which a correction reads again (TicketGiveBack).
-    static func forgetStaged(fileID: Int64, database: Database) throws {
+    static func forgetStaged(fileID: Int64, database: any WarehouseConnection) throws {
         try database.run("""
             INSERT INTO etl_ticket_file (ticket_id, file_id, records)
-            SELECT ticket_id, file_id, count(*) FROM stg_ticket WHERE file_id = ? GROUP BY ticket_id
+            SELECT ticket_id, file_id, count(*) FROM stg_ticket WHERE file_id = ? GROUP BY ticket_id, file_id
             ON CONFLICT (ticket_id, file_id) DO UPDATE SET records = excluded.records
             """, [.integer(fileID)])
         try database.run("DELETE FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
@@ -156,21 +167,21 @@ enum TicketMerge {
     /// Deletes what is left staged of loaded files — tickets normalize staged again to give
     /// them back to corrections — in the caller's transaction, once every correction of the
     /// run is merged: when no other file's rows wait, the whole table at once.
-    static func dropLoadedStaging(database: Database) throws {
+    static func dropLoadedStaging(database: any WarehouseConnection) throws {
         let waiting = try database.count("""
             SELECT count(*) FROM (SELECT 1 FROM stg_ticket WHERE file_id IN (
-                SELECT file_id FROM etl_source_file WHERE status <> 'loaded') LIMIT 1)
+                SELECT file_id FROM etl_source_file WHERE status <> 'loaded') LIMIT 1) AS waiting
             """)
         if waiting == 0 {
             try database.execute("DELETE FROM stg_ticket")
         } else {
-            try database.run("DELETE FROM stg_ticket WHERE file_id IN (SELECT file_id FROM etl_source_file WHERE status = 'loaded')")
+            try database.run("DELETE FROM stg_ticket WHERE file_id IN (SELECT file_id FROM etl_source_file WHERE status = 'loaded')", [])
         }
     }
 
     /// Rebuilds `dim_customer` from the facts when a merge marked it pending, and clears the mark.
-    static func rebuildCustomersIfPending(database: Database) throws {
-        guard try database.scalar("SELECT value FROM etl_state WHERE source = 'load' AND key = 'customers_pending'").stringValue == "1" else {
+    static func rebuildCustomersIfPending(database: any WarehouseConnection) throws {
+        guard try database.scalar("SELECT value FROM etl_state WHERE source = 'load' AND key = 'customers_pending'", []).stringValue == "1" else {
             return
         }
         try database.execute("""
@@ -182,8 +193,8 @@ enum TicketMerge {
     }
 
     /// Re-attributes the tickets attributed with an older employee history; returns how many.
-    static func reattribute(version: Int64, database: Database) throws -> Int {
-        guard try database.count("SELECT count(*) FROM (SELECT 1 FROM fact_ticket WHERE attributed_version <> ? LIMIT 1)", [.integer(version)]) > 0 else {
+    static func reattribute(version: Int64, database: any WarehouseConnection) throws -> Int {
+        guard try database.count("SELECT count(*) FROM (SELECT 1 FROM fact_ticket WHERE attributed_version <> ? LIMIT 1) AS stale", [.integer(version)]) > 0 else {
             return 0
         }
         try mapAgents("""
@@ -199,8 +210,8 @@ enum TicketMerge {
             FROM (SELECT t.ticket_id, first.employee_id AS first_employee,
                          CASE WHEN t.resolved_at IS NULL THEN NULL ELSE resolver.employee_id END AS resolver_employee
                   FROM fact_ticket t
-                  LEFT JOIN temp.agent_employee first ON first.external_id = t.first_assignee_id
-                  LEFT JOIN temp.agent_employee resolver ON resolver.external_id = t.assignee_id
+                  LEFT JOIN \(database.engine.temporary)agent_employee first ON first.external_id = t.first_assignee_id
+                  LEFT JOIN \(database.engine.temporary)agent_employee resolver ON resolver.external_id = t.assignee_id
                   WHERE t.attributed_version <> ?) AS r
             WHERE fact_ticket.ticket_id = r.ticket_id
             """, [.integer(version), .integer(version)])

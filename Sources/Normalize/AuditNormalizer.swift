@@ -136,10 +136,9 @@ struct AuditNormalizer {
     }
 
     func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
-                   database: Database, context: StageContext) throws -> (written: Int, rejected: Int) {
+                   database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int) {
         let columns = [ticketColumn, timeColumn, eventsColumn] + (actorColumn.map { [$0] } ?? [])
-        let select = "SELECT _record_no, \(columns.map(Database.quote).joined(separator: ", ")) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
-        let staged = try BulkInserter(database: database, table: "stg_ticket_event", columns: [
+        let staged = try TableWriter(database, table: "stg_ticket_event", columns: [
             "file_id", "record_no", "event_no", "source", "ticket_id", "occurred_at", "event", "actor_id",
         ])
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: fileID, path: path)
@@ -148,7 +147,8 @@ struct AuditNormalizer {
         var written = 0
         // Ticket → its requester, as the file's audits (in line order) name it.
         var requesters: [String: String] = [:]
-        try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
+        try RawRows.forEach(fileID: fileID, firstRowID: firstRowID, lastRowID: lastRowID, columns: columns, rawTable: rawTable,
+                            database: database) { row in
             let recordNo = row.int64(0)
             func reject(_ field: String, _ raw: String?, _ reason: String) throws {
                 try quarantine.add(recordNo: recordNo, field: field, raw: raw, reason: reason)
@@ -184,6 +184,8 @@ struct AuditNormalizer {
             }
             written += 1
         }
+        try staged.finish()
+        try quarantine.finish()
         return (written, quarantine.count)
     }
 }

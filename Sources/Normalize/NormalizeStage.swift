@@ -11,7 +11,7 @@ import Warehouse
 package enum NormalizeStage {
     package static let name = "normalize"
 
-    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+    package static func run(database: any WarehouseConnection, context: StageContext) throws -> [StageCounts] {
         var all: [StageCounts] = []
         for source in context.selectedSources {
             let context = context.forSource(source.name)
@@ -31,16 +31,22 @@ package enum NormalizeStage {
         let lastRowID: Int64
         let sha256: String
         let size: Int64
+
+        /// Whether the file's records are in `raw_<source>`: on SQLite its manifest row has
+        /// their rowid range; on PostgreSQL (no ranges) its source stores them.
+        func storesRawRows(_ engine: WarehouseEngine, source: SourceConfig) -> Bool {
+            engine == .sqlite ? lastRowID >= firstRowID : source.storesRawRows
+        }
     }
 
-    static func normalize(source: SourceConfig, coercer: Coercer, database: Database, context: StageContext) throws -> StageCounts {
+    static func normalize(source: SourceConfig, coercer: Coercer, database: any WarehouseConnection, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
-        let files = try database.query("SELECT file_id FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id",
+        let files = try database.rows("SELECT file_id FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id",
                                        [.text(source.name)]) { $0.int64(0) }
             .compactMap { try pendingFile($0, database: database, context: context) }
         guard !files.isEmpty else { return counts }
         let rawTable = WarehouseCatalog.rawTable(source: source.name)
-        let rawColumns = try database.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
+        let rawColumns = try RawRows.columns(source: source.name, rawTable: rawTable, database: database)
         // Raw rows last only until their file is staged, unless the source keeps them
         // (`keep_raw`) and no pseudonymisation forbids it.
         let dropRaw = !context.config.privacy.pseudonymise.isEmpty || !source.keepRaw
@@ -53,7 +59,7 @@ package enum NormalizeStage {
         if source.kind == .survey {
             stagingTables = ["stg_survey_response", "stg_survey_answer"]
             stageFile = { file in
-                let metadata = Dictionary(try database.query("SELECT key, coalesce(value, '') FROM etl_file_metadata WHERE file_id = ?",
+                let metadata = Dictionary(try database.rows("SELECT key, coalesce(value, '') FROM etl_file_metadata WHERE file_id = ?",
                                                              [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") },
                                           uniquingKeysWith: { first, _ in first })
                 let normalizer = try SurveyNormalizer(source: source, columns: rawColumns, path: file.path, coercer: coercer,
@@ -88,7 +94,7 @@ package enum NormalizeStage {
             /// there, else from the archived file.
             func stageRecords(_ file: PendingFile, only: Set<String>?) throws -> (written: Int, rejected: Int) {
                 // The export's own column labels (Zendesk's field_headers) help find the fields.
-                let labels = Dictionary(try database.query("""
+                let labels = Dictionary(try database.rows("""
                     SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
                     """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
                 // Extract lists the file's columns (a file extracted by an older version has
@@ -111,7 +117,7 @@ package enum NormalizeStage {
                     let mapped = Set(plan.rawColumns)
                     try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
                 }
-                return try normalizeFile(file, plan: plan, rawTable: rawTable, fileColumns: fileColumns, only: only, source: source,
+                return try normalizeFile(file, plan: plan, rawTable: rawTable, rawColumns: rawColumns, fileColumns: fileColumns, only: only, source: source,
                                          coercer: coercer, database: database, context: context)
             }
             stageFile = { file in try stageRecords(file, only: nil) }
@@ -121,7 +127,7 @@ package enum NormalizeStage {
                 // back (a loaded file's staged rows are deleted once merged).
                 giveBack = { file in
                     func staged(_ other: Int64) throws -> Set<String> {
-                        Set(try database.query("SELECT DISTINCT ticket_id FROM stg_ticket WHERE file_id = ?", [.integer(other)]) { $0.text(0) ?? "" })
+                        Set(try database.rows("SELECT DISTINCT ticket_id FROM stg_ticket WHERE file_id = ?", [.integer(other)]) { $0.text(0) ?? "" })
                     }
                     var notes: [String] = []
                     for (other, tickets) in try TicketGiveBack.holders(of: file.id, database: database) {
@@ -144,8 +150,7 @@ package enum NormalizeStage {
                         if !lost.isEmpty {
                             let shown = lost.prefix(5).joined(separator: ", ") + (lost.count > 5 ? ", …" : "")
                             notes.append("\(file.path): \(lost.count) ticket(s) its predecessor brought are also in \(held.path), but reading that file again did not give them back (\(shown)); they leave fact_ticket with the replaced file — expected each to pass normalize again: check what changed in the pipeline's rules since that file was loaded, or backfill its partition")
-                            try database.run("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)",
-                                             [.integer(file.id), .text("not_given_back/\(other)"), .text(lost.joined(separator: ","))])
+                            try noteMetadata(file: file.id, key: "not_given_back/\(other)", value: lost.joined(separator: ","), database: database)
                         }
                     }
                     return notes
@@ -160,14 +165,13 @@ package enum NormalizeStage {
         // pseudonymisation, where they hold clear names and e-mails. The archived file (or the
         // inbox file) stays the raw layer; a backfill reads it again. `kind: raw` sources are
         // not normalized and keep theirs.
-        let hasRawTable = try database.tableExists(rawTable)
+        let hasRawTable = try database.relationExists(rawTable)
         func dropRawRows(of file: PendingFile) throws {
-            guard dropRaw, hasRawTable, file.lastRowID >= file.firstRowID else { return }
-            try database.run("DELETE FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ?",
-                             [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)])
+            guard dropRaw, hasRawTable, file.storesRawRows(database.engine, source: source) else { return }
+            try RawRows.delete(fileID: file.id, firstRowID: file.firstRowID, lastRowID: file.lastRowID, rawTable: rawTable, database: database)
         }
         // Progress counts rows read from raw_<source>, and bytes of the files read again.
-        context.progress.addToStageTotal(files.reduce(0) { $0 + ($1.lastRowID >= $1.firstRowID ? Int64($1.extracted) : $1.size) })
+        context.progress.addToStageTotal(files.reduce(0) { $0 + ($1.storesRawRows(database.engine, source: source) ? Int64($1.extracted) : $1.size) })
         for file in files {
             try Interruption.checkpoint()
             do {
@@ -243,12 +247,11 @@ package enum NormalizeStage {
     }
 
     private static func normalizeFile(
-        _ file: PendingFile, plan: FieldPlan, rawTable: String, fileColumns: [String]?, only: Set<String>? = nil, source: SourceConfig,
-        coercer: Coercer, database: Database, context: StageContext
+        _ file: PendingFile, plan: FieldPlan, rawTable: String, rawColumns: [String], fileColumns: [String]?, only: Set<String>? = nil, source: SourceConfig,
+        coercer: Coercer, database: any WarehouseConnection, context: StageContext
     ) throws -> (written: Int, rejected: Int) {
         let entity = plan.entity
-        let inserter = try BulkInserter(database: database, table: entity.table,
-                                        columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name))
+        let inserter = try TableWriter(database, table: entity.table, columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name))
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: file.id, path: file.path)
         let normalizer = RowNormalizer(plan: plan, coercer: coercer, source: source, partition: file.partition,
                                        privacy: context.config.privacy, validation: context.config.validation,
@@ -260,7 +263,7 @@ package enum NormalizeStage {
         var firstLine: [[UInt8]: Int64] = [:]
         let readPath = fileColumns == nil ? file.path : pathToRead(file, context: context)
         let shared = try fileColumns.map { try sharedNumbers(file: file, readPath: readPath, plan: plan, columns: $0, source: source, database: database) }
-            ?? sharedNumbers(file: file, plan: plan, rawTable: rawTable, database: database)
+            ?? sharedNumbers(file: file, plan: plan, rawTable: rawTable, rawColumns: rawColumns, database: database)
         let ticketSlot = shared.isEmpty ? nil : plan.outputFields.firstIndex { $0.name == "ticket_id" }
         // Giving back: only the named tickets are staged, and a record that fails again was
         // already quarantined when the file was first staged.
@@ -289,11 +292,16 @@ package enum NormalizeStage {
             if let failure {
                 try quarantine.add(recordNo: recordNo, failure)
             } else {
-                try inserter.insert { statement in
-                    try statement.bind(.integer(file.id), at: 1)
-                    try statement.bind(.integer(recordNo), at: 2)
-                    try statement.bind(.text(source.name), at: 3)
-                    try normalizer.bind(to: statement, from: 4)
+                if let sqlite = inserter.sqlite {
+                    // SQLite: the values bound where they lie, no copy.
+                    try sqlite.insert { statement in
+                        try statement.bind(.integer(file.id), at: 1)
+                        try statement.bind(.integer(recordNo), at: 2)
+                        try statement.bind(.text(source.name), at: 3)
+                        try normalizer.bind(to: statement, from: 4)
+                    }
+                } else {
+                    try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + normalizer.sqlValues())
                 }
                 written += 1
             }
@@ -315,16 +323,16 @@ package enum NormalizeStage {
                 throw NormalizeError.notStaged(path: file.path, reason: "read \(feed.records) records, but extract counted \(file.extracted) in the same bytes")
             }
         } else {
-            let columnList = plan.rawColumns.map(Database.quote).joined(separator: ", ")
-            // The file's rows by their rowid range (the table's own key; no index needed).
-            let select = "SELECT _record_no\(columnList.isEmpty ? "" : ", " + columnList) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
             context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
             defer { context.progress.end() }
-            try database.forEach(select, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) { row in
+            try RawRows.forEach(fileID: file.id, firstRowID: file.firstRowID, lastRowID: file.lastRowID, columns: plan.rawColumns,
+                                rawTable: rawTable, database: database) { row in
                 try stage(row.int64(0), StoredRawRecord(row: row))
                 context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
             }
         }
+        try inserter.finish()
+        try quarantine.finish()
         if only == nil {
             try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)
         }
@@ -332,8 +340,8 @@ package enum NormalizeStage {
     }
 
     /// The manifest row of file `id` as normalize reads it (nil when it is not there).
-    private static func pendingFile(_ id: Int64, database: Database, context: StageContext) throws -> PendingFile? {
-        try database.query("""
+    private static func pendingFile(_ id: Int64, database: any WarehouseConnection, context: StageContext) throws -> PendingFile? {
+        try database.rows("""
             SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1), sha256, size
             FROM etl_source_file WHERE file_id = ?
             """, [.integer(id)]) {
@@ -353,11 +361,10 @@ package enum NormalizeStage {
     /// Words no vocabulary knew, counted in the manifest's metadata (`unmapped/<field>/<word>`)
     /// and said in the log, so a vendor's own word never passes for a canonical one in silence.
     private static func noteUnmappedValues(_ words: [(field: String, word: String, rows: Int)], file: PendingFile, source: SourceConfig,
-                                           database: Database, context: StageContext) throws {
+                                           database: any WarehouseConnection, context: StageContext) throws {
         guard !words.isEmpty else { return }
-        let note = try database.prepare("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)")
         for entry in words {
-            try note.execute([.integer(file.id), .text("unmapped/\(entry.field)/\(entry.word)"), .text(String(entry.rows))])
+            try noteMetadata(file: file.id, key: "unmapped/\(entry.field)/\(entry.word)", value: String(entry.rows), database: database)
         }
         let sorted = words.sorted { ($0.rows, $1.word) > ($1.rows, $0.word) }
         let shown = sorted.prefix(5).map { "\($0.field) '\($0.word)' ×\($0.rows)" }.joined(separator: ", ")
@@ -367,16 +374,32 @@ package enum NormalizeStage {
     /// ServiceNow: the ticket numbers of this file that more than one record (`sys_id`) carries
     /// — two incidents sharing a number would otherwise be merged into one fact in silence.
     /// Empty for sources without a `sys_id` column or whose ticket id is the `sys_id`.
-    private static func sharedNumbers(file: PendingFile, plan: FieldPlan, rawTable: String, database: Database) throws -> [String: [String]] {
+    private static func sharedNumbers(file: PendingFile, plan: FieldPlan, rawTable: String, rawColumns: [String],
+                                      database: any WarehouseConnection) throws -> [String: [String]] {
         guard let slot = plan.outputFields.firstIndex(where: { $0.name == "ticket_id" }), let columns = plan.columnsByField[slot],
               columns.count == 1, plan.rawColumns[columns[0]] != "sys_id",
-              let sysID = try database.columns(of: rawTable).first(where: { $0 == "sys_id" }) else { return [:] }
-        let number = Database.quote(plan.rawColumns[columns[0]])
-        let rows = try database.query("""
-            SELECT trim(\(number)), group_concat(DISTINCT \(Database.quote(sysID))) FROM \(Database.quote(rawTable))
-            WHERE rowid BETWEEN ? AND ? AND _file_id = ? AND \(Database.quote(sysID)) IS NOT NULL
-            GROUP BY trim(\(number)) HAVING count(DISTINCT \(Database.quote(sysID))) > 1
-            """, [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]) {
+              let sysID = rawColumns.first(where: { $0 == "sys_id" }) else { return [:] }
+        let sql: String
+        let values: [SQLValue]
+        switch database.engine {
+        case .sqlite:
+            let number = Database.quote(plan.rawColumns[columns[0]]), id = Database.quote(sysID)
+            sql = """
+                SELECT trim(\(number)), \(RawRows.distinctList(id, .sqlite)) FROM \(Database.quote(rawTable))
+                WHERE rowid BETWEEN ? AND ? AND _file_id = ? AND \(id) IS NOT NULL
+                GROUP BY trim(\(number)) HAVING count(DISTINCT \(id)) > 1
+                """
+            values = [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]
+        case .postgresql:
+            let number = "record->>CAST(?1 AS text)", id = "(record->>CAST(?2 AS text))"
+            sql = """
+                SELECT trim(\(number), ' '), \(RawRows.distinctList(id, .postgresql)) FROM \(database.quoted(rawTable))
+                WHERE _file_id = ?3 AND \(id) IS NOT NULL
+                GROUP BY trim(\(number), ' ') HAVING count(DISTINCT \(id)) > 1
+                """
+            values = [.text(plan.rawColumns[columns[0]]), .text(sysID), .integer(file.id)]
+        }
+        let rows = try database.rows(sql, values) {
             ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted())
         }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
@@ -385,37 +408,50 @@ package enum NormalizeStage {
     /// `sharedNumbers` for a file whose records were not stored: a first pass over the file
     /// gathers each record's number and `sys_id` into a temporary table, grouped as above.
     private static func sharedNumbers(file: PendingFile, readPath: String, plan: FieldPlan, columns fileColumns: [String],
-                                      source: SourceConfig, database: Database) throws -> [String: [String]] {
+                                      source: SourceConfig, database: any WarehouseConnection) throws -> [String: [String]] {
         guard let slot = plan.outputFields.firstIndex(where: { $0.name == "ticket_id" }), let columns = plan.columnsByField[slot],
               columns.count == 1, plan.rawColumns[columns[0]] != "sys_id",
               let sysID = fileColumns.first(where: { $0 == "sys_id" }) else { return [:] }
-        try database.execute("CREATE TEMP TABLE IF NOT EXISTS file_sys_id (number TEXT, sys_id TEXT); DELETE FROM temp.file_sys_id;")
-        defer { try? database.execute("DELETE FROM temp.file_sys_id") }
-        let insert = try database.prepare("INSERT INTO temp.file_sys_id (number, sys_id) VALUES (trim(?), ?)")
+        // A temporary table (both engines look it up before the warehouse's own tables).
+        try database.execute("CREATE TEMP TABLE IF NOT EXISTS file_sys_id (number TEXT, sys_id TEXT); DELETE FROM file_sys_id;")
+        defer { try? database.execute("DELETE FROM file_sys_id") }
+        let insert = try TableWriter(database, table: "file_sys_id", columns: ["number", "sys_id"])
         let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding, delimiter: source.delimiter,
                                                record: source.record, path: readPath)
         let feed = FileRecordFeed(planColumns: [plan.rawColumns[columns[0]], sysID]) { _, row in
             guard let id = row.bytes(1) else { return }
-            try insert.bind(row.bytes(0).map { .text(String(decoding: $0, as: UTF8.self)) } ?? .null, at: 1)
-            try insert.bind(.text(String(decoding: id, as: UTF8.self)), at: 2)
-            defer { insert.reset() }
-            try insert.step()
+            // Spaces trimmed at both ends, as SQL's trim() does.
+            let number = row.bytes(0).map { bytes -> String in
+                var slice = bytes[...]
+                while slice.first == 0x20 { slice = slice.dropFirst() }
+                while slice.last == 0x20 { slice = slice.dropLast() }
+                return String(decoding: slice, as: UTF8.self)
+            }
+            try insert.insert([SQLValue(number), .text(String(decoding: id, as: UTF8.self))])
         }
         try reader.read(readPath, into: feed, progress: .silent)
-        let rows = try database.query("""
-            SELECT number, group_concat(DISTINCT sys_id) FROM temp.file_sys_id
+        try insert.finish()
+        let rows = try database.rows("""
+            SELECT number, \(RawRows.distinctList("sys_id", database.engine)) FROM file_sys_id
             GROUP BY number HAVING count(DISTINCT sys_id) > 1
-            """) { ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted()) }
+            """, []) { ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted()) }
         return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
     /// Records which of the source's columns nothing maps (`columns/unmapped` in
     /// `etl_file_metadata`: their count and names), so every column is accounted for — mapped,
     /// or listed — and `status` can show it.
-    private static func noteUnmappedColumns(_ unused: [String], file: PendingFile, database: Database) throws {
+    private static func noteUnmappedColumns(_ unused: [String], file: PendingFile, database: any WarehouseConnection) throws {
         let names = unused.prefix(50).joined(separator: ", ") + (unused.count > 50 ? ", …" : "")
-        try database.run("INSERT OR REPLACE INTO etl_file_metadata (file_id, key, value) VALUES (?, 'columns/unmapped', ?)",
-                         [.integer(file.id), .text("\(unused.count): \(names)")])
+        try noteMetadata(file: file.id, key: "columns/unmapped", value: "\(unused.count): \(names)", database: database)
+    }
+
+    /// Sets one `etl_file_metadata` value of a file (replacing an earlier one).
+    private static func noteMetadata(file: Int64, key: String, value: String, database: any WarehouseConnection) throws {
+        try database.run("""
+            INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)
+            ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
+            """, [.integer(file), .text(key), .text(value)])
     }
 
     private static func percent(_ share: Double) -> String {

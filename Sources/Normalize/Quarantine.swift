@@ -4,19 +4,18 @@ import Warehouse
 /// Writes the rows one file's normalization rejects to `etl_reject`, with run, source, file,
 /// record number, field, raw value and reason; counts them.
 final class Quarantine {
-    private let statement: Statement
+    private let writer: TableWriter
     private let runID: Int64, source: String, fileID: Int64, path: String
     private(set) var count = 0
     /// Under pseudonymisation, the raw values (and their echo in the reason) of identity
     /// fields are withheld: a reject must not keep what the facts may not.
     private let pseudonymizer: Pseudonymizer?
 
-    init(database: Database, context: StageContext, source: String, fileID: Int64, path: String) throws {
+    init(database: any WarehouseConnection, context: StageContext, source: String, fileID: Int64, path: String) throws {
         pseudonymizer = Pseudonymizer(context.config.privacy)
-        statement = try database.prepare("""
-            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-            VALUES (?, 'normalize', ?, ?, ?, ?, ?, ?, ?)
-            """)
+        writer = try TableWriter(database, table: "etl_reject", columns: [
+            "run_id", "stage", "source", "file_id", "file_path", "record_no", "field", "raw_value", "reason",
+        ])
         runID = context.runID
         self.source = source
         self.fileID = fileID
@@ -30,9 +29,14 @@ final class Quarantine {
             reason = (clear.isEmpty ? reason : reason.replacingOccurrences(of: clear, with: "(withheld)"))
                 + " [value withheld: privacy.pseudonymise]"
         }
-        try statement.execute([.integer(runID), .text(source), .integer(fileID), .text(path), .integer(recordNo),
-                               .text(field), SQLValue(raw), .text(reason)])
+        try writer.insert([.integer(runID), .text("normalize"), .text(source), .integer(fileID), .text(path), .integer(recordNo),
+                           .text(field), SQLValue(raw), .text(reason)])
         count += 1
+    }
+
+    /// Sends the rejects that wait (PostgreSQL): before the file's transaction commits.
+    func finish() throws {
+        try writer.finish()
     }
 
     func add(recordNo: Int64, _ failure: RowFailure) throws {

@@ -20,7 +20,7 @@ protocol RawRecord {
 
 /// A row of `raw_<source>` selected as `_record_no` followed by the plan's raw columns.
 struct StoredRawRecord: RawRecord {
-    let row: Statement
+    let row: any WarehouseRow
     func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>? { row.textBytes(Int32(column + 1)) }
 }
 
@@ -349,6 +349,19 @@ final class RowNormalizer {
             break
         }
         return nil
+    }
+
+    /// `values` as SQL values (the bytes copied into text): the PostgreSQL path, which
+    /// buffers rows for COPY.
+    func sqlValues() -> [SQLValue] {
+        values.map { value in
+            switch value {
+            case .null: return .null
+            case .integer(let v): return .integer(v)
+            case .real(let v): return .real(v)
+            case .bytes(let b): return .text(String(decoding: b, as: UTF8.self))
+            }
+        }
     }
 
     /// Binds `values` to parameters `first`, `first + 1`, … of `insert`, without copying.

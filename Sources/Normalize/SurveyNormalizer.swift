@@ -69,14 +69,12 @@ struct SurveyNormalizer {
     }
 
     func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
-                   database: Database, context: StageContext) throws -> (written: Int, rejected: Int) {
-        let list = selected.map(Database.quote).joined(separator: ", ")
-        let select = "SELECT _record_no, \(list) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
-        let responses = try BulkInserter(database: database, table: "stg_survey_response", columns: [
+                   database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int) {
+        let responses = try TableWriter(database, table: "stg_survey_response", columns: [
             "file_id", "record_no", "source", "response_id", "respondent_kind", "respondent_id", "ticket_id", "team_id",
             "submitted_at", "finished",
         ])
-        let answers = try BulkInserter(database: database, table: "stg_survey_answer", columns: [
+        let answers = try TableWriter(database, table: "stg_survey_answer", columns: [
             "file_id", "record_no", "item", "numeric_value", "text_value", "answered",
         ])
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: fileID, path: path)
@@ -88,7 +86,8 @@ struct SurveyNormalizer {
         // Per item: the first `validation.answer_ranges` pattern it matches.
         let itemRanges = itemColumns.map { item in context.config.validation.answerRanges.first { fnmatch($0.pattern, item.name, 0) == 0 } }
         var itemAnswers: [[SQLValue]] = []
-        try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
+        try RawRows.forEach(fileID: fileID, firstRowID: firstRowID, lastRowID: lastRowID, columns: selected, rawTable: rawTable,
+                            database: database) { row in
             let recordNo = row.int64(0)
             func text(_ field: String) -> String? {
                 guard let column = fieldColumns[field],
@@ -146,6 +145,9 @@ struct SurveyNormalizer {
             for answer in itemAnswers { try answers.insert(answer) }
             written += 1
         }
+        try responses.finish()
+        try answers.finish()
+        try quarantine.finish()
         return (written, quarantine.count)
     }
 }

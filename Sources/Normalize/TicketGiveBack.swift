@@ -7,8 +7,8 @@ import Warehouse
 enum TicketGiveBack {
     /// For the file `fileID` (a correction): each loaded file holding a ticket that a
     /// superseded predecessor of `fileID` brought into the facts, with those tickets.
-    static func holders(of fileID: Int64, database: Database) throws -> [(file: Int64, tickets: Set<String>)] {
-        let rows = try database.query("""
+    static func holders(of fileID: Int64, database: any WarehouseConnection) throws -> [(file: Int64, tickets: Set<String>)] {
+        let rows = try database.rows("""
             SELECT t.file_id, t.ticket_id FROM etl_ticket_file t JOIN etl_source_file f ON f.file_id = t.file_id
             WHERE f.status = 'loaded' AND t.ticket_id IN (
                 SELECT ticket_id FROM fact_ticket WHERE _file_id IN (

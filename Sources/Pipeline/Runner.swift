@@ -34,8 +34,8 @@ package struct PipelineStep: Sendable {
     }
 
     package static let extract = PipelineStep(name: ExtractStage.name, engines: [.sqlite, .postgresql], body: ExtractStage.run)
-    package static let normalize = PipelineStep(sqliteOnly: NormalizeStage.name, body: NormalizeStage.run)
-    package static let load = PipelineStep(sqliteOnly: LoadStage.name, body: LoadStage.run)
+    package static let normalize = PipelineStep(name: NormalizeStage.name, engines: [.sqlite, .postgresql], body: NormalizeStage.run)
+    package static let load = PipelineStep(name: LoadStage.name, engines: [.sqlite, .postgresql], body: LoadStage.run)
     package static let score = PipelineStep(sqliteOnly: ScoreStage.name, body: ScoreStage.run)
     package static let report = PipelineStep(sqliteOnly: ReportStage.name, body: ReportStage.run)
     /// Every stage in order: what `run` and `backfill` do.

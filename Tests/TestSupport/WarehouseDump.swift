@@ -76,3 +76,35 @@ public enum WarehouseDump {
         return problems
     }
 }
+
+extension WarehouseDump {
+    /// The load's tables, and which of their columns name a file.
+    public static let loadTables = ["dim_employee", "dim_team", "dim_agent_identity", "dim_customer", "fact_ticket", "fact_ticket_event",
+                                    "fact_customer_event", "fact_survey_response", "fact_survey_answer", "dim_survey_item", "etl_ticket_file"]
+    static let fileColumns: Set<String> = ["_file_id", "source_file_id", "file_id"]
+
+    /// Every row of `tables` on either engine (minus surrogate keys), sorted, one line per
+    /// row; a column naming a file holds the file's path and content hash instead of its id
+    /// (ids differ between engines: PostgreSQL's identities keep numbers a rolled-back insert
+    /// took). The data checks of the last run are added as `etl_check name|severity|rows`.
+    package static func dump(_ database: any WarehouseConnection, tables: [String] = loadTables) throws -> [String: [String]] {
+        let files = Dictionary(uniqueKeysWithValues: try database.rows("SELECT file_id, path, sha256 FROM etl_source_file", []) {
+            ($0.int64(0), "\($0.text(1) ?? "")#\(($0.text(2) ?? "").prefix(12))")
+        })
+        var result: [String: [String]] = [:]
+        for table in tables {
+            let columns = try database.columnInfo(of: table).map(\.name).filter { !surrogateKeys.contains($0) }
+            let list = columns.map { database.quoted($0) }.joined(separator: ", ")
+            result[table] = try database.rows("SELECT \(list) FROM \(database.quoted(table))", []) { row in
+                columns.indices.map { index in
+                    fileColumns.contains(columns[index]) && !row.isNull(Int32(index))
+                        ? files[row.int64(Int32(index))] ?? "unknown file" : row.value(Int32(index)).stringValue ?? "∅"
+                }.joined(separator: "|")
+            }.sorted()
+        }
+        result["etl_check"] = try database.rows("""
+            SELECT name, severity, failing_rows FROM etl_check WHERE run_id = (SELECT max(run_id) FROM etl_check) ORDER BY name
+            """, []) { "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.int(2))" }
+        return result
+    }
+}

@@ -66,22 +66,21 @@ struct StripeEvents {
     }
 
     func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
-                   database: Database, context: StageContext) throws -> (written: Int, rejected: Int, unmapped: [String: Int]) {
+                   database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int, unmapped: [String: Int]) {
         guard columns["type"] != nil, columns["created"] != nil else {
             throw NormalizeError.missingColumn(path: path, source: source.name, field: columns["type"] == nil ? "type" : "created",
                                                tried: ["type", "created"])
         }
         let ordered = StripeEvents.members.map { columns[$0] }
-        let list = ordered.map { $0.map(Database.quote) ?? "NULL" }.joined(separator: ", ")
-        let select = "SELECT _record_no, \(list) FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid"
-        let staged = try BulkInserter(database: database, table: "stg_customer_event", columns: [
+        let staged = try TableWriter(database, table: "stg_customer_event", columns: [
             "file_id", "record_no", "source", "customer_id", "event", "occurred_at", "amount",
         ])
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: fileID, path: path)
         let plausible = PlausibleDates(validation: context.config.validation, runDate: context.runDate)
         var written = 0
         var unmapped: [String: Int] = [:]
-        try database.forEach(select, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)]) { row in
+        try RawRows.forEach(fileID: fileID, firstRowID: firstRowID, lastRowID: lastRowID, columns: ordered, rawTable: rawTable,
+                            database: database) { row in
             let recordNo = row.int64(0)
             func value(_ index: Int32) -> String? {
                 guard let text = row.text(index)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
@@ -112,6 +111,8 @@ struct StripeEvents {
                 written += 1
             }
         }
+        try staged.finish()
+        try quarantine.finish()
         return (written, quarantine.count, unmapped)
     }
 }

@@ -1,0 +1,66 @@
+import AmbassadorCore
+import Extract
+import Warehouse
+
+/// A file's rows of `raw_<source>` as normalize reads them: `_record_no`, then the named
+/// columns (NULL for a nil name), in record order, streamed. On SQLite the file's rows are
+/// its manifest's rowid range of the table's TEXT columns; on PostgreSQL they are the file's
+/// documents (`record->>'name'`, the server taking the values out).
+enum RawRows {
+    static func forEach(fileID: Int64, firstRowID: Int64, lastRowID: Int64, columns: [String?], rawTable: String,
+                        database: any WarehouseConnection, _ body: (any WarehouseRow) throws -> Void) throws {
+        switch database.engine {
+        case .sqlite:
+            let list = columns.map { $0.map(Database.quote) ?? "NULL" }.joined(separator: ", ")
+            try database.stream("""
+                SELECT _record_no\(list.isEmpty ? "" : ", " + list) FROM \(Database.quote(rawTable))
+                WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid
+                """, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)], body)
+        case .postgresql:
+            let named = columns.compactMap { $0 }
+            let list = columns.map { $0 == nil ? "NULL" : "record->>CAST(? AS text)" }.joined(separator: ", ")
+            try database.stream("""
+                SELECT _record_no\(list.isEmpty ? "" : ", " + list) FROM \(database.quoted(rawTable))
+                WHERE _file_id = ? ORDER BY _record_no
+                """, named.map { .text($0) } + [.integer(fileID)], body)
+        }
+    }
+
+    /// Deletes one file's raw rows (once staged, unless the source keeps them).
+    static func delete(fileID: Int64, firstRowID: Int64, lastRowID: Int64, rawTable: String, database: any WarehouseConnection) throws {
+        switch database.engine {
+        case .sqlite:
+            try database.run("DELETE FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ?",
+                             [.integer(firstRowID), .integer(lastRowID), .integer(fileID)])
+        case .postgresql:
+            try database.run("DELETE FROM \(database.quoted(rawTable)) WHERE _file_id = ?", [.integer(fileID)])
+        }
+    }
+
+    /// The source's raw columns, in the order files first named them: the table's columns on
+    /// SQLite; on PostgreSQL (one document per record) the `columns` lists of the source's
+    /// files that were not failed. Empty when the source keeps no raw rows.
+    static func columns(source: String, rawTable: String, database: any WarehouseConnection) throws -> [String] {
+        guard try database.relationExists(rawTable) else { return [] }
+        if let sqlite = database as? Database {
+            return try sqlite.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
+        }
+        let lists = try database.rows("""
+            SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE f.source = ? AND f.status <> 'failed' AND m.key = ? ORDER BY f.file_id
+            """, [.text(source), .text(FileColumns.metadataKey)]) { $0.text(0) }
+        var seen: Set<ColumnName.Key> = []
+        var ordered: [String] = []
+        for list in lists {
+            for name in list.flatMap(FileColumns.decode) ?? [] where seen.insert(ColumnName.key(name)).inserted {
+                ordered.append(name)
+            }
+        }
+        return ordered
+    }
+
+    /// `group_concat(DISTINCT x)` in the engine's words (the values joined by commas).
+    static func distinctList(_ expression: String, _ engine: WarehouseEngine) -> String {
+        engine == .sqlite ? "group_concat(DISTINCT \(expression))" : "string_agg(DISTINCT \(expression), ',')"
+    }
+}

@@ -1,0 +1,70 @@
+import AmbassadorCore
+import Extract
+import Foundation
+import TestSupport
+import Warehouse
+import XCTest
+@testable import Normalize
+
+/// Normalize on PostgreSQL stages what it stages on SQLite: the same staged rows, rejects,
+/// metadata and file states, for every real export the repository carries (read from raw
+/// rows and, for record-by-record sources, from the archived file). PipelineTests runs the
+/// bundled samples through both.
+final class NormalizeEngineTests: XCTestCase {
+    private func postgres(_ name: String = #function) throws -> (PostgresConnection, () -> Void) {
+        guard let session = try PostgresSupport.migratedSchema(name) else {
+            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
+            throw XCTSkip(PostgresSupport.absent)
+        }
+        return (session.connection, session.drop)
+    }
+
+    /// The two dumps are equal; when not, the lines only one of them has are shown.
+    private func assertSame(_ postgres: [String], _ sqlite: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        guard postgres != sqlite else { return }
+        let (sqliteLines, postgresLines) = (Set(sqlite), Set(postgres))
+        let onlyPostgres = postgres.filter { !sqliteLines.contains($0) }.prefix(4)
+        let onlySQLite = sqlite.filter { !postgresLines.contains($0) }.prefix(4)
+        XCTFail("\(what): the engines differ; only on PostgreSQL: \(Array(onlyPostgres)); only on SQLite: \(Array(onlySQLite))"
+                + (onlyPostgres.isEmpty && onlySQLite.isEmpty ? " (the same lines in another order)" : ""), file: file, line: line)
+    }
+
+    /// Extract and normalize with `harness`'s configuration on both engines; the dumps compared.
+    private func stageBoth(_ harness: StageHarness, _ pg: PostgresConnection, sources: [String], _ what: String) throws -> [String] {
+        let extracted = (try ExtractStage.run(database: harness.database, context: harness.context),
+                         try ExtractStage.run(database: pg, context: harness.context))
+        XCTAssertEqual(extracted.1, extracted.0, what)
+        let normalized = (try NormalizeStage.run(database: harness.database, context: harness.context),
+                          try NormalizeStage.run(database: pg, context: harness.context))
+        XCTAssertEqual(normalized.1, normalized.0, what)
+        let left = try ExtractDump.dump(harness.database, sources: sources) + StagingDump.dump(harness.database)
+        let right = try ExtractDump.dump(pg, sources: sources) + StagingDump.dump(pg)
+        assertSame(right, left, what)
+        return left
+    }
+
+    func testEveryRealExportStagesTheSameOnBothEngines() throws {
+        let (pg, drop) = try postgres()
+        defer { drop() }
+        var staged = 0
+        for keepRaw in [false, true] {
+            for (index, fixture) in FixtureGoldenTests.fixtures.enumerated() {
+                let harness = try StageHarness("normalize-engines-\(index)-\(keepRaw)")
+                let inbox = harness.directory + "/inbox/" + (fixture.path as NSString).lastPathComponent
+                TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestSupport.fixtures + "/" + fixture.path))), to: inbox)
+                var source = SourceConfig(name: "f\(index)\(keepRaw ? "k" : "")", kind: fixture.kind, format: try fixture.format ?? SourceRegistry.detect(inbox),
+                                          inbox: inbox, partition: fixture.kind == .hrRoster ? .runDate : .none)
+                source.respondent = fixture.respondent
+                source.keepRaw = keepRaw
+                harness.config.sources = [source]
+                try pg.execute("""
+                    TRUNCATE etl_schema_change, etl_file_metadata, etl_reject, etl_ticket_file, stg_employee, stg_ticket, stg_ticket_event,
+                             stg_customer_event, stg_survey_response, stg_survey_answer, etl_source_file RESTART IDENTITY CASCADE
+                    """)
+                let dump = try stageBoth(harness, pg, sources: [source.name], "\(fixture.path) (keep_raw: \(keepRaw))")
+                staged += dump.filter { $0.hasPrefix("stg_") }.count
+            }
+        }
+        XCTAssertGreaterThan(staged, 500, "staged rows of the exports were compared")
+    }
+}
