@@ -112,12 +112,12 @@ samples: build ## Regenerate samples/ from the generator (deterministic)
 	$(BIN) generate --out samples/vendors/servicenow-workday --teams 6 --tickets 1500 --months 2 --seed 8 --formats servicenow_xml,workday_xml
 	$(BIN) generate --out samples/vendors/freshdesk-bamboohr --teams 6 --tickets 1500 --months 2 --seed 9 --formats freshdesk_json,bamboohr_json,qualtrics_xml,jsonl,event_log_csv
 
-bench: build ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (about 60 minutes, ~4 GB of scratch disk)
+bench: build test-deps ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (about 60 minutes, ~4 GB of scratch disk)
 	$(SWIFT) build -c release --product ambassador-bench
 	$(SWIFT) build -c release --product bench-c-insert
 	@python3 -c "import statsmodels" 2>/dev/null || python3 -m pip install --quiet statsmodels \
 	  || echo "statsmodels unavailable: the score bench runs without its comparison"
-	.build/release/ambassador-bench --rows 1000000 --runs 5 --c-baseline .build/release/bench-c-insert \
+	.ci/with-postgres .build/release/ambassador-bench --rows 1000000 --runs 5 --c-baseline .build/release/bench-c-insert \
 	  --ambassador $(BIN) --extract-rows 1000000 --large-rows 10000000 --preview-rows 7500000 --out BENCHMARKS.md
 
 clean: ## Remove build output, the sample warehouse and reports

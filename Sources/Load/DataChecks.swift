@@ -50,8 +50,8 @@ package enum DataChecks {
             SELECT employee_id || '@' || valid_from FROM dim_employee WHERE valid_to IS NOT NULL AND valid_to <= valid_from
             """),
         Check(name: "survey_ticket_resolves", table: "fact_survey_response", severity: "warning", failingKeys: """
-            SELECT source || ':' || response_id FROM fact_survey_response
-            WHERE ticket_id IS NOT NULL AND ticket_id NOT IN (SELECT ticket_id FROM fact_ticket)
+            SELECT r.source || ':' || r.response_id FROM fact_survey_response r
+            WHERE r.ticket_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fact_ticket t WHERE t.ticket_id = r.ticket_id)
             """),
         Check(name: "pulse_response_anonymous", table: "fact_survey_response", severity: "error", failingKeys: """
             SELECT source || ':' || response_id FROM fact_survey_response

@@ -43,7 +43,7 @@ package enum RosterDropGuard {
             let missing = try database.count("""
                 SELECT count(DISTINCT s.employee_id) FROM stg_employee s JOIN etl_source_file f ON f.file_id = s.file_id
                 WHERE \(live) AND s.snapshot_date = ? AND coalesce(s.status, 'active') = 'active'
-                  AND s.employee_id NOT IN (SELECT employee_id FROM stg_employee WHERE file_id = ?)
+                  AND NOT EXISTS (SELECT 1 FROM stg_employee n WHERE n.file_id = ? AND n.employee_id = s.employee_id)
                 """, values + [.text(previous), .integer(fileID)])
             let share = Double(missing) / Double(before)
             guard share > maxDrop, missing >= minimumDrop else { continue }

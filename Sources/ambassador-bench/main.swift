@@ -24,7 +24,7 @@ struct Bench {
     var nullDatasets = 1_000
     var calibrationSeeds = 200
     var reverseSeeds = 20
-    var sections: Set<String> = ["insert", "extract", "pipeline", "memory", "preview", "generate", "score", "calibration"]
+    var sections: Set<String> = ["insert", "extract", "pipeline", "postgres", "memory", "preview", "generate", "score", "calibration"]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -131,6 +131,7 @@ struct Bench {
         if sections.contains("insert") { report += try insertSection() }
         if sections.contains("extract") { report += try extractSection() }
         if sections.contains("pipeline") { report += try pipelineSection() }
+        if sections.contains("postgres") { report += try postgresSection() }
         if sections.contains("memory") { report += try memorySection() }
         if sections.contains("preview") { report += try previewSection() }
         if sections.contains("generate") { report += try generateSection() }
