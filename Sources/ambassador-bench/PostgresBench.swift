@@ -16,20 +16,7 @@ extension Bench {
             return "## PostgreSQL: extract + normalize + load vs `psql \\copy`\n\nNot measured: no server (run `make bench`, which starts one).\n\n\n"
         }
         let directory = "\(work)/postgres"
-        try? FileManager.default.removeItem(atPath: directory)
-        let counts = try Generator(settings: GeneratorSettings(outDir: directory, teams: 60, tickets: extractRows, months: 6, seed: 3)).run()
-        let ticketFiles = try FileManager.default.contentsOfDirectory(atPath: directory + "/tickets").filter { $0.hasSuffix(".csv") }.sorted()
-        try """
-            warehouse: w.sqlite
-            sources:
-              roster:
-                kind: hr_roster
-                inbox: hr/*.csv
-              tickets:
-                kind: tickets
-                inbox: tickets/*.csv
-                fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
-            """.write(toFile: directory + "/pipeline-bench.yml", atomically: true, encoding: .utf8)
+        let (counts, ticketFiles) = try ticketPipeline(in: directory)
         let admin = try PostgresConnection(.postgres(url: base), applicationName: "ambassador-bench")
         let schema = "bench_pipeline"
         let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
@@ -95,7 +82,8 @@ extension Bench {
 
             The pipeline section's rows (generated, seed 3, 60 teams: \(counts.tickets) tickets in six monthly CSVs with their
             rosters) into a fresh schema of a PostgreSQL \(server) server on the same machine (the throw-away cluster of
-            `.ci/with-postgres`: default settings, `fsync` on), as `ambassador extract`, `normalize` and `load --warehouse
+            `.ci/with-postgres`, whose `fsync` and `synchronous_commit` are off: settings for tests, which flatter the server;
+            one that syncs its WAL at each commit will be slower), as `ambassador extract`, `normalize` and `load --warehouse
             postgresql://…`. Yardsticks in the same run: `psql \\copy` of the six files into one plain table, and the keyed floor
             in `psql` alone — the same `\\copy`, then one `INSERT … SELECT DISTINCT ON ("Ticket ID")` into a table keyed by
             ticket id. The SQLite path on the same files in the same run for comparison. Both engines end with the same

@@ -235,18 +235,13 @@ struct Bench {
     /// Extract, normalize and load of six monthly ticket CSVs (about `extractRows` tickets in
     /// all, with their rosters) — three processes, as the make targets run them — against
     /// `.import` of the same six files into one table; and the warehouse's size against theirs.
-    func pipelineSection() throws -> String {
-        let directory = "\(work)/pipeline"
+    /// The pipeline sections' data: a generated organisation (seed 3, 60 teams, six months) in
+    /// `directory`, and `pipeline-bench.yml` taking its ticket files with their rosters (so that
+    /// attribution resolves agents as in a real load). Returns the counts and the ticket files.
+    func ticketPipeline(in directory: String) throws -> (counts: GeneratedCounts, ticketFiles: [String]) {
         try? FileManager.default.removeItem(atPath: directory)
         let counts = try Generator(settings: GeneratorSettings(outDir: directory, teams: 60, tickets: extractRows, months: 6, seed: 3)).run()
         let ticketFiles = try FileManager.default.contentsOfDirectory(atPath: directory + "/tickets").filter { $0.hasSuffix(".csv") }.sorted()
-        let inputBytes = try ticketFiles.reduce(0) { total, name in
-            total + ((try FileManager.default.attributesOfItem(atPath: directory + "/tickets/" + name)[.size] as? Int) ?? 0)
-        }
-        let rosterBytes = try FileManager.default.contentsOfDirectory(atPath: directory + "/hr").reduce(0) { total, name in
-            total + ((try FileManager.default.attributesOfItem(atPath: directory + "/hr/" + name)[.size] as? Int) ?? 0)
-        }
-        // The roster comes along so that attribution resolves agents as in a real load.
         try """
             warehouse: w.sqlite
             sources:
@@ -258,6 +253,18 @@ struct Bench {
                 inbox: tickets/*.csv
                 fields: { channel: Via, first_assignee_id: First Assignee ID, assignee_id: Assignee ID }
             """.write(toFile: directory + "/pipeline-bench.yml", atomically: true, encoding: .utf8)
+        return (counts, ticketFiles)
+    }
+
+    func pipelineSection() throws -> String {
+        let directory = "\(work)/pipeline"
+        let (counts, ticketFiles) = try ticketPipeline(in: directory)
+        let inputBytes = try ticketFiles.reduce(0) { total, name in
+            total + ((try FileManager.default.attributesOfItem(atPath: directory + "/tickets/" + name)[.size] as? Int) ?? 0)
+        }
+        let rosterBytes = try FileManager.default.contentsOfDirectory(atPath: directory + "/hr").reduce(0) { total, name in
+            total + ((try FileManager.default.attributesOfItem(atPath: directory + "/hr/" + name)[.size] as? Int) ?? 0)
+        }
         // The yardstick: the six files into one table, the header of each after the first skipped.
         // Into an existing table every file's header is skipped; a new one takes its columns
         // from the first file's.

@@ -26,16 +26,6 @@ final class ExtractEngineTests: XCTestCase {
         return (sqlite, postgres)
     }
 
-    /// The two dumps are equal; when not, the lines only one of them has are shown.
-    private func assertSame(_ postgres: [String], _ sqlite: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        guard postgres != sqlite else { return }
-        let (sqliteLines, postgresLines) = (Set(sqlite), Set(postgres))
-        let onlyPostgres = postgres.filter { !sqliteLines.contains($0) }.prefix(5)
-        let onlySQLite = sqlite.filter { !postgresLines.contains($0) }.prefix(5)
-        XCTFail("\(what): the engines differ; only on PostgreSQL: \(Array(onlyPostgres)); only on SQLite: \(Array(onlySQLite))"
-                + (onlyPostgres.isEmpty && onlySQLite.isEmpty ? " (the same lines in another order)" : ""), file: file, line: line)
-    }
-
     func testEveryRealExportExtractsTheSameOnBothEngines() throws {
         let (pg, drop) = try postgres()
         defer { drop() }
@@ -58,7 +48,7 @@ final class ExtractEngineTests: XCTestCase {
             XCTAssertEqual(counts.postgres, counts.sqlite, fixture.path)
             let left = try ExtractDump.dump(harness.database, sources: [name])
             let right = try ExtractDump.dump(pg, sources: [name])
-            assertSame(right, left, fixture.path)
+            EngineComparison.assertSameLines(right, left, fixture.path)
             XCTAssertFalse(left.isEmpty, fixture.path)
             stored += left.filter { $0.hasPrefix("raw ") }.count
         }
@@ -88,7 +78,7 @@ final class ExtractEngineTests: XCTestCase {
 
         let left = try ExtractDump.dump(harness.database, sources: ["csat"])
         let right = try ExtractDump.dump(pg, sources: ["csat"])
-        assertSame(right, left, "csat")
+        EngineComparison.assertSameLines(right, left, "csat")
         // What the files say, read off them: Q2 new in b, Q3 new in c; January's first version
         // superseded by its correction (3 records); the zip-like file failed alone.
         XCTAssertEqual(left.filter { $0.hasPrefix("change ") }.map { $0.split(separator: "|").last ?? "" }, ["Q2", "Q3"])

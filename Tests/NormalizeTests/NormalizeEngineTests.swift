@@ -19,16 +19,6 @@ final class NormalizeEngineTests: XCTestCase {
         return (session.connection, session.drop)
     }
 
-    /// The two dumps are equal; when not, the lines only one of them has are shown.
-    private func assertSame(_ postgres: [String], _ sqlite: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        guard postgres != sqlite else { return }
-        let (sqliteLines, postgresLines) = (Set(sqlite), Set(postgres))
-        let onlyPostgres = postgres.filter { !sqliteLines.contains($0) }.prefix(4)
-        let onlySQLite = sqlite.filter { !postgresLines.contains($0) }.prefix(4)
-        XCTFail("\(what): the engines differ; only on PostgreSQL: \(Array(onlyPostgres)); only on SQLite: \(Array(onlySQLite))"
-                + (onlyPostgres.isEmpty && onlySQLite.isEmpty ? " (the same lines in another order)" : ""), file: file, line: line)
-    }
-
     /// Extract and normalize with `harness`'s configuration on both engines; the dumps compared.
     private func stageBoth(_ harness: StageHarness, _ pg: PostgresConnection, sources: [String], _ what: String) throws -> [String] {
         let extracted = (try ExtractStage.run(database: harness.database, context: harness.context),
@@ -39,7 +29,7 @@ final class NormalizeEngineTests: XCTestCase {
         XCTAssertEqual(normalized.1, normalized.0, what)
         let left = try ExtractDump.dump(harness.database, sources: sources) + StagingDump.dump(harness.database)
         let right = try ExtractDump.dump(pg, sources: sources) + StagingDump.dump(pg)
-        assertSame(right, left, what)
+        EngineComparison.assertSameLines(right, left, what)
         return left
     }
 

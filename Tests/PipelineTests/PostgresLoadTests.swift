@@ -12,13 +12,8 @@ extension PostgresRunTests {
     /// that still holds it — and a roster that moves an agent. After each night the two
     /// engines hold the same dimensions, facts, ticket holders, checks and rejects.
     func testCorrectionsCollisionsAndRepeatedKeysLoadTheSameOnBothEngines() throws {
-        guard let session = try PostgresSupport.connectToNewSchema(), let base = PostgresSupport.url else {
-            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
-            throw XCTSkip(PostgresSupport.absent)
-        }
-        defer { session.drop() }
-        let schema = try XCTUnwrap(session.connection.scalar("SELECT current_schema()").stringValue)
-        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+        let (pg, url, drop) = try postgresSchema()
+        defer { drop() }
         let directory = TestSupport.temporaryDirectory()
         let tickets = "Ticket ID,Created At,Updated At,Status,Assignee ID\n"
         TestSupport.write("Employee ID,Name,Department,Agent\nE1,Ann,A,a1\nE2,Bob,B,b2\n", to: directory + "/hr/roster_2026-01-01.csv")
@@ -53,10 +48,10 @@ extension PostgresRunTests {
             XCTAssertEqual(right.exitCode, left.exitCode, name)
             let database = try Database(path: sqlite.warehouse, readOnly: true)
             var dump = try WarehouseDump.dump(database)
-            var other = try WarehouseDump.dump(session.connection)
+            var other = try WarehouseDump.dump(pg)
             dump["etl_reject"] = try lines(database)
-            other["etl_reject"] = try lines(session.connection)
-            assertSameTables(other, dump, name)
+            other["etl_reject"] = try lines(pg)
+            EngineComparison.assertSameTables(other, dump, name)
             return dump
         }
         func ticketHeads(_ dump: [String: [String]]) -> [String] {

@@ -14,18 +14,24 @@ import XCTest
 final class PostgresRunTests: XCTestCase {
     private let runDate = CivilDate(year: 2026, month: 11, day: 22)!
 
-    /// A generated organisation whose pipeline points at a fresh schema; the schema's URL.
-    private func pipeline(_ name: String = #function) throws -> (config: PipelineConfig, url: String, session: PostgresConnection, drop: () -> Void) {
+    /// A fresh schema, a connection to it and the URL that names it (`search_path`), or a skip
+    /// (a failure under CI) without a server.
+    func postgresSchema(_ name: String = #function) throws -> (connection: PostgresConnection, url: String, drop: () -> Void) {
         guard let session = try PostgresSupport.connectToNewSchema(name), let base = PostgresSupport.url else {
             if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
             throw XCTSkip(PostgresSupport.absent)
         }
         let schema = try XCTUnwrap(session.connection.scalar("SELECT current_schema()").stringValue)
-        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+        return (session.connection, base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema, session.drop)
+    }
+
+    /// A generated organisation whose pipeline points at a fresh schema; the schema's URL.
+    private func pipeline(_ name: String = #function) throws -> (config: PipelineConfig, url: String, session: PostgresConnection, drop: () -> Void) {
+        let (connection, url, drop) = try postgresSchema(name)
         let directory = TestSupport.temporaryDirectory(name)
         _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 3, tickets: 300, months: 2, seed: 5, agentsPerTeam: 3)).run()
         let config = try ConfigLoader(path: directory + "/pipeline.yml").load(warehouseOverride: url)
-        return (config, url, session.connection, session.drop)
+        return (config, url, connection, drop)
     }
 
     func run(_ config: PipelineConfig, _ steps: [PipelineStep]) throws -> RunSummary {
@@ -64,13 +70,8 @@ final class PostgresRunTests: XCTestCase {
     }
 
     func testTheBundledSamplesExtractNormalizeAndLoadTheSameOnBothEngines() throws {
-        guard let session = try PostgresSupport.connectToNewSchema(), let base = PostgresSupport.url else {
-            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
-            throw XCTSkip(PostgresSupport.absent)
-        }
-        defer { session.drop() }
-        let schema = try XCTUnwrap(session.connection.scalar("SELECT current_schema()").stringValue)
-        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+        let (pg, url, drop) = try postgresSchema()
+        defer { drop() }
         // The samples' pipeline, its warehouse and local files in a folder of the test's own.
         let directory = TestSupport.temporaryDirectory()
         var sqlite = try ConfigLoader(path: TestSupport.packageRoot + "/pipelines/sample.yml").load(warehouseOverride: directory + "/w.sqlite")
@@ -88,42 +89,25 @@ final class PostgresRunTests: XCTestCase {
         let database = try Database(path: sqlite.warehouse, readOnly: true)
         let names = sqlite.sources.map(\.name)
         let left = try ExtractDump.dump(database, sources: names) + StagingDump.dump(database)
-        let right = try ExtractDump.dump(session.connection, sources: names) + StagingDump.dump(session.connection)
-        XCTAssertEqual(right.count, left.count)
-        let (leftSet, rightSet) = (Set(left), Set(right))
-        XCTAssertEqual(Array(right.filter { !leftSet.contains($0) }.prefix(3)), [], "only on PostgreSQL")
-        XCTAssertEqual(Array(left.filter { !rightSet.contains($0) }.prefix(3)), [], "only on SQLite")
-        XCTAssertEqual(right, left, "in the same order")
+        let right = try ExtractDump.dump(pg, sources: names) + StagingDump.dump(pg)
+        EngineComparison.assertSameLines(right, left, "samples after extract and normalize")
         XCTAssertGreaterThan(left.filter { $0.hasPrefix("stg_ticket ") }.count, 10_000, "the samples' tickets were compared")
         XCTAssertGreaterThan(left.filter { $0.hasPrefix("stg_survey_answer ") }.count, 1_000)
-        XCTAssertEqual(try session.connection.count("SELECT count(*) FROM etl_source_file WHERE status <> 'normalized'"), 0)
+        XCTAssertEqual(try pg.count("SELECT count(*) FROM etl_source_file WHERE status <> 'normalized'"), 0)
 
         // Load: the same dimensions, facts, ticket holders and checks; a second run changes nothing.
         XCTAssertEqual(try run(sqlite, [.load]).exitCode, 0)
         XCTAssertEqual(try run(postgres, [.load]).exitCode, 0)
         let loaded = try WarehouseDump.dump(database)
-        assertSameTables(try WarehouseDump.dump(session.connection), loaded)
+        EngineComparison.assertSameTables(try WarehouseDump.dump(pg), loaded)
         XCTAssertGreaterThan(loaded["fact_ticket"]?.count ?? 0, 10_000)
         XCTAssertGreaterThan(loaded["dim_employee"]?.count ?? 0, 400)
-        XCTAssertEqual(try session.connection.count("SELECT count(*) FROM fact_ticket WHERE team_id IS NULL"),
+        XCTAssertEqual(try pg.count("SELECT count(*) FROM fact_ticket WHERE team_id IS NULL"),
                        try database.count("SELECT count(*) FROM fact_ticket WHERE team_id IS NULL"))
         XCTAssertEqual(try run(postgres, PipelineStep.all.filter { $0.engines.contains(.postgresql) }).exitCode, 0)
-        assertSameTables(try WarehouseDump.dump(session.connection), loaded, "a second run on PostgreSQL")
+        EngineComparison.assertSameTables(try WarehouseDump.dump(pg), loaded, "a second run on PostgreSQL")
     }
 
-    /// Table by table, the lines only one engine has.
-    func assertSameTables(_ postgres: [String: [String]], _ sqlite: [String: [String]], _ what: String = "",
-                                  file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(postgres.keys.sorted(), sqlite.keys.sorted(), file: file, line: line)
-        for (table, left) in sqlite {
-            let right = postgres[table] ?? []
-            guard right != left else { continue }
-            let (l, r) = (Set(left), Set(right))
-            XCTFail("\(what) \(table): \(left.count) rows on SQLite, \(right.count) on PostgreSQL; only on PostgreSQL: "
-                    + "\(Array(right.filter { !l.contains($0) }.prefix(3))); only on SQLite: \(Array(left.filter { !r.contains($0) }.prefix(3)))",
-                    file: file, line: line)
-        }
-    }
 
     func testAStageNotYetOnPostgreSQLIsRefusedBeforeAnythingIsWritten() throws {
         let (config, url, pg, drop) = try pipeline()

@@ -11,7 +11,8 @@
 /// answer on both engines.
 /// SQLite's `INTEGER PRIMARY KEY` (a rowid) is an identity column. The natural keys of the
 /// event facts treat NULLs as equal (`NULLS NOT DISTINCT`, PostgreSQL 15), as SQLite's
-/// `ifnull(…, '')` index does.
+/// `ifnull(…, '')` index does. The analyst views are migration 11's own text (it is SQL both
+/// engines read alike).
 package enum PostgresSchema {
     /// The schema version this text creates.
     package static let version = 12
@@ -301,34 +302,6 @@ package enum PostgresSchema {
             PRIMARY KEY (outcome, measure)
         );
 
-        CREATE VIEW v_ticket AS
-        SELECT t.ticket_id, t.source, t.customer_id, t.created_at, t.resolved_at, t.status, t.priority, t.channel, t.category,
-               t.team_id, t.first_assignee_employee_id AS employee_id, e.name AS employee_name, e.role AS employee_role,
-               t.reassignments, t.reopens, t.escalated,
-               o.repeat, o.reopen, o.escalate, o.churn, o.renew, o.referral, o.csat, o.effort, o.nps, o.cx_emp
-        FROM fact_ticket t
-        LEFT JOIN dim_employee e ON e.employee_id = t.first_assignee_employee_id
-             AND e.valid_from <= t.created_at AND (e.valid_to IS NULL OR t.created_at < e.valid_to)
-        LEFT JOIN fact_ticket_outcome o ON o.ticket_id = t.ticket_id;
-
-        CREATE VIEW v_team_period AS
-        SELECT s.period, s.team_id, s.respondents, s.suppressed, s.ambassador_index, s.company, s.value_proposition, s.customer,
-               s.share_ambassador, s.share_positive, s.share_ambivalent, s.share_saboteur, s.net_ambassadorship, s.rwg,
-               s.icc1, s.icc2, s.wave_closed_at,
-               count(o.ticket_id) AS tickets_resolved, avg(o.repeat) AS repeat_rate, avg(o.reopen) AS reopen_rate,
-               avg(o.escalate) AS escalate_rate, avg(o.churn) AS churn_rate, avg(o.csat) AS csat
-        FROM score_team_period s
-        LEFT JOIN fact_ticket_outcome o ON o.team_id = s.team_id
-             AND (CASE WHEN s.period LIKE '____-Q_'
-                       THEN substr(o.resolved_at, 1, 4) || '-Q' || ((CAST(substr(o.resolved_at, 6, 2) AS INTEGER) + 2) / 3)
-                       ELSE substr(o.resolved_at, 1, 7) END) = s.period
-        GROUP BY s.period, s.team_id;
-
-        CREATE VIEW v_agent_period AS
-        SELECT a.period, a.employee_id, e.name AS employee_name, e.role AS employee_role, a.team_id, a.tickets, a.resolved,
-               a.own_rate, a.xfer_rate, a.own_shrunk, a.xfer_shrunk, a.followup_rate, a.cx_emp, a.cx_responses,
-               a.behaviour_z, a.behaviour_index
-        FROM score_agent_period a
-        LEFT JOIN dim_employee e ON e.employee_id = a.employee_id AND e.is_current = 1;
+        \(WarehouseSchema.v11)
         """
 }
