@@ -28,7 +28,10 @@ package protocol WarehouseRow {
 ///
 /// Statements written for both engines use `?` for parameters (PostgreSQL's connection
 /// numbers them) and the SQL the two share: `INSERT … ON CONFLICT … DO UPDATE`, `RETURNING`,
-/// `IS DISTINCT FROM`, `coalesce`. Where the engines differ, a store has one file per engine.
+/// `UPDATE … FROM`, row values, `coalesce`. Where the engines differ, the difference is named
+/// where it is used (`WarehouseEngine.temporary`, `withoutRowID`, `begin`, `checkpoint`, a
+/// `switch database.engine`); typed stores with one file per engine are the next step
+/// (docs/POSTGRESQL.md).
 package protocol WarehouseConnection: AnyObject {
     var engine: WarehouseEngine { get }
     /// The file path or the redacted URL: what messages name.

@@ -254,7 +254,8 @@ package struct PostgresRow {
     package func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
         guard !isNull(column), let value = PQgetvalue(result, row, column) else { return nil }
         let count = Int(PQgetlength(result, row, column))
-        return value.withMemoryRebound(to: UInt8.self, capacity: max(count, 1)) { UnsafeBufferPointer(start: $0, count: count) }
+        // CChar and UInt8 may alias each other; the pointer is libpq's and outlives this call.
+        return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: count)
     }
 
     package func double(_ column: Int32) -> Double { text(column).flatMap { Double($0) } ?? 0 }
