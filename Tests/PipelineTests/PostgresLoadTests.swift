@@ -81,3 +81,58 @@ extension PostgresRunTests {
         XCTAssertEqual(second["dim_employee"]?.count, 3, "Ann's move opens a second version")
     }
 }
+
+extension PostgresRunTests {
+    /// A roster snapshot that drops most of the workforce is held back at load on PostgreSQL
+    /// (failed, with its note), `confirm` releases it under the schema's lock, and the next load
+    /// counts it: the same history as on SQLite at each step.
+    func testARosterDropIsHeldConfirmedAndLoadedOnBothEngines() throws {
+        let (pg, url, drop) = try postgresSchema()
+        defer { drop() }
+        let directory = TestSupport.temporaryDirectory()
+        let header = "Employee ID,Name,Department,Agent\n"
+        let everyone = (1...10).map { "E\($0),Person \($0),A,a\($0)\n" }.joined()
+        TestSupport.write(header + everyone, to: directory + "/hr/roster_2026-01-01.csv")
+        // Six of the ten are missing from February's snapshot: 60% > the default 20%, and at least five.
+        TestSupport.write(header + (1...4).map { "E\($0),Person \($0),A,a\($0)\n" }.joined(), to: directory + "/hr/roster_2026-02-01.csv")
+        TestSupport.write("""
+            warehouse: w.sqlite
+            sources:
+              roster: {kind: hr_roster, inbox: hr/*.csv, fields: {team: Department, agent_ids: Agent}}
+            """, to: directory + "/p.yml")
+        let sqlite = try ConfigLoader(path: directory + "/p.yml").load()
+        let postgres = try ConfigLoader(path: directory + "/p.yml").load(warehouseOverride: url)
+        let steps: [PipelineStep] = [.extract, .normalize, .load]
+        func held(_ connection: any WarehouseConnection) throws -> [String] {
+            try connection.rows("""
+                SELECT f.status, m.key FROM etl_source_file f JOIN etl_file_metadata m ON m.file_id = f.file_id
+                WHERE m.key LIKE 'roster_drop%' ORDER BY f.path
+                """, []) { "\($0.text(0) ?? "")|\($0.text(1) ?? "")" }
+        }
+        XCTAssertEqual(try run(sqlite, steps).exitCode, 65, "the held file is said")
+        XCTAssertEqual(try run(postgres, steps).exitCode, 65)
+        let database = try Database(path: sqlite.warehouse, readOnly: true)
+        XCTAssertEqual(try held(pg), ["failed|roster_drop_held"])
+        XCTAssertEqual(try held(pg), try held(database))
+        EngineComparison.assertSameTables(try WarehouseDump.dump(pg), try WarehouseDump.dump(database), "held")
+        XCTAssertEqual(try pg.count("SELECT count(*) FROM dim_employee WHERE is_current = 1 AND status = 'active'"), 10,
+                       "January's ten stay current while February is held")
+
+        // Confirmed on both, then loaded: the six leave.
+        let february = directory + "/hr/roster_2026-02-01.csv"
+        for config in [sqlite, postgres] {
+            let said = try RosterConfirmation.confirm(config: config, path: february, now: "2026-11-22T01:00:00Z")
+            XCTAssertTrue(said.contains("confirmed"), said)
+            XCTAssertThrowsError(try RosterConfirmation.confirm(config: config, path: february, now: "2026-11-22T01:00:00Z"),
+                                 "nothing of that path is held any more") { error in
+                XCTAssertEqual((error as? PipelineError)?.exitCode, 64)
+                XCTAssertFalse("\(error)".contains(URLComponents(string: url)?.password ?? "no password"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try held(pg), ["normalized|roster_drop_confirmed"])
+        XCTAssertEqual(try run(sqlite, steps).exitCode, 0)
+        XCTAssertEqual(try run(postgres, steps).exitCode, 0)
+        EngineComparison.assertSameTables(try WarehouseDump.dump(pg), try WarehouseDump.dump(database), "confirmed")
+        XCTAssertEqual(try pg.count("SELECT count(*) FROM dim_employee WHERE is_current = 1 AND status = 'left'"), 6)
+    }
+}
