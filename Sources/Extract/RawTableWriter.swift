@@ -61,8 +61,12 @@ final class RawTableWriter: RecordSink {
     /// PostgreSQL: records and rejects waiting for their COPY.
     private var pendingRecords: [[SQLValue]] = []
     private var pendingRejects: [[SQLValue]] = []
-    /// PostgreSQL: the column names (by `ColumnName.key`) the raw table has seen.
-    private var knownColumns: Set<ColumnName.Key>?
+    /// PostgreSQL: the spelling each column (by `ColumnName.key`) had in the first file of the
+    /// source that named it — the document key, as a SQLite raw table keeps its first column
+    /// name: a later export spelling `Q1` as `q1` lands under the same key, not beside it.
+    private var knownColumns: [ColumnName.Key: String]?
+    /// PostgreSQL: the document key of each stored column.
+    private var documentKeys: [String] = []
     /// The names stored for each record, in order (the file's, less a pulse survey's identities).
     private var storedNames: [String] = []
     static let copyBatch = 2_000
@@ -153,20 +157,22 @@ final class RawTableWriter: RecordSink {
                 CREATE INDEX \(database.quoted(table + "_file")) ON \(quotedTable) (_file_id, _record_no)
                 """)
         }
-        if knownColumns == nil {
-            knownColumns = []
-            if tableExistedBefore == true {
-                let lists = try database.rows("""
-                    SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-                    WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = ?
-                    """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]) { $0.text(0) }
-                for list in lists { knownColumns?.formUnion((list.flatMap(FileColumns.decode) ?? []).map { ColumnName.key($0) }) }
+        var known = knownColumns ?? [:]
+        if knownColumns == nil, tableExistedBefore == true {
+            let lists = try database.rows("""
+                SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
+                WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = ? ORDER BY f.file_id
+                """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]) { $0.text(0) }
+            for name in lists.flatMap({ $0.flatMap(FileColumns.decode) ?? [] }) where known[ColumnName.key(name)] == nil {
+                known[ColumnName.key(name)] = name
             }
         }
-        for name in names where !(knownColumns?.contains(ColumnName.key(name)) ?? false) {
+        for name in names where known[ColumnName.key(name)] == nil {
             if tableExistedBefore == true { try schemaChange(table, name) }
-            knownColumns?.insert(ColumnName.key(name))
+            known[ColumnName.key(name)] = name
         }
+        knownColumns = known
+        documentKeys = names.map { known[ColumnName.key($0)] ?? $0 }
         columnCount = names.count
     }
 
@@ -222,7 +228,7 @@ final class RawTableWriter: RecordSink {
         for column in 0..<columnCount {
             let index = storedPositions?[column] ?? column
             if column > 0 { document += "," }
-            document += JSONText.quote(storedNames[column]) + ":"
+            document += JSONText.quote(documentKeys[column]) + ":"
             // nil: no value (JSON null, a short record); .some(nil): bytes that are not UTF-8.
             let text: String?? = index < values.count ? values.withValue(index) { bytes -> String?? in
                 guard let bytes else { return nil }

@@ -71,7 +71,8 @@ final class ExtractEngineTests: XCTestCase {
         try harness.newRun()
         try pg.run("INSERT INTO etl_run (command, arguments, run_date, started_at, status) VALUES ('test', '', '2026-12-01', 'now', 'running')")
         TestSupport.write("ResponseId,RecordedDate,Q1\nR1,2026-01-02,4\nR2,2026-01-03,4\nR5,2026-01-09,2\n", to: inbox + "a_2026-01.csv")
-        TestSupport.write("ResponseId,RecordedDate,Q1,Q3\nR6,2026-03-02,1,x\n", to: inbox + "c_2026-03.csv")
+        // This export spells Q1 in lower case: the same column (SQLite's names ignore case).
+        TestSupport.write("ResponseId,RecordedDate,q1,Q3\nR6,2026-03-02,1,x\n", to: inbox + "c_2026-03.csv")
         TestSupport.write([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00], to: inbox + "d_2026-04.csv")
         counts = try extractBoth(harness, pg)
         XCTAssertEqual(counts.postgres, counts.sqlite)
@@ -91,6 +92,8 @@ final class ExtractEngineTests: XCTestCase {
         XCTAssertTrue(left.contains { $0.hasPrefix("file inbox/d_2026-04.csv#") && $0.contains("|failed|") })
         XCTAssertTrue(left.contains { $0.hasPrefix("raw raw_csat inbox/b_2026-02.csv#") && $0.hasSuffix("|2|Q1=3|Q2=two\nlines|RecordedDate=2026-02-02|ResponseId=R3") },
                       "\(left)")
+        XCTAssertTrue(left.contains { $0.hasPrefix("raw raw_csat inbox/c_2026-03.csv#") && $0.hasSuffix("|2|Q1=1|Q3=x|RecordedDate=2026-03-02|ResponseId=R6") },
+                      "q1 is stored under Q1: \(left)")
     }
 
     func testAValuePostgreSQLCannotStoreRejectsItsRecordNamingFileLineAndField() throws {

@@ -89,11 +89,11 @@ package enum ExtractDump {
                 let names = try database.columnInfo(of: table).map(\.name).filter { $0 != "_file_id" && $0 != "_record_no" }
                 let select = (["_file_id", "_record_no"] + names).map { Database.quote($0) }.joined(separator: ", ")
                 out += try database.rows("SELECT \(select) FROM \(Database.quote(table)) ORDER BY _file_id, _record_no", []) { row in
-                    let listed = Set(columnsByFile[row.int64(0)] ?? [])
+                    let listed = Set((columnsByFile[row.int64(0)] ?? []).map { ColumnName.key($0) })
                     var cells: [String] = []
                     for (index, name) in names.enumerated() {
                         let value = row.text(Int32(index + 2))
-                        if listed.contains(name) {
+                        if listed.contains(ColumnName.key(name)) {
                             cells.append("\(name)=\(value ?? "∅")")
                         } else if let value {
                             cells.append("NOT IN THE FILE'S COLUMNS: \(name)=\(value)")
@@ -103,10 +103,17 @@ package enum ExtractDump {
                 }
             case .postgresql:
                 out += try database.rows("SELECT _file_id, _record_no, record::text FROM \(database.quoted(table)) ORDER BY _file_id, _record_no", []) { row in
+                    // Each listed column under its document key (the same name but for case, as
+                    // SQLite's columns): a missing key is a NULL, as on SQLite.
                     let listed = columnsByFile[row.int64(0)] ?? []
                     let document = (try? JSONSerialization.jsonObject(with: Data((row.text(2) ?? "{}").utf8))) as? [String: Any] ?? [:]
-                    var cells = listed.map { "\($0)=\((document[$0] as? String) ?? "∅")" }
-                    for (name, value) in document where !listed.contains(name) {
+                    let keys = Dictionary(document.keys.map { (ColumnName.key($0), $0) }, uniquingKeysWith: { first, _ in first })
+                    var cells = listed.map { name -> String in
+                        let key = keys[ColumnName.key(name)]
+                        return "\(key ?? name)=\(key.flatMap { document[$0] as? String } ?? "∅")"
+                    }
+                    let listedKeys = Set(listed.map { ColumnName.key($0) })
+                    for (name, value) in document where !listedKeys.contains(ColumnName.key(name)) {
                         cells.append("NOT IN THE FILE'S COLUMNS: \(name)=\(value)")
                     }
                     return "raw \(table) \(file(row, 0))|\(row.int(1))|" + cells.sorted().joined(separator: "|")
