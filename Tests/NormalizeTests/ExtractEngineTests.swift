@@ -12,11 +12,7 @@ import XCTest
 /// source's life of new columns, a corrected re-export and a broken file.
 final class ExtractEngineTests: XCTestCase {
     func postgres(_ name: String = #function) throws -> (PostgresConnection, () -> Void) {
-        guard let session = try PostgresSupport.migratedSchema(name) else {
-            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
-            throw XCTSkip(PostgresSupport.absent)
-        }
-        return (session.connection, session.drop)
+        try PostgresSupport.schemaOrSkip(name, migrated: true)
     }
 
     /// Extracts with `harness`'s configuration into its SQLite warehouse and into `pg`.

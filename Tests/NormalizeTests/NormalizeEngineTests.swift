@@ -12,11 +12,7 @@ import XCTest
 /// bundled samples through both.
 final class NormalizeEngineTests: XCTestCase {
     private func postgres(_ name: String = #function) throws -> (PostgresConnection, () -> Void) {
-        guard let session = try PostgresSupport.migratedSchema(name) else {
-            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
-            throw XCTSkip(PostgresSupport.absent)
-        }
-        return (session.connection, session.drop)
+        try PostgresSupport.schemaOrSkip(name, migrated: true)
     }
 
     /// Extract and normalize with `harness`'s configuration on both engines; the dumps compared.

@@ -28,16 +28,14 @@ extension PostgresRunTests {
         let events = "Account ID,Event Type,Event Date,Amount\n"
         TestSupport.write(events + "C1,Renewed,2026-01-05,1200\nC2,Cancelled,2026-01-09,\nC1,Renewed,2026-01-05,1200\nC2,Cancelled,2026-01-09,\n",
                           to: directory + "/events/events_2026-01-31.csv")
-        TestSupport.write("""
+        let (sqlite, postgres) = try bothEngines("""
             warehouse: w.sqlite
             sources:
               roster: {kind: hr_roster, inbox: hr/*.csv, fields: {team: Department, agent_ids: Agent}}
               tickets: {kind: tickets, inbox: tickets/*.csv}
               other: {kind: tickets, inbox: other/*.csv}
               events: {kind: customer_events, format: customer_events_csv, inbox: events/*.csv}
-            """, to: directory + "/p.yml")
-        let sqlite = try ConfigLoader(path: directory + "/p.yml").load()
-        let postgres = try ConfigLoader(path: directory + "/p.yml").load(warehouseOverride: url)
+            """, in: directory, url: url)
         let steps: [PipelineStep] = [.extract, .normalize, .load]
         let rejects = "SELECT stage, source, record_no, field, raw_value, reason FROM etl_reject ORDER BY stage, source, record_no, reason"
         func lines(_ connection: any WarehouseConnection) throws -> [String] {
@@ -95,13 +93,11 @@ extension PostgresRunTests {
         TestSupport.write(header + everyone, to: directory + "/hr/roster_2026-01-01.csv")
         // Six of the ten are missing from February's snapshot: 60% > the default 20%, and at least five.
         TestSupport.write(header + (1...4).map { "E\($0),Person \($0),A,a\($0)\n" }.joined(), to: directory + "/hr/roster_2026-02-01.csv")
-        TestSupport.write("""
+        let (sqlite, postgres) = try bothEngines("""
             warehouse: w.sqlite
             sources:
               roster: {kind: hr_roster, inbox: hr/*.csv, fields: {team: Department, agent_ids: Agent}}
-            """, to: directory + "/p.yml")
-        let sqlite = try ConfigLoader(path: directory + "/p.yml").load()
-        let postgres = try ConfigLoader(path: directory + "/p.yml").load(warehouseOverride: url)
+            """, in: directory, url: url)
         let steps: [PipelineStep] = [.extract, .normalize, .load]
         func held(_ connection: any WarehouseConnection) throws -> [String] {
             try connection.rows("""

@@ -17,12 +17,16 @@ final class PostgresRunTests: XCTestCase {
     /// A fresh schema, a connection to it and the URL that names it (`search_path`), or a skip
     /// (a failure under CI) without a server.
     func postgresSchema(_ name: String = #function) throws -> (connection: PostgresConnection, url: String, drop: () -> Void) {
-        guard let session = try PostgresSupport.connectToNewSchema(name), let base = PostgresSupport.url else {
-            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
-            throw XCTSkip(PostgresSupport.absent)
-        }
-        let schema = try XCTUnwrap(session.connection.scalar("SELECT current_schema()").stringValue)
-        return (session.connection, base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema, session.drop)
+        let (connection, drop) = try PostgresSupport.schemaOrSkip(name)
+        let base = try XCTUnwrap(PostgresSupport.url)
+        let schema = try XCTUnwrap(connection.scalar("SELECT current_schema()").stringValue)
+        return (connection, base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema, drop)
+    }
+
+    /// `yaml` written as `directory/p.yml`, loaded once for its SQLite warehouse and once for the schema at `url`.
+    func bothEngines(_ yaml: String, in directory: String, url: String) throws -> (sqlite: PipelineConfig, postgres: PipelineConfig) {
+        TestSupport.write(yaml, to: directory + "/p.yml")
+        return (try ConfigLoader(path: directory + "/p.yml").load(), try ConfigLoader(path: directory + "/p.yml").load(warehouseOverride: url))
     }
 
     /// A generated organisation whose pipeline points at a fresh schema; the schema's URL.

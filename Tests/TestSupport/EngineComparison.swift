@@ -1,4 +1,5 @@
 import XCTest
+import Warehouse
 
 /// Comparing what the two engines hold: equal, or the lines only one of them has.
 package enum EngineComparison {
@@ -21,5 +22,18 @@ package enum EngineComparison {
         for (table, rows) in sqlite.sorted(by: { $0.key < $1.key }) {
             assertSameLines(postgres[table] ?? [], rows, "\(what) \(table)", file: file, line: line)
         }
+    }
+}
+
+extension PostgresSupport {
+    /// A connection to a fresh schema (migrated when asked, with run 1 in its ledger) and what
+    /// drops it; without a server the test is skipped — or fails, where CI requires the server.
+    package static func schemaOrSkip(_ name: String = #function, migrated: Bool = false) throws -> (PostgresConnection, () -> Void) {
+        let session = migrated ? try migratedSchema(name) : try connectToNewSchema(name).map { ($0.connection, $0.drop) }
+        guard let session else {
+            if required { XCTFail(absent) }
+            throw XCTSkip(absent)
+        }
+        return session
     }
 }

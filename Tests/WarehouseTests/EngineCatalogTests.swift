@@ -9,11 +9,7 @@ import XCTest
 /// in the same order, with the same storage family, nullability and primary key.
 final class EngineCatalogTests: XCTestCase {
     func postgres(_ name: String = #function) throws -> (PostgresConnection, () -> Void) {
-        guard let session = try PostgresSupport.connectToNewSchema(name) else {
-            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
-            throw XCTSkip(PostgresSupport.absent)
-        }
-        return (session.connection, session.drop)
+        try PostgresSupport.schemaOrSkip(name)
     }
 
     func testBothEnginesHaveTheSameTablesColumnsAndKeys() throws {

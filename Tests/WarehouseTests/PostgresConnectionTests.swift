@@ -8,11 +8,7 @@ import XCTest
 /// schema of its own.
 final class PostgresConnectionTests: XCTestCase {
     func connect(_ name: String = #function) throws -> (PostgresConnection, () -> Void) {
-        guard let session = try PostgresSupport.connectToNewSchema(name) else {
-            if PostgresSupport.required { XCTFail(PostgresSupport.absent) }
-            throw XCTSkip(PostgresSupport.absent)
-        }
-        return (session.connection, session.drop)
+        try PostgresSupport.schemaOrSkip(name)
     }
 
     func testTypedValuesRoundTripThroughBoundParameters() throws {

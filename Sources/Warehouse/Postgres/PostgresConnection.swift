@@ -90,25 +90,16 @@ package final class PostgresConnection {
     /// Inside an open transaction it is a savepoint: its failure undoes only its own work.
     @discardableResult
     package func transaction<T>(_ body: () throws -> T) throws -> T {
-        if isInTransaction {
-            try execute("SAVEPOINT ambassador_nested")
-            do {
-                let value = try body()
-                try execute("RELEASE SAVEPOINT ambassador_nested")
-                return value
-            } catch {
-                try? execute("ROLLBACK TO SAVEPOINT ambassador_nested")
-                try? execute("RELEASE SAVEPOINT ambassador_nested")
-                throw error
-            }
-        }
-        try execute("BEGIN")
+        let nested = isInTransaction
+        try execute(nested ? "SAVEPOINT ambassador_nested" : "BEGIN")
         do {
             let value = try body()
-            try execute("COMMIT")
+            try execute(nested ? "RELEASE SAVEPOINT ambassador_nested" : "COMMIT")
             return value
         } catch {
-            try? execute("ROLLBACK")
+            for undo in nested ? ["ROLLBACK TO SAVEPOINT ambassador_nested", "RELEASE SAVEPOINT ambassador_nested"] : ["ROLLBACK"] {
+                try? execute(undo)
+            }
             throw error
         }
     }
