@@ -9,6 +9,25 @@ extension WarehouseEngine {
     package var temporary: String { self == .sqlite ? "temp." : "pg_temp." }
     /// A clustered (no rowid) table's suffix on SQLite; PostgreSQL has no such option.
     package var withoutRowID: String { self == .sqlite ? " WITHOUT ROWID" : "" }
+    /// How an index on a temporary table is named: `temp.x` on SQLite; on PostgreSQL an
+    /// index lives in its table's schema and takes no schema of its own.
+    package func temporaryIndex(_ name: String) -> String { self == .sqlite ? "temp." + name : name }
+
+    /// SQL for the timestamp `days` days after (before, when negative) the warehouse
+    /// timestamp `column` (UTC ISO-8601 text, `YYYY-MM-DDTHH:MM:SSZ`, or a bare date read as
+    /// midnight), in that same form, so that it compares as text with stored timestamps.
+    /// Days only: both engines add whole days of 86 400 s to a UTC time alike, whereas adding
+    /// months does not (SQLite carries Jan 31 + 1 month to March, PostgreSQL stops at Feb 28);
+    /// month arithmetic is done in Swift (`UTCTimestamp.adding(months:)`).
+    package func plusDays(_ column: String, _ days: Int) -> String {
+        switch self {
+        case .sqlite:
+            return "strftime('%Y-%m-%dT%H:%M:%SZ', \(column), '\(days < 0 ? "" : "+")\(days) days')"
+        case .postgresql:
+            // A zone in the text is ignored by the cast to `timestamp`: stored timestamps are UTC.
+            return "(to_char(CAST(\(column) AS timestamp) + interval '\(days) days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') COLLATE \"C\")"
+        }
+    }
 }
 
 /// One row of a result, read by 0-based column number, whatever the engine.
@@ -22,6 +41,8 @@ package protocol WarehouseRow {
     func value(_ column: Int32) -> SQLValue
     /// The text's bytes without a copy, or nil when NULL; valid until the next row.
     func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>?
+    /// How many columns the result has.
+    var columnCount: Int32 { get }
 }
 
 /// What the warehouse's stores need of a connection, on either engine.
@@ -78,6 +99,27 @@ extension WarehouseConnection {
 }
 
 extension WarehouseConnection {
+    /// A query without parameters, every row mapped.
+    package func rows<T>(_ sql: String, _ map: (any WarehouseRow) throws -> T) throws -> [T] {
+        try rows(sql, [], map)
+    }
+
+    /// A large query without parameters, its rows handed to `body` one at a time.
+    package func stream(_ sql: String, _ body: (any WarehouseRow) throws -> Void) throws {
+        try stream(sql, [], body)
+    }
+
+    /// The first column of the first row of a query without parameters, or `.null`.
+    package func scalar(_ sql: String) throws -> SQLValue {
+        try scalar(sql, [])
+    }
+
+    /// One write statement without parameters; the rows it changed.
+    @discardableResult
+    package func run(_ sql: String) throws -> Int {
+        try run(sql, [])
+    }
+
     /// The first column of the first row as an integer (0 when NULL or missing).
     package func count(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
         Int(try scalar(sql, values).intValue ?? 0)

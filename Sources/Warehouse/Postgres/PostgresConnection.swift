@@ -237,9 +237,17 @@ package struct PostgresRow {
         return String(cString: value)
     }
 
-    package func int(_ column: Int32) -> Int { text(column).flatMap { Int($0) } ?? 0 }
+    package func int(_ column: Int32) -> Int { Int(int64(column)) }
 
-    package func int64(_ column: Int32) -> Int64 { text(column).flatMap { Int64($0) } ?? 0 }
+    /// The value as an integer; a boolean reads as 1 or 0, as SQLite stores one.
+    package func int64(_ column: Int32) -> Int64 {
+        guard let text = text(column) else { return 0 }
+        if PQftype(result, column) == PostgresRow.boolean { return text == "t" ? 1 : 0 }
+        return Int64(text) ?? 0
+    }
+
+    /// PostgreSQL's type number of `boolean`.
+    static let boolean: Oid = 16
 
     /// The value's bytes as libpq holds them (no copy), valid while the result lives.
     package func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
@@ -249,7 +257,11 @@ package struct PostgresRow {
         return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: count)
     }
 
-    package func double(_ column: Int32) -> Double { text(column).flatMap { Double($0) } ?? 0 }
+    package func double(_ column: Int32) -> Double {
+        guard let text = text(column) else { return 0 }
+        if PQftype(result, column) == PostgresRow.boolean { return text == "t" ? 1 : 0 }
+        return Double(text) ?? 0
+    }
 
     /// The column as a typed value by its PostgreSQL type (integers, floats, numerics, text).
     package func value(_ column: Int32) -> SQLValue {
@@ -257,7 +269,7 @@ package struct PostgresRow {
         switch PQftype(result, column) {
         case 20, 21, 23: return Int64(text).map { .integer($0) } ?? .text(text)  // int8, int2, int4
         case 700, 701, 1700: return Double(text).map { .real($0) } ?? .text(text)  // float4, float8, numeric
-        case 16: return .integer(text == "t" ? 1 : 0)  // bool
+        case PostgresRow.boolean: return .integer(text == "t" ? 1 : 0)
         default: return .text(text)
         }
     }
