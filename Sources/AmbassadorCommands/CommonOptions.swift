@@ -9,7 +9,7 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The pipeline file: sources, warehouse, scoring and report settings.", valueName: "file"))
     var pipeline: String = ProcessInfo.processInfo.environment["AMBASSADOR_PIPELINE"] ?? "pipelines/sample.yml"
 
-    @Option(name: .long, help: ArgumentHelp("The SQLite warehouse file, or a postgresql:// URL for the stages that run there (default: the pipeline file's 'warehouse'); the report and the data dictionary then go to out/ beside the file (var/out under the root for a URL).", valueName: "file|url"))
+    @Option(name: .long, help: ArgumentHelp("The SQLite warehouse file, or a postgresql:// URL (default: the pipeline file's 'warehouse'); the report and the data dictionary then go to out/ beside the file (var/out under the root for a URL).", valueName: "file|url"))
     var warehouse: String?
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp("Log lines on stderr as 'text' or 'json'.", valueName: "format"))

@@ -45,16 +45,3 @@ package enum PipelineError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
-
-extension PipelineConfig {
-    /// Refuses a PostgreSQL warehouse for a command whose SQL is SQLite's only so far
-    /// (docs/POSTGRESQL.md says which run on both): a configuration error (78) that names
-    /// the server without its password, before anything is read or written.
-    package func requireSQLite(for command: String) throws {
-        guard location.isPostgres else { return }
-        throw PipelineError.config(
-            path: path, line: nil, column: nil, key: "warehouse",
-            message: "\(location.redacted): `ambassador \(command)` does not run on a PostgreSQL warehouse yet (docs/POSTGRESQL.md)",
-            expected: "a SQLite warehouse for it")
-    }
-}

@@ -18,18 +18,17 @@ package enum RowTrace {
 
     /// The report of `key` in `table`, as text.
     package static func render(config: PipelineConfig, warehouse: String, table: String, key: String) throws -> String {
-        try config.requireSQLite(for: "trace")
         guard let traced = tables[table] else {
             throw PipelineError.usage(message: "trace: '\(table)' cannot be traced; expected one of: \(tables.keys.sorted().joined(separator: ", "))")
         }
-        guard FileManager.default.fileExists(atPath: warehouse) else {
-            throw PipelineError.noInput(message: "\(warehouse): no warehouse yet; expected a warehouse a run has written (ambassador run)")
+        let database = try StatusReport.openForReading(warehouse, command: "trace")
+        guard try database.relationExists(table) else {
+            throw PipelineError.noInput(message: "\(database.target): no \(table) yet; expected a warehouse a run has written (ambassador run)")
         }
-        let database = try Database(path: warehouse, readOnly: true)
-        let columns = try database.columns(of: table)
-        let quotedColumns = columns.map(Database.quote).joined(separator: ", ")
-        let rows = try database.query("SELECT \(quotedColumns) FROM \(Database.quote(table)) WHERE \(Database.quote(traced.key)) = ?",
-                                      [.text(key)]) { row in (0..<columns.count).map { row.value(Int32($0)) } }
+        let columns = try database.columnInfo(of: table).map(\.name)
+        let quotedColumns = columns.map { database.quoted($0) }.joined(separator: ", ")
+        let rows = try database.rows("SELECT \(quotedColumns) FROM \(database.quoted(table)) WHERE \(database.quoted(traced.key)) = ?",
+                                     [.text(key)]) { row in (0..<columns.count).map { row.value(Int32($0)) } }
         guard let row = rows.first else {
             throw PipelineError.noInput(message: "trace: \(table) has no row whose \(traced.key) is '\(LogText.escaped(key))'; expected a key the table holds (a ticket id as stored, with its source's ticket_id_prefix)")
         }
@@ -40,7 +39,7 @@ package enum RowTrace {
         guard let fileID = stored["_file_id"]?.intValue, let recordNo = stored["_record_no"]?.intValue else {
             return out + "\nthe row names no file (no _file_id): it was not loaded from an export\n"
         }
-        let files = try database.query("""
+        let files = try database.rows("""
             SELECT f.source, f.path, f.sha256, f.size, coalesce(f.partition_date, ''), f.status, coalesce(f.records, 0), coalesce(f.rejected, 0),
                    f.run_id, coalesce(r.command, ''), coalesce(r.run_date, ''), coalesce(r.started_at, '')
             FROM etl_source_file f LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.file_id = ?
@@ -94,7 +93,7 @@ package enum RowTrace {
             out += "  source '\(file.source)' is no longer in the pipeline file: its reader and rules are unknown\n"
         }
         if let source, !fileColumns.isEmpty {
-            let labels = Dictionary(try database.query("""
+            let labels = Dictionary(try database.rows("""
                 SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
                 """, [.integer(Int64(fileID))]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
             let raw = Dictionary(record.map { ($0.column, $0.value) }, uniquingKeysWith: { first, _ in first })
@@ -124,12 +123,12 @@ package enum RowTrace {
         // Every file that holds the key, and what was quarantined under it.
         if traced.entity.table == CanonicalEntity.ticket.table {
             out += try attribution(stored, database: database)
-            let holders = try database.query("""
+            let holders = try database.rows("""
                 SELECT t.file_id, coalesce(f.path, '?'), coalesce(f.status, '?'), t.records FROM etl_ticket_file t
                 LEFT JOIN etl_source_file f ON f.file_id = t.file_id WHERE t.ticket_id = ? ORDER BY t.file_id
                 """, [.text(key)]) { "  file \($0.int64(0)): \($0.text(1) ?? "") (\($0.text(2) ?? "")), \($0.int(3)) record(s)" }
             out += "\nloaded files holding this ticket (the latest updated_at wins):\n" + (holders.isEmpty ? "  none recorded\n" : holders.joined(separator: "\n") + "\n")
-            let rejects = try database.query("""
+            let rejects = try database.rows("""
                 SELECT stage, coalesce(file_path, ''), record_no, coalesce(field, ''), reason FROM etl_reject
                 WHERE field = 'ticket_id' AND raw_value = ? ORDER BY reject_id
                 """, [.text(key)]) { "  \($0.text(0) ?? "") \($0.text(1) ?? ""):\($0.int(2)) \($0.text(3) ?? ""): \($0.text(4) ?? "")" }
@@ -140,7 +139,7 @@ package enum RowTrace {
 
     /// How load attributed a ticket: each agent id to an employee (and by which identity),
     /// and the employee's team on the day the ticket opened (the SCD2 version used).
-    private static func attribution(_ stored: [String: SQLValue], database: Database) throws -> String {
+    private static func attribution(_ stored: [String: SQLValue], database: any WarehouseConnection) throws -> String {
         let day = String((stored["created_at"]?.stringValue ?? "").prefix(10))
         var out = "\nattribution (employee history version \(stored["attributed_version"]?.stringValue ?? "?")):\n"
         for (role, idColumn, employeeColumn) in [("first assignee", "first_assignee_id", "first_assignee_employee_id"),
@@ -153,14 +152,14 @@ package enum RowTrace {
                 out += "  \(role) \(agent): no employee\(role == "resolver" && stored["resolved_at"]?.stringValue == nil ? " (no resolved_at: a resolver is only named for a resolved ticket)" : " (no roster names this id)")\n"
                 continue
             }
-            let identities = try database.query("SELECT system FROM dim_agent_identity WHERE external_id IN (?, lower(?)) AND employee_id = ? ORDER BY 1",
+            let identities = try database.rows("SELECT system FROM dim_agent_identity WHERE external_id IN (?, lower(?)) AND employee_id = ? ORDER BY 1",
                                                 [.text(agent), .text(agent), .text(employee)]) { $0.text(0) ?? "" }
             let how = agent == employee ? "the employee id itself"
                 : identities.isEmpty ? "the one employee of that name" : "dim_agent_identity (\(identities.joined(separator: ", ")))"
             out += "  \(role) \(agent) → employee \(employee), by \(how)\n"
         }
         if let employee = stored["first_assignee_employee_id"]?.stringValue {
-            let versions = try database.query("""
+            let versions = try database.rows("""
                 SELECT e.valid_from, coalesce(e.valid_to, 'open'), coalesce(e.team_id, 'no team'), coalesce(f.path, '?')
                 FROM dim_employee e LEFT JOIN etl_source_file f ON f.file_id = e.source_file_id
                 WHERE e.employee_id = ? AND e.valid_from <= ? AND (e.valid_to IS NULL OR e.valid_to > ?) ORDER BY e.valid_from DESC LIMIT 1

@@ -8,36 +8,22 @@ import Score
 import Warehouse
 import Foundation
 
-/// A named step of a pipeline: a stage's name, the engines it runs on, and its body over the
-/// warehouse and context.
+/// A named step of a pipeline: a stage's name and its body over the warehouse (either
+/// engine) and context.
 package struct PipelineStep: Sendable {
     package let name: String
-    /// The engines the stage's SQL is written for (docs/POSTGRESQL.md: the stages move to
-    /// PostgreSQL one at a time).
-    package let engines: Set<WarehouseEngine>
     package let body: @Sendable (any WarehouseConnection, StageContext) throws -> [StageCounts]
 
-    package init(name: String, engines: Set<WarehouseEngine>, body: @escaping @Sendable (any WarehouseConnection, StageContext) throws -> [StageCounts]) {
+    package init(name: String, body: @escaping @Sendable (any WarehouseConnection, StageContext) throws -> [StageCounts]) {
         self.name = name
-        self.engines = engines
         self.body = body
     }
 
-    /// A step whose SQL is SQLite's only.
-    init(sqliteOnly name: String, body: @escaping @Sendable (Database, StageContext) throws -> [StageCounts]) {
-        self.init(name: name, engines: [.sqlite]) { connection, context in
-            guard let database = connection as? Database else {
-                throw PipelineError.usage(message: "\(connection.target): \(name) does not run on a PostgreSQL warehouse yet; expected a SQLite warehouse")
-            }
-            return try body(database, context)
-        }
-    }
-
-    package static let extract = PipelineStep(name: ExtractStage.name, engines: [.sqlite, .postgresql], body: ExtractStage.run)
-    package static let normalize = PipelineStep(name: NormalizeStage.name, engines: [.sqlite, .postgresql], body: NormalizeStage.run)
-    package static let load = PipelineStep(name: LoadStage.name, engines: [.sqlite, .postgresql], body: LoadStage.run)
-    package static let score = PipelineStep(sqliteOnly: ScoreStage.name, body: ScoreStage.run)
-    package static let report = PipelineStep(sqliteOnly: ReportStage.name, body: ReportStage.run)
+    package static let extract = PipelineStep(name: ExtractStage.name, body: ExtractStage.run)
+    package static let normalize = PipelineStep(name: NormalizeStage.name, body: NormalizeStage.run)
+    package static let load = PipelineStep(name: LoadStage.name, body: LoadStage.run)
+    package static let score = PipelineStep(name: ScoreStage.name, body: ScoreStage.run)
+    package static let report = PipelineStep(name: ReportStage.name, body: ReportStage.run)
     /// Every stage in order: what `run` and `backfill` do.
     package static let all: [PipelineStep] = [extract, normalize, load, score, report]
 
@@ -151,18 +137,9 @@ package struct Runner {
         }
     }
 
-    /// A run on a PostgreSQL warehouse: every step must run there (refused before anything
-    /// is written otherwise); one run at a time by an advisory lock of the schema.
+    /// A run on a PostgreSQL warehouse: one run at a time by an advisory lock of the schema.
     private func runOnPostgres(_ steps: [PipelineStep], options: RunOptions) throws -> RunSummary {
         let redacted = config.location.redacted
-        let unsupported = steps.filter { !$0.engines.contains(.postgresql) }.map(\.name)
-        guard unsupported.isEmpty else {
-            let supported = PipelineStep.all.filter { $0.engines.contains(.postgresql) }.map(\.name)
-            throw PipelineError.config(
-                path: config.path, line: nil, column: nil, key: "warehouse",
-                message: "\(redacted): \(unsupported.joined(separator: ", ")) \(unsupported.count == 1 ? "does" : "do") not run on a PostgreSQL warehouse yet (docs/POSTGRESQL.md)",
-                expected: "a SQLite warehouse for \(unsupported.count == 1 ? "it" : "them"), or only the stages that run on PostgreSQL (\(supported.joined(separator: ", "))) — nothing was written")
-        }
         // Pseudonymised runs delete the raw rows that hold clear names and e-mails; SQLite
         // overwrites them (secure_delete), but PostgreSQL keeps deleted rows in its pages and
         // WAL until they are vacuumed and recycled — so not there yet.

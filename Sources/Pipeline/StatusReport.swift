@@ -7,9 +7,9 @@ import Warehouse
 package enum StatusReport {
     /// A connection for reading the warehouse at `warehouse` (a SQLite path or a PostgreSQL
     /// URL); a SQLite file that is not there is no input (66), never created by reading.
-    package static func openForReading(_ warehouse: String) throws -> any WarehouseConnection {
+    package static func openForReading(_ warehouse: String, command: String = "status") throws -> any WarehouseConnection {
         let location = WarehouseLocation(warehouse)
-        if location.isPostgres { return try PostgresConnection(location, applicationName: "ambassador status") }
+        if location.isPostgres { return try PostgresConnection(location, applicationName: "ambassador \(command)") }
         guard FileManager.default.fileExists(atPath: warehouse) else {
             throw PipelineError.noInput(message: "\(warehouse): no warehouse yet; expected one made by `ambassador run` (or `make nightly`)")
         }

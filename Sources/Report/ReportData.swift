@@ -82,12 +82,12 @@ package struct ReportData {
 
     package var confirmatory: EstimateRow? { estimates.first { $0.confirmatory } }
 
-    package static func load(database: Database, config: PipelineConfig) throws -> ReportData {
+    package static func load(database: any WarehouseConnection, config: PipelineConfig) throws -> ReportData {
         var data = ReportData(threshold: config.score.anonymityThreshold)
         for source in config.sources {
             var health = SourceHealth(name: source.name, kind: source.kind.rawValue)
-            try database.forEach("""
-                SELECT coalesce(sum(f.status = 'loaded'), 0), coalesce(sum(f.status = 'failed'), 0),
+            try database.stream("""
+                SELECT count(CASE WHEN f.status = 'loaded' THEN 1 END), count(CASE WHEN f.status = 'failed' THEN 1 END),
                        coalesce(sum(CASE WHEN f.status <> 'superseded' THEN f.records END), 0),
                        coalesce(sum(CASE WHEN f.status <> 'superseded' THEN f.rejected END), 0),
                        max(CASE WHEN f.status = 'loaded' THEN f.partition_date END),
@@ -103,7 +103,7 @@ package struct ReportData {
             }
             data.sources.append(health)
         }
-        data.unmappedValues = try database.query("""
+        data.unmappedValues = try database.rows("""
             SELECT f.source, substr(m.key, 10), sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
             JOIN etl_source_file f ON f.file_id = m.file_id
             WHERE m.key LIKE 'unmapped/%' AND f.status IN ('normalized', 'loaded')
@@ -113,7 +113,7 @@ package struct ReportData {
             let slash = what.firstIndex(of: "/") ?? what.endIndex
             return (row.text(0) ?? "", String(what[..<slash]), slash < what.endIndex ? String(what[what.index(after: slash)...]) : "", row.int(2))
         }
-        data.failingChecks = try database.query("""
+        data.failingChecks = try database.rows("""
             SELECT name, table_name, severity, failing_rows FROM etl_check
             WHERE run_id = (SELECT max(run_id) FROM etl_check) AND failing_rows > 0 ORDER BY severity, name
             """) { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3)) }
@@ -124,7 +124,7 @@ package struct ReportData {
 
         var summaries: [String: PeriodSummary] = [:]
         var weighted: [String: (sum: Double, n: Double)] = [:]
-        try database.forEach("""
+        try database.stream("""
             SELECT period, team_id, respondents, suppressed, ambassador_index, company, value_proposition, customer,
                    net_ambassadorship, share_ambassador, share_positive, share_ambivalent, share_saboteur, rwg, icc1, icc2, rwg_median
             FROM score_team_period ORDER BY period, team_id
@@ -157,7 +157,7 @@ package struct ReportData {
             return summary
         }
 
-        data.estimates = try database.query("""
+        data.estimates = try database.rows("""
             SELECT outcome, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value, confirmatory, tickets, agents,
                    teams, events, parameters, method, exposure_window, outcome_window, underpowered, power_r20, power_r30, status,
                    coalesce(note, ''), coalesce(input_hash, ''), coalesce(settings_hash, ''), model
@@ -165,7 +165,7 @@ package struct ReportData {
             ORDER BY confirmatory DESC, CASE outcome WHEN 'REPEAT' THEN 0 WHEN 'REOPEN' THEN 1 WHEN 'ESCALATE' THEN 2 WHEN 'CHURN' THEN 3
                      WHEN 'RENEW' THEN 4 ELSE 5 END,
                      CASE model WHEN 'confirmatory' THEN 0 WHEN 'behaviour' THEN 1 WHEN 'joint' THEN 2 WHEN 'correlation' THEN 3 ELSE 4 END,
-                     predictor
+                     predictor, model
             """) { row in
             func optional(_ i: Int32) -> Double? { row.isNull(i) ? nil : row.double(i) }
             return EstimateRow(outcome: row.text(0) ?? "", model: row.text(25) ?? "", predictor: row.text(1) ?? "", estimate: optional(2), oddsRatio: optional(3),
@@ -176,23 +176,23 @@ package struct ReportData {
                                powerR30: optional(20), status: row.text(21) ?? "", note: row.text(22) ?? "",
                                inputHash: row.text(23) ?? "", settingsHash: row.text(24) ?? "")
         }
-        data.lift = try database.query("""
+        data.lift = try database.rows("""
             SELECT outcome, grouping, level, teams, tickets, events, rate, ci_low, ci_high FROM linkage_segment_lift ORDER BY outcome, grouping, level
             """) { row in
             LiftRow(outcome: row.text(0) ?? "", grouping: row.text(1) ?? "", level: row.text(2) ?? "", teams: row.int(3), tickets: row.int(4),
                     events: row.int(5), rate: row.isNull(6) ? nil : row.double(6), low: row.isNull(7) ? nil : row.double(7),
                     high: row.isNull(8) ? nil : row.double(8))
         }
-        data.predictive = try database.query("SELECT outcome, measure, tickets, auc, ci_low, ci_high FROM linkage_predictive ORDER BY outcome, auc DESC") { row in
+        data.predictive = try database.rows("SELECT outcome, measure, tickets, auc, ci_low, ci_high FROM linkage_predictive ORDER BY outcome, auc DESC, measure") { row in
             PredictiveRow(outcome: row.text(0) ?? "", measure: row.text(1) ?? "", tickets: row.int(2), auc: row.isNull(3) ? nil : row.double(3),
                           low: row.isNull(4) ? nil : row.double(4), high: row.isNull(5) ? nil : row.double(5))
         }
-        data.advocacy = try database.query("""
+        data.advocacy = try database.rows("""
             SELECT period, segment, customers, share FROM score_customer_period
             ORDER BY period, CASE segment WHEN 'Advocates' THEN 0 WHEN 'Allegiants' THEN 1 WHEN 'Ambivalents' THEN 2 ELSE 3 END
             """) { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.double(3)) }
-        data.repeatTrend = try database.query("""
-            SELECT substr(resolved_at, 1, 7), avg(repeat), count(repeat) FROM fact_ticket_outcome GROUP BY 1 ORDER BY 1
+        data.repeatTrend = try database.rows("""
+            SELECT substr(resolved_at, 1, 7), avg(CAST(repeat AS DOUBLE PRECISION)), count(repeat) FROM fact_ticket_outcome GROUP BY 1 ORDER BY 1
             """) { ($0.text(0) ?? "", $0.isNull(1) ? nil : $0.double(1), $0.int(2)) }
         return data
     }

@@ -25,7 +25,7 @@ package enum ReportError: Error, CustomStringConvertible {
 package enum ReportStage {
     package static let name = "report"
 
-    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+    package static func run(database: any WarehouseConnection, context: StageContext) throws -> [StageCounts] {
         let config = context.config
         let data = try ReportData.load(database: database, config: config)
         let runDate = context.runDate.description

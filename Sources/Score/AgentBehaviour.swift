@@ -35,29 +35,32 @@ struct AgentBehaviour {
     /// wave t uses tickets resolved by t, follow-up messages before t and ratings submitted by
     /// t). A ticket still open at t is left out — its later state (who solved it, after how
     /// many transfers) was not known then. Nil: the tickets' current state (period scores).
-    static func measure(database: Database, from: String, to: String, k: Double, asOf: String? = nil) throws -> [AgentBehaviour] {
+    static func measure(database: any WarehouseConnection, from: String, to: String, k: Double, asOf: String? = nil) throws -> [AgentBehaviour] {
         var agents: [AgentBehaviour] = []
         var agentIndex: [String: Int] = [:]
         var cells: [String: Int] = [:]
         var rows: [Row] = []
-        // FOLLOWUP counts only where the log has messages for the ticket at all.
-        try database.forEach("""
+        // FOLLOWUP counts only where the log has messages for the ticket at all. In ticket
+        // order: the sums below add in row order, so both engines must hand the rows alike.
+        try database.stream("""
             SELECT t.first_assignee_employee_id, t.team_id, coalesce(t.priority, '') || '|' || coalesce(t.channel, '') || '|' || coalesce(t.category, ''),
-                   (t.resolved_at IS NOT NULL AND t.resolver_employee_id = t.first_assignee_employee_id AND coalesce(t.reassignments, 0) = 0),
-                   (coalesce(t.reassignments, 0) > 0 AND coalesce(t.resolver_employee_id, '') <> t.first_assignee_employee_id),
-                   t.resolved_at IS NOT NULL,
+                   CAST((t.resolved_at IS NOT NULL AND t.resolver_employee_id = t.first_assignee_employee_id
+                         AND coalesce(t.reassignments, 0) = 0) AS INTEGER),
+                   CAST((coalesce(t.reassignments, 0) > 0 AND coalesce(t.resolver_employee_id, '') <> t.first_assignee_employee_id) AS INTEGER),
+                   CAST((t.resolved_at IS NOT NULL) AS INTEGER),
                    CASE WHEN t.resolved_at IS NULL OR NOT EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
                             AND v.event IN (\(TicketEvent.messages.sqlList)))
                         THEN NULL
-                        ELSE EXISTS (SELECT 1 FROM fact_ticket_event v JOIN dim_agent_identity i ON i.external_id = v.actor_id
+                        ELSE CAST(EXISTS (SELECT 1 FROM fact_ticket_event v JOIN dim_agent_identity i ON i.external_id = v.actor_id
                             WHERE v.ticket_id = t.ticket_id AND i.employee_id = t.first_assignee_employee_id
                               AND v.event IN (\(TicketEvent.messages.sqlList))
-                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(Outcomes.plusDays("t.resolved_at", 2))
-                              AND (?3 IS NULL OR v.occurred_at < ?3)) END,
-                   CASE WHEN ?3 IS NULL OR r.rated_at < ?3 THEN r.cx_emp END
+                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(database.engine.plusDays("t.resolved_at", 2))
+                              AND (CAST(?3 AS TEXT) IS NULL OR v.occurred_at < CAST(?3 AS TEXT))) AS INTEGER) END,
+                   CASE WHEN CAST(?3 AS TEXT) IS NULL OR r.rated_at < CAST(?3 AS TEXT) THEN r.cx_emp END
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
             WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.first_assignee_employee_id IS NOT NULL AND t.team_id IS NOT NULL
-              AND (?3 IS NULL OR (t.resolved_at IS NOT NULL AND t.resolved_at < ?3))
+              AND (CAST(?3 AS TEXT) IS NULL OR (t.resolved_at IS NOT NULL AND t.resolved_at < CAST(?3 AS TEXT)))
+            ORDER BY t.ticket_id
             """, [.text(from), .text(to), SQLValue(asOf)]) { row in
             let employee = row.text(0) ?? ""
             let team = row.text(1) ?? ""

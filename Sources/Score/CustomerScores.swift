@@ -16,7 +16,7 @@ enum CustomerScores {
         var recommended: [(source: String, item: String)]
     }
 
-    static func instrument(database: Database, config: PipelineConfig) throws -> Instrument? {
+    static func instrument(database: any WarehouseConnection, config: PipelineConfig) throws -> Instrument? {
         var sources: [String] = []
         if let named = config.score.relationshipSource {
             sources = [named]
@@ -30,7 +30,7 @@ enum CustomerScores {
         guard !sources.isEmpty else { return nil }
         var instrument = Instrument(sources: sources, likelihood: [], recommended: [])
         for source in sources {
-            try database.forEach("""
+            try database.stream("""
                 SELECT i.item, lower(coalesce(i.label, i.item) || ' ' || i.item), (SELECT max(numeric_value) FROM fact_survey_answer a
                     WHERE a.source = i.source AND a.item = i.item)
                 FROM dim_survey_item i WHERE i.source = ? ORDER BY i.item
@@ -48,12 +48,12 @@ enum CustomerScores {
 
     /// `(condition, parameters)` matching any of `pairs` on answer alias `a`.
     static func itemCondition(_ pairs: [(source: String, item: String)]) -> (String, [SQLValue]) {
-        guard !pairs.isEmpty else { return ("0", []) }
+        guard !pairs.isEmpty else { return ("FALSE", []) }
         return (pairs.map { _ in "(a.source = ? AND a.item = ?)" }.joined(separator: " OR "), pairs.flatMap { [.text($0.source), .text($0.item)] })
     }
 
     /// Rewrites `score_customer_period`; returns the rows written.
-    static func write(database: Database, instrument: Instrument, periodSQL: String) throws -> Int {
+    static func write(database: any WarehouseConnection, instrument: Instrument, periodSQL: String) throws -> Int {
         try database.run("DELETE FROM score_customer_period")
         let (likely, likelyParameters) = itemCondition(instrument.likelihood)
         let (did, didParameters) = itemCondition(instrument.recommended)
@@ -79,15 +79,15 @@ enum CustomerScores {
                 FROM latest WHERE n = 1
             )
             INSERT INTO score_customer_period (period, segment, customers, share)
-            SELECT period, segment, count(*), 1.0 * count(*) / (SELECT count(*) FROM segmented s2 WHERE s2.period = s.period)
+            SELECT period, segment, count(*), CAST(count(*) AS DOUBLE PRECISION) / (SELECT count(*) FROM segmented s2 WHERE s2.period = s.period)
             FROM segmented s GROUP BY period, segment ORDER BY period, segment
             """, likelyParameters + didParameters + instrument.sources.map { .text($0) })
     }
 
     /// Builds `temp.relationship_recommended(customer, submitted_at)`: customers who told the
     /// relationship survey they recommended us (a REFERRAL signal), lower-cased ids.
-    static func buildRecommended(database: Database, instrument: Instrument?) throws {
-        try database.execute("DROP TABLE IF EXISTS temp.relationship_recommended")
+    static func buildRecommended(database: any WarehouseConnection, instrument: Instrument?) throws {
+        try database.execute("DROP TABLE IF EXISTS \(database.engine.temporary)relationship_recommended")
         try database.execute("CREATE TEMP TABLE relationship_recommended (customer TEXT NOT NULL, submitted_at TEXT NOT NULL)")
         if let instrument, !instrument.recommended.isEmpty {
             let (did, parameters) = itemCondition(instrument.recommended)
@@ -98,6 +98,7 @@ enum CustomerScores {
                 WHERE (\(did)) AND a.numeric_value = 1 AND r.respondent_id IS NOT NULL AND r.submitted_at IS NOT NULL
                 """, parameters)
         }
-        try database.execute("CREATE INDEX temp.relationship_recommended_key ON relationship_recommended (customer, submitted_at)")
+        try database.execute("CREATE INDEX \(database.engine.temporaryIndex("relationship_recommended_key")) ON relationship_recommended (customer, submitted_at)")
+        try Outcomes.analyzeTemporary(database, "relationship_recommended")
     }
 }

@@ -55,7 +55,7 @@ enum Linkage {
         var underpowered = false
     }
 
-    static func run(database: Database, config: ScoreConfig, progress: ProgressReporter = .silent, logger: (String) -> Void) throws -> Int {
+    static func run(database: any WarehouseConnection, config: ScoreConfig, progress: ProgressReporter = .silent, logger: (String) -> Void) throws -> Int {
         progress.note("linkage: reading outcome tickets and exposure")
         let data = try LinkageData.load(database: database, config: config)
         logger("linkage: rows read")
@@ -101,16 +101,16 @@ enum Linkage {
         let q = Intervals.benjaminiHochberg(exploratory.map { estimates[$0].pValue ?? 1 })
         var qValues: [Int: Double] = [:]
         for (k, index) in exploratory.enumerated() { qValues[index] = q[k] }
-        let insert = try database.prepare("""
+        let insert = """
             INSERT INTO linkage_estimate (outcome, model, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value,
                 confirmatory, tickets, agents, teams, events, parameters, method, exposure_window, outcome_window, underpowered,
                 power_r20, power_r30, status, note, input_hash, settings_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
         for (index, e) in estimates.enumerated() {
             let logOdds = e.method.hasPrefix("logistic")
             let window = Outcome(rawValue: e.outcome).map { config.window(for: $0) } ?? 0
-            try insert.execute([
+            try database.run(insert, [
                 .text(e.outcome), .text(e.model.rawValue), .text(e.predictor), SQLValue(e.estimate), SQLValue(logOdds ? e.estimate.map { exp($0) } : nil),
                 SQLValue(e.standardError), SQLValue(e.low), SQLValue(e.high), SQLValue(e.pValue), SQLValue(qValues[index]),
                 .integer(isConfirmatory(e) ? 1 : 0), .integer(Int64(e.tickets)), .integer(Int64(e.agents)), .integer(Int64(e.teams)),
@@ -353,7 +353,7 @@ enum Linkage {
     /// top-vs-bottom quartile gap. Tickets of one team are not independent: every interval
     /// is widened by the group's design effect (Kish, from the outcome's ICC across teams),
     /// Wilson intervals on the effective number of tickets.
-    static func writeLift(database: Database, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData, icc: Double) throws {
+    static func writeLift(database: any WarehouseConnection, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData, icc: Double) throws {
         guard !rows.isEmpty else { return }
         let indexes = rows.map { $0.teamIndex ?? 0 }
         var distinct: [String: Double] = [:]
@@ -379,16 +379,16 @@ enum Linkage {
         func designEffect(_ key: String) -> Double {
             Intervals.designEffect(clusterSizes: (perTeam[key] ?? [:]).keys.sorted().compactMap { perTeam[key]?[$0] }, icc: icc)
         }
-        let insert = try database.prepare("""
+        let insert = """
             INSERT INTO linkage_segment_lift (outcome, grouping, level, teams, tickets, events, rate, ci_low, ci_high)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
         for key in groups.keys.sorted() {
             guard let group = groups[key] else { continue }
             let parts = key.split(separator: "\u{1F}").map(String.init)
             let interval = Intervals.wilson(proportion: Double(group.events) / Double(group.tickets),
                                             effectiveTrials: Double(group.tickets) / designEffect(key))
-            try insert.execute([.text(outcome), .text(parts[0]), .text(parts[1]), .integer(Int64(group.teams.count)),
+            try database.run(insert, [.text(outcome), .text(parts[0]), .text(parts[1]), .integer(Int64(group.teams.count)),
                                 .integer(Int64(group.tickets)), .integer(Int64(group.events)),
                                 SQLValue(Double(group.events) / Double(group.tickets)), SQLValue(interval?.low), SQLValue(interval?.high)])
         }
@@ -396,7 +396,7 @@ enum Linkage {
             let p1 = Double(top.events) / Double(top.tickets), p0 = Double(bottom.events) / Double(bottom.tickets)
             let se = (p1 * (1 - p1) / Double(top.tickets) * designEffect("quartile\u{1F}Q4")
                       + p0 * (1 - p0) / Double(bottom.tickets) * designEffect("quartile\u{1F}Q1")).squareRoot()
-            try insert.execute([.text(outcome), .text("gap"), .text("Q4 − Q1"), .integer(Int64(top.teams.union(bottom.teams).count)),
+            try database.run(insert, [.text(outcome), .text("gap"), .text("Q4 − Q1"), .integer(Int64(top.teams.union(bottom.teams).count)),
                                 .integer(Int64(top.tickets + bottom.tickets)), .integer(Int64(top.events + bottom.events)),
                                 SQLValue(p1 - p0), SQLValue(p1 - p0 - Intervals.z95 * se), SQLValue(p1 - p0 + Intervals.z95 * se)])
         }
@@ -404,7 +404,7 @@ enum Linkage {
 
     /// Per team: ticket-weighted mean index and outcome rate; their weighted correlation
     /// across teams with a Fisher-z interval.
-    static func teamCorrelation(database: Database, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData) throws -> Estimate? {
+    static func teamCorrelation(database: any WarehouseConnection, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData) throws -> Estimate? {
         var byTeam: [String: (indexSum: Double, tickets: Int, events: Int)] = [:]
         for row in rows {
             var team = byTeam[row.team] ?? (0, 0, 0)
@@ -413,12 +413,12 @@ enum Linkage {
             team.events += Int(row.outcomes[index] ?? 0)
             byTeam[row.team] = team
         }
-        let insert = try database.prepare("INSERT INTO linkage_team (outcome, team_id, self_index, tickets, events, rate) VALUES (?, ?, ?, ?, ?, ?)")
+        let insert = "INSERT INTO linkage_team (outcome, team_id, self_index, tickets, events, rate) VALUES (?, ?, ?, ?, ?, ?)"
         var x: [Double] = [], y: [Double] = [], w: [Double] = []
         for team in byTeam.keys.sorted() {
             guard let t = byTeam[team] else { continue }
             let meanIndex = t.indexSum / Double(t.tickets), rate = Double(t.events) / Double(t.tickets)
-            try insert.execute([.text(outcome), .text(team), SQLValue(meanIndex), .integer(Int64(t.tickets)), .integer(Int64(t.events)), SQLValue(rate)])
+            try database.run(insert, [.text(outcome), .text(team), SQLValue(meanIndex), .integer(Int64(t.tickets)), .integer(Int64(t.events)), SQLValue(rate)])
             x.append(meanIndex); y.append(rate); w.append(Double(t.tickets))
         }
         guard x.count >= 4, let r = Intervals.weightedCorrelation(x, y, weights: w) else { return nil }
@@ -433,7 +433,7 @@ enum Linkage {
     /// AUC of each measure for the outcome, oriented so that 0.5 is no information and
     /// higher is better prediction in the expected direction; the Hanley–McNeil error is
     /// widened by the outcome's design effect across teams.
-    static func writePredictive(database: Database, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData,
+    static func writePredictive(database: any WarehouseConnection, outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData,
                                 icc: Double) throws {
         var teamSizes: [String: Int] = [:]
         for row in rows where row.outcomes[index] != nil { teamSizes[row.team, default: 0] += 1 }
@@ -447,7 +447,7 @@ enum Linkage {
             ("team self-reported index", { $0.teamIndex }),
             ("agent behaviour index", { $0.agentZ }),
         ]
-        let insert = try database.prepare("INSERT INTO linkage_predictive (outcome, measure, tickets, auc, ci_low, ci_high) VALUES (?, ?, ?, ?, ?, ?)")
+        let insert = "INSERT INTO linkage_predictive (outcome, measure, tickets, auc, ci_low, ci_high) VALUES (?, ?, ?, ?, ?, ?)"
         for (name, measure) in measures {
             var scores: [Double] = [], outcomes: [Bool] = []
             for row in rows {
@@ -456,7 +456,7 @@ enum Linkage {
                 outcomes.append(y > 0)
             }
             guard let result = Intervals.auc(score: scores, outcome: outcomes) else { continue }
-            try insert.execute([.text(outcome), .text(name), .integer(Int64(scores.count)), SQLValue(result.auc),
+            try database.run(insert, [.text(outcome), .text(name), .integer(Int64(scores.count)), SQLValue(result.auc),
                                 SQLValue(max(0, result.auc - Intervals.z95 * result.se * inflation)),
                                 SQLValue(min(1, result.auc + Intervals.z95 * result.se * inflation))])
         }

@@ -137,19 +137,24 @@ struct LinkageData {
         return chosen
     }
 
-    static func load(database: Database, config: ScoreConfig) throws -> LinkageData {
+    static func load(database: any WarehouseConnection, config: ScoreConfig) throws -> LinkageData {
         let lag = config.outcomeLagDays, months = config.outcomeMonths, exposure = config.exposureDays
         var waves: [Wave] = []
-        let closings = try database.query("""
-            SELECT period, wave_closed_at, strftime('%Y-%m-%dT%H:%M:%SZ', wave_closed_at, '+\(lag) days'),
-                   strftime('%Y-%m-%dT%H:%M:%SZ', wave_closed_at, '+\(months) months'),
-                   strftime('%Y-%m-%dT%H:%M:%SZ', wave_closed_at, '-\(exposure) days')
-            FROM score_team_period WHERE wave_closed_at IS NOT NULL GROUP BY period, wave_closed_at ORDER BY wave_closed_at
-            """) { [$0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.text(3) ?? "", $0.text(4) ?? ""] }
+        // The windows are computed here, not in SQL: months have no common arithmetic on the
+        // two engines (UTCTimestamp.adding(months:)).
+        let closings = try database.rows("""
+            SELECT period, wave_closed_at FROM score_team_period WHERE wave_closed_at IS NOT NULL
+            GROUP BY period, wave_closed_at ORDER BY wave_closed_at, period
+            """) { row -> (period: String, closed: UTCTimestamp, text: String) in
+            let text = row.text(1) ?? ""
+            guard let closed = UTCTimestamp(text) else { throw ScoreError.timestamp(table: "score_team_period", value: text) }
+            return (row.text(0) ?? "", closed, text)
+        }
         for closing in closings {
-            var wave = Wave(period: closing[0], closedAt: closing[1], openFrom: closing[2], openUntil: closing[3], exposureFrom: closing[4],
-                            teamIndex: [:], respondents: [:])
-            try database.forEach("SELECT team_id, ambassador_index, respondents FROM score_team_period WHERE period = ? AND suppressed = 0",
+            var wave = Wave(period: closing.period, closedAt: closing.text, openFrom: closing.closed.adding(days: lag).description,
+                            openUntil: closing.closed.adding(months: months).description,
+                            exposureFrom: closing.closed.adding(days: -exposure).description, teamIndex: [:], respondents: [:])
+            try database.stream("SELECT team_id, ambassador_index, respondents FROM score_team_period WHERE period = ? AND suppressed = 0",
                                  [.text(wave.period)]) { row in
                 guard let team = row.text(0), !row.isNull(1) else { return }
                 wave.teamIndex[team] = row.double(1)
@@ -162,7 +167,10 @@ struct LinkageData {
         // a time per connection): the waves' exposure behaviour here, the outcome tickets on a
         // second, read-only connection to the same file, which reads only committed facts.
         let skeleton = waves
-        let separate = database.path != ":memory:" && !database.path.hasPrefix("file:")
+        // PostgreSQL: one connection, both jobs in turn (a second would need the credentials
+        // again, and a server runs the queries on its own processes anyway).
+        let file = (database as? Database).flatMap { $0.path != ":memory:" && !$0.path.hasPrefix("file:") ? $0.path : nil }
+        let separate = file != nil
         enum Part { case waves([Wave]), tickets(Loaded) }
         let parts = parallelMap(separate ? 2 : 1) { job -> Result<[Part], Error> in
             Result {
@@ -172,7 +180,7 @@ struct LinkageData {
                 }
                 if job == 0 { return [.waves(try measureExposure(skeleton, database: database, config: config))] }
                 // Should a second connection not open, the tickets are read on this one afterwards.
-                guard let second = try? Database(path: database.path, readOnly: true) else { return [] }
+                guard let file, let second = try? Database(path: file, readOnly: true) else { return [] }
                 return [.tickets(try outcomeTickets(waves: skeleton, database: second, createContacts: true))]
             }
         }
@@ -200,7 +208,7 @@ struct LinkageData {
 
     /// Each wave's exposure: its agents' behaviour z and team means, and the REPEAT outcomes
     /// known when it closed (the reverse check's input).
-    private static func measureExposure(_ skeleton: [Wave], database: Database, config: ScoreConfig) throws -> [Wave] {
+    private static func measureExposure(_ skeleton: [Wave], database: any WarehouseConnection, config: ScoreConfig) throws -> [Wave] {
         var waves: [Wave] = []
         for var wave in skeleton {
             // Time order on exposure: only what was known when the wave closed.
@@ -217,10 +225,10 @@ struct LinkageData {
                 wave.teamZ[team] = sum.0 / Double(sum.1)
                 wave.teamSize[team] = sum.1
             }
-            try database.forEach("""
+            try database.stream("""
                 SELECT team_id, count(*), sum(repeat) FROM fact_ticket_outcome
                 WHERE created_at >= ? AND created_at < ? AND repeat IS NOT NULL AND team_id IS NOT NULL
-                  AND strftime('%Y-%m-%dT%H:%M:%SZ', resolved_at, '+\(config.window(for: .repeat)) days') <= ?
+                  AND \(database.engine.plusDays("resolved_at", config.window(for: .repeat))) <= ?
                 GROUP BY team_id
                 """, [.text(wave.exposureFrom), .text(wave.closedAt), .text(wave.closedAt)]) { row in
                 guard let team = row.text(0) else { return }
@@ -229,6 +237,15 @@ struct LinkageData {
             waves.append(wave)
         }
         return waves
+    }
+
+    /// Years from the hire date to the ticket's opening (NaN without a hire date): whole
+    /// seconds apart over days of 86 400 s and years of 365.25 days.
+    static func tenure(at created: String, hired: String?) throws -> Double {
+        guard let hired else { return .nan }
+        guard let start = UTCTimestamp(hired) else { throw ScoreError.timestamp(table: "dim_employee", value: hired) }
+        guard let opened = UTCTimestamp(created) else { throw ScoreError.timestamp(table: "fact_ticket_outcome", value: created) }
+        return Double(opened.epochSeconds - start.epochSeconds) / 86_400 / 365.25
     }
 
     /// The outcome tickets as read, before their waves' values are filled in.
@@ -240,7 +257,7 @@ struct LinkageData {
 
     /// Reads every outcome ticket that belongs to a wave. `createContacts`: build this
     /// connection's own `temp.outcome_contact` (a second connection does not see the first's).
-    private static func outcomeTickets(waves: [Wave], database: Database, createContacts: Bool) throws -> Loaded {
+    private static func outcomeTickets(waves: [Wave], database: any WarehouseConnection, createContacts: Bool) throws -> Loaded {
         if createContacts { try Outcomes.createContacts(database: database) }
         var tickets: [Ticket] = []
         var names: [String] = []
@@ -259,12 +276,12 @@ struct LinkageData {
             SELECT count(*) FROM fact_ticket_outcome o JOIN fact_ticket t ON t.ticket_id = o.ticket_id
             WHERE o.team_id IS NOT NULL AND o.employee_id IS NOT NULL AND o.created_at >= ?
             """, [.text(waves[0].openFrom)]))
-        try database.forEach("""
+        try database.stream("""
             SELECT o.ticket_id, o.created_at, o.team_id, o.employee_id, coalesce(t.priority, ''), coalesce(t.channel, ''),
                    coalesce(o.category, ''), substr(o.created_at, 1, 7),
                    (SELECT count(*) FROM outcome_contact c WHERE c.customer_id = o.customer_id AND c.created_at < o.created_at
-                        AND c.created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', o.created_at, '-90 days')),
-                   (julianday(o.created_at) - julianday((SELECT min(hire_date) FROM dim_employee e WHERE e.employee_id = o.employee_id))) / 365.25,
+                        AND c.created_at >= \(database.engine.plusDays("o.created_at", -90))),
+                   (SELECT min(hire_date) FROM dim_employee e WHERE e.employee_id = o.employee_id),
                    o.csat, o.effort, o.nps, o.cx_emp, \(outcomeColumns)
             FROM fact_ticket_outcome o JOIN fact_ticket t ON t.ticket_id = o.ticket_id
             WHERE o.team_id IS NOT NULL AND o.employee_id IS NOT NULL AND o.created_at >= ?
@@ -296,7 +313,7 @@ struct LinkageData {
             tickets.append(Ticket(
                 id: id, wave: Int32(index), team: code(team), employee: code(employee),
                 priority: code(row.text(4) ?? ""), channel: code(row.text(5) ?? ""), category: code(row.text(6) ?? ""), month: code(row.text(7) ?? ""),
-                priorContacts: Int32(clamping: row.int64(8)), tenureYears: row.isNull(9) ? .nan : row.double(9),
+                priorContacts: Int32(clamping: row.int64(8)), tenureYears: try tenure(at: created, hired: row.text(9)),
                 outcomes: outcomes, rating: rating, teamIndex: .nan, agentZ: .nan, teamZ: .nan, teamSize: 0, respondents: 0))
         }
         return Loaded(tickets: tickets, names: names, ratings: ratings)

@@ -9,14 +9,9 @@ enum Outcomes {
     /// The outcomes' names in their fixed order (the order of `LinkageData.Ticket.outcomes`).
     static let names = Outcome.allCases.map(\.rawValue)
 
-    /// An ISO-8601 UTC timestamp `days` after the SQL expression `column`.
-    static func plusDays(_ column: String, _ days: Int) -> String {
-        "strftime('%Y-%m-%dT%H:%M:%SZ', \(column), '+\(days) days')"
-    }
-
     /// Customer-survey items per role (csat, effort, nps, cx_emp): from `score.survey_items`,
     /// else found by their question text in the customer survey sources.
-    static func surveyItems(database: Database, config: PipelineConfig) throws -> [String: [(source: String, item: String)]] {
+    static func surveyItems(database: any WarehouseConnection, config: PipelineConfig) throws -> [String: [(source: String, item: String)]] {
         let customerSources = config.sources.filter { $0.kind == .survey && $0.respondent != .employee }.map(\.name)
         var out: [String: [(source: String, item: String)]] = [:]
         for role in ScoreConfig.surveyItemRoles {
@@ -24,7 +19,7 @@ enum Outcomes {
                 out[role] = customerSources.flatMap { source in items.map { (source, $0) } }
             }
         }
-        let labelled = try database.query("SELECT source, item, lower(coalesce(label, item)) FROM dim_survey_item ORDER BY source, item") {
+        let labelled = try database.rows("SELECT source, item, lower(coalesce(label, item)) FROM dim_survey_item ORDER BY source, item") {
             (source: $0.text(0) ?? "", item: $0.text(1) ?? "", label: $0.text(2) ?? "")
         }.filter { customerSources.contains($0.source) }
         func find(_ role: String, _ words: [String]) {
@@ -39,9 +34,9 @@ enum Outcomes {
     }
 
     /// Builds the temporary per-ticket ratings table (`temp.ticket_rating`).
-    static func buildRatings(database: Database, config: PipelineConfig) throws {
+    static func buildRatings(database: any WarehouseConnection, config: PipelineConfig) throws {
         let items = try surveyItems(database: database, config: config)
-        try database.execute("DROP TABLE IF EXISTS temp.ticket_rating")
+        try database.execute("DROP TABLE IF EXISTS \(database.engine.temporary)ticket_rating")
         var parameters: [SQLValue] = []
         var averages: [String] = []
         for role in ScoreConfig.surveyItemRoles {
@@ -58,7 +53,8 @@ enum Outcomes {
             WHERE r.respondent_kind = 'customer' AND r.ticket_id IS NOT NULL AND a.answered = 1
             GROUP BY r.ticket_id
             """, parameters)
-        try database.execute("CREATE UNIQUE INDEX temp.ticket_rating_ticket ON ticket_rating (ticket_id)")
+        try database.execute("CREATE UNIQUE INDEX \(database.engine.temporaryIndex("ticket_rating_ticket")) ON ticket_rating (ticket_id)")
+        try analyzeTemporary(database, "ticket_rating")
     }
 
     /// The data cut-offs outcome windows are judged at: for tickets, the latest ticket activity
@@ -75,24 +71,28 @@ enum Outcomes {
         var eventOutlier: String?
     }
 
-    static func cutoffs(database: Database) throws -> Cutoffs {
+    static func cutoffs(database: any WarehouseConnection) throws -> Cutoffs {
         func cutoff(_ activity: String, from table: String) throws -> (cutoff: String?, outlier: String?) {
             let n = try database.count("SELECT count(*) FROM \(table)")
             guard n > 0 else { return (nil, nil) }
             let support = max(2, (n + 4999) / 5000)
             // The latest timestamps, newest first; the cut-off is found among the first few
             // thousand unless the data is all outliers.
-            let latest = try database.query("""
-                SELECT ts, julianday(ts) FROM (SELECT \(activity) AS ts FROM \(table))
+            let latest = try database.rows("""
+                SELECT ts FROM (SELECT \(activity) AS ts FROM \(table)) AS activity
                 WHERE ts IS NOT NULL ORDER BY ts DESC LIMIT ?
-                """, [.integer(Int64(support + 5000))]) { ($0.text(0) ?? "", $0.double(1)) }
+                """, [.integer(Int64(support + 5000))]) { row -> (String, Int64) in
+                let text = row.text(0) ?? ""
+                guard let time = UTCTimestamp(text) else { throw ScoreError.timestamp(table: table, value: text) }
+                return (text, time.epochSeconds)
+            }
             guard !latest.isEmpty else { return (nil, nil) }
             // With no supported timestamp (a handful of tickets spread over months) there is
             // no bulk to stand apart from: the latest one is the cut-off.
             var chosen = latest[0].0
             search: for i in latest.indices {
                 var j = i, count = 0
-                while j < latest.count, latest[j].1 > latest[i].1 - 7 {
+                while j < latest.count, latest[j].1 > latest[i].1 - 7 * 86_400 {
                     count += 1
                     if count >= support {
                         chosen = latest[i].0
@@ -104,7 +104,7 @@ enum Outcomes {
             let maximum = try database.scalar("SELECT max(\(activity)) FROM \(table)").stringValue
             return (chosen, maximum.flatMap { $0 > chosen ? $0 : nil })
         }
-        let tickets = try cutoff("max(created_at, coalesce(updated_at, created_at))", from: "fact_ticket")
+        let tickets = try cutoff("CASE WHEN updated_at > created_at THEN updated_at ELSE created_at END", from: "fact_ticket")
         let events = try cutoff("occurred_at", from: "fact_customer_event")
         return Cutoffs(tickets: tickets.cutoff, events: events.cutoff, ticketOutlier: tickets.outlier, eventOutlier: events.outlier)
     }
@@ -120,32 +120,44 @@ enum Outcomes {
     /// `temp.outcome_contact`: every ticket of a known customer, indexed for "did this customer
     /// come back" (REPEAT) and "how often before" (the linkage's prior contacts). Temporary
     /// tables belong to one connection: each connection that reads it builds its own.
-    static func createContacts(database: Database) throws {
+    static func createContacts(database: any WarehouseConnection) throws {
         try database.execute("""
-            DROP TABLE IF EXISTS temp.outcome_contact;
+            DROP TABLE IF EXISTS \(database.engine.temporary)outcome_contact;
             CREATE TEMP TABLE outcome_contact AS
                 SELECT customer_id, category, created_at, ticket_id FROM fact_ticket WHERE customer_id IS NOT NULL;
-            CREATE INDEX temp.outcome_contact_key ON outcome_contact (customer_id, category, created_at);
+            CREATE INDEX \(database.engine.temporaryIndex("outcome_contact_key")) ON outcome_contact (customer_id, category, created_at);
             """)
+        try analyzeTemporary(database, "outcome_contact")
     }
 
-    static func rebuild(database: Database, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
+    /// PostgreSQL's autovacuum never analyses temporary tables: without statistics the
+    /// planner guesses their size, so the stage gives it them. SQLite plans without.
+    static func analyzeTemporary(_ database: any WarehouseConnection, _ table: String) throws {
+        if database.engine == .postgresql { try database.execute("ANALYZE \(table)") }
+    }
+
+    static func rebuild(database: any WarehouseConnection, config: PipelineConfig, cutoffs: Cutoffs) throws -> Int {
         func window(_ outcome: Outcome) -> Int { config.score.window(for: outcome) }
+        func plusDays(_ column: String, _ days: Int) -> String { database.engine.plusDays(column, days) }
         try createContacts(database: database)
         try database.execute("DELETE FROM fact_ticket_outcome")
-        // Bound once each (never spliced): ?1 the ticket cut-off, ?2 the customer-event cut-off.
-        let ticketCutoff = "coalesce(?1, '')"
-        let eventCutoff = "?2"
-        func eventWithin(_ kinds: [CustomerEvent], _ days: Int) -> String {
+        // Bound once each (never spliced): ?1 the ticket cut-off, ?2 the customer-event cut-off
+        // (typed, as PostgreSQL cannot tell the type of a parameter only tested for NULL).
+        let ticketCutoff = "coalesce(CAST(?1 AS TEXT), '')"
+        let eventCutoff = "CAST(?2 AS TEXT)"
+        /// 1 when one of `kinds` of customer event follows the resolution within `days` (or
+        /// `alternative` holds), 0 when not, NULL when the window is not complete at the cut-off.
+        func eventWithin(_ kinds: [CustomerEvent], _ days: Int, orElse alternative: String = "FALSE") -> String {
             let list = kinds.sqlList
             return """
                 CASE WHEN \(eventCutoff) IS NULL OR \(plusDays("t.resolved_at", days)) > \(eventCutoff) THEN NULL
-                     ELSE EXISTS (SELECT 1 FROM fact_customer_event e WHERE e.customer_id = t.customer_id AND e.event IN (\(list))
-                                  AND e.occurred_at > t.resolved_at AND e.occurred_at <= \(plusDays("t.resolved_at", days))) END
+                     ELSE CAST((EXISTS (SELECT 1 FROM fact_customer_event e WHERE e.customer_id = t.customer_id AND e.event IN (\(list))
+                                  AND e.occurred_at > t.resolved_at AND e.occurred_at <= \(plusDays("t.resolved_at", days)))
+                                OR \(alternative)) AS INTEGER) END
                 """
         }
         func ticketWindow(_ days: Int, _ condition: String) -> String {
-            "CASE WHEN \(plusDays("t.resolved_at", days)) > \(ticketCutoff) THEN NULL ELSE (\(condition)) END"
+            "CASE WHEN \(plusDays("t.resolved_at", days)) > \(ticketCutoff) THEN NULL ELSE CAST((\(condition)) AS INTEGER) END"
         }
         let repeatDays = window(.repeat)
         let reopenDays = window(.reopen)
@@ -155,7 +167,7 @@ enum Outcomes {
                 repeat, reopen, escalate, churn, renew, referral, csat, effort, nps, cx_emp)
             SELECT t.ticket_id, t.customer_id, t.first_assignee_employee_id, t.team_id, t.created_at, t.resolved_at, t.category,
                 CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(ticketWindow(repeatDays, """
-                    EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS t.category
+                    EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS NOT DISTINCT FROM t.category
                             AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", repeatDays))
                             AND c.ticket_id <> t.ticket_id)
                     """)) END,
@@ -173,9 +185,10 @@ enum Outcomes {
                     """)),
                 CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.cancellation], window(.churn))) END,
                 CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.renewal, .purchase], window(.renew))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE max(\(eventWithin([.referral], window(.referral))),
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.referral], window(.referral), orElse: """
                     EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
-                            AND m.submitted_at <= \(plusDays("t.resolved_at", window(.referral))))) END,
+                            AND m.submitted_at <= \(plusDays("t.resolved_at", window(.referral))))
+                    """)) END,
                 r.csat, r.effort, r.nps, r.cx_emp
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
             WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at

@@ -14,6 +14,9 @@ package enum ScoreError: Error, CustomStringConvertible, Equatable {
     /// The pulse source is configured but none of its responses is loaded yet (a warning: the
     /// rest is scored).
     case noPulseResponses(name: String)
+    /// A stored timestamp the stage cannot read: the warehouse holds UTC ISO-8601 text only,
+    /// so this is a bug upstream, and no window is computed from it.
+    case timestamp(table: String, value: String)
 
     package var description: String {
         switch self {
@@ -25,6 +28,8 @@ package enum ScoreError: Error, CustomStringConvertible, Equatable {
             return "score.pulse_source '\(name)': no pulse responses are loaded yet, so there are no team scores and no linkage; expected the pulse survey's files in its inbox (see `ambassador status`)"
         case let .nonBinaryOutcome(ticket, outcome, value):
             return "fact_ticket_outcome: ticket \(ticket) has \(outcome) = \(value); expected 0, 1 or NULL (an outcome happened or not)"
+        case let .timestamp(table, value):
+            return "\(table): the timestamp '\(value)' is not UTC ISO-8601 text; expected YYYY-MM-DDTHH:MM:SSZ (or a date YYYY-MM-DD), as normalize stores them"
         case let .timeOrder(ticket, openedAt, waveClosedAt):
             return "ticket \(ticket): opened \(openedAt), before its exposure wave closed at \(waveClosedAt) plus the lag; "
                 + "expected every outcome ticket to open after the exposure window (SCORING.md §3)"

@@ -12,7 +12,7 @@ import Warehouse
 package enum ScoreStage {
     package static let name = "score"
 
-    package static func run(database: Database, context: StageContext) throws -> [StageCounts] {
+    package static func run(database: any WarehouseConnection, context: StageContext) throws -> [StageCounts] {
         let config = context.config
         let settings = config.score.fingerprint
         var counts = StageCounts(source: "score")
@@ -32,7 +32,7 @@ package enum ScoreStage {
             SELECT (SELECT count(*) FROM fact_ticket) + (SELECT count(*) FROM fact_survey_response)
                  + (SELECT count(*) FROM fact_customer_event) + (SELECT count(*) FROM dim_employee)
             """) == 0 {
-            throw ScoreError.noData(warehouse: database.path)
+            throw ScoreError.noData(warehouse: database.target)
         }
         try Outcomes.buildRatings(database: database, config: config)
         let relationship = try CustomerScores.instrument(database: database, config: config)
@@ -50,7 +50,10 @@ package enum ScoreStage {
         FaultPoint.reached("score.outcomes")
         phase("\(outcomes) ticket outcomes")
         counts.rowsRead = try database.count("SELECT count(*) FROM fact_ticket")
-        var fingerprints = [try fingerprint(database, "SELECT count(*), total(repeat), total(reopen), total(escalate), total(churn), total(renew), total(referral), total(csat), total(cx_emp) FROM fact_ticket_outcome")]
+        var fingerprints = [try fingerprint(database, """
+            SELECT count(*), \(total("repeat")), \(total("reopen")), \(total("escalate")), \(total("churn")), \(total("renew")),
+                   \(total("referral")), \(total("csat")), \(total("cx_emp")) FROM fact_ticket_outcome
+            """)]
         var recomputed = 0, unchanged = 0
 
         // Self-reported ambassadorship per team and pulse period.
@@ -75,13 +78,13 @@ package enum ScoreStage {
             pulse = nil
         }
         if let instrument = pulse {
-            let periods = try database.query("""
+            let periods = try database.rows("""
                 SELECT DISTINCT \(pulsePeriod) FROM fact_survey_response r WHERE r.source = ? AND r.submitted_at IS NOT NULL ORDER BY 1
                 """, [.text(instrument.source)]) { $0.text(0) ?? "" }
             for period in periods {
                 try Interruption.checkpoint()
                 let print = try fingerprint(database, """
-                    SELECT count(*), total(r._file_id), total(r._record_no), max(r.submitted_at), max(r.team_id)
+                    SELECT count(*), \(total("r._file_id")), \(total("r._record_no")), max(r.submitted_at), max(r.team_id)
                     FROM fact_survey_response r WHERE r.source = ? AND \(pulsePeriod) = ?
                     """, [.text(instrument.source), .text(period)], settings: settings)
                 fingerprints.append(print)
@@ -112,12 +115,12 @@ package enum ScoreStage {
 
         // Behavioural ambassadorship per agent and ticket period.
         let ticketPeriod = config.score.period.sql(column: "created_at")
-        let ticketPeriods = try database.query("SELECT DISTINCT \(ticketPeriod) FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }
+        let ticketPeriods = try database.rows("SELECT DISTINCT \(ticketPeriod) FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }
         for period in ticketPeriods {
             try Interruption.checkpoint()
             let bounds = ScorePeriod.bounds(of: period)
             let print = try fingerprint(database, """
-                SELECT count(*), total(_file_id), total(_record_no), total(attributed_version), max(updated_at),
+                SELECT count(*), \(total("_file_id")), \(total("_record_no")), \(total("attributed_version")), max(updated_at),
                        (SELECT count(*) FROM ticket_rating r JOIN fact_ticket t ON t.ticket_id = r.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2),
                        (SELECT count(*) FROM fact_ticket_event v JOIN fact_ticket t ON t.ticket_id = v.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2)
                 FROM fact_ticket WHERE created_at >= ?1 AND created_at < ?2
@@ -153,7 +156,7 @@ package enum ScoreStage {
     }
 
     /// Rewrites `score_agent_period` for one period.
-    static func writeAgentPeriod(database: Database, period: String, bounds: (from: String, to: String), k: Double) throws -> Int {
+    static func writeAgentPeriod(database: any WarehouseConnection, period: String, bounds: (from: String, to: String), k: Double) throws -> Int {
         try database.run("DELETE FROM score_agent_period WHERE period = ?", [.text(period)])
         let agents = try AgentBehaviour.measure(database: database, from: bounds.from, to: bounds.to, k: k)
         var teamTotals: [String: (tickets: Double, owned: Double, transferred: Double)] = [:]
@@ -164,14 +167,14 @@ package enum ScoreStage {
             total.transferred += agent.xferRaw * Double(agent.tickets)
             teamTotals[agent.team] = total
         }
-        let insert = try database.prepare("""
+        let insert = """
             INSERT INTO score_agent_period (period, employee_id, team_id, tickets, resolved, own_rate, xfer_rate, own_shrunk, xfer_shrunk,
                 team_own_rate, team_xfer_rate, followup_rate, cx_emp, cx_responses, behaviour_z, behaviour_index)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
         for agent in agents {
             let team = teamTotals[agent.team] ?? (1, 0, 0)
-            try insert.execute([
+            try database.run(insert, [
                 .text(period), .text(agent.employee), .text(agent.team), .integer(Int64(agent.tickets)), .integer(Int64(agent.resolved)),
                 SQLValue(agent.ownRaw), SQLValue(agent.xferRaw), SQLValue(agent.own), SQLValue(agent.xfer),
                 SQLValue(team.owned / team.tickets), SQLValue(team.transferred / team.tickets), SQLValue(agent.followup),
@@ -181,19 +184,24 @@ package enum ScoreStage {
         return agents.count
     }
 
+    /// SQL summing `expression` over the rows as a float, 0 when there are none: SQLite's
+    /// `total` (which PostgreSQL lacks), never an integer overflow whatever the values (a
+    /// version key sums past 2⁶³). A fingerprint compares runs on one engine, not across them.
+    static func total(_ expression: String) -> String { "coalesce(sum(CAST(\(expression) AS DOUBLE PRECISION)), 0)" }
+
     /// A digest of one query's single row (plus the settings): the period's input fingerprint.
-    static func fingerprint(_ database: Database, _ sql: String, _ values: [SQLValue] = [], settings: String = "") throws -> String {
-        let row = try database.query(sql, values) { statement in
-            (0..<statement.columnCount).map { statement.value($0).description }.joined(separator: "|")
+    static func fingerprint(_ database: any WarehouseConnection, _ sql: String, _ values: [SQLValue] = [], settings: String = "") throws -> String {
+        let row = try database.rows(sql, values) { row in
+            (0..<row.columnCount).map { row.value($0).description }.joined(separator: "|")
         }.first ?? ""
         return hex(SHA256.hash(data: Data((row + "#" + settings).utf8)))
     }
 
-    static func isCurrent(_ database: Database, scope: String, _ fingerprint: String) throws -> Bool {
+    static func isCurrent(_ database: any WarehouseConnection, scope: String, _ fingerprint: String) throws -> Bool {
         try database.scalar("SELECT input_hash FROM score_state WHERE scope = ?", [.text(scope)]).stringValue == fingerprint
     }
 
-    static func remember(_ database: Database, scope: String, _ fingerprint: String, runID: Int64) throws {
+    static func remember(_ database: any WarehouseConnection, scope: String, _ fingerprint: String, runID: Int64) throws {
         try database.run("""
             INSERT INTO score_state (scope, input_hash, scored_run_id) VALUES (?, ?, ?)
             ON CONFLICT (scope) DO UPDATE SET input_hash = excluded.input_hash, scored_run_id = excluded.scored_run_id

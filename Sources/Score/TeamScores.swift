@@ -27,7 +27,7 @@ enum TeamScores {
     }
 
     /// The pulse source and its items per leg (company, value proposition, customer).
-    static func instrument(database: Database, config: PipelineConfig) throws -> (source: String, legs: [[String]])? {
+    static func instrument(database: any WarehouseConnection, config: PipelineConfig) throws -> (source: String, legs: [[String]])? {
         let source: String
         if let named = config.score.pulseSource {
             guard config.sources.contains(where: { $0.name == named && $0.kind == .survey }) else {
@@ -42,7 +42,7 @@ enum TeamScores {
         if let legs = config.score.legs {
             return (source, ScoreConfig.legNames.map { legs[$0] ?? [] })
         }
-        let items = try database.query("""
+        let items = try database.rows("""
             SELECT DISTINCT item FROM fact_survey_answer WHERE source = ? AND numeric_value IS NOT NULL ORDER BY item
             """, [.text(source)]) { $0.text(0) ?? "" }
         if items.isEmpty, try database.count("SELECT count(*) FROM fact_survey_response WHERE source = ?", [.text(source)]) == 0 {
@@ -56,12 +56,12 @@ enum TeamScores {
     }
 
     /// Respondents of one period, grouped by team.
-    static func respondents(database: Database, source: String, legs: [[String]], period: String, periodSQL: String) throws -> [Respondent] {
+    static func respondents(database: any WarehouseConnection, source: String, legs: [[String]], period: String, periodSQL: String) throws -> [Respondent] {
         let allItems = legs.flatMap { $0 }
         let position = Dictionary(uniqueKeysWithValues: allItems.enumerated().map { ($1, $0) })
         var byResponse: [String: Respondent] = [:]
         var order: [String] = []
-        try database.forEach("""
+        try database.stream("""
             SELECT r.response_id, r.team_id, a.item, a.numeric_value
             FROM fact_survey_response r JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id
             WHERE r.source = ? AND r.team_id IS NOT NULL AND r.submitted_at IS NOT NULL AND \(periodSQL) = ?
@@ -130,7 +130,7 @@ enum TeamScores {
     }
 
     /// Rewrites `score_team_period` for one period; returns the rows written.
-    static func write(database: Database, period: String, respondents: [Respondent], threshold: Int, closedAt: String?) throws -> Int {
+    static func write(database: any WarehouseConnection, period: String, respondents: [Respondent], threshold: Int, closedAt: String?) throws -> Int {
         var byTeam: [String: [Respondent]] = [:]
         for respondent in respondents { byTeam[respondent.team, default: []].append(respondent) }
         // Teams in name order: sums must not depend on the dictionary's (per-process) order.
@@ -146,12 +146,12 @@ enum TeamScores {
             : agreements.count % 2 == 1 ? agreements[agreements.count / 2]
             : (agreements[agreements.count / 2 - 1] + agreements[agreements.count / 2]) / 2
         try database.run("DELETE FROM score_team_period WHERE period = ?", [.text(period)])
-        let insert = try database.prepare("""
+        let insert = """
             INSERT INTO score_team_period (period, team_id, respondents, suppressed, company, value_proposition, customer,
                 ambassador_index, share_ambassador, share_positive, share_ambivalent, share_saboteur, net_ambassadorship,
                 rwg, icc1, icc2, rwg_median, wave_closed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
         for team in byTeam.keys.sorted() {
             let members = byTeam[team] ?? []
             let n = Double(members.count)
@@ -166,7 +166,7 @@ enum TeamScores {
                 values += [SQLValue(100 * (shares[0] - shares[3])), SQLValue(rwg(members))]
             }
             values += [SQLValue(iccs?.icc1), SQLValue(iccs?.icc2), SQLValue(median), SQLValue(closedAt)]
-            try insert.execute(values)
+            try database.run(insert, values)
         }
         return byTeam.count
     }

@@ -31,6 +31,32 @@ public enum PostgresSupport {
 }
 
 extension PostgresSupport {
+    /// The server's URL naming `connection`'s schema (`search_path`), as a pipeline's
+    /// `--warehouse` takes it.
+    package static func url(ofSchemaOf connection: PostgresConnection) throws -> String {
+        guard let base = url, let schema = try connection.scalar("SELECT current_schema()").stringValue else {
+            throw WarehouseError.notSupported(target: "tests", message: absent)
+        }
+        return base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+    }
+
+    /// Waits (up to `seconds`) until no session holds the run lock of `connection`'s schema —
+    /// a killed run's session ends when the server reads its closed socket, its transaction
+    /// rolled back and its lock freed with it; whether the lock came free.
+    package static func waitForRunLock(_ connection: PostgresConnection, seconds: Double = 30) throws -> Bool {
+        let schema = try connection.scalar("SELECT current_schema()").stringValue ?? "public"
+        let lock = PostgresAdvisoryLock(connection: connection, schema: schema)
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            if try lock.acquire() == nil {
+                try lock.release()
+                return true
+            }
+            if Date() > deadline { return false }
+            usleep(50_000)
+        }
+    }
+
     /// A fresh schema migrated to the current version, with one run in the ledger (run 1, as
     /// a new `StageHarness` has), or nil without a server.
     package static func migratedSchema(_ name: String = #function, runDate: String = "2026-11-30") throws

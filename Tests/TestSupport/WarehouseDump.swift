@@ -82,6 +82,9 @@ extension WarehouseDump {
     public static let loadTables = ["dim_employee", "dim_team", "dim_agent_identity", "dim_customer", "fact_ticket", "fact_ticket_event",
                                     "fact_customer_event", "fact_survey_response", "fact_survey_answer", "dim_survey_item", "etl_ticket_file"]
     static let fileColumns: Set<String> = ["_file_id", "source_file_id", "file_id"]
+    /// The score stage's tables (`score_state` holds fingerprints, which each engine writes in its own way).
+    public static let scoreTables = ["fact_ticket_outcome", "score_team_period", "score_agent_period", "score_customer_period",
+                                     "linkage_estimate", "linkage_segment_lift", "linkage_team", "linkage_predictive"]
 
     /// Every row of `tables` on either engine (minus surrogate keys), sorted, one line per
     /// row; a column naming a file holds the file's path and content hash instead of its id
