@@ -48,10 +48,10 @@ test: test-deps ## Run every test (XCTest): real SQLite files, and a throw-away 
 	$(SWIFT) build --build-tests
 	.ci/with-postgres $(SWIFT) test --skip-build
 
-fault-test: test-deps ## Crash safety: SIGKILL at 50 seeded moments across all stages, rerun, compare (a few minutes)
+fault-test: test-deps ## Crash safety: SIGKILL at 50 seeded moments across all stages on each engine, rerun, compare (a few minutes)
 	$(SWIFT) build --build-tests
-	AMBASSADOR_FAULT_POINTS=$${FAULT_POINTS:-50} $(SWIFT) test --skip-build --filter FaultInjectionTests 2>&1 | tee /tmp/ambassador-fault-test.log
-	@grep -E "^fault-test:" /tmp/ambassador-fault-test.log
+	AMBASSADOR_FAULT_POINTS=$${FAULT_POINTS:-50} AMBASSADOR_REQUIRE_POSTGRES=1 .ci/with-postgres $(SWIFT) test --skip-build --filter FaultInjectionTests 2>&1 | tee /tmp/ambassador-fault-test.log
+	@grep -E "^fault-test" /tmp/ambassador-fault-test.log
 
 FUZZ_SECONDS ?= 60
 fuzz: deps ## Coverage-guided fuzzing (libFuzzer) of the CSV, JSON and XML readers, FUZZ_SECONDS each

@@ -24,6 +24,22 @@ final class FaultInjectionTests: XCTestCase {
                                                       agentsPerTeam: 5, dirt: 0.01)).run()
     }
 
+    /// One killed run: at a seeded moment up to the clean run's `duration` (even `index`:
+    /// anywhere, mid-transaction included) or at a seeded commit point (odd); how, and the result.
+    func killOnce(_ arguments: [String], in directory: String, index: Int, duration: Double,
+                  random: inout SeededRandom) throws -> (how: String, result: TestSupport.Result) {
+        if index % 2 == 0 {
+            let delay = 0.02 + random.uniform() * duration * 0.95
+            let running = try TestSupport.start(arguments, in: directory)
+            usleep(useconds_t(delay * 1_000_000))
+            if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
+            return ("after \(fixedPoint(delay, 2)) s", TestSupport.finish(running))
+        }
+        let (name, occurrences) = Self.points[random.int(Self.points.count)]
+        let point = name + "#\(1 + random.int(occurrences))"
+        return ("at \(point)", try TestSupport.run(arguments, in: directory, environment: ["AMBASSADOR_KILL_AT": point]))
+    }
+
     func testKilledAtSeededRandomMomentsEveryRerunEndsInTheSameWarehouse() throws {
         let count = ProcessInfo.processInfo.environment["AMBASSADOR_FAULT_POINTS"].flatMap(Int.init) ?? 8
         let arguments = ["run", "--pipeline", "pipeline.yml", "--run-date", "2026-05-02", "--quiet"]
@@ -43,22 +59,7 @@ final class FaultInjectionTests: XCTestCase {
         for index in 0..<count {
             let directory = TestSupport.temporaryDirectory("fault\(index)")
             try inputs(directory)
-            let how: String
-            let first: TestSupport.Result
-            if index % 2 == 0 {
-                // A moment in time: anywhere, mid-transaction included.
-                let delay = 0.02 + random.uniform() * duration * 0.95
-                let running = try TestSupport.start(arguments, in: directory)
-                usleep(useconds_t(delay * 1_000_000))
-                if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
-                first = TestSupport.finish(running)
-                how = "after \(fixedPoint(delay, 2)) s"
-            } else {
-                let (name, occurrences) = Self.points[random.int(Self.points.count)]
-                let point = name + "#\(1 + random.int(occurrences))"
-                first = try TestSupport.run(arguments, in: directory, environment: ["AMBASSADOR_KILL_AT": point])
-                how = "at \(point)"
-            }
+            let (how, first) = try killOnce(arguments, in: directory, index: index, duration: duration, random: &random)
             if first.signaled { killed += 1 }
             let rerun = try TestSupport.run(arguments, in: directory)
             XCTAssertEqual(rerun.status, 0, "kill \(how): rerun failed: \(rerun.stderr)")
@@ -87,6 +88,68 @@ final class FaultInjectionTests: XCTestCase {
             log.append("\(index + 1): kill \(how) → \(first.signaled ? "killed" : "finished first"), rerun exit \(rerun.status)")
         }
         print("fault-test: \(identical)/\(count) kill points ended in an identical warehouse (\(killed) runs actually killed)\n" + log.joined(separator: "\n"))
+        XCTAssertEqual(identical, count)
+        XCTAssertGreaterThan(killed, count / 2, "most runs must really be killed, or the test proves nothing")
+    }
+}
+
+extension FaultInjectionTests {
+    /// The same on a PostgreSQL warehouse: killed at seeded moments and commit points, then a
+    /// plain rerun into the same schema ends with the dimensions, facts, outcomes, scores and
+    /// linkage of an uninterrupted SQLite run, no file left in progress and no run left
+    /// `running`. Between the kill and the rerun the server must notice the lost client (its
+    /// session's transaction rolled back and advisory lock freed); the rerun waits for that
+    /// (a rerun that came sooner would exit 75 naming the session), as a nightly run hours
+    /// later would never have to.
+    func testKilledAtSeededRandomMomentsOnPostgreSQLEveryRerunEndsInTheSameWarehouse() throws {
+        let count = ProcessInfo.processInfo.environment["AMBASSADOR_FAULT_POINTS"].flatMap(Int.init) ?? 6
+        let reference = TestSupport.temporaryDirectory()
+        try inputs(reference)
+        let runDate = ["--run-date", "2026-05-02", "--quiet"]
+        let clean = try TestSupport.run(["run", "--pipeline", "pipeline.yml"] + runDate, in: reference)
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        let tables = WarehouseDump.loadTables + WarehouseDump.scoreTables
+        let expected = try WarehouseDump.dump(try Database(path: reference + "/var/warehouse.sqlite", readOnly: true), tables: tables)
+        XCTAssertGreaterThan(expected["linkage_estimate"]?.count ?? 0, 0)
+        // The uninterrupted run on PostgreSQL: the same warehouse, and how long a run takes there.
+        let (cleanSchema, dropClean) = try PostgresSupport.schemaOrSkip("fault_pg_clean")
+        defer { dropClean() }
+        let started = Date()
+        let cleanRun = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--warehouse", try PostgresSupport.url(ofSchemaOf: cleanSchema)] + runDate,
+                                           in: reference)
+        let duration = Date().timeIntervalSince(started)
+        XCTAssertEqual(cleanRun.status, 0, cleanRun.stderr)
+        XCTAssertEqual(try WarehouseDump.dump(cleanSchema, tables: tables), expected, "an uninterrupted run on PostgreSQL")
+
+        var random = SeededRandom(seed: 51)
+        var identical = 0, killed = 0
+        var log: [String] = []
+        for index in 0..<count {
+            let (schema, drop) = try PostgresSupport.schemaOrSkip("fault_pg_\(index)")
+            defer { drop() }
+            let url = try PostgresSupport.url(ofSchemaOf: schema)
+            let arguments = ["run", "--pipeline", "pipeline.yml", "--warehouse", url] + runDate
+            let directory = TestSupport.temporaryDirectory("fault-pg\(index)")
+            try inputs(directory)
+            let (how, first) = try killOnce(arguments, in: directory, index: index, duration: duration, random: &random)
+            if first.signaled { killed += 1 }
+            XCTAssertTrue(try PostgresSupport.waitForRunLock(schema), "kill \(how): the server ended the killed run's session")
+            let rerun = try TestSupport.run(arguments, in: directory)
+            XCTAssertEqual(rerun.status, 0, "kill \(how): rerun failed: \(rerun.stderr)")
+            XCTAssertEqual(try schema.count("SELECT count(*) FROM etl_source_file WHERE status IN ('extracted', 'normalized')"), 0,
+                           "kill \(how): a file left in progress")
+            XCTAssertEqual(try schema.count("SELECT count(*) FROM etl_run WHERE status = 'running'"), 0, "kill \(how)")
+            let dump = try WarehouseDump.dump(schema, tables: tables)
+            if dump == expected {
+                identical += 1
+            } else {
+                let differing = expected.keys.filter { dump[$0] != expected[$0] }.sorted()
+                XCTFail("kill \(how): tables differ from the uninterrupted SQLite run: \(differing)")
+            }
+            log.append("\(index + 1): kill \(how) → \(first.signaled ? "killed" : "finished first"), rerun exit \(rerun.status)")
+        }
+        print("fault-test (PostgreSQL): \(identical)/\(count) kill points ended in an identical warehouse (\(killed) runs actually killed)\n"
+              + log.joined(separator: "\n"))
         XCTAssertEqual(identical, count)
         XCTAssertGreaterThan(killed, count / 2, "most runs must really be killed, or the test proves nothing")
     }
