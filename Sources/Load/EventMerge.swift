@@ -39,6 +39,13 @@ struct EventMerge {
             """
     }
 
+    /// On PostgreSQL, the fact's partition of every month the staged events hold (before the
+    /// per-file transactions, so the parent table is locked only for the creation); the
+    /// partitions created.
+    func createMonthlyPartitions(database: any WarehouseConnection) throws -> [String] {
+        try MonthlyPartitions.ensure(fact, monthsSQL: "SELECT DISTINCT substr(occurred_at, 1, 7) FROM \(staging) ORDER BY 1", database: database)
+    }
+
     func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
         try database.run(insert(restriction: "", engine: database.engine), [.integer(fileID)])
     }

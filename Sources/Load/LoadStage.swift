@@ -72,6 +72,8 @@ package enum LoadStage {
             case .customerEvents, .ticketEvents:
                 let events = source.kind == .customerEvents ? EventMerge.customerEvents : EventMerge.ticketEvents
                 staging = events.staging
+                let partitions = try events.createMonthlyPartitions(database: database)
+                if !partitions.isEmpty { context.logger.info("load: new monthly partitions \(partitions.joined(separator: ", "))") }
                 merge = { fileID in
                     _ = try events.retractPredecessors(of: fileID, database: database)
                     return (try events.merge(fileID: fileID, database: database), 0)

@@ -265,10 +265,12 @@ extension WarehouseConnection {
                 ORDER BY name
                 """, []) { ($0.text(0) ?? "", $0.int(1) == 1) }
         case .postgresql:
+            // A partitioned table counts once, as its parent; its partitions are storage.
             return try rows("""
-                SELECT table_name, table_type = 'VIEW' FROM information_schema.tables WHERE table_schema = current_schema()
-                ORDER BY table_name
-                """, []) { ($0.text(0) ?? "", $0.text(1) == "t") }
+                SELECT c.relname, c.relkind = 'v' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition
+                ORDER BY c.relname COLLATE "C"
+                """, []) { ($0.text(0) ?? "", $0.int(1) == 1) }
         }
     }
 

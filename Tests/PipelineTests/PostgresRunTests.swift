@@ -104,6 +104,32 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertEqual(try run(postgres, [.load]).exitCode, 0)
         let loaded = try WarehouseDump.dump(database)
         EngineComparison.assertSameTables(try WarehouseDump.dump(pg), loaded)
+        // The event facts are partitioned by month there: one partition per month the events
+        // hold (read from the SQLite warehouse), each row in its month's, none in the catch-all,
+        // and a query over one month reads that month's partition alone. (The samples have
+        // customer events over six months and no ticket event log.)
+        var partitionedMonths = 0
+        for (table, key) in MonthlyPartitions.facts {
+            let months = try database.rows("SELECT DISTINCT substr(\(key), 1, 7) FROM \(table) ORDER BY 1", []) { $0.text(0) ?? "" }
+            partitionedMonths += months.count
+            let partitions = try pg.rows("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = CAST(? AS regclass) ORDER BY 1",
+                                         [.text(table)]) { $0.text(0) ?? "" }
+            XCTAssertEqual(partitions, (months.map { table + "_" + $0.replacingOccurrences(of: "-", with: "_") } + [table + "_other"]).sorted(), table)
+            XCTAssertEqual(try pg.count("SELECT count(*) FROM \(table)_other"), 0, table)
+            for month in months {
+                let partition = table + "_" + month.replacingOccurrences(of: "-", with: "_")
+                XCTAssertEqual(try pg.count("SELECT count(*) FROM \(partition)"),
+                               try database.count("SELECT count(*) FROM \(table) WHERE substr(\(key), 1, 7) = ?", [.text(month)]), partition)
+            }
+            guard !months.isEmpty else { continue }
+            let month = months[months.count / 2]
+            let bounds = ScorePeriod.bounds(of: month)
+            let plan = try pg.rows("EXPLAIN SELECT count(*) FROM \(table) WHERE \(key) >= '\(bounds.from)' AND \(key) < '\(bounds.to)'", []) { $0.text(0) ?? "" }
+                .joined(separator: "\n")
+            XCTAssertTrue(plan.contains(table + "_" + month.replacingOccurrences(of: "-", with: "_")), plan)
+            XCTAssertEqual(months.filter { plan.contains(table + "_" + $0.replacingOccurrences(of: "-", with: "_")) }, [month], "only \(month) is read: \(plan)")
+        }
+        XCTAssertGreaterThanOrEqual(partitionedMonths, 6, "the samples' six months of customer events were partitioned")
         // trace reads the same lineage on both: the file, the record read back from the
         // archive, the mapping, the attribution and the files holding the ticket.
         for key in ["100000", try XCTUnwrap(database.scalar("SELECT max(ticket_id) FROM fact_ticket").stringValue)] {
