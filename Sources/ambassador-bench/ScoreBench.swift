@@ -53,6 +53,7 @@ extension Bench {
                 + "over their clustered SEs: \(String(format: "%.1e", seGap))."
         }
         let total = median(times)
+        let server = try postgresScore(directory: directory, sqlite: database)
         return """
             ## Score: \(counts.tickets) tickets, 60 teams, 999 bootstrap draws
 
@@ -69,12 +70,47 @@ extension Bench {
 
             \(total < 60 ? "Meets" : "MISSES") the bar of 60 s. Peak memory \(peak / 1024) MB.
 
+            \(server)
+
             \(statsmodelsLine) \(agreement)
             To reproduce the comparison: `ambassador score --export-designs DIR`, then
             `python3 Tests/ScoreTests/Golden/statsmodels_fit.py DIR/design_REPEAT_confirmatory.csv`.
 
 
 
+            """
+    }
+
+    /// The same organisation run into a fresh PostgreSQL schema (`ambassador run --warehouse
+    /// postgresql://…`), then `score` with everything forced to recompute, three times; the
+    /// confirmatory estimate compared with SQLite's. A paragraph for the score section.
+    func postgresScore(directory: String, sqlite: Database) throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["AMBASSADOR_TEST_POSTGRES_URL"], !base.isEmpty else {
+            return "On PostgreSQL: not measured (no server; `make bench` starts one)."
+        }
+        let admin = try PostgresConnection(.postgres(url: base), applicationName: "ambassador-bench")
+        let schema = "bench_score"
+        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+        try admin.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)")
+        defer { try? admin.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        let first = try ChildProcess.measure([ambassador, "run", "--pipeline", "pipeline.yml", "--warehouse", url, "--quiet"], in: directory)
+        var times: [Double] = [], peak = 0
+        for run in 0..<3 {
+            try admin.execute("DELETE FROM \(schema).score_state")
+            let m = try ChildProcess.measure([ambassador, "score", "--pipeline", "pipeline.yml", "--warehouse", url, "--quiet"], in: directory)
+            times.append(m.seconds)
+            peak = max(peak, m.peakKB)
+            print("score on PostgreSQL \(run + 1)/3: \(format(m.seconds)) s")
+        }
+        let confirmatory = "SELECT estimate, std_error, p_value, tickets FROM %@linkage_estimate WHERE confirmatory = 1"
+        let read: (any WarehouseRow) -> String = { row in (0..<4).map { row.value(Int32($0)).description }.joined(separator: " ") }
+        let left = try sqlite.rows(confirmatory.replacingOccurrences(of: "%@", with: ""), read)
+        let right = try admin.rows(confirmatory.replacingOccurrences(of: "%@", with: schema + "."), read)
+        return """
+            On PostgreSQL (the same files through `ambassador run --warehouse postgresql://…` into a fresh schema of the
+            `.ci/with-postgres` cluster: \(format(first.seconds)) s for the whole run), `ambassador score` forced to recompute, median
+            of 3: **\(format(median(times))) s** (\(times.map(format).joined(separator: ", "))), peak memory \(peak / 1024) MB. The
+            confirmatory estimate (estimate, SE, p, tickets) is \(left == right && !left.isEmpty ? "identical on both engines" : "DIFFERENT: SQLite \(left), PostgreSQL \(right)").
             """
     }
 
