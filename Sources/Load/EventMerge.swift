@@ -56,7 +56,7 @@ struct EventMerge {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         let temporary = database.engine.temporary
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS retracted_owner (owner TEXT PRIMARY KEY)\(database.engine.withoutRowID);
+            CREATE TEMP TABLE IF NOT EXISTS retracted_owner (owner \(database.engine.text) PRIMARY KEY)\(database.engine.withoutRowID);
             DELETE FROM \(temporary)retracted_owner;
             INSERT INTO \(temporary)retracted_owner SELECT DISTINCT \(owner) FROM \(fact) WHERE _file_id IN (\(list));
             """)

@@ -23,12 +23,12 @@ enum TicketMerge {
     /// the look-ups per ticket and per column: a file of a million tickets names a few
     /// hundred agents, and the per-row look-ups were the larger part of the merge.
     static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: any WarehouseConnection) throws {
-        let (temporary, clustered) = (database.engine.temporary, database.engine.withoutRowID)
+        let (temporary, clustered, text) = (database.engine.temporary, database.engine.withoutRowID, database.engine.text)
         // Names two employees share resolve to no one rather than to the wrong one.
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS agent_employee (external_id TEXT PRIMARY KEY, employee_id TEXT)\(clustered);
+            CREATE TEMP TABLE IF NOT EXISTS agent_employee (external_id \(text) PRIMARY KEY, employee_id \(text))\(clustered);
             DELETE FROM \(temporary)agent_employee;
-            CREATE TEMP TABLE IF NOT EXISTS employee_name (name TEXT PRIMARY KEY, employee_id TEXT NOT NULL)\(clustered);
+            CREATE TEMP TABLE IF NOT EXISTS employee_name (name \(text) PRIMARY KEY, employee_id \(text) NOT NULL)\(clustered);
             DELETE FROM \(temporary)employee_name;
             INSERT INTO \(temporary)employee_name (name, employee_id)
             SELECT lower(trim(name)), min(employee_id) FROM dim_employee WHERE trim(coalesce(name, '')) <> ''
@@ -59,7 +59,7 @@ enum TicketMerge {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         let temporary = database.engine.temporary
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS retracted_ticket (ticket_id TEXT PRIMARY KEY)\(database.engine.withoutRowID);
+            CREATE TEMP TABLE IF NOT EXISTS retracted_ticket (ticket_id \(database.engine.text) PRIMARY KEY)\(database.engine.withoutRowID);
             DELETE FROM \(temporary)retracted_ticket;
             INSERT INTO \(temporary)retracted_ticket SELECT ticket_id FROM fact_ticket WHERE _file_id IN (\(list));
             DELETE FROM fact_ticket WHERE _file_id IN (\(list));

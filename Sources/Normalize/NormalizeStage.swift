@@ -413,7 +413,8 @@ package enum NormalizeStage {
               columns.count == 1, plan.rawColumns[columns[0]] != "sys_id",
               let sysID = fileColumns.first(where: { $0 == "sys_id" }) else { return [:] }
         // A temporary table (both engines look it up before the warehouse's own tables).
-        try database.execute("CREATE TEMP TABLE IF NOT EXISTS file_sys_id (number TEXT, sys_id TEXT); DELETE FROM file_sys_id;")
+        let text = database.engine.text
+        try database.execute("CREATE TEMP TABLE IF NOT EXISTS file_sys_id (number \(text), sys_id \(text)); DELETE FROM file_sys_id;")
         defer { try? database.execute("DELETE FROM file_sys_id") }
         let insert = try TableWriter(database, table: "file_sys_id", columns: ["number", "sys_id"])
         let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding, delimiter: source.delimiter,

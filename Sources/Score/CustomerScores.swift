@@ -88,7 +88,8 @@ enum CustomerScores {
     /// relationship survey they recommended us (a REFERRAL signal), lower-cased ids.
     static func buildRecommended(database: any WarehouseConnection, instrument: Instrument?) throws {
         try database.execute("DROP TABLE IF EXISTS \(database.engine.temporary)relationship_recommended")
-        try database.execute("CREATE TEMP TABLE relationship_recommended (customer TEXT NOT NULL, submitted_at TEXT NOT NULL)")
+        let text = database.engine.text
+        try database.execute("CREATE TEMP TABLE relationship_recommended (customer \(text) NOT NULL, submitted_at \(text) NOT NULL)")
         if let instrument, !instrument.recommended.isEmpty {
             let (did, parameters) = itemCondition(instrument.recommended)
             try database.run("""

@@ -9,6 +9,11 @@ extension WarehouseEngine {
     package var temporary: String { self == .sqlite ? "temp." : "pg_temp." }
     /// A clustered (no rowid) table's suffix on SQLite; PostgreSQL has no such option.
     package var withoutRowID: String { self == .sqlite ? " WITHOUT ROWID" : "" }
+    /// The type of a temporary table's text column: on PostgreSQL it collates as `C`, as every
+    /// warehouse text column does — a column of the server's default collation cannot use its
+    /// index for a comparison with a `C` column (`m.customer = lower(t.customer_id)`), and a
+    /// lookup per row becomes a scan per row.
+    package var text: String { self == .sqlite ? "TEXT" : "text COLLATE \"C\"" }
     /// How an index on a temporary table is named: `temp.x` on SQLite; on PostgreSQL an
     /// index lives in its table's schema and takes no schema of its own.
     package func temporaryIndex(_ name: String) -> String { self == .sqlite ? "temp." + name : name }
