@@ -73,8 +73,7 @@ package struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         }
     }
 
-    /// The decimal number ASCII `bytes` spell, or nil if any is not a digit.
-    package static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
+    private static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
         var value = 0
         for b in bytes {
             guard b >= 48, b <= 57 else { return nil }

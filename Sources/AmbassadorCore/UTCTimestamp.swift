@@ -11,18 +11,39 @@ package struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConvert
         self.secondOfDay = secondOfDay
     }
 
-    /// Parses the two forms above exactly; nil for anything else.
+    /// Parses the two forms above exactly; nil for anything else. (Read once per outcome
+    /// ticket by the linkage: no String is made on the way.)
     package init?(_ text: some StringProtocol) {
-        let u = Array(text.utf8)
-        guard u.count == 10 || u.count == 20, let date = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self)) else { return nil }
-        guard u.count == 20 else {
-            self.init(date: date, secondOfDay: 0)
-            return
+        let parsed: UTCTimestamp?? = text.utf8.withContiguousStorageIfAvailable { UTCTimestamp.parse($0) }
+        guard let value = parsed ?? UTCTimestamp.parse(Array(text.utf8)) else { return nil }
+        self = value
+    }
+
+    /// The same from UTF-8 bytes (a row's text as the driver holds it).
+    package init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let value = UTCTimestamp.parse(bytes) else { return nil }
+        self = value
+    }
+
+    private static func parse<Bytes: RandomAccessCollection>(_ u: Bytes) -> UTCTimestamp? where Bytes.Element == UInt8, Bytes.Index == Int {
+        guard u.count == 10 || u.count == 20 else { return nil }
+        let s = u.startIndex
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in (s + from)..<(s + from + count) {
+                let b = u[index]
+                guard b >= 48, b <= 57 else { return nil }
+                value = value * 10 + Int(b - 48)
+            }
+            return value
         }
-        guard u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"), u[19] == UInt8(ascii: "Z"),
-              let hour = CivilDate.digits(u[11..<13]), let minute = CivilDate.digits(u[14..<16]),
-              let second = CivilDate.digits(u[17..<19]), hour < 24, minute < 60, second < 60 else { return nil }
-        self.init(date: date, secondOfDay: hour * 3600 + minute * 60 + second)
+        guard u[s + 4] == UInt8(ascii: "-"), u[s + 7] == UInt8(ascii: "-"), let year = number(0, 4), let month = number(5, 2),
+              let day = number(8, 2), let date = CivilDate(year: year, month: month, day: day) else { return nil }
+        guard u.count == 20 else { return UTCTimestamp(date: date, secondOfDay: 0) }
+        guard u[s + 10] == UInt8(ascii: "T"), u[s + 13] == UInt8(ascii: ":"), u[s + 16] == UInt8(ascii: ":"), u[s + 19] == UInt8(ascii: "Z"),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              hour < 24, minute < 60, second < 60 else { return nil }
+        return UTCTimestamp(date: date, secondOfDay: hour * 3600 + minute * 60 + second)
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.

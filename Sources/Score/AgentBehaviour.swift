@@ -40,8 +40,9 @@ struct AgentBehaviour {
         var agentIndex: [String: Int] = [:]
         var cells: [String: Int] = [:]
         var rows: [Row] = []
-        // FOLLOWUP counts only where the log has messages for the ticket at all. In ticket
-        // order: the sums below add in row order, so both engines must hand the rows alike.
+        // FOLLOWUP counts only where the log has messages for the ticket at all. In a total
+        // order (opening time, then id: the order the created_at index already reads in): the
+        // sums below add in row order, so both engines must hand the rows alike.
         try database.stream("""
             SELECT t.first_assignee_employee_id, t.team_id, coalesce(t.priority, '') || '|' || coalesce(t.channel, '') || '|' || coalesce(t.category, ''),
                    CAST((t.resolved_at IS NOT NULL AND t.resolver_employee_id = t.first_assignee_employee_id
@@ -60,7 +61,7 @@ struct AgentBehaviour {
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
             WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.first_assignee_employee_id IS NOT NULL AND t.team_id IS NOT NULL
               AND (CAST(?3 AS TEXT) IS NULL OR (t.resolved_at IS NOT NULL AND t.resolved_at < CAST(?3 AS TEXT)))
-            ORDER BY t.ticket_id
+            ORDER BY t.created_at, t.ticket_id
             """, [.text(from), .text(to), SQLValue(asOf)]) { row in
             let employee = row.text(0) ?? ""
             let team = row.text(1) ?? ""

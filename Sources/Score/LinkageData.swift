@@ -241,10 +241,14 @@ struct LinkageData {
 
     /// Years from the hire date to the ticket's opening (NaN without a hire date): whole
     /// seconds apart over days of 86 400 s and years of 365.25 days.
-    static func tenure(at created: String, hired: String?) throws -> Double {
+    static func tenure(at created: UnsafeBufferPointer<UInt8>?, hired: UnsafeBufferPointer<UInt8>?) throws -> Double {
         guard let hired else { return .nan }
-        guard let start = UTCTimestamp(hired) else { throw ScoreError.timestamp(table: "dim_employee", value: hired) }
-        guard let opened = UTCTimestamp(created) else { throw ScoreError.timestamp(table: "fact_ticket_outcome", value: created) }
+        guard let start = UTCTimestamp(utf8: hired) else {
+            throw ScoreError.timestamp(table: "dim_employee", value: String(decoding: hired, as: UTF8.self))
+        }
+        guard let created, let opened = UTCTimestamp(utf8: created) else {
+            throw ScoreError.timestamp(table: "fact_ticket_outcome", value: created.map { String(decoding: $0, as: UTF8.self) } ?? "NULL")
+        }
         return Double(opened.epochSeconds - start.epochSeconds) / 86_400 / 365.25
     }
 
@@ -313,7 +317,7 @@ struct LinkageData {
             tickets.append(Ticket(
                 id: id, wave: Int32(index), team: code(team), employee: code(employee),
                 priority: code(row.text(4) ?? ""), channel: code(row.text(5) ?? ""), category: code(row.text(6) ?? ""), month: code(row.text(7) ?? ""),
-                priorContacts: Int32(clamping: row.int64(8)), tenureYears: try tenure(at: created, hired: row.text(9)),
+                priorContacts: Int32(clamping: row.int64(8)), tenureYears: try tenure(at: row.textBytes(1), hired: row.textBytes(9)),
                 outcomes: outcomes, rating: rating, teamIndex: .nan, agentZ: .nan, teamZ: .nan, teamSize: 0, respondents: 0))
         }
         return Loaded(tickets: tickets, names: names, ratings: ratings)
