@@ -52,7 +52,7 @@ package enum ScoreStage {
         counts.rowsRead = try database.count("SELECT count(*) FROM fact_ticket")
         var fingerprints = [try fingerprint(database, """
             SELECT count(*), \(total("repeat")), \(total("reopen")), \(total("escalate")), \(total("churn")), \(total("renew")),
-                   \(total("referral")), \(total("csat")), \(total("cx_emp")) FROM fact_ticket_outcome
+                   \(total("referral")), \(total("csat", real: true)), \(total("cx_emp", real: true)) FROM fact_ticket_outcome
             """)]
         var recomputed = 0, unchanged = 0
 
@@ -120,7 +120,7 @@ package enum ScoreStage {
             try Interruption.checkpoint()
             let bounds = ScorePeriod.bounds(of: period)
             let print = try fingerprint(database, """
-                SELECT count(*), \(total("_file_id")), \(total("_record_no")), \(total("attributed_version")), max(updated_at),
+                SELECT count(*), \(total("_file_id")), \(total("_record_no")), min(attributed_version), max(attributed_version), max(updated_at),
                        (SELECT count(*) FROM ticket_rating r JOIN fact_ticket t ON t.ticket_id = r.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2),
                        (SELECT count(*) FROM fact_ticket_event v JOIN fact_ticket t ON t.ticket_id = v.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2)
                 FROM fact_ticket WHERE created_at >= ?1 AND created_at < ?2
@@ -184,10 +184,15 @@ package enum ScoreStage {
         return agents.count
     }
 
-    /// SQL summing `expression` over the rows as a float, 0 when there are none: SQLite's
-    /// `total` (which PostgreSQL lacks), never an integer overflow whatever the values (a
-    /// version key sums past 2⁶³). A fingerprint compares runs on one engine, not across them.
-    static func total(_ expression: String) -> String { "coalesce(sum(CAST(\(expression) AS DOUBLE PRECISION)), 0)" }
+    /// SQL summing `expression` over the rows exactly, 0 when there are none (SQLite's
+    /// `total`, which PostgreSQL lacks, sums floats). Exact so that the same rows give the
+    /// same fingerprint in any order — PostgreSQL may aggregate in parallel, and a float sum
+    /// that moved in its last bit would refit the linkage every night. `real`: a rating
+    /// average, summed in millionths. (Version keys, which would overflow a sum, are
+    /// fingerprinted by their min and max.) A fingerprint compares runs on one engine only.
+    static func total(_ expression: String, real: Bool = false) -> String {
+        real ? "coalesce(sum(CAST(round(\(expression) * 1000000) AS BIGINT)), 0)" : "coalesce(sum(\(expression)), 0)"
+    }
 
     /// A digest of one query's single row (plus the settings): the period's input fingerprint.
     static func fingerprint(_ database: any WarehouseConnection, _ sql: String, _ values: [SQLValue] = [], settings: String = "") throws -> String {

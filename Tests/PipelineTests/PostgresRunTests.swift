@@ -169,6 +169,9 @@ final class PostgresRunTests: XCTestCase {
         let again = try run(postgres, PipelineStep.all)
         XCTAssertEqual(again.exitCode, 0)
         XCTAssertTrue(again.text.contains("nothing new"), again.text)
+        let rescored = again.stages.first { $0.name == "score" }?.counts.first
+        XCTAssertEqual(rescored?.filesDone, 0, "no period recomputed: the fingerprints of unchanged inputs are the same")
+        XCTAssertGreaterThan(rescored?.filesSkipped ?? 0, 6)
         EngineComparison.assertSameTables(try WarehouseDump.dump(pg), loaded, "a second run on PostgreSQL")
         EngineComparison.assertSameTables(try WarehouseDump.dump(pg, tables: WarehouseDump.scoreTables), scored, "scores after a second run")
     }
