@@ -1,7 +1,7 @@
 /// A warehouse timestamp — UTC ISO-8601 text, `YYYY-MM-DDTHH:MM:SSZ` (a bare `YYYY-MM-DD`
 /// reads as midnight) — as a date and a second of that day: the date arithmetic the score
 /// stage needs, done once in Swift so that both warehouse engines agree on it.
-package struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct UTCTimestamp: Sendable, Hashable, CustomStringConvertible {
     package let date: CivilDate
     /// 0 ..< 86 400.
     package let secondOfDay: Int
@@ -67,11 +67,5 @@ package struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`.
-    package var description: String {
-        date.description + "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + "Z"
-    }
-
-    package static func < (a: UTCTimestamp, b: UTCTimestamp) -> Bool {
-        (a.date, a.secondOfDay) < (b.date, b.secondOfDay)
-    }
+    package var description: String { utcTimestamp(epochSeconds: epochSeconds) }
 }

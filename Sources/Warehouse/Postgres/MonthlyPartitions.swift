@@ -43,10 +43,11 @@ package enum MonthlyPartitions {
         return created
     }
 
-    /// `YYYY-MM` and the month after it, or nil when `month` is not a month.
+    /// `YYYY-MM` and the month after it (`ScorePeriod`'s month bounds), or nil when `month`
+    /// is not a month.
     static func bounds(_ month: String) -> (String, String)? {
-        guard month.utf8.count == 7, let first = CivilDate(iso: month + "-01") else { return nil }
-        let next = first.adding(days: CivilDate.daysIn(month: first.month, year: first.year))
-        return (month, String(next.description.prefix(7)))
+        guard month.utf8.count == 7, CivilDate(iso: month + "-01") != nil else { return nil }
+        let bounds = ScorePeriod.bounds(of: month)
+        return (bounds.from, bounds.to)
     }
 }
