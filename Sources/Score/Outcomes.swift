@@ -41,7 +41,9 @@ enum Outcomes {
         var averages: [String] = []
         for role in ScoreConfig.surveyItemRoles {
             let pairs = items[role] ?? []
-            guard !pairs.isEmpty else { averages.append("NULL AS \(role)"); continue }
+            // Typed: PostgreSQL would make a bare NULL column text, which the outcome table's
+            // double column will not take (SQLite reads DOUBLE PRECISION as REAL).
+            guard !pairs.isEmpty else { averages.append("CAST(NULL AS DOUBLE PRECISION) AS \(role)"); continue }
             let condition = pairs.map { _ in "(a.source = ? AND a.item = ?)" }.joined(separator: " OR ")
             for pair in pairs { parameters += [.text(pair.source), .text(pair.item)] }
             averages.append("avg(CASE WHEN \(condition) THEN a.numeric_value END) AS \(role)")

@@ -192,6 +192,32 @@ final class PostgresRunTests: XCTestCase {
         XCTAssertFalse(try pg.relationExists("etl_run"), "nothing was created")
     }
 
+    /// A customer survey without a satisfaction, effort or "cared" item (the samples without
+    /// their CSAT source): those outcome columns are NULL — typed, which PostgreSQL needs for
+    /// a column made from a bare NULL — and the scores are the same on both engines.
+    func testOutcomesWithoutSomeSurveyRolesAreTheSameOnBothEngines() throws {
+        let (pg, url, drop) = try postgresSchema()
+        defer { drop() }
+        let directory = TestSupport.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/samples", toPath: directory + "/samples")
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/pipelines", toPath: directory + "/pipelines")
+        let pipeline = try String(contentsOfFile: directory + "/pipelines/sample.yml", encoding: .utf8)
+        let start = try XCTUnwrap(pipeline.range(of: "  # Transactional CSAT"))
+        let end = try XCTUnwrap(pipeline.range(of: "\n\n", range: start.upperBound..<pipeline.endIndex))
+        TestSupport.write(String(pipeline[..<start.lowerBound] + pipeline[end.upperBound...]), to: directory + "/pipelines/sample.yml")
+        for warehouse in ["var/warehouse.sqlite", url] {
+            let result = try TestSupport.run(["run", "--pipeline", "pipelines/sample.yml", "--warehouse", warehouse, "--quiet", "--run-date", "2026-11-22"],
+                                             in: directory)
+            XCTAssertEqual(result.status, 0, "\(warehouse): \(result.stderr)")
+        }
+        let sqlite = try Database(path: directory + "/var/warehouse.sqlite", readOnly: true)
+        XCTAssertEqual(try sqlite.count("SELECT count(*) FROM fact_survey_response WHERE source = 'csat'"), 0, "no CSAT source")
+        XCTAssertEqual(try sqlite.count("SELECT count(*) FROM fact_ticket_outcome WHERE csat IS NOT NULL OR effort IS NOT NULL OR cx_emp IS NOT NULL"), 0)
+        XCTAssertGreaterThan(try sqlite.count("SELECT count(*) FROM fact_ticket_outcome"), 1_000)
+        let scored = try WarehouseDump.dump(sqlite, tables: WarehouseDump.scoreTables)
+        EngineComparison.assertSameTables(try WarehouseDump.dump(pg, tables: WarehouseDump.scoreTables), scored, "scores without CSAT")
+    }
+
     func testASecondRunOnTheSameSchemaIsRefusedNamingTheHolder() throws {
         let (config, _, pg, drop) = try pipeline()
         defer { drop() }
