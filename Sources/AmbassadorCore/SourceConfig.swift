@@ -40,23 +40,17 @@ package struct SourceConfig: Sendable, Equatable {
     /// raw layer. `kind: raw` sources always keep theirs (it is all they have).
     package var keepRaw: Bool = false
 
-    /// Whether `raw_<source>` receives this source's records at extract: when it keeps them,
-    /// or when its normalizer reads them from there (they are then deleted once staged).
-    package var storesRawRows: Bool { keepRaw || !normalizesRecordByRecord }
+    /// Whether `raw_<source>` receives this source's records at extract: when it keeps them
+    /// (`keep_raw: true`, or a `kind: raw` source, which has nothing else).
+    package var storesRawRows: Bool { keepRaw || kind == .raw }
 
-    /// Whether the source's records map one to one onto canonical rows (the row normalizer):
-    /// normalize then reads them from the archived file in one streaming pass, mapping and
-    /// coercing each record as the reader produces it, and no record is copied into
-    /// `raw_<source>` unless `keep_raw` asks. Surveys (one response becomes many answers;
-    /// a pulse survey's identity columns are dropped at extract), ticket audits (nested events)
-    /// and Stripe events are normalized from `raw_<source>`.
-    package var normalizesRecordByRecord: Bool {
-        switch kind {
-        case .tickets, .hrRoster: return true
-        case .customerEvents: return format != .stripeJSON
-        case .ticketEvents, .survey, .raw: return false
-        }
-    }
+    /// Whether normalize maps the source's records onto canonical rows: every kind but
+    /// `raw`. It reads them from the archived file (or the inbox file, when nothing is
+    /// archived) in one streaming pass — tickets, rosters and customer events record by
+    /// record, surveys (one response, many answers), ticket audits (nested events) and
+    /// Stripe events through their own normalizers — and from `raw_<source>` only while a
+    /// file's raw rows are there (`keep_raw`).
+    package var isNormalized: Bool { kind != .raw }
 
     package init(
         name: String, kind: SourceKind, format: SourceFormat = .csv, inbox: String,

@@ -5,10 +5,10 @@ import Warehouse
 /// `_file_id` and `_record_no`. A column the table lacks is added and recorded in
 /// `etl_schema_change` (a later export with a new column is never fatal).
 ///
-/// For a source whose records normalize reads from the archived file (`storesRows` false),
-/// it stores no record: it counts them, keeps the rejects and the file's metadata, and
-/// compares the file's columns with the source's previous file for `etl_schema_change`.
-/// Every file of a record-by-record source gets its columns listed in `etl_file_metadata`
+/// For a source that keeps no raw rows (`storesRows` false: every source but `keep_raw` and
+/// `kind: raw` ones) it stores no record: it counts them, keeps the rejects and the file's
+/// metadata, and compares the file's columns with the source's previous file for
+/// `etl_schema_change`. Every file gets its columns listed in `etl_file_metadata`
 /// (`columns`): normalize maps them before reading the file (again, for a corrected
 /// re-export's taken-back tickets, even when the source keeps raw rows).
 ///
@@ -42,8 +42,6 @@ final class RawTableWriter: RecordSink {
     private var columnCount = 0
     /// Whether records go into `raw_<source>`; when false they are only counted.
     private let storesRows: Bool
-    /// Whether the file's columns are listed for normalize (record-by-record sources).
-    private let listsColumns: Bool
     /// The file's columns as the reader last gave them (every name, in position order).
     private(set) var fileColumns: [String] = []
 
@@ -75,7 +73,6 @@ final class RawTableWriter: RecordSink {
         self.database = database
         sqlite = database as? Database
         storesRows = source.storesRawRows
-        listsColumns = source.normalizesRecordByRecord
         self.table = WarehouseCatalog.rawTable(source: source.name)
         self.source = source.name
         employeeSurvey = SurveyColumns.isEmployeeSurvey(source) ? source : nil
@@ -94,9 +91,10 @@ final class RawTableWriter: RecordSink {
 
     func columns(_ all: [String]) throws {
         fileColumns = all
-        guard storesRows else { return }
         var names = all
         if let employeeSurvey {
+            // Dropped whether or not rows are stored: the columns listed for normalize (which
+            // reads the file again) are these, so it never reads an identity column either.
             let kept = SurveyColumns(source: employeeSurvey, columns: all, importIDs: importIDs).keptForEmployees
             storedPositions = all.indices.filter { kept.contains(all[$0]) }
             names = all.filter { kept.contains($0) }
@@ -105,6 +103,7 @@ final class RawTableWriter: RecordSink {
             }
         }
         storedNames = names
+        guard storesRows else { return }
         guard let sqlite else {
             try preparePostgresTable(names)
             return
@@ -275,13 +274,13 @@ final class RawTableWriter: RecordSink {
     }
 
     /// Ends the file: sends what waits (PostgreSQL) and lists the file's columns
-    /// (`columns`, a JSON array in position order — the stored ones, for a pulse survey).
-    /// For a record-by-record source whose rows are not stored, records the columns the
+    /// (`columns`, a JSON array in position order — the kept ones, for a pulse survey).
+    /// For a source whose rows are not stored, records the columns the
     /// source's previous file lacked in `etl_schema_change` (raw tables record theirs as they grow).
     func finish() throws {
         try flush()
-        try metadata(FileColumns.metadataKey, FileColumns.encode(storesRows ? storedNames : fileColumns))
-        guard !storesRows, listsColumns else { return }
+        try metadata(FileColumns.metadataKey, FileColumns.encode(storedNames))
+        guard !storesRows else { return }
         let previous = try database.scalar("""
             SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
             WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = ?
@@ -289,7 +288,7 @@ final class RawTableWriter: RecordSink {
             """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]).stringValue
         guard let previous, let known = FileColumns.decode(previous) else { return }
         let keys = Set(known.map { ColumnName.key($0) })
-        for name in fileColumns where !keys.contains(ColumnName.key(name)) {
+        for name in storedNames where !keys.contains(ColumnName.key(name)) {
             try database.run(
                 "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, 'archive', ?, ?)",
                 [.integer(runID), .text(source), .text(name), .integer(fileID)])

@@ -17,8 +17,8 @@ import Warehouse
 /// requester — the `requester_id` its Create events set, else the author of the audit that
 /// created the ticket — and `agent_message` otherwise; a private one is `internal_note`.
 /// FOLLOWUP matches a message's actor to the first assignee, so the split only labels. Any
-/// other event (a field change, a notification) is `other`; the audit itself stays in
-/// `raw_<source>`.
+/// other event (a field change, a notification) is `other`; the audit itself stays in the
+/// archived file (and in `raw_<source>` with `keep_raw`).
 struct AuditNormalizer {
     /// Raw column of each audit field.
     let ticketColumn: String, timeColumn: String, eventsColumn: String
@@ -135,8 +135,8 @@ struct AuditNormalizer {
         return fields.first { $0 == "status" } ?? fields.first { $0 == "assignee_id" } ?? fields.first
     }
 
-    func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
-                   database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int) {
+    func normalize(_ input: FileRecords, database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int) {
+        let fileID = input.fileID, path = input.path
         let columns = [ticketColumn, timeColumn, eventsColumn] + (actorColumn.map { [$0] } ?? [])
         let staged = try TableWriter(database, table: "stg_ticket_event", columns: [
             "file_id", "record_no", "event_no", "source", "ticket_id", "occurred_at", "event", "actor_id",
@@ -147,8 +147,7 @@ struct AuditNormalizer {
         var written = 0
         // Ticket → its requester, as the file's audits (in line order) name it.
         var requesters: [String: String] = [:]
-        try RawRows.forEach(fileID: fileID, firstRowID: firstRowID, lastRowID: lastRowID, columns: columns, rawTable: rawTable,
-                            database: database) { row in
+        try input.forEach(columns: columns, database: database, progress: context.progress) { row in
             let recordNo = row.int64(0)
             func reject(_ field: String, _ raw: String?, _ reason: String) throws {
                 try quarantine.add(recordNo: recordNo, field: field, raw: raw, reason: reason)

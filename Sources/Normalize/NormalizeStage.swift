@@ -50,121 +50,122 @@ package enum NormalizeStage {
         // Raw rows last only until their file is staged, unless the source keeps them
         // (`keep_raw`) and no pseudonymisation forbids it.
         let dropRaw = !context.config.privacy.pseudonymise.isEmpty || !source.keepRaw
-        // How one file is staged, and the staging tables a failed file is taken out of.
-        let stagingTables: [String]
-        let stageFile: (PendingFile) throws -> (written: Int, rejected: Int)
-        // What else a staged file (kept: under the reject threshold) needs staged with it; it
-        // returns what could not be done, to be said (exit 65), never passed over.
-        var giveBack: ((PendingFile) throws -> [String])? = nil
-        if source.kind == .survey {
-            stagingTables = ["stg_survey_response", "stg_survey_answer"]
-            stageFile = { file in
+        guard source.isNormalized, let entity = CanonicalEntity.forKind(source.kind) else {
+            // A raw source has no canonical entity: its records stay in raw_<source>.
+            return counts
+        }
+        // The staging tables a failed file is taken out of.
+        let stagingTables = source.kind == .survey ? ["stg_survey_response", "stg_survey_answer"] : [entity.table]
+
+        /// Where `file`'s records are read: its raw rows while they are there (`keep_raw`;
+        /// those of a file given back once `dropRaw` has deleted them are not), else the
+        /// file itself with the columns extract listed. A file extracted by an older
+        /// version has no list: its raw rows, as then.
+        func records(_ file: PendingFile, only: Set<String>?) throws -> FileRecords {
+            let listed = try database.scalar("SELECT value FROM etl_file_metadata WHERE file_id = ? AND key = ?",
+                                             [.integer(file.id), .text(FileColumns.metadataKey)]).stringValue
+            let rawRowsThere = file.storesRawRows(database.engine, source: source) && (only == nil || !dropRaw)
+            let origin: FileRecords.Origin
+            if let listed, !rawRowsThere {
+                guard let columns = FileColumns.decode(listed) else {
+                    throw NormalizeError.notStaged(path: file.path, reason: "its column list in etl_file_metadata is not a JSON array of names")
+                }
+                origin = .file(readPath: pathToRead(file, context: context), columns: columns)
+            } else {
+                origin = .rawRows(rawTable: rawTable, firstRowID: file.firstRowID, lastRowID: file.lastRowID)
+            }
+            return FileRecords(fileID: file.id, path: file.path, sha256: file.sha256, records: file.extracted, origin: origin, source: source)
+        }
+
+        /// Stages `file`'s records (only the tickets `only` names, without rejects, when
+        /// giving back a corrected re-export's tickets) through the row normalizer.
+        func stageRecords(_ file: PendingFile, only: Set<String>?) throws -> (written: Int, rejected: Int) {
+            // The export's own column labels (Zendesk's field_headers) help find the fields.
+            let labels = Dictionary(try database.rows("""
+                SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
+                """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
+            let input = try records(file, only: only)
+            let columns = input.fileColumns ?? rawColumns
+            let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
+            if only == nil {
+                let mapped = Set(plan.rawColumns)
+                try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
+            }
+            return try normalizeFile(file, plan: plan, input: input, rawTable: rawTable, rawColumns: rawColumns, only: only, source: source,
+                                     coercer: coercer, database: database, context: context)
+        }
+
+        // How one file is staged: surveys, Stripe events and ticket audits by their own
+        // normalizers (audits when the file's columns look like them), the rest row by row.
+        let stageFile: (PendingFile) throws -> (written: Int, rejected: Int) = { file in
+            let input = try records(file, only: nil)
+            let columns = input.fileColumns ?? rawColumns
+            if source.kind == .survey {
                 let metadata = Dictionary(try database.rows("SELECT key, coalesce(value, '') FROM etl_file_metadata WHERE file_id = ?",
                                                              [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") },
                                           uniquingKeysWith: { first, _ in first })
-                let normalizer = try SurveyNormalizer(source: source, columns: rawColumns, path: file.path, coercer: coercer,
+                let normalizer = try SurveyNormalizer(source: source, columns: columns, path: file.path, coercer: coercer,
                                                       fileMetadata: metadata, logger: context.logger)
                 let selected = Set(normalizer.selected)
-                try noteUnmappedColumns(rawColumns.filter { !selected.contains($0) }, file: file, database: database)
-                return try normalizer
-                    .normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
-                               rawTable: rawTable, database: database, context: context)
+                try noteUnmappedColumns(columns.filter { !selected.contains($0) }, file: file, database: database)
+                return try normalizer.normalize(input, database: database, context: context)
             }
-        } else if let stripe = StripeEvents(source: source, columns: rawColumns, coercer: coercer) {
-            stagingTables = ["stg_customer_event"]
-            stageFile = { file in
-                let result = try stripe.normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
-                                                  rawTable: rawTable, database: database, context: context)
+            if let stripe = StripeEvents(source: source, columns: columns, coercer: coercer) {
+                let result = try stripe.normalize(input, database: database, context: context)
                 // Event types it does not use are counted, as every vocabulary's unknown words are.
                 try noteUnmappedValues(result.unmapped.map { (field: "event", word: $0.key, rows: $0.value) }, file: file,
                                        source: source, database: database, context: context)
                 return (result.written, result.rejected)
             }
-        } else if let audits = AuditNormalizer(source: source, columns: rawColumns, coercer: coercer) {
-            // Ticket audits: each record's events array becomes several staged events.
-            stagingTables = ["stg_ticket_event"]
-            stageFile = { file in
-                try audits.normalize(fileID: file.id, path: file.path, firstRowID: file.firstRowID, lastRowID: file.lastRowID,
-                                     rawTable: rawTable, database: database, context: context)
+            if let audits = AuditNormalizer(source: source, columns: columns, coercer: coercer) {
+                // Ticket audits: each record's events array becomes several staged events.
+                return try audits.normalize(input, database: database, context: context)
             }
-        } else if let entity = CanonicalEntity.forKind(source.kind) {
-            stagingTables = [entity.table]
-            /// Stages `file`'s records (only the tickets `only` names, without rejects, when
-            /// giving back a corrected re-export's tickets), from its raw rows while they are
-            /// there, else from the archived file.
-            func stageRecords(_ file: PendingFile, only: Set<String>?) throws -> (written: Int, rejected: Int) {
-                // The export's own column labels (Zendesk's field_headers) help find the fields.
-                let labels = Dictionary(try database.rows("""
-                    SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
-                    """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
-                // Extract lists the file's columns (a file extracted by an older version has
-                // only its raw rows).
-                let listed = try database.scalar("SELECT value FROM etl_file_metadata WHERE file_id = ? AND key = ?",
-                                                 [.integer(file.id), .text(FileColumns.metadataKey)]).stringValue
-                let rawRowsThere = source.storesRawRows && (only == nil || !dropRaw)
-                let fileColumns: [String]?
-                if let listed, !rawRowsThere {
-                    guard let columns = FileColumns.decode(listed) else {
-                        throw NormalizeError.notStaged(path: file.path, reason: "its column list in etl_file_metadata is not a JSON array of names")
-                    }
-                    fileColumns = columns
-                } else {
-                    fileColumns = nil
-                }
-                let columns = fileColumns ?? rawColumns
-                let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
-                if only == nil {
-                    let mapped = Set(plan.rawColumns)
-                    try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
-                }
-                return try normalizeFile(file, plan: plan, rawTable: rawTable, rawColumns: rawColumns, fileColumns: fileColumns, only: only, source: source,
-                                         coercer: coercer, database: database, context: context)
-            }
-            stageFile = { file in try stageRecords(file, only: nil) }
-            if source.kind == .tickets {
-                // A corrected re-export: the tickets its predecessors brought that other
-                // loaded files also hold are staged again from those files, for load to give
-                // back (a loaded file's staged rows are deleted once merged).
-                giveBack = { file in
-                    func staged(_ other: Int64) throws -> Set<String> {
-                        Set(try database.rows("SELECT DISTINCT ticket_id FROM stg_ticket WHERE file_id = ?", [.integer(other)]) { $0.text(0) ?? "" })
-                    }
-                    var notes: [String] = []
-                    for (other, tickets) in try TicketGiveBack.holders(of: file.id, database: database) {
-                        guard let held = try pendingFile(other, database: database, context: context) else { continue }
-                        // Another correction of this run may have staged some of them already
-                        // (its load still needs them): only the others are staged.
-                        let missing = tickets.subtracting(try staged(other))
-                        guard !missing.isEmpty else { continue }
-                        do {
-                            _ = try stageRecords(held, only: missing)
-                        } catch let error as WarehouseError where error.isWarehouseWide {
-                            throw error
-                        } catch {
-                            throw NormalizeError.needsAnotherFile(path: file.path, other: held.path, reason: "\(error)")
-                        }
-                        // A record that no longer passes normalize (a rule changed since that
-                        // file was loaded), or an older file with neither raw rows nor a column
-                        // list, gives nothing back: said, and kept in the correction's metadata.
-                        let lost = missing.subtracting(try staged(other)).sorted()
-                        if !lost.isEmpty {
-                            let shown = lost.prefix(5).joined(separator: ", ") + (lost.count > 5 ? ", …" : "")
-                            notes.append("\(file.path): \(lost.count) ticket(s) its predecessor brought are also in \(held.path), but reading that file again did not give them back (\(shown)); they leave fact_ticket with the replaced file — expected each to pass normalize again: check what changed in the pipeline's rules since that file was loaded, or backfill its partition")
-                            try noteMetadata(file: file.id, key: "not_given_back/\(other)", value: lost.joined(separator: ","), database: database)
-                        }
-                    }
-                    return notes
-                }
-            }
-        } else {
-            // A raw source has no canonical entity: its records stay in raw_<source>.
-            return counts
+            return try stageRecords(file, only: nil)
         }
-        // Once a file is staged (or has failed), its raw rows are deleted in the same
-        // transaction unless the source keeps them (`keep_raw`) — and always under
-        // pseudonymisation, where they hold clear names and e-mails. The archived file (or the
-        // inbox file) stays the raw layer; a backfill reads it again. `kind: raw` sources are
-        // not normalized and keep theirs.
+        // What else a staged file (kept: under the reject threshold) needs staged with it; it
+        // returns what could not be done, to be said (exit 65), never passed over.
+        var giveBack: ((PendingFile) throws -> [String])? = nil
+        if source.kind == .tickets {
+            // A corrected re-export: the tickets its predecessors brought that other
+            // loaded files also hold are staged again from those files, for load to give
+            // back (a loaded file's staged rows are deleted once merged).
+            giveBack = { file in
+                func staged(_ other: Int64) throws -> Set<String> {
+                    Set(try database.rows("SELECT DISTINCT ticket_id FROM stg_ticket WHERE file_id = ?", [.integer(other)]) { $0.text(0) ?? "" })
+                }
+                var notes: [String] = []
+                for (other, tickets) in try TicketGiveBack.holders(of: file.id, database: database) {
+                    guard let held = try pendingFile(other, database: database, context: context) else { continue }
+                    // Another correction of this run may have staged some of them already
+                    // (its load still needs them): only the others are staged.
+                    let missing = tickets.subtracting(try staged(other))
+                    guard !missing.isEmpty else { continue }
+                    do {
+                        _ = try stageRecords(held, only: missing)
+                    } catch let error as WarehouseError where error.isWarehouseWide {
+                        throw error
+                    } catch {
+                        throw NormalizeError.needsAnotherFile(path: file.path, other: held.path, reason: "\(error)")
+                    }
+                    // A record that no longer passes normalize (a rule changed since that
+                    // file was loaded), or an older file with neither raw rows nor a column
+                    // list, gives nothing back: said, and kept in the correction's metadata.
+                    let lost = missing.subtracting(try staged(other)).sorted()
+                    if !lost.isEmpty {
+                        let shown = lost.prefix(5).joined(separator: ", ") + (lost.count > 5 ? ", …" : "")
+                        notes.append("\(file.path): \(lost.count) ticket(s) its predecessor brought are also in \(held.path), but reading that file again did not give them back (\(shown)); they leave fact_ticket with the replaced file — expected each to pass normalize again: check what changed in the pipeline's rules since that file was loaded, or backfill its partition")
+                        try noteMetadata(file: file.id, key: "not_given_back/\(other)", value: lost.joined(separator: ","), database: database)
+                    }
+                }
+                return notes
+            }
+        }
+        // A file has raw rows only when its source keeps them (`keep_raw`; the config refuses
+        // it under pseudonymisation) or an older version extracted it. Once the file is staged
+        // (or has failed) they are deleted in the same transaction unless the source keeps
+        // them. The archived file (or the inbox file) stays the raw layer; a backfill reads it
+        // again. `kind: raw` sources are not normalized and keep theirs.
         let hasRawTable = try database.relationExists(rawTable)
         func dropRawRows(of file: PendingFile) throws {
             guard dropRaw, hasRawTable, file.storesRawRows(database.engine, source: source) else { return }
@@ -247,7 +248,7 @@ package enum NormalizeStage {
     }
 
     private static func normalizeFile(
-        _ file: PendingFile, plan: FieldPlan, rawTable: String, rawColumns: [String], fileColumns: [String]?, only: Set<String>? = nil, source: SourceConfig,
+        _ file: PendingFile, plan: FieldPlan, input: FileRecords, rawTable: String, rawColumns: [String], only: Set<String>? = nil, source: SourceConfig,
         coercer: Coercer, database: any WarehouseConnection, context: StageContext
     ) throws -> (written: Int, rejected: Int) {
         let entity = plan.entity
@@ -261,9 +262,13 @@ package enum NormalizeStage {
         // team, say) is quarantined naming the first, never silently preferred.
         let rosterKey = source.kind == .hrRoster ? plan.outputFields.firstIndex { $0.name == "employee_id" } : nil
         var firstLine: [[UInt8]: Int64] = [:]
-        let readPath = fileColumns == nil ? file.path : pathToRead(file, context: context)
-        let shared = try fileColumns.map { try sharedNumbers(file: file, readPath: readPath, plan: plan, columns: $0, source: source, database: database) }
-            ?? sharedNumbers(file: file, plan: plan, rawTable: rawTable, rawColumns: rawColumns, database: database)
+        let shared: [String: [String]]
+        switch input.origin {
+        case .file(let readPath, let columns):
+            shared = try sharedNumbers(file: file, readPath: readPath, plan: plan, columns: columns, source: source, database: database)
+        case .rawRows:
+            shared = try sharedNumbers(file: file, plan: plan, rawTable: rawTable, rawColumns: rawColumns, database: database)
+        }
         let ticketSlot = shared.isEmpty ? nil : plan.outputFields.firstIndex { $0.name == "ticket_id" }
         // Giving back: only the named tickets are staged, and a record that fails again was
         // already quarantined when the file was first staged.
@@ -306,27 +311,17 @@ package enum NormalizeStage {
                 written += 1
             }
         }
-        if fileColumns != nil {
+        switch input.origin {
+        case .file(let readPath, _):
             // One pass over the archived file: read, mapped, coerced and staged record by
             // record, while the other core hashes the same bytes to prove they are the ones
             // extract registered (checked before the file's transaction commits).
-            let digest = BackgroundDigest(path: readPath)
-            let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding, delimiter: source.delimiter,
-                                                   record: source.record, path: readPath)
-            let feed = FileRecordFeed(planColumns: plan.rawColumns) { number, row in try stage(Int64(number), row) }
-            try reader.read(readPath, into: feed, progress: context.progress)
-            let found = try digest.wait()
-            guard found.hex == file.sha256 else {
-                throw ExtractError.notTheRegisteredFile(path: readPath, expected: file.sha256, found: found.hex)
-            }
-            guard feed.records == file.extracted else {
-                throw NormalizeError.notStaged(path: file.path, reason: "read \(feed.records) records, but extract counted \(file.extracted) in the same bytes")
-            }
-        } else {
+            try FileRecords.read(readPath, path: file.path, sha256: file.sha256, records: file.extracted, source: source,
+                                 planColumns: plan.rawColumns, progress: context.progress) { number, row in try stage(Int64(number), row) }
+        case .rawRows:
             context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
             defer { context.progress.end() }
-            try RawRows.forEach(fileID: file.id, firstRowID: file.firstRowID, lastRowID: file.lastRowID, columns: plan.rawColumns,
-                                rawTable: rawTable, database: database) { row in
+            try input.forEach(columns: plan.rawColumns, database: database, progress: context.progress) { row in
                 try stage(row.int64(0), StoredRawRecord(row: row))
                 context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
             }

@@ -68,8 +68,8 @@ struct SurveyNormalizer {
         itemColumns = roles.items.compactMap { item in positions[item].map { (item, $0) } }
     }
 
-    func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
-                   database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int) {
+    func normalize(_ input: FileRecords, database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int) {
+        let fileID = input.fileID, path = input.path
         let responses = try TableWriter(database, table: "stg_survey_response", columns: [
             "file_id", "record_no", "source", "response_id", "respondent_kind", "respondent_id", "ticket_id", "team_id",
             "submitted_at", "finished",
@@ -86,8 +86,7 @@ struct SurveyNormalizer {
         // Per item: the first `validation.answer_ranges` pattern it matches.
         let itemRanges = itemColumns.map { item in context.config.validation.answerRanges.first { fnmatch($0.pattern, item.name, 0) == 0 } }
         var itemAnswers: [[SQLValue]] = []
-        try RawRows.forEach(fileID: fileID, firstRowID: firstRowID, lastRowID: lastRowID, columns: selected, rawTable: rawTable,
-                            database: database) { row in
+        try input.forEach(columns: selected, database: database, progress: context.progress) { row in
             let recordNo = row.int64(0)
             func text(_ field: String) -> String? {
                 guard let column = fieldColumns[field],

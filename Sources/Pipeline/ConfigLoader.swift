@@ -99,7 +99,17 @@ package struct ConfigLoader {
         var config = PipelineConfig(path: path, root: rootDirectory, warehouse: warehouse, timeZone: timeZone,
                                     rejectThreshold: threshold, sources: sources, score: score, report: report)
         config.inboxRoots = inboxRoots
-        if let node = top["privacy"] { config.privacy = try loadPrivacy(node, root: rootDirectory) }
+        if let node = top["privacy"] {
+            config.privacy = try loadPrivacy(node, root: rootDirectory)
+            // Under pseudonymisation nothing clear may be written: a source that keeps the
+            // vendor's columns as they are would write names and e-mails before any hashing.
+            if !config.privacy.pseudonymise.isEmpty, let keeper = sources.first(where: { $0.storesRawRows }) {
+                let why = keeper.kind == .raw ? "is kind: raw" : "has keep_raw: true"
+                throw fail(node, "privacy.pseudonymise",
+                           "source '\(keeper.name)' \(why): its records would be stored in raw_\(keeper.name) as exported, names and e-mails in clear",
+                           "no kind: raw source and no keep_raw: true while privacy.pseudonymise is set (the inbox file stays the raw layer)")
+            }
+        }
         if let node = top["validation"] { config.validation = try loadValidation(node) }
         return config
     }

@@ -129,7 +129,8 @@ package struct Runner {
                 // be able to say so (a file-size limit below 8 MiB, or a disk already full).
                 logger.warning("\(error)")
             }
-            // Under pseudonymisation, deleted rows (raw rows once staged) are overwritten with
+            // Under pseudonymisation nothing clear is written (no raw rows: the config refuses
+            // keep_raw and kind: raw then); as a second guard, deleted rows are overwritten with
             // zeros rather than left in free pages, and the WAL is emptied when the run ends.
             if !config.privacy.pseudonymise.isEmpty { try database.execute("PRAGMA secure_delete=ON") }
             try Migrator.migrate(database, appliedAt: options.now())
@@ -140,15 +141,6 @@ package struct Runner {
     /// A run on a PostgreSQL warehouse: one run at a time by an advisory lock of the schema.
     private func runOnPostgres(_ steps: [PipelineStep], options: RunOptions) throws -> RunSummary {
         let redacted = config.location.redacted
-        // Pseudonymised runs delete the raw rows that hold clear names and e-mails; SQLite
-        // overwrites them (secure_delete), but PostgreSQL keeps deleted rows in its pages and
-        // WAL until they are vacuumed and recycled — so not there yet.
-        guard config.privacy.pseudonymise.isEmpty else {
-            throw PipelineError.config(
-                path: config.path, line: nil, column: nil, key: "privacy.pseudonymise",
-                message: "\(redacted): pseudonymisation is not supported on a PostgreSQL warehouse yet: rows deleted there (raw records with clear names and e-mails, once staged) stay in the server's pages and WAL until vacuumed",
-                expected: "a SQLite warehouse for a pseudonymised pipeline — nothing was written")
-        }
         let connection = try PostgresConnection(config.location, applicationName: "ambassador \(options.command)")
         let schema = try connection.scalar("SELECT current_schema()").stringValue ?? "public"
         let lock = PostgresAdvisoryLock(connection: connection, schema: schema)

@@ -102,47 +102,60 @@ extension PrivacyTests {
         return found
     }
 
+    /// Without raw rows (the default: normalize reads the inbox file, which is never
+    /// archived for a pulse survey, and maps only the kept columns) and with `keep_raw`
+    /// (raw_pulse holds the kept columns only).
     func testAPulseRespondentsIdentityIsNeverStoredAndTheAnswersLoad() throws {
-        let directory = TestSupport.temporaryDirectory()
-        // A Qualtrics pulse with every kind of identity column it can carry, embedded data
-        // among them, and a ragged row (an extract reject) holding an e-mail.
-        TestSupport.write("""
-            ResponseId,RecordedDate,IPAddress,RecipientLastName,RecipientFirstName,RecipientEmail,ExternalReference,LocationLatitude,EmployeeID,Team,Q1_1,Q1_2
-            Response ID,Recorded Date,IP Address,Recipient Last Name,Recipient First Name,Recipient Email,External Data Reference,Location Latitude,EmployeeID,Team,I am proud,I believe
-            {"ImportId":"_recordId"},{"ImportId":"recordedDate"},{"ImportId":"ipAddress"},{"ImportId":"recipientLastName"},{"ImportId":"recipientFirstName"},{"ImportId":"recipientEmail"},{"ImportId":"externalDataReference"},{"ImportId":"locationLatitude"},{"ImportId":"EmployeeID"},{"ImportId":"Team"},{"ImportId":"QID1_1"},{"ImportId":"QID1_2"}
-            R_1,2026-03-01 10:00:00,203.0.113.7,Lovelace,Ada,ada.lovelace@example.com,EXT-ADA,51.5072,E777,Support 01,Agree,5
-            R_2,2026-03-01 11:00:00,198.51.100.9,Babbage,Charles,charles.babbage@example.com,EXT-CB,51.5073,E778,Support 01,Disagree,2
-            R_3,2026-03-01 12:00:00,192.0.2.1,Hopper,Grace,grace.hopper@example.com
+        for keepRaw in [false, true] {
+            let directory = TestSupport.temporaryDirectory()
+            // A Qualtrics pulse with every kind of identity column it can carry, embedded data
+            // among them, and a ragged row (an extract reject) holding an e-mail.
+            TestSupport.write("""
+                ResponseId,RecordedDate,IPAddress,RecipientLastName,RecipientFirstName,RecipientEmail,ExternalReference,LocationLatitude,EmployeeID,Team,Q1_1,Q1_2
+                Response ID,Recorded Date,IP Address,Recipient Last Name,Recipient First Name,Recipient Email,External Data Reference,Location Latitude,EmployeeID,Team,I am proud,I believe
+                {"ImportId":"_recordId"},{"ImportId":"recordedDate"},{"ImportId":"ipAddress"},{"ImportId":"recipientLastName"},{"ImportId":"recipientFirstName"},{"ImportId":"recipientEmail"},{"ImportId":"externalDataReference"},{"ImportId":"locationLatitude"},{"ImportId":"EmployeeID"},{"ImportId":"Team"},{"ImportId":"QID1_1"},{"ImportId":"QID1_2"}
+                R_1,2026-03-01 10:00:00,203.0.113.7,Lovelace,Ada,ada.lovelace@example.com,EXT-ADA,51.5072,E777,Support 01,Agree,5
+                R_2,2026-03-01 11:00:00,198.51.100.9,Babbage,Charles,charles.babbage@example.com,EXT-CB,51.5073,E778,Support 01,Disagree,2
+                R_3,2026-03-01 12:00:00,192.0.2.1,Hopper,Grace,grace.hopper@example.com
 
-            """, to: directory + "/pulse/pulse_2026-03-01.csv")
-        TestSupport.write("""
-            warehouse: var/w.sqlite
-            reject_threshold: 0.5
-            sources:
-              pulse: {kind: survey, respondent: employee, format: qualtrics_csv, inbox: pulse/*.csv}
-            """, to: directory + "/p.yml")
-        let result = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", "2026-11-22"], in: directory)
-        let identity: Set<String> = ["203.0.113.7", "198.51.100.9", "192.0.2.1", "Lovelace", "Babbage", "Hopper", "Grace",
-                                     "ada.lovelace@example.com", "charles.babbage@example.com", "grace.hopper@example.com",
-                                     "EXT-ADA", "EXT-CB", "51.5072", "E777", "E778"]
-        let warehouse = directory + "/var/w.sqlite"
-        let values = try everyValue(warehouse)
-        XCTAssertEqual(values.filter { value in identity.contains { value.contains($0) } }, [], "no identity in any table")
-        XCTAssertEqual(planted(identity, inFilesAt: directory + "/var"), [], "nor in the warehouse's files")
-        XCTAssertEqual(identity.filter { result.stdout.contains($0) || result.stderr.contains($0) }, [], "nor in the logs")
-        let database = try Database(path: warehouse, readOnly: true)
-        XCTAssertEqual(try database.columns(of: "raw_pulse"), ["_file_id", "_record_no", "ResponseId", "RecordedDate", "Team", "Q1_1", "Q1_2"])
-        XCTAssertEqual(try database.query("SELECT key FROM etl_file_metadata WHERE key LIKE 'dropped_identity_column/%' ORDER BY key") { $0.text(0) ?? "" },
-                       ["EmployeeID", "ExternalReference", "IPAddress", "LocationLatitude", "RecipientEmail", "RecipientFirstName",
-                        "RecipientLastName"].map { "dropped_identity_column/" + $0 })
-        // The answers and the team are kept: two responses of two items each.
-        XCTAssertEqual(try database.query("""
-            SELECT r.response_id, r.team_id, a.item, a.numeric_value FROM fact_survey_response r
-            JOIN fact_survey_answer a USING (source, response_id) ORDER BY 1, 3
-            """) { "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")|\($0.double(3))" },
-            ["R_1|Support 01|Q1_1|4.0", "R_1|Support 01|Q1_2|5.0", "R_2|Support 01|Q1_1|2.0", "R_2|Support 01|Q1_2|2.0"])
-        XCTAssertEqual(try database.count("SELECT count(*) FROM etl_reject WHERE source = 'pulse' AND stage = 'extract' AND raw_value IS NULL"), 1,
-                       "the ragged row is quarantined, its raw value withheld")
+                """, to: directory + "/pulse/pulse_2026-03-01.csv")
+            TestSupport.write("""
+                warehouse: var/w.sqlite
+                reject_threshold: 0.5
+                sources:
+                  pulse: {kind: survey, respondent: employee, format: qualtrics_csv, inbox: pulse/*.csv, keep_raw: \(keepRaw)}
+                """, to: directory + "/p.yml")
+            let result = try TestSupport.run(["run", "--pipeline", "p.yml", "--run-date", "2026-11-22"], in: directory)
+            let identity: Set<String> = ["203.0.113.7", "198.51.100.9", "192.0.2.1", "Lovelace", "Babbage", "Hopper", "Grace",
+                                         "ada.lovelace@example.com", "charles.babbage@example.com", "grace.hopper@example.com",
+                                         "EXT-ADA", "EXT-CB", "51.5072", "E777", "E778"]
+            let warehouse = directory + "/var/w.sqlite"
+            let values = try everyValue(warehouse)
+            XCTAssertEqual(values.filter { value in identity.contains { value.contains($0) } }, [], "no identity in any table (keep_raw: \(keepRaw))")
+            XCTAssertEqual(planted(identity, inFilesAt: directory + "/var"), [], "nor in the warehouse's files (keep_raw: \(keepRaw))")
+            XCTAssertEqual(identity.filter { result.stdout.contains($0) || result.stderr.contains($0) }, [], "nor in the logs")
+            let database = try Database(path: warehouse, readOnly: true)
+            let kept = ["ResponseId", "RecordedDate", "Team", "Q1_1", "Q1_2"]
+            XCTAssertEqual(try database.scalar("SELECT value FROM etl_file_metadata WHERE key = 'columns'").stringValue,
+                           "[" + kept.map { "\"\($0)\"" }.joined(separator: ",") + "]", "the columns normalize may read")
+            if keepRaw {
+                XCTAssertEqual(try database.columns(of: "raw_pulse"), ["_file_id", "_record_no"] + kept)
+                XCTAssertEqual(try database.count("SELECT count(*) FROM raw_pulse"), 2)
+            } else {
+                XCTAssertFalse(try database.tableExists("raw_pulse"), "no raw rows: the inbox file is read again")
+            }
+            XCTAssertEqual(try database.query("SELECT key FROM etl_file_metadata WHERE key LIKE 'dropped_identity_column/%' ORDER BY key") { $0.text(0) ?? "" },
+                           ["EmployeeID", "ExternalReference", "IPAddress", "LocationLatitude", "RecipientEmail", "RecipientFirstName",
+                            "RecipientLastName"].map { "dropped_identity_column/" + $0 })
+            // The answers and the team are kept: two responses of two items each.
+            XCTAssertEqual(try database.query("""
+                SELECT r.response_id, r.team_id, a.item, a.numeric_value FROM fact_survey_response r
+                JOIN fact_survey_answer a USING (source, response_id) ORDER BY 1, 3
+                """) { "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.text(2) ?? "")|\($0.double(3))" },
+                ["R_1|Support 01|Q1_1|4.0", "R_1|Support 01|Q1_2|5.0", "R_2|Support 01|Q1_1|2.0", "R_2|Support 01|Q1_2|2.0"], "keep_raw: \(keepRaw)")
+            XCTAssertEqual(try database.count("SELECT count(*) FROM etl_reject WHERE source = 'pulse' AND stage = 'extract' AND raw_value IS NULL"), 1,
+                           "the ragged row is quarantined, its raw value withheld")
+        }
     }
 
     func testWithPseudonymisationNoClearNameOrEmailIsAnywhereTheRunWritesAndAgentsStillResolve() throws {

@@ -55,7 +55,9 @@ final class ExtractEngineTests: XCTestCase {
         let (pg, drop) = try postgres()
         defer { drop() }
         let harness = try StageHarness()
-        let source = SourceConfig(name: "csat", kind: .survey, format: .csv, inbox: harness.directory + "/inbox/*.csv")
+        var source = SourceConfig(name: "csat", kind: .survey, format: .csv, inbox: harness.directory + "/inbox/*.csv")
+        // The raw layer's growth is what is compared: the records are kept in raw_csat.
+        source.keepRaw = true
         harness.config.sources = [source]
         let inbox = harness.directory + "/inbox/"
         // Night 1: two files.
@@ -96,7 +98,9 @@ final class ExtractEngineTests: XCTestCase {
         let (pg, drop) = try postgres()
         defer { drop() }
         let harness = try StageHarness()
-        harness.config.sources = [SourceConfig(name: "csat", kind: .survey, format: .csv, inbox: harness.directory + "/inbox/*.csv")]
+        var source = SourceConfig(name: "csat", kind: .survey, format: .csv, inbox: harness.directory + "/inbox/*.csv")
+        source.keepRaw = true
+        harness.config.sources = [source]
         let path = harness.directory + "/inbox/nul.csv"
         TestSupport.write(Array("ResponseId,Q1\nR1,5\nR2,4\u{0}4\nR3,3\n".utf8), to: path)
         let counts = try ExtractStage.run(database: pg, context: harness.context)

@@ -8,20 +8,23 @@ import XCTest
 @testable import Normalize
 
 /// The inbox file is the raw layer: extract registers and archives each accepted file, and
-/// normalize reads the records of record-by-record sources (tickets, rosters, customer event
-/// feeds) from it in one streaming pass instead of copying them into `raw_<source>` first.
+/// normalize reads the records of every normalized source (tickets, rosters, customer event
+/// feeds record by record; surveys, ticket audits and Stripe events through their own
+/// normalizers) from it in one streaming pass instead of copying them into `raw_<source>` first.
 final class RawLayerTests: XCTestCase {
     /// Both ways of reading a file stage the same rows, reject the same records and note the
-    /// same metadata: every real export of a record-by-record source and a dirty generated
-    /// ticket file, normalized once from the archived file and once from `raw_<source>`
-    /// (`keep_raw: true`).
+    /// same metadata: every real export of a normalized source (surveys, audits and Stripe
+    /// events too) and a dirty generated ticket file, normalized once from the archived file and
+    /// once from `raw_<source>` (`keep_raw: true`).
     func testReadingTheFileAgainStagesExactlyWhatRawRowsStage() throws {
-        var cases: [(name: String, bytes: [UInt8], kind: SourceKind, format: SourceFormat?)] = try FixtureGoldenTests.fixtures
-            .filter { [.tickets, .hrRoster, .customerEvents].contains($0.kind) && !$0.path.contains("stripe_event") }
+        var cases: [Case] = try FixtureGoldenTests.fixtures
+            .filter { $0.kind != .raw }
             .map { fixture in
                 ((fixture.path as NSString).lastPathComponent,
-                 try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestSupport.fixtures + "/" + fixture.path))), fixture.kind, fixture.format)
+                 try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestSupport.fixtures + "/" + fixture.path))), fixture.kind, fixture.format,
+                 fixture.respondent)
             }
+        XCTAssertTrue([SourceKind.survey, .ticketEvents, .customerEvents].allSatisfy { kind in cases.contains { $0.kind == kind } })
         // Rejected records of both stages: a short row, a bad date, a second row of one ticket.
         cases.append(("dirty_tickets.csv", Array("""
             Ticket ID,Created At,Status,Assignee ID,Priority
@@ -31,8 +34,8 @@ final class RawLayerTests: XCTestCase {
             4,"2026-01-02 13:00",pending,a1,"urgent"
             5,2026-01-02T14:00:00Z,closed,a3,normal,extra
 
-            """.utf8), .tickets, .csv))
-        XCTAssertGreaterThanOrEqual(cases.count, 12)
+            """.utf8), .tickets, .csv, nil))
+        XCTAssertGreaterThanOrEqual(cases.count, 25)
         for item in cases {
             let streamed = try normalizedState(item, keepRaw: false)
             let stored = try normalizedState(item, keepRaw: true)
@@ -44,14 +47,16 @@ final class RawLayerTests: XCTestCase {
 
     /// What one normalize leaves: the file's fate, its rejects, its metadata (but the column
     /// list only a file read again has) and every staged row.
-    private func normalizedState(_ item: (name: String, bytes: [UInt8], kind: SourceKind, format: SourceFormat?),
-                                 keepRaw: Bool) throws -> (state: [String], rawTable: Bool) {
+    typealias Case = (name: String, bytes: [UInt8], kind: SourceKind, format: SourceFormat?, respondent: Respondent?)
+
+    private func normalizedState(_ item: Case, keepRaw: Bool) throws -> (state: [String], rawTable: Bool) {
         let harness = try StageHarness("raw-layer")
         let inbox = harness.directory + "/inbox/" + item.name
         TestSupport.write(item.bytes, to: inbox)
         var source = SourceConfig(name: "s", kind: item.kind, format: try item.format ?? SourceRegistry.detect(inbox),
                                   inbox: inbox, partition: item.kind == .hrRoster ? .runDate : .none)
         source.keepRaw = keepRaw
+        source.respondent = item.respondent
         harness.config.sources = [source]
         harness.config.rejectThreshold = 1
         _ = try ExtractStage.run(database: harness.database, context: harness.context)
@@ -62,6 +67,10 @@ final class RawLayerTests: XCTestCase {
         state += try harness.rows("SELECT stage, record_no, coalesce(field, ''), coalesce(raw_value, ''), reason FROM etl_reject ORDER BY stage, record_no, field")
         state += try harness.rows("SELECT key, value FROM etl_file_metadata WHERE key <> 'columns' ORDER BY key")
         state += try harness.rows("SELECT \(columns) FROM \(table) ORDER BY record_no")
+        let answers = try harness.database.columns(of: "stg_survey_answer").joined(separator: ", ")
+        state += try harness.rows("SELECT \(answers) FROM stg_survey_answer ORDER BY record_no, item")
+        let events = try harness.database.columns(of: "stg_ticket_event").joined(separator: ", ")
+        state += try harness.rows("SELECT \(events) FROM stg_ticket_event ORDER BY record_no, event_no")
         if try harness.database.count("SELECT count(*) FROM etl_source_file WHERE status = 'normalized'") == 1 {
             XCTAssertGreaterThan(try harness.database.count("SELECT count(*) FROM \(table)"), 0, "\(item.name): something staged")
         }

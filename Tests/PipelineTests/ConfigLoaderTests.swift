@@ -126,7 +126,22 @@ final class ConfigLoaderTests: XCTestCase {
         let raw = try load(minimal.replacingOccurrences(of: "kind: tickets", with: "kind: raw"))
         XCTAssertEqual(raw.sources.first?.storesRawRows, true)
         let survey = try load(minimal.replacingOccurrences(of: "kind: tickets", with: "kind: survey\n    respondent: customer"))
-        XCTAssertEqual(survey.sources.first?.storesRawRows, true, "a survey is normalized from raw rows (dropped once staged)")
+        XCTAssertEqual(survey.sources.first?.storesRawRows, false, "a survey is normalized from the archived file too")
+    }
+
+    /// Under pseudonymisation no source may keep the vendor's columns as exported: the
+    /// records would be written with names and e-mails in clear before any hashing.
+    func testPseudonymisationRefusesASourceThatKeepsRawRows() throws {
+        let privacy = "\nprivacy:\n  pseudonymise: [email]\n  key_env: K\n"
+        let environment = ["K": "sixteen bytes or more"]
+        XCTAssertEqual(try load(minimal + privacy, environment: environment).sources.first?.storesRawRows, false)
+        for (yaml, why) in [(minimal + "\n    keep_raw: true\n" + privacy, "has keep_raw: true"),
+                            (minimal.replacingOccurrences(of: "kind: tickets", with: "kind: raw") + privacy, "is kind: raw")] {
+            let (error, message) = try XCTUnwrap(configError(yaml, environment: environment))
+            XCTAssertEqual(error.exitCode, 78)
+            XCTAssertTrue(message.contains("source 'tickets' \(why)") && message.contains("privacy.pseudonymise")
+                          && message.contains("in clear") && message.contains("p.yml:"), message)
+        }
     }
 
     func testEnvironmentVariablesAndTheirDefaults() throws {

@@ -65,8 +65,8 @@ struct StripeEvents {
         case noCustomer(String)
     }
 
-    func normalize(fileID: Int64, path: String, firstRowID: Int64, lastRowID: Int64, rawTable: String,
-                   database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int, unmapped: [String: Int]) {
+    func normalize(_ input: FileRecords, database: any WarehouseConnection, context: StageContext) throws -> (written: Int, rejected: Int, unmapped: [String: Int]) {
+        let fileID = input.fileID, path = input.path
         guard columns["type"] != nil, columns["created"] != nil else {
             throw NormalizeError.missingColumn(path: path, source: source.name, field: columns["type"] == nil ? "type" : "created",
                                                tried: ["type", "created"])
@@ -79,8 +79,7 @@ struct StripeEvents {
         let plausible = PlausibleDates(validation: context.config.validation, runDate: context.runDate)
         var written = 0
         var unmapped: [String: Int] = [:]
-        try RawRows.forEach(fileID: fileID, firstRowID: firstRowID, lastRowID: lastRowID, columns: ordered, rawTable: rawTable,
-                            database: database) { row in
+        try input.forEach(columns: ordered, database: database, progress: context.progress) { row in
             let recordNo = row.int64(0)
             func value(_ index: Int32) -> String? {
                 guard let text = row.text(index)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
