@@ -71,7 +71,7 @@ nightly: build ## The nightly job: every stage on $(PIPELINE)
 
 run: nightly
 
-extract: build ## Read new or changed inbox files into raw_* tables
+extract: build ## Check, count and archive new or changed inbox files (raw_* only with keep_raw)
 	$(BIN) extract $(ARGS)
 
 normalize: build ## Map raw records to the canonical model; quarantine bad rows

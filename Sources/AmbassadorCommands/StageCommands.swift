@@ -31,7 +31,7 @@ struct StageOptions: ParsableArguments {
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
-        abstract: "Read new or changed inbox files into raw_<source> tables, with the file manifest.")
+        abstract: "Check, count and archive new or changed inbox files in the file manifest (raw_<source> only with keep_raw).")
     @OptionGroup var options: StageOptions
     func run() throws { try options.runStep(.extract) }
 }
