@@ -24,6 +24,7 @@ package enum ExtractStage {
 
     static func extract(source: SourceConfig, files: [String], database: any WarehouseConnection, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
+        let manifest = Manifest(database)
         if files.isEmpty {
             context.logger.warning("\(source.name): no file matches \(source.inbox)")
         }
@@ -35,10 +36,7 @@ package enum ExtractStage {
             case .column, .none: partition = nil
             case .runDate:
                 // The day the file was first loaded, kept for reruns and backfills.
-                let known = try database.scalar("""
-                    SELECT partition_date FROM etl_source_file WHERE source = ? AND path = ? AND status <> 'superseded'
-                    ORDER BY file_id DESC LIMIT 1
-                    """, [.text(source.name), .text(context.config.manifestPath(path))]).stringValue
+                let known = try manifest.partitionDate(source: source.name, path: context.config.manifestPath(path))
                 partition = known.flatMap { CivilDate(iso: $0) } ?? context.runDate
             }
             if let range = context.partitionRange, let partition, !range.contains(partition) {
@@ -71,16 +69,8 @@ package enum ExtractStage {
             // Known by its relative path and content; a row of an older warehouse that kept an
             // absolute path (maybe of a folder since moved) is recognised by the same tail and
             // renamed, so nothing is read twice.
-            let previous = try database.rows("""
-                SELECT file_id, status FROM etl_source_file
-                WHERE source = ?1 AND sha256 = ?3 AND status <> 'superseded' AND \(ExtractStage.samePath)
-                ORDER BY path = ?2 DESC LIMIT 1
-                """, [.text(source.name), .text(key), .text(digest.hex)]) { ($0.int64(0), $0.text(1) ?? "") }.first
-            if let previous {
-                try database.run("UPDATE etl_source_file SET path = ? WHERE file_id = ? AND path <> ?",
-                                 [.text(key), .integer(previous.0), .text(key)])
-            }
-            let reprocess = context.partitionRange != nil && previous != nil && previous?.1 != "failed"
+            let previous = try manifest.known(source: source.name, path: key, sha256: digest.hex)
+            let reprocess = context.partitionRange != nil && previous != nil && previous?.state != .failed
             if previous != nil && !reprocess {
                 counts.filesSkipped += 1
                 context.progress.skip(units: digest.size)
@@ -98,14 +88,11 @@ package enum ExtractStage {
                 let result = try database.transaction { () throws -> (Int, Int) in
                     let fileID: Int64
                     if reprocess, let previous {
-                        fileID = previous.0
+                        fileID = previous.file
                         try clear(fileID: fileID, source: source.name, database: database)
                     } else {
-                        fileID = try database.insertReturningKey("""
-                            INSERT INTO etl_source_file (source, path, sha256, size, partition_date, status, run_id)
-                            VALUES (?, ?, ?, ?, ?, 'extracted', ?) RETURNING file_id
-                            """, [.text(source.name), .text(key), .text(digest.hex), .integer(digest.size),
-                                  SQLValue(partition?.description), .integer(context.runID)])
+                        fileID = try manifest.register(source: source.name, path: key, sha256: digest.hex, size: digest.size,
+                                                       partition: partition?.description, runID: context.runID)
                     }
                     let writer = RawTableWriter(database: database, source: source, fileID: fileID, filePath: path,
                                                 runID: context.runID, pseudonymising: !context.config.privacy.pseudonymise.isEmpty)
@@ -113,14 +100,9 @@ package enum ExtractStage {
                                                            delimiter: source.delimiter, record: source.record, path: path)
                     try reader.read(path, into: writer, progress: context.progress)
                     try writer.finish()
-                    try database.run("""
-                        UPDATE etl_source_file SET status = 'extracted', records = ?, rejected = ?, error = NULL, run_id = ?,
-                               raw_first_rowid = ?, raw_last_rowid = ?
-                        WHERE file_id = ?
-                        """, [.integer(Int64(writer.written)), .integer(Int64(writer.rejected)), .integer(context.runID),
-                              writer.firstRowID.map { .integer($0) } ?? .null, writer.lastRowID.map { .integer($0) } ?? .null,
-                              .integer(fileID)])
-                    try supersedePredecessors(of: fileID, source: source.name, path: key, database: database)
+                    let rawRowIDs = writer.firstRowID.flatMap { first in writer.lastRowID.map { (first: first, last: $0) } }
+                    try manifest.extracted(fileID, records: writer.written, rejected: writer.rejected, runID: context.runID, rawRowIDs: rawRowIDs)
+                    try supersedePredecessors(of: fileID, source: source.name, path: key, manifest: manifest)
                     FaultPoint.reached("extract.file")
                     // Still the version that was hashed? If not, roll back and fail the file.
                     func unchanged() throws {
@@ -173,24 +155,12 @@ package enum ExtractStage {
         context.config.privacy.pseudonymise.isEmpty && !SurveyColumns.isEmployeeSurvey(source)
     }
 
-    /// The manifest row names the file bound as ?2 (a manifest path): the same relative path,
-    /// or an absolute path (an older warehouse's) ending in it. (Positive `substr` positions
-    /// only: the two engines read negative ones differently.)
-    static let samePath = """
-        (path = ?2 OR (substr(path, 1, 1) = '/' AND length(path) > length(?2)
-                       AND substr(path, length(path) - length(?2)) = '/' || ?2))
-        """
-
     /// Marks older versions of the same path superseded and drops their raw and staged rows,
     /// inside the caller's transaction, so a corrected re-export replaces its predecessor.
-    private static func supersedePredecessors(of fileID: Int64, source: String, path: String, database: any WarehouseConnection) throws {
-        let older = try database.rows(
-            "SELECT file_id FROM etl_source_file WHERE source = ?1 AND \(samePath) AND file_id <> ?3 AND status NOT IN ('superseded', 'failed')",
-            [.text(source), .text(path), .integer(fileID)]) { $0.int64(0) }
-        for id in older {
-            try clear(fileID: id, source: source, database: database)
-            try database.run("UPDATE etl_source_file SET status = 'superseded', superseded_by = ? WHERE file_id = ?",
-                             [.integer(fileID), .integer(id)])
+    private static func supersedePredecessors(of fileID: Int64, source: String, path: String, manifest: Manifest) throws {
+        for id in try manifest.predecessors(of: fileID, source: source, path: path) {
+            try clear(fileID: id, source: source, database: manifest.database)
+            try manifest.supersede(id, by: fileID)
         }
     }
 
@@ -216,7 +186,7 @@ package enum ExtractStage {
             try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
         }
         try database.run("DELETE FROM etl_ticket_file WHERE file_id = ?", [.integer(fileID)])
-        try database.run("DELETE FROM etl_reject WHERE file_id = ?", [.integer(fileID)])
+        try RejectLog.forget(file: fileID, database: database)
         try database.run("DELETE FROM etl_file_metadata WHERE file_id = ?", [.integer(fileID)])
     }
 
@@ -224,13 +194,7 @@ package enum ExtractStage {
         _ database: any WarehouseConnection, source: String, path: String, sha: String, size: Int64, partition: CivilDate?,
         error: ExtractError, runID: Int64
     ) throws {
-        try database.transaction {
-            try database.run("""
-                INSERT INTO etl_source_file (source, path, sha256, size, partition_date, status, error, run_id)
-                VALUES (?, ?, ?, ?, ?, 'failed', ?, ?)
-                ON CONFLICT (source, path, sha256) DO UPDATE SET status = 'failed', error = excluded.error, run_id = excluded.run_id
-                """, [.text(source), .text(path), .text(sha), .integer(size), SQLValue(partition?.description),
-                      .text("\(error)"), .integer(runID)])
-        }
+        try Manifest(database).failedAtExtract(source: source, path: path, sha256: sha, size: size, partition: partition?.description,
+                                               error: "\(error)", runID: runID)
     }
 }

@@ -33,7 +33,8 @@ final class RawTableWriter: RecordSink {
     private let filePath: String
     private let runID: Int64
     private var insert: Statement?
-    private var rejectStatement: Statement?
+    /// The file's rejects, made at the first one.
+    private var rejects: RejectLog?
     private(set) var written = 0
     /// The rowid range of this file's rows (contiguous: one writer, one transaction).
     private(set) var firstRowID: Int64?
@@ -56,9 +57,8 @@ final class RawTableWriter: RecordSink {
     /// name or an e-mail): an employee survey, or any source under pseudonymisation.
     private let withholdRawValues: Bool
 
-    /// PostgreSQL: records and rejects waiting for their COPY.
+    /// PostgreSQL: records waiting for their COPY.
     private var pendingRecords: [[SQLValue]] = []
-    private var pendingRejects: [[SQLValue]] = []
     /// PostgreSQL: the spelling each column (by `ColumnName.key`) had in the first file of the
     /// source that named it — the document key, as a SQLite raw table keeps its first column
     /// name: a later export spelling `Q1` as `q1` lands under the same key, not beside it.
@@ -160,7 +160,7 @@ final class RawTableWriter: RecordSink {
         if knownColumns == nil, tableExistedBefore == true {
             let lists = try database.rows("""
                 SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-                WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = ? ORDER BY f.file_id
+                WHERE f.source = ? AND f.file_id < ? AND f.status <> \(Manifest.FileState.failed.sql) AND m.key = ? ORDER BY f.file_id
                 """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]) { $0.text(0) }
             for name in lists.flatMap({ $0.flatMap(FileColumns.decode) ?? [] }) where known[ColumnName.key(name)] == nil {
                 known[ColumnName.key(name)] = name
@@ -253,9 +253,12 @@ final class RawTableWriter: RecordSink {
         return true
     }
 
-    /// PostgreSQL: sends the records and rejects waiting for their COPY.
+    /// Sends the records (PostgreSQL) and rejects waiting for their COPY.
     func flush() throws {
-        guard let connection = database as? PostgresConnection else { return }
+        guard let connection = database as? PostgresConnection else {
+            try rejects?.finish()
+            return
+        }
         if !pendingRecords.isEmpty {
             let rows = pendingRecords
             pendingRecords.removeAll(keepingCapacity: true)
@@ -263,14 +266,7 @@ final class RawTableWriter: RecordSink {
                 for row in rows { try writer.write(row) }
             }
         }
-        if !pendingRejects.isEmpty {
-            let rows = pendingRejects
-            pendingRejects.removeAll(keepingCapacity: true)
-            try connection.copy(into: "etl_reject", columns: ["run_id", "stage", "source", "file_id", "file_path", "record_no", "field",
-                                                             "raw_value", "reason"]) { writer in
-                for row in rows { try writer.write(row) }
-            }
-        }
+        try rejects?.finish()
     }
 
     /// Ends the file: sends what waits (PostgreSQL) and lists the file's columns
@@ -283,7 +279,7 @@ final class RawTableWriter: RecordSink {
         guard !storesRows else { return }
         let previous = try database.scalar("""
             SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE f.source = ? AND f.file_id < ? AND f.status <> 'failed' AND m.key = ?
+            WHERE f.source = ? AND f.file_id < ? AND f.status <> \(Manifest.FileState.failed.sql) AND m.key = ?
             ORDER BY f.file_id DESC LIMIT 1
             """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]).stringValue
         guard let previous, let known = FileColumns.decode(previous) else { return }
@@ -304,22 +300,10 @@ final class RawTableWriter: RecordSink {
     }
 
     func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {
-        let values: [SQLValue] = [
-            .integer(runID), .text("extract"), .text(source), .integer(fileID), .text(filePath), .integer(Int64(number)),
-            SQLValue(field), withholdRawValues ? .null : SQLValue(rawValue.map { String($0.prefix(2000)) }), .text(reason),
-        ]
+        if rejects == nil {
+            rejects = try RejectLog(database, runID: runID, stage: .extract, source: source, fileID: fileID, path: filePath)
+        }
+        try rejects?.add(recordNo: Int64(number), field: field, raw: withholdRawValues ? nil : rawValue, reason: reason)
         rejected += 1
-        guard let sqlite else {
-            pendingRejects.append(values)
-            if pendingRejects.count >= RawTableWriter.copyBatch { try flush() }
-            return
-        }
-        if rejectStatement == nil {
-            rejectStatement = try sqlite.prepare("""
-                INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        }
-        try rejectStatement?.execute(values)
     }
 }

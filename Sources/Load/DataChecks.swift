@@ -75,7 +75,7 @@ package enum DataChecks {
     static func freshness(database: any WarehouseConnection, source: String, rule: Freshness, runDate: CivilDate) throws -> Result {
         let newest = try database.scalar("""
             SELECT max(coalesce(substr(f.partition_date, 1, 10), r.run_date)) FROM etl_source_file f
-            LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.source = ? AND f.status = 'loaded'
+            LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.source = ? AND f.status = \(Manifest.FileState.loaded.sql)
             """, [.text(source)]).stringValue
         let limits = [rule.warnAfterDays.map { "warn after \($0)" }, rule.errorAfterDays.map { "error after \($0)" }]
             .compactMap { $0 }.joined(separator: ", ")

@@ -41,7 +41,7 @@ enum EmployeeHistory {
         var fingerprint = Fingerprint()
         let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
         let sourceValues = sources.map { SQLValue.text($0) }
-        let live = "f.status IN ('normalized', 'loaded') AND s.source IN (\(marks))"
+        let live = "f.status IN (\(Manifest.FileState.sqlList([.normalized, .loaded]))) AND s.source IN (\(marks))"
         let snapshotDates = try database.rows(
             "SELECT DISTINCT s.snapshot_date FROM stg_employee s JOIN etl_source_file f ON f.file_id = s.file_id WHERE \(live) ORDER BY 1",
             sourceValues) { $0.text(0) ?? "" }

@@ -63,7 +63,7 @@ struct EventMerge {
         let taken = try database.run("DELETE FROM \(fact) WHERE _file_id IN (\(list))", [])
         let others = try database.rows("""
             SELECT DISTINCT s.file_id FROM \(staging) s JOIN etl_source_file f ON f.file_id = s.file_id
-            WHERE f.status = 'loaded' AND s.\(owner) IN (SELECT owner FROM \(temporary)retracted_owner) ORDER BY s.file_id
+            WHERE f.status = \(Manifest.FileState.loaded.sql) AND s.\(owner) IN (SELECT owner FROM \(temporary)retracted_owner) ORDER BY s.file_id
             """, []) { $0.int64(0) }
         for other in others {
             try database.run(insert(restriction: "AND \(owner) IN (SELECT owner FROM \(temporary)retracted_owner)", engine: database.engine),

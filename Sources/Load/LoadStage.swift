@@ -23,13 +23,13 @@ package enum LoadStage {
                 counts.messages.append(held)
                 context.logger.error("\(held)")
             }
-            let pending = try pendingFiles(database, sources: rosters)
+            let pending = try Manifest(database).files(of: rosters, in: .normalized)
             if !pending.isEmpty {
                 counts.rowsRead = try database.count(
                     "SELECT count(*) FROM stg_employee WHERE file_id IN (\(pending.map { String($0) }.joined(separator: ",")))")
                 counts.rowsWritten = try database.transaction {
                     let rebuilt = try EmployeeHistory.rebuild(database: database, sources: rosters)
-                    try markLoaded(database, pending)
+                    try Manifest(database).loaded(pending)
                     // Committed with the history it identifies (a fingerprint of its rows):
                     // tickets attributed with another history are re-attributed below, on
                     // this run or after a crash; the same rosters read again change nothing.
@@ -88,7 +88,7 @@ package enum LoadStage {
                 continue
             }
             var counts = StageCounts(source: source.name)
-            let files = try pendingFiles(database, sources: [source.name])
+            let files = try Manifest(database).files(of: [source.name], in: .normalized)
             context.progress.addToStageTotal(Int64(files.count))
             for (position, fileID) in files.enumerated() {
                 context.progress.note("merging \(source.name) file \(position + 1) of \(files.count)")
@@ -99,7 +99,7 @@ package enum LoadStage {
                 let merged = try database.transaction { () throws -> (Int, Int, Int) in
                     let read = try database.count("SELECT count(*) FROM \(staging) WHERE file_id = ?", [.integer(fileID)])
                     let result = try merge(fileID)
-                    try markLoaded(database, [fileID])
+                    try Manifest(database).loaded([fileID])
                     FaultPoint.reached("load.\(source.kind.rawValue)")
                     return (read, result.written, result.rejected)
                 }
@@ -161,16 +161,5 @@ package enum LoadStage {
         checks.rowsRejected = results.filter { $0.failingRows > 0 }.count
         all.append(checks)
         return all
-    }
-
-    private static func pendingFiles(_ database: any WarehouseConnection, sources: [String]) throws -> [Int64] {
-        let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
-        return try database.rows(
-            "SELECT file_id FROM etl_source_file WHERE status = 'normalized' AND source IN (\(marks)) ORDER BY file_id",
-            sources.map { .text($0) }) { $0.int64(0) }
-    }
-
-    private static func markLoaded(_ database: any WarehouseConnection, _ files: [Int64]) throws {
-        for id in files { try database.run("UPDATE etl_source_file SET status = 'loaded' WHERE file_id = ?", [.integer(id)]) }
     }
 }

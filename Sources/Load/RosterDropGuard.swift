@@ -22,7 +22,7 @@ package enum RosterDropGuard {
         let pending = try database.rows("""
             SELECT f.file_id, f.path, (SELECT min(snapshot_date) FROM stg_employee s WHERE s.file_id = f.file_id)
             FROM etl_source_file f
-            WHERE f.status = 'normalized' AND f.source IN (\(marks))
+            WHERE f.status = \(Manifest.FileState.normalized.sql) AND f.source IN (\(marks))
               AND NOT EXISTS (SELECT 1 FROM etl_file_metadata m WHERE m.file_id = f.file_id AND m.key = '\(confirmedKey)')
             ORDER BY f.file_id
             """, values) { ($0.int64(0), $0.text(1) ?? "", $0.text(2)) }
@@ -30,7 +30,7 @@ package enum RosterDropGuard {
         for (fileID, path, snapshot) in pending {
             guard let snapshot else { continue }
             // The latest earlier snapshot among the files that count (loaded, or pending and not this one).
-            let live = "f.status IN ('normalized', 'loaded') AND f.source IN (\(marks))"
+            let live = "f.status IN (\(Manifest.FileState.sqlList([.normalized, .loaded]))) AND f.source IN (\(marks))"
             guard let previous = try database.scalar("""
                 SELECT max(s.snapshot_date) FROM stg_employee s JOIN etl_source_file f ON f.file_id = s.file_id
                 WHERE \(live) AND s.snapshot_date < ?
@@ -51,7 +51,7 @@ package enum RosterDropGuard {
                 + "(\(Int((share * 100).rounded()))%), more than validation.max_roster_drop (\(Int((maxDrop * 100).rounded()))%); "
                 + "held back, expected a complete roster — if the drop is real, run `ambassador confirm \(path)` and load again"
             try database.transaction {
-                try database.run("UPDATE etl_source_file SET status = 'failed', error = ? WHERE file_id = ?", [.text(message), .integer(fileID)])
+                try Manifest(database).fail(fileID, reason: message)
                 try database.run("""
                     INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)
                     ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
@@ -68,10 +68,10 @@ package enum RosterDropGuard {
         try database.transaction {
             let held = try database.rows("""
                 SELECT f.file_id FROM etl_source_file f JOIN etl_file_metadata m ON m.file_id = f.file_id AND m.key = '\(heldKey)'
-                WHERE f.path = ? AND f.status = 'failed'
+                WHERE f.path = ? AND f.status = \(Manifest.FileState.failed.sql)
                 """, [.text(path)]) { $0.int64(0) }
             for fileID in held {
-                try database.run("UPDATE etl_source_file SET status = 'normalized', error = NULL WHERE file_id = ?", [.integer(fileID)])
+                try Manifest(database).restore(fileID)
                 try database.run("DELETE FROM etl_file_metadata WHERE file_id = ? AND key = '\(heldKey)'", [.integer(fileID)])
                 try database.run("""
                     INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, '\(confirmedKey)', 'confirmed')

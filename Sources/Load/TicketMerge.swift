@@ -69,7 +69,7 @@ enum TicketMerge {
         // the upsert keeps the latest version as a normal load would.
         let others = try database.rows("""
             SELECT DISTINCT s.file_id FROM stg_ticket s JOIN etl_source_file f ON f.file_id = s.file_id
-            WHERE f.status = 'loaded' AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket) ORDER BY s.file_id
+            WHERE f.status = \(Manifest.FileState.loaded.sql) AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket) ORDER BY s.file_id
             """, []) { $0.int64(0) }
         for other in others {
             _ = try merge(fileID: other, version: version, database: database, onlyRetracted: true)
@@ -83,9 +83,8 @@ enum TicketMerge {
     /// overwrite each other's tickets silently. The merge leaves those rows out; the reject
     /// says which source holds the id and how to keep them apart. Returns how many.
     static func quarantineCollisions(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> Int {
-        try database.run("""
-            INSERT INTO etl_reject (run_id, stage, source, file_id, file_path, record_no, field, raw_value, reason)
-            SELECT CAST(?1 AS BIGINT), 'load', s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
+        try RejectLog.add(selected: """
+            SELECT s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
                    'ticket id ' || s.ticket_id || ' is already in fact_ticket from source ''' || f.source || ''' (' ||
                    coalesce(o.path, 'file ' || CAST(f._file_id AS TEXT)) || ', record ' || CAST(f._record_no AS TEXT) ||
                    '); expected ticket ids unique across ticket sources: give one of them a ticket_id_prefix (e.g. ''fd-'')'
@@ -94,8 +93,7 @@ enum TicketMerge {
             JOIN etl_source_file m ON m.file_id = s.file_id
             LEFT JOIN etl_source_file o ON o.file_id = f._file_id
             WHERE s.file_id = ?2
-            ORDER BY s.record_no
-            """, [.integer(runID), .integer(fileID)])
+            """, [.integer(fileID)], runID: runID, stage: .load, database: database)
     }
 
     /// Upserts the tickets of one file in line order; a row replaces the stored one when its
@@ -170,12 +168,12 @@ enum TicketMerge {
     static func dropLoadedStaging(database: any WarehouseConnection) throws {
         let waiting = try database.count("""
             SELECT count(*) FROM (SELECT 1 FROM stg_ticket WHERE file_id IN (
-                SELECT file_id FROM etl_source_file WHERE status <> 'loaded') LIMIT 1) AS waiting
+                SELECT file_id FROM etl_source_file WHERE status <> \(Manifest.FileState.loaded.sql)) LIMIT 1) AS waiting
             """)
         if waiting == 0 {
             try database.execute("DELETE FROM stg_ticket")
         } else {
-            try database.run("DELETE FROM stg_ticket WHERE file_id IN (SELECT file_id FROM etl_source_file WHERE status = 'loaded')", [])
+            try database.run("DELETE FROM stg_ticket WHERE file_id IN (SELECT file_id FROM etl_source_file WHERE status = \(Manifest.FileState.loaded.sql))", [])
         }
     }
 

@@ -41,8 +41,8 @@ package enum NormalizeStage {
 
     static func normalize(source: SourceConfig, coercer: Coercer, database: any WarehouseConnection, context: StageContext) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
-        let files = try database.rows("SELECT file_id FROM etl_source_file WHERE source = ? AND status = 'extracted' ORDER BY file_id",
-                                       [.text(source.name)]) { $0.int64(0) }
+        let manifest = Manifest(database)
+        let files = try manifest.files(of: [source.name], in: .extracted)
             .compactMap { try pendingFile($0, database: database, context: context) }
         guard !files.isEmpty else { return counts }
         let rawTable = WarehouseCatalog.rawTable(source: source.name)
@@ -187,13 +187,11 @@ package enum NormalizeStage {
                         for table in stagingTables {
                             try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(file.id)])
                         }
-                        try database.run("UPDATE etl_source_file SET status = 'failed', error = ?, rejected = ? WHERE file_id = ?",
-                                         [.text(message), .integer(Int64(rejected)), .integer(file.id)])
+                        try manifest.fail(file.id, reason: message, rejected: rejected)
                         return (0, result.rejected, message, [])
                     }
                     let notes = try giveBack?(file) ?? []
-                    try database.run("UPDATE etl_source_file SET status = 'normalized', rejected = ? WHERE file_id = ?",
-                                     [.integer(Int64(rejected)), .integer(file.id)])
+                    try manifest.normalized(file.id, rejected: rejected)
                     FaultPoint.reached("normalize.file")
                     return (result.written, result.rejected, nil, notes)
                 }
@@ -220,7 +218,7 @@ package enum NormalizeStage {
                 // Not this file's fault: it stays extracted (its raw rows too, if it has any)
                 // and is staged by the run that can read the other file again.
                 let error = "\(NormalizeError.needsAnotherFile(path: path, other: other, reason: reason))"
-                try database.run("UPDATE etl_source_file SET error = ? WHERE file_id = ?", [.text(error), .integer(file.id)])
+                try manifest.note(file.id, waiting: error)
                 counts.filesFailed += 1
                 counts.dataFailure = true
                 counts.messages.append(error)
@@ -236,8 +234,7 @@ package enum NormalizeStage {
                     error = "\(NormalizeError.notStaged(path: file.path, reason: "\(caught)"))"
                 }
                 try dropRawRows(of: file)
-                try database.run("UPDATE etl_source_file SET status = 'failed', error = ? WHERE file_id = ?",
-                                 [.text("\(error)"), .integer(file.id)])
+                try manifest.fail(file.id, reason: error)
                 counts.filesFailed += 1
                 counts.dataFailure = true
                 counts.messages.append("\(error)")
@@ -336,13 +333,10 @@ package enum NormalizeStage {
 
     /// The manifest row of file `id` as normalize reads it (nil when it is not there).
     private static func pendingFile(_ id: Int64, database: any WarehouseConnection, context: StageContext) throws -> PendingFile? {
-        try database.rows("""
-            SELECT file_id, path, partition_date, records, rejected, coalesce(raw_first_rowid, 0), coalesce(raw_last_rowid, -1), sha256, size
-            FROM etl_source_file WHERE file_id = ?
-            """, [.integer(id)]) {
-            PendingFile(id: $0.int64(0), path: context.config.absolutePath(manifest: $0.text(1) ?? ""), partition: $0.text(2), extracted: $0.int(3), extractRejects: $0.int(4),
-                        firstRowID: $0.int64(5), lastRowID: $0.int64(6), sha256: $0.text(7) ?? "", size: $0.int64(8))
-        }.first
+        try Manifest(database).file(id).map {
+            PendingFile(id: $0.id, path: context.config.absolutePath(manifest: $0.path), partition: $0.partition, extracted: $0.records,
+                        extractRejects: $0.rejected, firstRowID: $0.firstRowID, lastRowID: $0.lastRowID, sha256: $0.sha256, size: $0.size)
+        }
     }
 
     /// The bytes of a file whose records were not stored: its archived copy, or — when it was

@@ -1,25 +1,18 @@
 import AmbassadorCore
 import Warehouse
 
-/// Writes the rows one file's normalization rejects to `etl_reject`, with run, source, file,
-/// record number, field, raw value and reason; counts them.
+/// The rows one file's normalization rejects, through its `RejectLog` (run, source, file,
+/// record number, field, raw value and reason); counts them.
 final class Quarantine {
-    private let writer: TableWriter
-    private let runID: Int64, source: String, fileID: Int64, path: String
-    private(set) var count = 0
+    private let log: RejectLog
+    var count: Int { log.count }
     /// Under pseudonymisation, the raw values (and their echo in the reason) of identity
     /// fields are withheld: a reject must not keep what the facts may not.
     private let pseudonymizer: Pseudonymizer?
 
     init(database: any WarehouseConnection, context: StageContext, source: String, fileID: Int64, path: String) throws {
         pseudonymizer = Pseudonymizer(context.config.privacy)
-        writer = try TableWriter(database, table: "etl_reject", columns: [
-            "run_id", "stage", "source", "file_id", "file_path", "record_no", "field", "raw_value", "reason",
-        ])
-        runID = context.runID
-        self.source = source
-        self.fileID = fileID
-        self.path = path
+        log = try RejectLog(database, runID: context.runID, stage: .normalize, source: source, fileID: fileID, path: path)
     }
 
     func add(recordNo: Int64, field: String, raw: String?, reason: String) throws {
@@ -29,14 +22,12 @@ final class Quarantine {
             reason = (clear.isEmpty ? reason : reason.replacingOccurrences(of: clear, with: "(withheld)"))
                 + " [value withheld: privacy.pseudonymise]"
         }
-        try writer.insert([.integer(runID), .text("normalize"), .text(source), .integer(fileID), .text(path), .integer(recordNo),
-                           .text(field), SQLValue(raw), .text(reason)])
-        count += 1
+        try log.add(recordNo: recordNo, field: field, raw: raw, reason: reason)
     }
 
     /// Sends the rejects that wait (PostgreSQL): before the file's transaction commits.
     func finish() throws {
-        try writer.finish()
+        try log.finish()
     }
 
     func add(recordNo: Int64, _ failure: RowFailure) throws {

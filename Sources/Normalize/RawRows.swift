@@ -47,7 +47,7 @@ enum RawRows {
         }
         let lists = try database.rows("""
             SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE f.source = ? AND f.status <> 'failed' AND m.key = ? ORDER BY f.file_id
+            WHERE f.source = ? AND f.status <> \(Manifest.FileState.failed.sql) AND m.key = ? ORDER BY f.file_id
             """, [.text(source), .text(FileColumns.metadataKey)]) { $0.text(0) }
         var seen: Set<ColumnName.Key> = []
         var ordered: [String] = []

@@ -10,9 +10,9 @@ enum TicketGiveBack {
     static func holders(of fileID: Int64, database: any WarehouseConnection) throws -> [(file: Int64, tickets: Set<String>)] {
         let rows = try database.rows("""
             SELECT t.file_id, t.ticket_id FROM etl_ticket_file t JOIN etl_source_file f ON f.file_id = t.file_id
-            WHERE f.status = 'loaded' AND t.ticket_id IN (
+            WHERE f.status = \(Manifest.FileState.loaded.sql) AND t.ticket_id IN (
                 SELECT ticket_id FROM fact_ticket WHERE _file_id IN (
-                    SELECT file_id FROM etl_source_file WHERE superseded_by = ? AND status = 'superseded'))
+                    SELECT file_id FROM etl_source_file WHERE \(Manifest.supersededBy)))
             ORDER BY t.file_id
             """, [.integer(fileID)]) { ($0.int64(0), $0.text(1) ?? "") }
         var grouped: [(file: Int64, tickets: Set<String>)] = []

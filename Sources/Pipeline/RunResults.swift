@@ -42,17 +42,10 @@ package enum RunResults {
         }
         // The largest groups; a reason naming its value makes one group per value, and a file
         // of 200 000 rejected dates once made this file 66 MB and its writer 500 MB.
-        run["rejects"] = try database.rows("""
-            SELECT source, stage, coalesce(field, ''), reason, count(*) FROM etl_reject WHERE run_id = ?
-            GROUP BY source, stage, field, reason ORDER BY count(*) DESC, source, reason LIMIT \(listedRejectGroups)
-            """, [.integer(runID)]) { row -> [String: Any] in
-            ["source": row.text(0) ?? "", "stage": row.text(1) ?? "", "field": row.text(2) ?? "", "reason": row.text(3) ?? "",
-             "rows": row.int(4)]
+        run["rejects"] = try RejectLog.largestGroups(run: runID, limit: listedRejectGroups, database: database).map { group -> [String: Any] in
+            ["source": group.source, "stage": group.stage, "field": group.field, "reason": group.reason, "rows": group.rows]
         }
-        let groups = try database.rows("""
-            SELECT count(*), coalesce(sum(rows), 0) FROM (
-                SELECT count(*) AS rows FROM etl_reject WHERE run_id = ? GROUP BY source, stage, field, reason) AS grouped
-            """, [.integer(runID)]) { ($0.int(0), $0.int(1)) }.first ?? (0, 0)
+        let groups = try RejectLog.totals(run: runID, database: database)
         let listedRows = (run["rejects"] as? [[String: Any]] ?? []).reduce(0) { $0 + (($1["rows"] as? Int) ?? 0) }
         run["rejects_not_listed"] = ["groups": max(0, groups.0 - listedRejectGroups), "rows": groups.1 - listedRows]
         run["checks"] = try database.rows("""

@@ -43,15 +43,14 @@ package enum StatusReport {
         out += table(["source", "status", "files", "records", "rejected"], try database.rows("""
             SELECT source, status, count(*), CAST(sum(records) AS BIGINT), CAST(sum(rejected) AS BIGINT) FROM etl_source_file GROUP BY source, status ORDER BY source, status
             """, []) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
-        let failed = try database.rows("SELECT path, error FROM etl_source_file WHERE status = 'failed' ORDER BY file_id DESC LIMIT 10", []) {
+        let failed = try database.rows("SELECT path, error FROM etl_source_file WHERE status = \(Manifest.FileState.failed.sql) ORDER BY file_id DESC LIMIT 10", []) {
             "  \($0.text(0) ?? ""): \($0.text(1) ?? "")"
         }
         if !failed.isEmpty { out += "Failed files:\n" + failed.joined(separator: "\n") + "\n" }
         out += "\nRejected rows by reason (top 10):\n"
-        out += table(["source", "stage", "field", "reason", "rows"], try database.rows("""
-            SELECT source, stage, coalesce(field, ''), reason, count(*) FROM etl_reject
-            GROUP BY source, stage, field, reason ORDER BY count(*) DESC, source LIMIT 10
-            """, []) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
+        out += table(["source", "stage", "field", "reason", "rows"], try RejectLog.largestGroups(run: nil, limit: 10, database: database).map {
+            [$0.source, $0.stage, $0.field, $0.reason, String($0.rows)]
+        })
         out += "\nData checks (latest):\n"
         out += table(["check", "table", "severity", "failing", "sample keys"], try database.rows("""
             SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check
@@ -71,7 +70,7 @@ package enum StatusReport {
         let unmapped = try database.rows("""
             SELECT f.source, substr(m.key, 10) AS what, sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
             JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE m.key LIKE 'unmapped/%' AND f.status IN ('normalized', 'loaded')
+            WHERE m.key LIKE 'unmapped/%' AND f.status IN (\(Manifest.FileState.sqlList([.normalized, .loaded])))
             GROUP BY f.source, what ORDER BY 3 DESC, 1, 2 LIMIT 20
             """, []) { row -> [String] in
             let what = row.text(1) ?? ""

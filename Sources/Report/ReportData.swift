@@ -87,11 +87,11 @@ package struct ReportData {
         for source in config.sources {
             var health = SourceHealth(name: source.name, kind: source.kind.rawValue)
             try database.stream("""
-                SELECT count(CASE WHEN f.status = 'loaded' THEN 1 END), count(CASE WHEN f.status = 'failed' THEN 1 END),
-                       coalesce(sum(CASE WHEN f.status <> 'superseded' THEN f.records END), 0),
-                       coalesce(sum(CASE WHEN f.status <> 'superseded' THEN f.rejected END), 0),
-                       max(CASE WHEN f.status = 'loaded' THEN f.partition_date END),
-                       max(CASE WHEN f.status = 'loaded' THEN r.started_at END)
+                SELECT count(CASE WHEN f.status = \(Manifest.FileState.loaded.sql) THEN 1 END), count(CASE WHEN f.status = \(Manifest.FileState.failed.sql) THEN 1 END),
+                       coalesce(sum(CASE WHEN f.status <> \(Manifest.FileState.superseded.sql) THEN f.records END), 0),
+                       coalesce(sum(CASE WHEN f.status <> \(Manifest.FileState.superseded.sql) THEN f.rejected END), 0),
+                       max(CASE WHEN f.status = \(Manifest.FileState.loaded.sql) THEN f.partition_date END),
+                       max(CASE WHEN f.status = \(Manifest.FileState.loaded.sql) THEN r.started_at END)
                 FROM etl_source_file f LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.source = ?
                 """, [.text(source.name)]) { row in
                 health.loaded = row.int(0)
@@ -106,7 +106,7 @@ package struct ReportData {
         data.unmappedValues = try database.rows("""
             SELECT f.source, substr(m.key, 10), sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
             JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE m.key LIKE 'unmapped/%' AND f.status IN ('normalized', 'loaded')
+            WHERE m.key LIKE 'unmapped/%' AND f.status IN (\(Manifest.FileState.sqlList([.normalized, .loaded])))
             GROUP BY f.source, m.key ORDER BY 3 DESC, 1, 2 LIMIT 20
             """) { row in
             let what = row.text(1) ?? ""

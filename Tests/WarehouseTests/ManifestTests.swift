@@ -1,0 +1,78 @@
+import Foundation
+import TestSupport
+import Warehouse
+import XCTest
+
+/// The manifest store on both engines: its states are exactly the ones the table admits, and
+/// a file's life (registered, staged, loaded; failed with its reason; superseded by its
+/// correction) reads back as it was written.
+final class ManifestTests: XCTestCase {
+    /// A migrated SQLite warehouse and a PostgreSQL schema, each with one run.
+    private func engines(_ name: String = #function) throws -> (connections: [any WarehouseConnection], drop: () -> Void) {
+        let sqlite = try Database(path: ":memory:")
+        let (pg, drop) = try PostgresSupport.schemaOrSkip(name)
+        try Migrator.migrate(sqlite, appliedAt: "2026-12-01T00:00:00Z")
+        _ = try Migrator.migrate(pg, appliedAt: "2026-12-01T00:00:00Z")
+        for database in [sqlite, pg] as [any WarehouseConnection] {
+            try database.run("INSERT INTO etl_run (command, arguments, run_date, started_at, status) VALUES ('test', '', '2026-12-01', 'now', 'running')", [])
+        }
+        return ([sqlite, pg], drop)
+    }
+
+    func testEveryStateIsOneTheTableAdmitsAndNoOther() throws {
+        let (connections, drop) = try engines()
+        defer { drop() }
+        for database in connections {
+            for (index, state) in Manifest.FileState.allCases.enumerated() {
+                XCTAssertNoThrow(try database.run("""
+                    INSERT INTO etl_source_file (source, path, sha256, size, status, run_id) VALUES ('s', ?, 'x', 0, ?, 1)
+                    """, [.text("f\(index)"), .text(state.rawValue)]), "\(database.engine): \(state)")
+            }
+            XCTAssertThrowsError(try database.run("""
+                INSERT INTO etl_source_file (source, path, sha256, size, status, run_id) VALUES ('s', 'g', 'x', 0, 'archived', 1)
+                """, []), "\(database.engine): a state the enum does not have is refused")
+            XCTAssertEqual(try database.rows("SELECT status FROM etl_source_file ORDER BY file_id", []) { $0.text(0) ?? "" },
+                           Manifest.FileState.allCases.map(\.rawValue))
+        }
+    }
+
+    func testAFilesLifeReadsBackOnBothEngines() throws {
+        let (connections, drop) = try engines()
+        defer { drop() }
+        var lives: [[String]] = []
+        for database in connections {
+            let manifest = Manifest(database)
+            let first = try manifest.register(source: "tickets", path: "in/a.csv", sha256: "aa", size: 10, partition: "2026-01-01", runID: 1)
+            try manifest.extracted(first, records: 5, rejected: 1, runID: 1, rawRowIDs: nil)
+            let other = try manifest.register(source: "tickets", path: "in/b.csv", sha256: "bb", size: 20, partition: nil, runID: 1)
+            try manifest.extracted(other, records: 7, rejected: 0, runID: 1, rawRowIDs: (first: 3, last: 9))
+            XCTAssertEqual(try manifest.files(of: ["tickets"], in: .extracted), [first, other])
+            XCTAssertEqual(try manifest.files(of: ["rosters"], in: .extracted), [])
+            try manifest.normalized(first, rejected: 2)
+            try manifest.fail(other, reason: "too many rejects", rejected: 7)
+            XCTAssertEqual(try manifest.files(of: ["tickets"], in: .normalized), [first])
+            try manifest.loaded([first])
+            // A corrected version of a.csv, under the same (relative) path: its predecessor is a.csv.
+            XCTAssertEqual(try manifest.known(source: "tickets", path: "in/a.csv", sha256: "aa")?.file, first)
+            XCTAssertNil(try manifest.known(source: "tickets", path: "in/a.csv", sha256: "a2"))
+            let correction = try manifest.register(source: "tickets", path: "in/a.csv", sha256: "a2", size: 11, partition: "2026-01-01", runID: 1)
+            XCTAssertEqual(try manifest.predecessors(of: correction, source: "tickets", path: "in/a.csv"), [first],
+                           "the failed b.csv is another path; a failed version would not count either")
+            try manifest.supersede(first, by: correction)
+            XCTAssertEqual(try manifest.superseded(by: correction), [first])
+            XCTAssertEqual(try manifest.partitionDate(source: "tickets", path: "in/a.csv"), "2026-01-01")
+            try manifest.failedAtExtract(source: "tickets", path: "in/c.csv", sha256: "unreadable", size: 0, partition: nil,
+                                         error: "cannot read", runID: 1)
+            func life(_ id: Int64) throws -> String {
+                let file = try XCTUnwrap(manifest.file(id))
+                let error = try database.scalar("SELECT error FROM etl_source_file WHERE file_id = ?", [.integer(id)]).stringValue ?? "-"
+                return "\(file.path)|\(file.state?.rawValue ?? "?")|\(file.records)|\(file.rejected)|\(file.firstRowID)…\(file.lastRowID)|\(error)"
+            }
+            lives.append(try [first, other, correction].map(life)
+                + [try database.scalar("SELECT status || '|' || error FROM etl_source_file WHERE path = 'in/c.csv'", []).stringValue ?? "none"])
+        }
+        XCTAssertEqual(lives.first, ["in/a.csv|superseded|5|2|0…-1|-", "in/b.csv|failed|7|7|3…9|too many rejects",
+                                     "in/a.csv|extracted|0|0|0…-1|-", "failed|cannot read"])
+        XCTAssertEqual(lives.last, lives.first, "the same on PostgreSQL")
+    }
+}
