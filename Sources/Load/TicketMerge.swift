@@ -134,7 +134,7 @@ enum TicketMerge {
                   WHERE s.file_id = ? \(restriction)
                   \(once ? "ORDER BY s.ticket_id, coalesce(s.updated_at, '') DESC, s.record_no DESC" : "")) AS staged
             WHERE true
-            ORDER BY record_no
+            ORDER BY \(once ? "ticket_id" : "record_no")
             ON CONFLICT (ticket_id) DO UPDATE SET \(updates)
             WHERE coalesce(excluded.updated_at, '') >= coalesce(fact_ticket.updated_at, '') AND fact_ticket.source = excluded.source
             """, [.integer(version), .integer(fileID)])
