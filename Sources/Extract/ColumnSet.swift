@@ -38,7 +38,10 @@ struct StringFields: FieldValues {
     }
 }
 
-/// Flattens a record's fields into column positions and hands it to the sink.
+/// Flattens a record's fields into column positions and hands it to the sink. A value
+/// holding a NUL character (JSON's `\u0000`, XML's `&#0;` is not even allowed) rejects its
+/// record, as a NUL byte does in a CSV file: no warehouse stores it alike (PostgreSQL's text
+/// cannot hold it at all).
 struct RecordAssembler {
     let columns: ColumnSet
     let sink: RecordSink
@@ -47,6 +50,12 @@ struct RecordAssembler {
         var values: [String?] = []
         for (path, value) in fields {
             let index = columns.index(path)
+            if let value, let nul = value.utf8.firstIndex(of: 0) {
+                try columns.announce(to: sink)
+                try sink.reject(number, field: columns.names[index], rawValue: nil,
+                                reason: "NUL character at offset \(value.utf8.distance(from: value.utf8.startIndex, to: nul)) of the value; expected text")
+                return true
+            }
             if values.count <= index { values.append(contentsOf: repeatElement(nil, count: index - values.count + 1)) }
             values[index] = value
         }
