@@ -163,18 +163,9 @@ extension PrivacyTests {
         try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/samples", toPath: directory + "/samples")
         try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/pipelines", toPath: directory + "/pipelines")
         // Every clear name and e-mail of the rosters, read from the files themselves.
-        var identities: Set<String> = []
-        var emailOf: [String: String] = [:]
+        let (found, emailOf) = try TestSupport.rosterIdentities(in: directory + "/samples/hr")
+        var identities = found
         let rosters = try FileManager.default.contentsOfDirectory(atPath: directory + "/samples/hr").sorted()
-        for file in rosters {
-            let text = try String(contentsOfFile: directory + "/samples/hr/" + file, encoding: .utf8)
-            for line in text.split(whereSeparator: \.isNewline).dropFirst() {
-                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                identities.insert(cells[1])
-                identities.insert(cells[2])
-                emailOf[cells[0]] = cells[2]
-            }
-        }
         XCTAssertGreaterThan(identities.count, 200)
         // A ticket system that names agents by e-mail (in another case than the roster), and a
         // roster row whose e-mail is invalid (its reject must not keep it).

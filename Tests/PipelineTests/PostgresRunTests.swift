@@ -196,16 +196,9 @@ final class PostgresRunTests: XCTestCase {
         let token = "zq" + String((0..<10).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement() ?? "x" })
         let agentName = "Ada Tok\(token)", agentEmail = "ada.\(token)@example.com"
         let customerEmail = "cust.\(token)@example.org", pulseEmail = "pulse.\(token)@example.com", relationshipEmail = "rel.\(token)@example.net"
-        var identities: Set<String> = [agentName, agentEmail, customerEmail, pulseEmail, relationshipEmail]
+        let identities = try TestSupport.rosterIdentities(in: directory + "/samples/hr").identities
+            .union([agentName, agentEmail, customerEmail, pulseEmail, relationshipEmail])
         let rosters = try FileManager.default.contentsOfDirectory(atPath: directory + "/samples/hr").sorted()
-        for file in rosters {
-            let text = try String(contentsOfFile: directory + "/samples/hr/" + file, encoding: .utf8)
-            for line in text.split(whereSeparator: \.isNewline).dropFirst() {
-                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                identities.insert(cells[1])
-                identities.insert(cells[2])
-            }
-        }
         let lastRoster = try String(contentsOfFile: directory + "/samples/hr/" + (rosters.last ?? ""), encoding: .utf8)
         TestSupport.write(lastRoster + "E99998,\(agentName),\(agentEmail),Support 01,,Agent,Lisbon,1/1/2025,0000-00-00,Active,\n",
                           to: directory + "/samples/hr/roster_2026-06-02.csv")

@@ -44,6 +44,25 @@ public enum TestSupport {
     }
 
     /// Writes `text` to `path` (creating directories), byte for byte.
+    /// Every employee's name and e-mail in the roster snapshots under `folder` (the bundled
+    /// samples' CSV layout: id, name, e-mail first), read from the files themselves; and each
+    /// employee id's e-mail.
+    public static func rosterIdentities(in folder: String) throws -> (identities: Set<String>, emailOf: [String: String]) {
+        var identities: Set<String> = []
+        var emailOf: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            for line in text.split(whereSeparator: \.isNewline).dropFirst() {
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard cells.count > 2 else { continue }
+                identities.insert(cells[1])
+                identities.insert(cells[2])
+                emailOf[cells[0]] = cells[2]
+            }
+        }
+        return (identities, emailOf)
+    }
+
     public static func write(_ text: String, to path: String) {
         write(Array(text.utf8), to: path)
     }
