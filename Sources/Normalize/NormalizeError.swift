@@ -14,6 +14,9 @@ package enum NormalizeError: Error, CustomStringConvertible, Equatable {
     /// A correction cannot be staged until another file (holding tickets it takes back) can
     /// be read again; it stays extracted and the next run tries again.
     case needsAnotherFile(path: String, other: String, reason: String)
+    /// The file must be read again (it was not archived: a pulse survey's, or any under
+    /// pseudonymisation) and is no longer in the inbox; it stays extracted.
+    case fileGone(path: String)
 
     package var description: String {
         switch self {
@@ -27,6 +30,8 @@ package enum NormalizeError: Error, CustomStringConvertible, Equatable {
             return "\(path): the file's rows could not be staged (\(reason)); expected rows the warehouse can hold — nothing of this file was staged, and the other files go on"
         case let .needsAnotherFile(path, other, reason):
             return "\(path): not staged yet: it replaces a file whose tickets \(other) also holds, and that file cannot be read again to give them back (\(reason)); expected it in the archive or, unchanged, in the inbox — put it back; \(path) stays extracted and the next run stages it"
+        case let .fileGone(path):
+            return "\(path): not staged yet: the file is no longer in the inbox, and it was not archived (a pulse survey's files and every file under pseudonymisation are read again from the inbox); expected it back, unchanged — it stays extracted and the next run stages it"
         case let .unknownTimeZone(name):
             return "time zone '\(name)' is not known; expected an IANA name such as Europe/Berlin or UTC"
         }

@@ -175,6 +175,17 @@ package enum NormalizeStage {
         context.progress.addToStageTotal(files.reduce(0) { $0 + ($1.storesRawRows(database.engine, source: source) ? Int64($1.extracted) : $1.size) })
         for file in files {
             try Interruption.checkpoint()
+            // A file to read again that is gone from the inbox (never archived) is not this
+            // file's failure: it stays extracted, said, until it is back.
+            if case .file(let readPath, _) = try records(file, only: nil).origin, !FileManager.default.fileExists(atPath: readPath) {
+                let error = "\(NormalizeError.fileGone(path: file.path))"
+                try manifest.note(file.id, waiting: error)
+                counts.filesFailed += 1
+                counts.dataFailure = true
+                counts.messages.append(error)
+                context.logger.error("\(error)")
+                continue
+            }
             do {
                 let outcome = try database.transaction { () throws -> (written: Int, rejected: Int, failed: String?, notes: [String]) in
                     let result = try stageFile(file)

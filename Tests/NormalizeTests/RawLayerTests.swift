@@ -171,6 +171,31 @@ final class RawLayerTests: XCTestCase {
         XCTAssertEqual(try harness.rows("SELECT source, table_name, column_name, file_id FROM etl_schema_change"), ["tickets|archive|Channel|2"])
     }
 
+    /// A pulse survey's file is read again from the inbox (it is never archived, and no raw
+    /// rows hold it): gone from the inbox between extract and normalize, it is not failed — it
+    /// stays extracted, said with its path — and, back unchanged, the next normalize stages it.
+    func testAPulseFileGoneFromTheInboxBeforeNormalizeWaitsForItsReturn() throws {
+        let harness = try StageHarness()
+        var pulse = harness.source("pulse", .survey, folder: "pulse")
+        pulse.respondent = .employee
+        harness.config.sources = [pulse]
+        let path = harness.directory + "/pulse/pulse_2026-01-07.csv"
+        TestSupport.write("ResponseId,RecipientEmail,Team,EndDate,Q1\nR_1,ann@example.com,T1,2026-01-07T10:00:00Z,4\n", to: path)
+        _ = try ExtractStage.run(database: harness.database, context: harness.context)
+        try FileManager.default.moveItem(atPath: path, toPath: harness.directory + "/away.csv")
+        let gone = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.context).first)
+        XCTAssertEqual(gone.filesFailed, 1)
+        XCTAssertTrue(gone.dataFailure, "the run says so (exit 65)")
+        let waiting = try harness.rows("SELECT status, error FROM etl_source_file")
+        XCTAssertEqual(waiting.count, 1)
+        XCTAssertTrue(waiting[0].hasPrefix("extracted|") && waiting[0].contains(path) && waiting[0].contains("no longer in the inbox"), waiting[0])
+        try FileManager.default.moveItem(atPath: harness.directory + "/away.csv", toPath: path)
+        let back = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.context).first)
+        XCTAssertEqual(back.filesDone, 1)
+        XCTAssertEqual(try harness.rows("SELECT status FROM etl_source_file"), ["normalized"])
+        XCTAssertEqual(try harness.rows("SELECT response_id, coalesce(respondent_id, '-'), team_id FROM stg_survey_response"), ["R_1|-|T1"])
+    }
+
     /// What the run must not store is not archived: a pulse survey's file (identities beside
     /// answers) and, under pseudonymisation, every file (clear names and e-mails). Those are
     /// read from the inbox, still checked against the registered digest.
