@@ -47,6 +47,13 @@ package enum StatusReport {
             "  \($0.text(0) ?? ""): \($0.text(1) ?? "")"
         }
         if !failed.isEmpty { out += "Failed files:\n" + failed.joined(separator: "\n") + "\n" }
+        // Extracted files normalize could not stage yet for a reason not their own (a file to
+        // read again that is gone from the inbox, a correction waiting for another file).
+        let waiting = try database.rows("""
+            SELECT path, error FROM etl_source_file WHERE status = \(Manifest.FileState.extracted.sql) AND error IS NOT NULL
+            ORDER BY file_id DESC LIMIT 10
+            """, []) { "  \($0.text(0) ?? ""): \($0.text(1) ?? "")" }
+        if !waiting.isEmpty { out += "Files waiting to be staged:\n" + waiting.joined(separator: "\n") + "\n" }
         out += "\nRejected rows by reason (top 10):\n"
         out += table(["source", "stage", "field", "reason", "rows"], try RejectLog.largestGroups(run: nil, limit: 10, database: database).map {
             [$0.source, $0.stage, $0.field, $0.reason, String($0.rows)]

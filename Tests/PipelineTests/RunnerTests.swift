@@ -425,6 +425,8 @@ extension RunnerTests {
                 XCTAssertTrue(error.contains("day_2026-01-02.csv") && error.contains("a_2026-01-01.csv") && error.contains("cannot be read again")
                               && error.contains("next run"), error)
                 XCTAssertEqual(try tickets(), ["1|open", "2|open", "3|solved", "4|open"], "the waiting correction changed nothing")
+                let status = try StatusReport.render(warehouse: config.warehouse)
+                XCTAssertTrue(status.contains("Files waiting to be staged:\n  tickets/day_2026-01-02.csv: "), status)
                 // The other file is back: the next run stages and loads the correction.
                 TestSupport.write(header + "3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n4,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open\n",
                                   to: directory + "/tickets/a_2026-01-01.csv")
