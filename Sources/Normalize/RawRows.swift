@@ -77,7 +77,7 @@ struct FileRecords {
     }
 
     let fileID: Int64
-    /// The manifest's path, for messages.
+    /// The file's path (in the inbox), for messages.
     let path: String
     let sha256: String
     /// How many records extract counted in the file.
