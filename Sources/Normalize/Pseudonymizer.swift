@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 import Crypto
 
 /// Pseudonymisation (`privacy.pseudonymise`): a keyed HMAC-SHA256, as 32 hex characters,
@@ -77,5 +78,38 @@ struct Pseudonymizer {
             if b == 0x20 { space = true } else if b >= 0x30 && b <= 0x39 { return false } else if b >= 0x41 { letter = true }
         }
         return space && letter
+    }
+
+    /// Free text (a survey's text answer) with every e-mail address in it replaced by its
+    /// pseudonym — the same one the address gets as an id — when e-mails are pseudonymised.
+    /// An address is a run of characters between white space holding an `@`, without the
+    /// punctuation around it (`<ada@example.com>,`). Names in prose cannot be told from other
+    /// words and stay as written.
+    func scrubbingEmails(_ text: String) -> String {
+        guard emails, text.contains("@") else { return text }
+        let edges = CharacterSet(charactersIn: "<>()[]{}\"'.,;:!?")
+        var out = ""
+        var word = ""
+        func flush() {
+            guard word.contains("@") else { out += word; word = ""; return }
+            let scalars = word.unicodeScalars
+            let start = scalars.firstIndex { !edges.contains($0) } ?? scalars.endIndex
+            let end = scalars.lastIndex { !edges.contains($0) }.map { scalars.index(after: $0) } ?? start
+            let core = String(scalars[start..<max(start, end)])
+            out += String(scalars[scalars.startIndex..<start])
+            out += core.contains("@") ? identity(core, field: "email") : core
+            out += String(scalars[max(start, end)..<scalars.endIndex])
+            word = ""
+        }
+        for character in text {
+            if character.isWhitespace {
+                flush()
+                out.append(character)
+            } else {
+                word.append(character)
+            }
+        }
+        flush()
+        return out
     }
 }

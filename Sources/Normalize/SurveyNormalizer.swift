@@ -124,7 +124,8 @@ struct SurveyNormalizer {
                     score = number
                 } else {
                     score = SurveyNormalizer.labels[raw.lowercased()]
-                    label = raw
+                    // Under pseudonymisation an e-mail address in a text answer is hashed.
+                    label = pseudonymizer?.scrubbingEmails(raw) ?? raw
                 }
                 if let limit, let score, !limit.range.contains(score) {
                     return try reject(item, raw, "\(raw) is outside the range \(ValidationConfig.describe(limit.range)) set for \(limit.pattern) in "

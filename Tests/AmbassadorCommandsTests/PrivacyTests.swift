@@ -211,13 +211,14 @@ extension PrivacyTests {
     /// customer a response belongs to; one named by e-mail is hashed, whatever its case.
     func testACustomerRespondentIdIsStoredAlikeWithPseudonymisationOnAndOff() throws {
         var stored: [[String]] = []
+        var texts: [[String]] = []
         for privacy in ["", "privacy:\n  pseudonymise: [email]\n  key_env: TEST_PRIVACY_KEY\n"] {
             let directory = TestSupport.temporaryDirectory()
             TestSupport.write("""
-                Response ID,Customer,Submitted At,Q1
-                R1,CUST-7,2026-03-01 10:00:00,4
-                R2,Ada@Example.com,2026-03-01 11:00:00,5
-                R3,ada@example.com,2026-03-01 12:00:00,3
+                Response ID,Customer,Submitted At,Q1,Q2
+                R1,CUST-7,2026-03-01 10:00:00,4,fine
+                R2,Ada@Example.com,2026-03-01 11:00:00,5,"Write to <Ada@Example.com>, or ada@example.com."
+                R3,ada@example.com,2026-03-01 12:00:00,3,
 
                 """, to: directory + "/csat/csat_2026-03-01.csv")
             TestSupport.write("""
@@ -231,11 +232,15 @@ extension PrivacyTests {
             XCTAssertTrue([0, 65].contains(result.status), result.stderr)
             let database = try Database(path: directory + "/var/w.sqlite", readOnly: true)
             stored.append(try database.query("SELECT respondent_id FROM fact_survey_response ORDER BY response_id") { $0.text(0) ?? "-" })
+            texts.append(try database.query("SELECT text_value FROM fact_survey_answer WHERE item = 'Q2' ORDER BY response_id") { $0.text(0) ?? "-" })
         }
         XCTAssertEqual(stored[0], ["cust-7", "ada@example.com", "ada@example.com"])
         XCTAssertEqual(stored[1].first, "cust-7", "an id that is not an e-mail is kept as without pseudonymisation")
         XCTAssertEqual(stored[1].count, 3)
         XCTAssertEqual(stored[1][1], stored[1][2], "one e-mail in two cases is one pseudonym")
         XCTAssertTrue(stored[1][1].count == 32 && stored[1][1].allSatisfy(\.isHexDigit), stored[1][1])
+        // A text answer keeps its words; an e-mail address in it becomes the address's pseudonym.
+        XCTAssertEqual(texts[0], ["fine", "Write to <Ada@Example.com>, or ada@example.com."])
+        XCTAssertEqual(texts[1], ["fine", "Write to <\(stored[1][1])>, or \(stored[1][1])."])
     }
 }
