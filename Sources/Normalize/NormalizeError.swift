@@ -18,6 +18,14 @@ package enum NormalizeError: Error, CustomStringConvertible, Equatable {
     /// pseudonymisation) and is no longer in the inbox; it stays extracted.
     case fileGone(path: String)
 
+    /// Whether the file is not at fault and waits, extracted, for a later run.
+    package var waits: Bool {
+        switch self {
+        case .needsAnotherFile, .fileGone: return true
+        default: return false
+        }
+    }
+
     package var description: String {
         switch self {
         case let .missingColumn(path, source, field, tried):

@@ -70,7 +70,11 @@ package enum NormalizeStage {
                 guard let columns = FileColumns.decode(listed) else {
                     throw NormalizeError.notStaged(path: file.path, reason: "its column list in etl_file_metadata is not a JSON array of names")
                 }
-                origin = .file(readPath: pathToRead(file, context: context), columns: columns)
+                let readPath = pathToRead(file, context: context)
+                // A file never archived (a pulse survey's, any under pseudonymisation) that is
+                // gone from the inbox waits for its return rather than failing for good.
+                guard FileManager.default.fileExists(atPath: readPath) else { throw NormalizeError.fileGone(path: file.path) }
+                origin = .file(readPath: readPath, columns: columns)
             } else {
                 origin = .rawRows(rawTable: rawTable, firstRowID: file.firstRowID, lastRowID: file.lastRowID)
             }
@@ -79,12 +83,12 @@ package enum NormalizeStage {
 
         /// Stages `file`'s records (only the tickets `only` names, without rejects, when
         /// giving back a corrected re-export's tickets) through the row normalizer.
-        func stageRecords(_ file: PendingFile, only: Set<String>?) throws -> (written: Int, rejected: Int) {
+        func stageRecords(_ file: PendingFile, only: Set<String>?, input known: FileRecords? = nil) throws -> (written: Int, rejected: Int) {
             // The export's own column labels (Zendesk's field_headers) help find the fields.
             let labels = Dictionary(try database.rows("""
                 SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
                 """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
-            let input = try records(file, only: only)
+            let input = try known ?? records(file, only: only)
             let columns = input.fileColumns ?? rawColumns
             let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
             if only == nil {
@@ -121,7 +125,7 @@ package enum NormalizeStage {
                 // Ticket audits: each record's events array becomes several staged events.
                 return try audits.normalize(input, database: database, context: context)
             }
-            return try stageRecords(file, only: nil)
+            return try stageRecords(file, only: nil, input: input)
         }
         // What else a staged file (kept: under the reject threshold) needs staged with it; it
         // returns what could not be done, to be said (exit 65), never passed over.
@@ -175,17 +179,6 @@ package enum NormalizeStage {
         context.progress.addToStageTotal(files.reduce(0) { $0 + ($1.storesRawRows(database.engine, source: source) ? Int64($1.extracted) : $1.size) })
         for file in files {
             try Interruption.checkpoint()
-            // A file to read again that is gone from the inbox (never archived) is not this
-            // file's failure: it stays extracted, said, until it is back.
-            if case .file(let readPath, _) = try records(file, only: nil).origin, !FileManager.default.fileExists(atPath: readPath) {
-                let error = "\(NormalizeError.fileGone(path: file.path))"
-                try manifest.note(file.id, waiting: error)
-                counts.filesFailed += 1
-                counts.dataFailure = true
-                counts.messages.append(error)
-                context.logger.error("\(error)")
-                continue
-            }
             do {
                 let outcome = try database.transaction { () throws -> (written: Int, rejected: Int, failed: String?, notes: [String]) in
                     let result = try stageFile(file)
@@ -225,10 +218,11 @@ package enum NormalizeStage {
                 }
             } catch let error as WarehouseError where error.isWarehouseWide {
                 throw error
-            } catch NormalizeError.needsAnotherFile(let path, let other, let reason) {
-                // Not this file's fault: it stays extracted (its raw rows too, if it has any)
-                // and is staged by the run that can read the other file again.
-                let error = "\(NormalizeError.needsAnotherFile(path: path, other: other, reason: reason))"
+            } catch let waiting as NormalizeError where waiting.waits {
+                // Not this file's fault (another file it needs, or its own never-archived file,
+                // is not there to read): it stays extracted (its raw rows too, if it has any)
+                // and is staged by the run that can read the file again.
+                let error = "\(waiting)"
                 try manifest.note(file.id, waiting: error)
                 counts.filesFailed += 1
                 counts.dataFailure = true
