@@ -12,7 +12,10 @@ import Darwin
 /// comparison per call, and it is only called at commit boundaries, never per row.
 ///
 /// `AMBASSADOR_PAUSE_AT=<name>:<seconds>` sleeps there instead, so a test can hold the
-/// warehouse lock for a known time.
+/// warehouse lock for a known time. With `AMBASSADOR_PAUSE_SIGNAL=<path>` as well, the
+/// process creates that file when it starts to sleep and wakes early once the file is
+/// removed: a test waits for the file instead of guessing how long start-up takes on a
+/// loaded machine, does what it must while the process is held, then lets it go.
 package enum FaultPoint {
     private nonisolated(unsafe) static var hits: [String: Int] = [:]
     private nonisolated(unsafe) static var total = 0
@@ -31,11 +34,25 @@ package enum FaultPoint {
         return (String(raw[..<colon]), seconds)
     }()
 
+    private static func hold(seconds: UInt32) {
+        guard let signal = getenv("AMBASSADOR_PAUSE_SIGNAL").map({ String(cString: $0) }), !signal.isEmpty else {
+            sleep(seconds)
+            return
+        }
+        let descriptor = open(signal, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
+        var left = Int(seconds) * 20
+        while left > 0, access(signal, F_OK) == 0 {
+            usleep(50_000)
+            left -= 1
+        }
+    }
+
     /// Marks that the process reached the point `name`.
     package static func reached(_ name: String) {
         guard killAt != nil || killAfter != nil || pauseAt != nil else { return }
         if let pause = pauseAt, pause.name == name {
-            sleep(pause.seconds)
+            hold(seconds: pause.seconds)
         }
         total += 1
         hits[name, default: 0] += 1

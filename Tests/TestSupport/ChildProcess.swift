@@ -14,6 +14,9 @@ public enum ChildProcess {
     /// A finished child process.
     public struct Measured {
         public let seconds: Double
+        /// User plus system CPU time: what a bound on work done should use, as it does
+        /// not grow when other processes share the machine.
+        public let cpuSeconds: Double
         public let peakKB: Int
         /// Exit status, or 128 + signal.
         public let status: Int32
@@ -22,11 +25,13 @@ public enum ChildProcess {
     public enum Failure: Error, CustomStringConvertible {
         case spawn(String, Int32)
         case failed([String], Int32)
+        case report(String)
 
         public var description: String {
             switch self {
             case let .spawn(command, code): return "\(command): cannot start (\(String(cString: strerror(code))))"
             case let .failed(argv, status): return "\(argv.joined(separator: " ")): exited with \(status)"
+            case let .report(text): return "GNU time wrote \"\(text)\"; expected user and system seconds and peak KB"
             }
         }
     }
@@ -41,12 +46,15 @@ public enum ChildProcess {
         defer { unlink(report) }
         // `env -C DIR` changes directory inside the measured process, then execs the command.
         let command = directory.map { ["/usr/bin/env", "-C", $0] + argv } ?? argv
-        let result = try spawnAndWait([timer, "-o", report, "-f", "%M"] + command, quiet: quiet)
+        let result = try spawnAndWait([timer, "-o", report, "-f", "%U %S %M"] + command, quiet: quiet)
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
-        // GNU time writes "Command exited with non-zero status N" before the figure when it fails.
-        let peak = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        // GNU time writes "Command exited with non-zero status N" before the figures when it fails.
+        let figures = text.split(separator: "\n").last.map { $0.split(separator: " ").map(String.init) } ?? []
+        guard figures.count == 3, let user = Double(figures[0]), let system = Double(figures[1]), let peak = Int(figures[2]) else {
+            throw Failure.report(text)
+        }
         guard result.status == 0 || allowFailure else { throw Failure.failed(argv, result.status) }
-        return Measured(seconds: result.seconds, peakKB: peak, status: result.status)
+        return Measured(seconds: result.seconds, cpuSeconds: user + system, peakKB: peak, status: result.status)
     }
 
     private static func spawnAndWait(_ argv: [String], quiet: Bool) throws -> (seconds: Double, status: Int32) {

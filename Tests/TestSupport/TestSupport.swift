@@ -123,7 +123,7 @@ public enum TestSupport {
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
-        for key in ["AMBASSADOR_KILL_AT", "AMBASSADOR_KILL_AFTER", "AMBASSADOR_PAUSE_AT", "AMBASSADOR_PIPELINE"] { env[key] = nil }
+        for key in ["AMBASSADOR_KILL_AT", "AMBASSADOR_KILL_AFTER", "AMBASSADOR_PAUSE_AT", "AMBASSADOR_PAUSE_SIGNAL", "AMBASSADOR_PIPELINE"] { env[key] = nil }
         env.merge(environment) { _, new in new }
         process.environment = env
         let out = Pipe(), err = Pipe()
@@ -143,6 +143,17 @@ public enum TestSupport {
         }
         try process.run()
         return running
+    }
+
+    /// Waits until a process started with `AMBASSADOR_PAUSE_SIGNAL=signal` holds at its pause
+    /// point (it has created `signal`); false if it has not within `timeout` seconds or ended.
+    public static func awaitPause(_ running: Running, signal: String, timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline, running.process.isRunning {
+            if FileManager.default.fileExists(atPath: signal) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return FileManager.default.fileExists(atPath: signal)
     }
 
     /// Waits for a started process and collects its output.
