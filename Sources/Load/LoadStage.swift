@@ -25,18 +25,14 @@ package enum LoadStage {
             }
             let pending = try Manifest(database).files(of: rosters, in: .normalized)
             if !pending.isEmpty {
-                counts.rowsRead = try database.count(
-                    "SELECT count(*) FROM stg_employee WHERE file_id IN (\(pending.map { String($0) }.joined(separator: ",")))")
+                counts.rowsRead = try FactStore.stagedRows(in: EmployeeHistory.staging, files: pending, database: database)
                 counts.rowsWritten = try database.transaction {
                     let rebuilt = try EmployeeHistory.rebuild(database: database, sources: rosters)
                     try Manifest(database).loaded(pending)
                     // Committed with the history it identifies (a fingerprint of its rows):
                     // tickets attributed with another history are re-attributed below, on
                     // this run or after a crash; the same rosters read again change nothing.
-                    try database.run("""
-                        INSERT INTO etl_state (source, key, value) VALUES ('load', 'employee_history_version', ?)
-                        ON CONFLICT (source, key) DO UPDATE SET value = excluded.value
-                        """, [.text(String(rebuilt.fingerprint))])
+                    try FactStore.recordEmployeeHistoryVersion(rebuilt.fingerprint, database: database)
                     let versions = rebuilt.versions
                     FaultPoint.reached("load.employees")
                     return versions
@@ -48,15 +44,14 @@ package enum LoadStage {
             all.append(counts)
         }
 
-        let version = try database.scalar(
-            "SELECT CAST(value AS BIGINT) FROM etl_state WHERE source = 'load' AND key = 'employee_history_version'", []).intValue ?? 0
+        let version = try FactStore.employeeHistoryVersion(database: database)
         for source in context.selectedSources {
             let context = context.forSource(source.name)
             let staging: String
             let merge: (Int64) throws -> (written: Int, rejected: Int)
             switch source.kind {
             case .tickets:
-                staging = "stg_ticket"
+                staging = TicketMerge.staging
                 merge = { fileID in
                     // A corrected re-export replaces exactly what its predecessor contributed.
                     let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
@@ -79,7 +74,7 @@ package enum LoadStage {
                     return (try events.merge(fileID: fileID, database: database), 0)
                 }
             case .survey:
-                staging = "stg_survey_response"
+                staging = SurveyMerge.staging
                 merge = { fileID in
                     _ = try SurveyMerge.retractPredecessors(of: fileID, database: database)
                     return (try SurveyMerge.merge(fileID: fileID, database: database), 0)
@@ -97,7 +92,7 @@ package enum LoadStage {
                 let started = monotonicSeconds()
                 // One file per transaction: its predecessor's rows out, its own in, marked loaded.
                 let merged = try database.transaction { () throws -> (Int, Int, Int) in
-                    let read = try database.count("SELECT count(*) FROM \(staging) WHERE file_id = ?", [.integer(fileID)])
+                    let read = try FactStore.stagedRows(in: staging, files: [fileID], database: database)
                     let result = try merge(fileID)
                     try Manifest(database).loaded([fileID])
                     FaultPoint.reached("load.\(source.kind.rawValue)")

@@ -1,4 +1,3 @@
-import Warehouse
 
 /// Holds back a roster snapshot that drops a large share of the workforce at once.
 ///
@@ -10,13 +9,13 @@ import Warehouse
 /// `roster_drop_held` note in `etl_file_metadata`, and stays out of the history until
 /// `ambassador confirm FILE` says the drop is real.
 package enum RosterDropGuard {
-    static let heldKey = "roster_drop_held"
-    static let confirmedKey = "roster_drop_confirmed"
+    package static let heldKey = "roster_drop_held"
+    package static let confirmedKey = "roster_drop_confirmed"
     /// The fewest missing employees that can hold a snapshot back.
-    static let minimumDrop = 5
+    package static let minimumDrop = 5
 
     /// Holds the pending roster files whose drop is too large; returns a message for each.
-    static func hold(database: any WarehouseConnection, sources: [String], maxDrop: Double) throws -> [String] {
+    package static func hold(database: any WarehouseConnection, sources: [String], maxDrop: Double) throws -> [String] {
         let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")
         let values = sources.map { SQLValue.text($0) }
         let pending = try database.rows("""

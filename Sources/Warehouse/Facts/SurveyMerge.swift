@@ -1,10 +1,12 @@
-import Warehouse
 
 /// Merges staged survey responses and answers into the facts, one file per transaction.
-enum SurveyMerge {
+package enum SurveyMerge {
+    /// The staging table its merges read.
+    package static let staging = "stg_survey_response"
+
     /// Upserts the file's responses (the latest file wins) and replaces their answers;
     /// fills `dim_survey_item` from the question texts and ImportIds the export carried.
-    static func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
+    package static func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
         // One statement may not update a row twice on PostgreSQL: a response the file holds
         // twice goes in once, its last record (what SQLite's upserts in record order leave).
         let latest = database.engine == .postgresql
@@ -55,7 +57,7 @@ enum SurveyMerge {
     }
 
     /// Takes back the responses (and answers) a superseded predecessor contributed.
-    static func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
+    package static func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         try database.execute("""
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN

@@ -1,5 +1,4 @@
 import AmbassadorCore
-import Warehouse
 
 /// The data checks run after every load and recorded in `etl_check`.
 package enum DataChecks {
@@ -11,18 +10,18 @@ package enum DataChecks {
         package let sampleKeys: String
     }
 
-    struct Check {
-        let name: String
-        let table: String
-        let severity: String
+    package struct Check {
+        package let name: String
+        package let table: String
+        package let severity: String
         /// A query returning one key per failing row.
-        let failingKeys: String
+        package let failingKeys: String
     }
 
     /// How many checks every load runs.
     package static var count: Int { checks.count }
 
-    static let checks: [Check] = [
+    package static let checks: [Check] = [
         Check(name: "scd2_no_overlap", table: "dim_employee", severity: "error", failingKeys: """
             SELECT a.employee_id || '@' || a.valid_from FROM dim_employee a JOIN dim_employee b
               ON a.employee_id = b.employee_id AND a.employee_key < b.employee_key
@@ -72,7 +71,7 @@ package enum DataChecks {
     /// source with `partition: none` or `column`), the run date of the run that first
     /// extracted it. Stale past `errorAfterDays` fails at error severity, past `warnAfterDays`
     /// at warning; a source with nothing loaded is stale.
-    static func freshness(database: any WarehouseConnection, source: String, rule: Freshness, runDate: CivilDate) throws -> Result {
+    package static func freshness(database: any WarehouseConnection, source: String, rule: Freshness, runDate: CivilDate) throws -> Result {
         let newest = try database.scalar("""
             SELECT max(coalesce(substr(f.partition_date, 1, 10), r.run_date)) FROM etl_source_file f
             LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.source = ? AND f.status = \(Manifest.FileState.loaded.sql)

@@ -1,5 +1,4 @@
 import AmbassadorCore
-import Warehouse
 
 /// Builds `dim_employee` (SCD type 2) from every staged roster snapshot.
 ///
@@ -10,7 +9,10 @@ import Warehouse
 /// from the snapshot that shows it; name, e-mail and location follow the latest snapshot
 /// of the version. An employee missing from a later snapshot is closed and
 /// gets a `left` version; a rehire opens a new version.
-enum EmployeeHistory {
+package enum EmployeeHistory {
+    /// The staging table its merges read.
+    package static let staging = "stg_employee"
+
     struct Snapshot {
         let date: String
         let name: String?, email: String?, team: String?, manager: String?, role: String?, location: String?
@@ -36,7 +38,7 @@ enum EmployeeHistory {
 
     /// Rebuilds `dim_employee`, `dim_team` and `dim_agent_identity`; returns the versions
     /// written and a fingerprint of the history (the version tickets are attributed with).
-    static func rebuild(database: any WarehouseConnection, sources: [String]) throws -> (versions: Int, fingerprint: Int64) {
+    package static func rebuild(database: any WarehouseConnection, sources: [String]) throws -> (versions: Int, fingerprint: Int64) {
         guard !sources.isEmpty else { return (0, 0) }
         var fingerprint = Fingerprint()
         let marks = Array(repeating: "?", count: sources.count).joined(separator: ", ")

@@ -1,9 +1,11 @@
 import AmbassadorCore
-import Warehouse
 
 /// Merges staged tickets into `fact_ticket`, attributing each to employees and the team
 /// valid when it opened, and keeps `dim_customer` in step.
-enum TicketMerge {
+package enum TicketMerge {
+    /// The staging table its merges read.
+    package static let staging = "stg_ticket"
+
     /// The employee a ticket-system id stands for: the crosswalk, the employee id itself, an
     /// e-mail address, or — for exports of display values, such as ServiceNow's `assigned_to`
     /// — the name of exactly one employee (`temp.employee_name`); `column` is the SQL
@@ -22,7 +24,7 @@ enum TicketMerge {
     /// `ids` (an SQL query of one column) yields. A merge joins this map instead of running
     /// the look-ups per ticket and per column: a file of a million tickets names a few
     /// hundred agents, and the per-row look-ups were the larger part of the merge.
-    static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: any WarehouseConnection) throws {
+    package static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: any WarehouseConnection) throws {
         let (temporary, clustered, text) = (database.engine.temporary, database.engine.withoutRowID, database.engine.text)
         // Names two employees share resolve to no one rather than to the wrong one.
         try database.execute("""
@@ -41,7 +43,7 @@ enum TicketMerge {
     }
 
     /// The team of `employee` on the day `timestamp` falls on (SCD2 history).
-    static func team(of employee: String, at timestamp: String) -> String {
+    package static func team(of employee: String, at timestamp: String) -> String {
         """
         (SELECT team_id FROM dim_employee e
          WHERE e.employee_id = \(employee)
@@ -55,7 +57,7 @@ enum TicketMerge {
     /// are deleted and those tickets are merged again from the other live files (if any
     /// still has them), in the caller's transaction, before `fileID` itself is merged.
     /// Returns the tickets taken back.
-    static func retractPredecessors(of fileID: Int64, version: Int64, database: any WarehouseConnection) throws -> Int {
+    package static func retractPredecessors(of fileID: Int64, version: Int64, database: any WarehouseConnection) throws -> Int {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         let temporary = database.engine.temporary
         try database.execute("""
@@ -82,7 +84,7 @@ enum TicketMerge {
     /// already holds in `fact_ticket`: two ticketing systems whose ids overlap would otherwise
     /// overwrite each other's tickets silently. The merge leaves those rows out; the reject
     /// says which source holds the id and how to keep them apart. Returns how many.
-    static func quarantineCollisions(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> Int {
+    package static func quarantineCollisions(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> Int {
         try RejectLog.add(selected: """
             SELECT s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
                    'ticket id ' || s.ticket_id || ' is already in fact_ticket from source ''' || f.source || ''' (' ||
@@ -101,7 +103,7 @@ enum TicketMerge {
     /// a file and across files, and the same data loaded twice changes nothing; a ticket of
     /// another source is never replaced (see `quarantineCollisions`). Attribution uses the
     /// current employee history (`version`).
-    static func merge(fileID: Int64, version: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false) throws -> Int {
+    package static func merge(fileID: Int64, version: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false) throws -> Int {
         let temporary = database.engine.temporary
         let restriction = onlyRetracted ? "AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket)" : ""
         try mapAgents("""
@@ -153,7 +155,7 @@ enum TicketMerge {
     /// load left the file a staging table larger, and giving those pages back moved the
     /// facts: slower by 1.5 s at 1 M tickets). The archived file stays the canonical copy,
     /// which a correction reads again (TicketGiveBack).
-    static func forgetStaged(fileID: Int64, database: any WarehouseConnection) throws {
+    package static func forgetStaged(fileID: Int64, database: any WarehouseConnection) throws {
         try database.run("""
             INSERT INTO etl_ticket_file (ticket_id, file_id, records)
             SELECT ticket_id, file_id, count(*) FROM stg_ticket WHERE file_id = ? GROUP BY ticket_id, file_id
@@ -165,7 +167,7 @@ enum TicketMerge {
     /// Deletes what is left staged of loaded files — tickets normalize staged again to give
     /// them back to corrections — in the caller's transaction, once every correction of the
     /// run is merged: when no other file's rows wait, the whole table at once.
-    static func dropLoadedStaging(database: any WarehouseConnection) throws {
+    package static func dropLoadedStaging(database: any WarehouseConnection) throws {
         let waiting = try database.count("""
             SELECT count(*) FROM (SELECT 1 FROM stg_ticket WHERE file_id IN (
                 SELECT file_id FROM etl_source_file WHERE status <> \(Manifest.FileState.loaded.sql)) LIMIT 1) AS waiting
@@ -181,7 +183,7 @@ enum TicketMerge {
     }
 
     /// Rebuilds `dim_customer` from the facts when a merge marked it pending, and clears the mark.
-    static func rebuildCustomersIfPending(database: any WarehouseConnection) throws {
+    package static func rebuildCustomersIfPending(database: any WarehouseConnection) throws {
         guard try database.scalar("SELECT value FROM etl_state WHERE source = 'load' AND key = 'customers_pending'", []).stringValue == "1" else {
             return
         }
@@ -194,7 +196,7 @@ enum TicketMerge {
     }
 
     /// Re-attributes the tickets attributed with an older employee history; returns how many.
-    static func reattribute(version: Int64, database: any WarehouseConnection) throws -> Int {
+    package static func reattribute(version: Int64, database: any WarehouseConnection) throws -> Int {
         guard try database.count("SELECT count(*) FROM (SELECT 1 FROM fact_ticket WHERE attributed_version <> ? LIMIT 1) AS stale", [.integer(version)]) > 0 else {
             return 0
         }

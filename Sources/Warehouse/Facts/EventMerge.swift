@@ -1,25 +1,24 @@
-import Warehouse
 
 /// Merges staged events into a fact table whose rows are identified by a natural key
 /// (customer events: customer, kind, time, amount; ticket events: ticket, time, event,
 /// actor). The same event in two files is one row, with the latest file as lineage.
-struct EventMerge {
-    let staging: String
-    let fact: String
+package struct EventMerge {
+    package let staging: String
+    package let fact: String
     /// Columns copied from staging to the fact, besides source and lineage.
-    let columns: [String]
+    package let columns: [String]
     /// The conflict target: the fact's unique natural-key index, as SQL (SQLite's index is on
     /// expressions; PostgreSQL's on the columns, NULLs not distinct).
-    let naturalKey: String
-    let naturalColumns: String
+    package let naturalKey: String
+    package let naturalColumns: String
     /// The column that groups events for re-derivation after a retraction.
-    let owner: String
+    package let owner: String
 
-    static let customerEvents = EventMerge(
+    package static let customerEvents = EventMerge(
         staging: "stg_customer_event", fact: "fact_customer_event", columns: ["customer_id", "event", "occurred_at", "amount"],
         naturalKey: "customer_id, event, occurred_at, ifnull(amount, '')", naturalColumns: "customer_id, event, occurred_at, amount",
         owner: "customer_id")
-    static let ticketEvents = EventMerge(
+    package static let ticketEvents = EventMerge(
         staging: "stg_ticket_event", fact: "fact_ticket_event", columns: ["ticket_id", "occurred_at", "event", "actor_id"],
         naturalKey: "ticket_id, occurred_at, event, ifnull(actor_id, '')", naturalColumns: "ticket_id, occurred_at, event, actor_id",
         owner: "ticket_id")
@@ -42,17 +41,17 @@ struct EventMerge {
     /// On PostgreSQL, the fact's partition of every month the staged events hold (before the
     /// per-file transactions, so the parent table is locked only for the creation); the
     /// partitions created.
-    func createMonthlyPartitions(database: any WarehouseConnection) throws -> [String] {
+    package func createMonthlyPartitions(database: any WarehouseConnection) throws -> [String] {
         try MonthlyPartitions.ensure(fact, monthsSQL: "SELECT DISTINCT substr(occurred_at, 1, 7) FROM \(staging) ORDER BY 1", database: database)
     }
 
-    func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
+    package func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
         try database.run(insert(restriction: "", engine: database.engine), [.integer(fileID)])
     }
 
     /// Takes back what superseded predecessors of `fileID` contributed (in the caller's
     /// transaction); events another loaded file also holds are merged again from it.
-    func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
+    package func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
         guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
         let temporary = database.engine.temporary
         try database.execute("""
