@@ -16,10 +16,17 @@ package enum RowTrace {
         "fact_ticket": ("ticket_id", .ticket),
     ]
 
+    /// Every table `trace` takes: the fact tables above and the linkage estimates (`LinkageTrace`).
+    package static var traceable: [String] { (tables.keys + [LinkageTrace.table]).sorted() }
+
     /// The report of `key` in `table`, as text.
     package static func render(config: PipelineConfig, warehouse: String, table: String, key: String) throws -> String {
+        if table == LinkageTrace.table {
+            let database = try StatusReport.openForReading(warehouse, command: "trace")
+            return try LinkageTrace.render(config: config, database: database, key: key).replacingOccurrences(of: config.root + "/", with: "")
+        }
         guard let traced = tables[table] else {
-            throw PipelineError.usage(message: "trace: '\(table)' cannot be traced; expected one of: \(tables.keys.sorted().joined(separator: ", "))")
+            throw PipelineError.usage(message: "trace: '\(table)' cannot be traced; expected one of: \(traceable.joined(separator: ", "))")
         }
         let database = try StatusReport.openForReading(warehouse, command: "trace")
         guard try database.relationExists(table) else {
@@ -171,7 +178,7 @@ package enum RowTrace {
         return out
     }
 
-    private static func describe(_ value: SQLValue) -> String {
+    static func describe(_ value: SQLValue) -> String {
         switch value {
         case .null: return "NULL"
         case .integer(let v): return String(v)

@@ -164,6 +164,16 @@ final class PostgresRunTests: XCTestCase {
             EngineComparison.assertSameLines(right.components(separatedBy: "\n"), left.components(separatedBy: "\n"), name)
             XCTAssertGreaterThan(left.count, 1_000, name)
         }
+        // trace of a linkage estimate: the same row, waves, sibling estimates and files on both
+        // (the run that fitted it is named on both; its start time is the engine's own).
+        let estimate = "REPEAT/joint/team_self_index"
+        let traced = try [sqlite, postgres].map { config in
+            try RowTrace.render(config: config, warehouse: config.warehouse, table: "linkage_estimate", key: estimate)
+                .components(separatedBy: "\n")
+        }
+        for lines in traced { XCTAssertTrue(lines.contains { $0.hasPrefix("fitted by run ") }, lines.joined(separator: "\n")) }
+        EngineComparison.assertSameLines(traced[1].filter { !$0.hasPrefix("fitted by run ") }, traced[0].filter { !$0.hasPrefix("fitted by run ") },
+                                         "trace linkage_estimate \(estimate)")
 
         // A second full run on PostgreSQL reads nothing new and changes nothing.
         let again = try run(postgres, PipelineStep.all)

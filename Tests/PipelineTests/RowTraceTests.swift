@@ -1,5 +1,6 @@
 import AmbassadorCore
 import Foundation
+import Generate
 import Logging
 import TestSupport
 import Warehouse
@@ -86,6 +87,68 @@ final class RowTraceTests: XCTestCase {
         XCTAssertThrowsError(try RowTrace.render(config: config, warehouse: config.warehouse, table: "fact_ticket", key: "99")) { error in
             XCTAssertEqual((error as? PipelineError)?.exitCode, 66)
             XCTAssertTrue("\(error)".contains("no row whose ticket_id is '99'"), "\(error)")
+        }
+    }
+
+    /// A linkage estimate back to the run that fitted it, its survey waves, the other estimates
+    /// of its model and the files behind the facts. Expectations come from the generated
+    /// files (how many of each) and from the tables the estimate was fitted from.
+    func testALinkageEstimateIsTracedToItsRunWavesSiblingsAndFiles() throws {
+        let directory = TestSupport.temporaryDirectory()
+        _ = try Generator(settings: GeneratorSettings(outDir: directory, teams: 8, tickets: 2_400, months: 4, seed: 11)).run()
+        let run = try TestSupport.run(["run", "--pipeline", "pipeline.yml", "--quiet"], in: directory)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let config = try ConfigLoader(path: directory + "/pipeline.yml").load()
+        let database = try Database(path: config.warehouse, readOnly: true)
+        let text = try RowTrace.render(config: config, warehouse: config.warehouse, table: "linkage_estimate", key: "REPEAT/joint/team_self_index")
+
+        let stored = try database.rows("""
+            SELECT estimate, tickets, teams, input_hash, status FROM linkage_estimate
+            WHERE outcome = 'REPEAT' AND model = 'joint' AND predictor = 'team_self_index'
+            """, []) { ($0.double(0), $0.int(1), $0.int(2), $0.text(3) ?? "", $0.text(4) ?? "") }
+        let estimate = try XCTUnwrap(stored.first)
+        XCTAssertGreaterThanOrEqual(estimate.2, 3, "a fitted model has at least three team clusters")
+        XCTAssertLessThanOrEqual(estimate.2, 8, "no more clusters than the generated organisation's eight teams")
+        let runID = try database.count("SELECT scored_run_id FROM score_state WHERE scope = 'linkage'")
+        let waves = try database.rows(
+            "SELECT DISTINCT period, wave_closed_at FROM score_team_period WHERE wave_closed_at IS NOT NULL ORDER BY 2, 1", []) {
+            "  \($0.text(0) ?? ""), closed \($0.text(1) ?? ""): "
+        }
+        XCTAssertFalse(waves.isEmpty)
+        let ticketFiles = try FileManager.default.contentsOfDirectory(atPath: directory + "/tickets").filter { $0.hasSuffix(".csv") }.count
+        for expected in [
+            "linkage_estimate REPEAT/joint/team_self_index",
+            "  estimate: \(estimate.0)",
+            "  status: '\(estimate.4)'",
+            "fitted by run \(runID) (run, run date ",
+            "  rows: \(estimate.1) tickets, ",
+            "agents, \(estimate.2) teams (the clusters)",
+            "  tickets: \(ticketFiles) file(s), partitions ",
+            "  input_hash \(estimate.3): the SHA-256 of the design matrix",
+            "DIR/design_REPEAT_joint.csv",
+            // The joint model's other predictors, fitted with it.
+            "  agent_behaviour_within_team: estimate ",
+            "  team_behaviour_mean: estimate ",
+        ] + waves {
+            XCTAssertTrue(text.contains(expected), "missing «\(expected)» in:\n\(text)")
+        }
+        XCTAssertFalse(text.contains(directory), "paths are shown relative to the root")
+
+        // The correlation has no design to export; the key's outcome may be written in lower case.
+        let correlation = try RowTrace.render(config: config, warehouse: config.warehouse, table: "linkage_estimate",
+                                              key: "repeat/correlation/team_correlation")
+        XCTAssertTrue(correlation.contains("a team-level correlation, not a regression: no design to export"), correlation)
+        XCTAssertFalse(correlation.contains("--export-designs"), correlation)
+
+        // A malformed key is a usage error naming the form; an unknown one lists the estimates.
+        XCTAssertThrowsError(try RowTrace.render(config: config, warehouse: config.warehouse, table: "linkage_estimate", key: "REPEAT")) { error in
+            XCTAssertEqual((error as? PipelineError)?.exitCode, 64)
+            XCTAssertTrue("\(error)".contains("expected OUTCOME/MODEL/PREDICTOR"), "\(error)")
+        }
+        XCTAssertThrowsError(try RowTrace.render(config: config, warehouse: config.warehouse, table: "linkage_estimate",
+                                                 key: "REPEAT/confirmatory/nothing")) { error in
+            XCTAssertEqual((error as? PipelineError)?.exitCode, 66)
+            XCTAssertTrue("\(error)".contains("REPEAT/confirmatory/team_self_index"), "\(error)")
         }
     }
 }
