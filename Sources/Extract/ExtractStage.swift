@@ -89,7 +89,7 @@ package enum ExtractStage {
                     let fileID: Int64
                     if reprocess, let previous {
                         fileID = previous.file
-                        try clear(fileID: fileID, source: source.name, database: database)
+                        try FileRows.forget(fileID: fileID, source: source.name, database: database)
                     } else {
                         fileID = try manifest.register(source: source.name, path: key, sha256: digest.hex, size: digest.size,
                                                        partition: partition?.description, runID: context.runID)
@@ -159,35 +159,9 @@ package enum ExtractStage {
     /// inside the caller's transaction, so a corrected re-export replaces its predecessor.
     private static func supersedePredecessors(of fileID: Int64, source: String, path: String, manifest: Manifest) throws {
         for id in try manifest.predecessors(of: fileID, source: source, path: path) {
-            try clear(fileID: id, source: source, database: manifest.database)
+            try FileRows.forget(fileID: id, source: source, database: manifest.database)
             try manifest.supersede(id, by: fileID)
         }
-    }
-
-    /// Removes what a file contributed to the raw and staging layers (its rejects, and the
-    /// record of which tickets it holds).
-    static func clear(fileID: Int64, source: String, database: any WarehouseConnection) throws {
-        let raw = WarehouseCatalog.rawTable(source: source)
-        if try database.relationExists(raw) {
-            switch database.engine {
-            case .sqlite:
-                // The manifest keeps the file's rowid range: no index on the raw table.
-                try database.run("""
-                    DELETE FROM \(database.quoted(raw))
-                    WHERE rowid BETWEEN (SELECT raw_first_rowid FROM etl_source_file WHERE file_id = ?)
-                                    AND (SELECT raw_last_rowid FROM etl_source_file WHERE file_id = ?)
-                      AND _file_id = ?
-                    """, [.integer(fileID), .integer(fileID), .integer(fileID)])
-            case .postgresql:
-                try database.run("DELETE FROM \(database.quoted(raw)) WHERE _file_id = ?", [.integer(fileID)])
-            }
-        }
-        for table in ["stg_employee", "stg_ticket", "stg_customer_event", "stg_ticket_event", "stg_survey_response", "stg_survey_answer"] {
-            try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
-        }
-        try database.run("DELETE FROM etl_ticket_file WHERE file_id = ?", [.integer(fileID)])
-        try RejectLog.forget(file: fileID, database: database)
-        try database.run("DELETE FROM etl_file_metadata WHERE file_id = ?", [.integer(fileID)])
     }
 
     private static func recordFailure(

@@ -46,7 +46,7 @@ package enum WarehouseCatalog {
         "dim_team": Entry(layer: "dimension", writer: "load", meaning: "Every team the rosters name, with when it was first and last seen."),
         "dim_agent_identity": Entry(layer: "dimension", writer: "load",
                                     meaning: "Which employee a helpdesk agent id or e-mail belongs to (how tickets find their employee)."),
-        "dim_customer": Entry(layer: "dimension", writer: "load", meaning: "Every customer id seen in tickets, surveys or events."),
+        "dim_customer": Entry(layer: "dimension", writer: "load", meaning: "Every customer id of a loaded ticket: the first ticket's time and how many tickets (rebuilt from fact_ticket when a load merged tickets)."),
         "dim_survey_item": Entry(layer: "dimension", writer: "load", meaning: "Survey items with their question text (labels from the export)."),
         // Facts.
         "fact_ticket": Entry(layer: "fact", writer: "load",

@@ -75,4 +75,34 @@ final class ManifestTests: XCTestCase {
                                      "in/a.csv|extracted|0|0|0…-1|-", "failed|cannot read"])
         XCTAssertEqual(lives.last, lives.first, "the same on PostgreSQL")
     }
+
+    /// Forgetting a file (read again, or superseded) clears its rows from every staging table
+    /// — the catalog's list is every `stg_` table the schema has — and its ticket holdings and
+    /// metadata, and leaves the other file's rows, on both engines.
+    func testForgettingAFileClearsItsRowsFromEveryStagingTableOnBothEngines() throws {
+        let (connections, drop) = try engines()
+        defer { drop() }
+        for database in connections {
+            let names = database.engine == .sqlite
+                ? try database.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'stg\\_%' ESCAPE '\\' ORDER BY 1", []) { $0.text(0) ?? "" }
+                : try database.rows("""
+                    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'stg\\_%' ESCAPE '\\'
+                    ORDER BY 1
+                    """, []) { $0.text(0) ?? "" }
+            XCTAssertEqual(FileRows.stagingTables, names, "\(database.engine)")
+            let manifest = Manifest(database)
+            let files = try ["a", "b"].map { try manifest.register(source: "tickets", path: "in/\($0).csv", sha256: $0, size: 1, partition: nil, runID: 1) }
+            for file in files {
+                try database.run("""
+                    INSERT INTO stg_ticket (file_id, record_no, source, ticket_id, created_at) VALUES (?, 1, 'tickets', 'T' || CAST(? AS TEXT), '2026-01-01T00:00:00Z')
+                    """, [.integer(file), .integer(file)])
+                try database.run("INSERT INTO etl_ticket_file (ticket_id, file_id, records) VALUES ('T' || CAST(? AS TEXT), ?, 1)", [.integer(file), .integer(file)])
+                try database.run("INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, 'label/x', 'X')", [.integer(file)])
+            }
+            try FileRows.forget(fileID: files[0], source: "tickets", database: database)
+            for table in ["stg_ticket", "etl_ticket_file", "etl_file_metadata"] {
+                XCTAssertEqual(try database.rows("SELECT file_id FROM \(table) ORDER BY 1", []) { $0.int64(0) }, [files[1]], "\(database.engine) \(table)")
+            }
+        }
+    }
 }

@@ -1,13 +1,11 @@
-import Warehouse
-
 /// A corrected re-export takes back every ticket its predecessors brought into `fact_ticket`;
 /// a taken-back ticket that another loaded file also holds must come back with that file's
 /// version. Loaded files keep no staged rows, so normalize stages those tickets again from
 /// the files `etl_ticket_file` names, for load to merge them back.
-enum TicketGiveBack {
+package enum TicketGiveBack {
     /// For the file `fileID` (a correction): each loaded file holding a ticket that a
     /// superseded predecessor of `fileID` brought into the facts, with those tickets.
-    static func holders(of fileID: Int64, database: any WarehouseConnection) throws -> [(file: Int64, tickets: Set<String>)] {
+    package static func holders(of fileID: Int64, database: any WarehouseConnection) throws -> [(file: Int64, tickets: Set<String>)] {
         let rows = try database.rows("""
             SELECT t.file_id, t.ticket_id FROM etl_ticket_file t JOIN etl_source_file f ON f.file_id = t.file_id
             WHERE f.status = \(Manifest.FileState.loaded.sql) AND t.ticket_id IN (
