@@ -158,10 +158,7 @@ final class RawTableWriter: RecordSink {
         }
         var known = knownColumns ?? [:]
         if knownColumns == nil, tableExistedBefore == true {
-            let lists = try database.rows("""
-                SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-                WHERE f.source = ? AND f.file_id < ? AND f.status <> \(Manifest.FileState.failed.sql) AND m.key = ? ORDER BY f.file_id
-                """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]) { $0.text(0) }
+            let lists = try FileMetadata(database).history(source: source, key: FileColumns.metadataKey, before: fileID)
             for name in lists.flatMap({ $0.flatMap(FileColumns.decode) ?? [] }) where known[ColumnName.key(name)] == nil {
                 known[ColumnName.key(name)] = name
             }
@@ -277,11 +274,7 @@ final class RawTableWriter: RecordSink {
         try flush()
         try metadata(FileColumns.metadataKey, FileColumns.encode(storedNames))
         guard !storesRows else { return }
-        let previous = try database.scalar("""
-            SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE f.source = ? AND f.file_id < ? AND f.status <> \(Manifest.FileState.failed.sql) AND m.key = ?
-            ORDER BY f.file_id DESC LIMIT 1
-            """, [.text(source), .integer(fileID), .text(FileColumns.metadataKey)]).stringValue
+        let previous = try FileMetadata(database).latest(source: source, key: FileColumns.metadataKey, before: fileID)
         guard let previous, let known = FileColumns.decode(previous) else { return }
         let keys = Set(known.map { ColumnName.key($0) })
         for name in storedNames where !keys.contains(ColumnName.key(name)) {
@@ -293,10 +286,7 @@ final class RawTableWriter: RecordSink {
 
     func metadata(_ key: String, _ value: String?) throws {
         if employeeSurvey != nil, key.hasPrefix("import_id/"), let value { importIDs[String(key.dropFirst(10))] = value }
-        try database.run("""
-            INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)
-            ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
-            """, [.integer(fileID), .text(key), SQLValue(value)])
+        try FileMetadata(database).set(fileID, key, value)
     }
 
     func reject(_ number: Int, field: String?, rawValue: String?, reason: String) throws {

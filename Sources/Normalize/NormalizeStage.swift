@@ -62,8 +62,7 @@ package enum NormalizeStage {
         /// file itself with the columns extract listed. A file extracted by an older
         /// version has no list: its raw rows, as then.
         func records(_ file: PendingFile, only: Set<String>?) throws -> FileRecords {
-            let listed = try database.scalar("SELECT value FROM etl_file_metadata WHERE file_id = ? AND key = ?",
-                                             [.integer(file.id), .text(FileColumns.metadataKey)]).stringValue
+            let listed = try FileMetadata(database).value(file.id, FileColumns.metadataKey)
             let rawRowsThere = file.storesRawRows(database.engine, source: source) && (only == nil || !dropRaw)
             let origin: FileRecords.Origin
             if let listed, !rawRowsThere {
@@ -85,9 +84,7 @@ package enum NormalizeStage {
         /// giving back a corrected re-export's tickets) through the row normalizer.
         func stageRecords(_ file: PendingFile, only: Set<String>?, input known: FileRecords? = nil) throws -> (written: Int, rejected: Int) {
             // The export's own column labels (Zendesk's field_headers) help find the fields.
-            let labels = Dictionary(try database.rows("""
-                SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
-                """, [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
+            let labels = try FileMetadata(database).values(file.id, prefix: "label/")
             let input = try known ?? records(file, only: only)
             let columns = input.fileColumns ?? rawColumns
             let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
@@ -105,9 +102,7 @@ package enum NormalizeStage {
             let input = try records(file, only: nil)
             let columns = input.fileColumns ?? rawColumns
             if source.kind == .survey {
-                let metadata = Dictionary(try database.rows("SELECT key, coalesce(value, '') FROM etl_file_metadata WHERE file_id = ?",
-                                                             [.integer(file.id)]) { ($0.text(0) ?? "", $0.text(1) ?? "") },
-                                          uniquingKeysWith: { first, _ in first })
+                let metadata = try FileMetadata(database).all(file.id)
                 let normalizer = try SurveyNormalizer(source: source, columns: columns, path: file.path, coercer: coercer,
                                                       fileMetadata: metadata, logger: context.logger)
                 let selected = Set(normalizer.selected)
@@ -443,10 +438,7 @@ package enum NormalizeStage {
 
     /// Sets one `etl_file_metadata` value of a file (replacing an earlier one).
     private static func noteMetadata(file: Int64, key: String, value: String, database: any WarehouseConnection) throws {
-        try database.run("""
-            INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)
-            ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
-            """, [.integer(file), .text(key), .text(value)])
+        try FileMetadata(database).set(file, key, value)
     }
 
     private static func percent(_ share: Double) -> String {

@@ -45,10 +45,7 @@ enum RawRows {
         if let sqlite = database as? Database {
             return try sqlite.columns(of: rawTable).filter { $0 != "_file_id" && $0 != "_record_no" }
         }
-        let lists = try database.rows("""
-            SELECT m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE f.source = ? AND f.status <> \(Manifest.FileState.failed.sql) AND m.key = ? ORDER BY f.file_id
-            """, [.text(source), .text(FileColumns.metadataKey)]) { $0.text(0) }
+        let lists = try FileMetadata(database).history(source: source, key: FileColumns.metadataKey)
         var seen: Set<ColumnName.Key> = []
         var ordered: [String] = []
         for list in lists {

@@ -100,9 +100,7 @@ package enum RowTrace {
             out += "  source '\(file.source)' is no longer in the pipeline file: its reader and rules are unknown\n"
         }
         if let source, !fileColumns.isEmpty {
-            let labels = Dictionary(try database.rows("""
-                SELECT substr(key, 7), coalesce(value, '') FROM etl_file_metadata WHERE file_id = ? AND key LIKE 'label/%'
-                """, [.integer(Int64(fileID))]) { ($0.text(0) ?? "", $0.text(1) ?? "") }, uniquingKeysWith: { first, _ in first })
+            let labels = try FileMetadata(database).values(Int64(fileID), prefix: "label/")
             let raw = Dictionary(record.map { ($0.column, $0.value) }, uniquingKeysWith: { first, _ in first })
             out += "\nmapping (sources.\(source.name), format \(source.format)): field ← column [rule] = raw → stored\n"
             for (field, resolution) in FieldPlan.describe(kind: source.kind, source: source, columns: fileColumns, labels: labels) {

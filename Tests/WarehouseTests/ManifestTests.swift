@@ -105,4 +105,35 @@ final class ManifestTests: XCTestCase {
             }
         }
     }
+
+    /// The file-metadata store reads back what it wrote, alike on both engines: a value
+    /// replaced, keys under a prefix, a source's history before a file (failed files left
+    /// out), the latest before a file, a key removed.
+    func testFileMetadataReadsBackOnBothEngines() throws {
+        let (connections, drop) = try engines()
+        defer { drop() }
+        var seen: [String] = []
+        for database in connections {
+            let manifest = Manifest(database), metadata = FileMetadata(database)
+            let files = try ["a", "b", "c", "d"].map { try manifest.register(source: "s", path: "in/\($0).csv", sha256: $0, size: 1, partition: nil, runID: 1) }
+            try manifest.fail(files[1], reason: "broken", rejected: 0)
+            for (position, file) in files.enumerated() { try metadata.set(file, "columns", "[\"c\(position)\"]") }
+            try metadata.set(files[0], "label/x", "first")
+            try metadata.set(files[0], "label/x", "X")
+            try metadata.set(files[0], "label/y", nil)
+            try metadata.set(files[0], "pages", "3")
+            XCTAssertEqual(try metadata.value(files[0], "label/x"), "X")
+            XCTAssertNil(try metadata.value(files[0], "label/y"))
+            XCTAssertEqual(try metadata.values(files[0], prefix: "label/"), ["x": "X", "y": ""])
+            XCTAssertEqual(try metadata.all(files[0]).count, 4)
+            try metadata.remove(files[0], "pages")
+            XCTAssertNil(try metadata.value(files[0], "pages"))
+            let history = try metadata.history(source: "s", key: "columns", before: files[3])
+            let everything = try metadata.history(source: "s", key: "columns")
+            let latest = try metadata.latest(source: "s", key: "columns", before: files[2])
+            seen.append("\(history)|\(everything)|\(latest ?? "none")")
+        }
+        XCTAssertEqual(seen.first, #"[Optional("[\"c0\"]"), Optional("[\"c2\"]")]|[Optional("[\"c0\"]"), Optional("[\"c2\"]"), Optional("[\"c3\"]")]|["c0"]"#)
+        XCTAssertEqual(seen.last, seen.first, "the same on PostgreSQL")
+    }
 }

@@ -51,10 +51,7 @@ package enum RosterDropGuard {
                 + "held back, expected a complete roster — if the drop is real, run `ambassador confirm \(path)` and load again"
             try database.transaction {
                 try Manifest(database).fail(fileID, reason: message)
-                try database.run("""
-                    INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, ?, ?)
-                    ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
-                    """, [.integer(fileID), .text(heldKey), .text(message)])
+                try FileMetadata(database).set(fileID, heldKey, message)
             }
             messages.append(message)
         }
@@ -71,11 +68,8 @@ package enum RosterDropGuard {
                 """, [.text(path)]) { $0.int64(0) }
             for fileID in held {
                 try Manifest(database).restore(fileID)
-                try database.run("DELETE FROM etl_file_metadata WHERE file_id = ? AND key = '\(heldKey)'", [.integer(fileID)])
-                try database.run("""
-                    INSERT INTO etl_file_metadata (file_id, key, value) VALUES (?, '\(confirmedKey)', 'confirmed')
-                    ON CONFLICT (file_id, key) DO UPDATE SET value = excluded.value
-                    """, [.integer(fileID)])
+                try FileMetadata(database).remove(fileID, heldKey)
+                try FileMetadata(database).set(fileID, confirmedKey, "confirmed")
             }
             return held.count
         }
