@@ -252,11 +252,7 @@ final class RawTableWriter: RecordSink {
 
     /// Sends the records (PostgreSQL) and rejects waiting for their COPY.
     func flush() throws {
-        guard let connection = database as? PostgresConnection else {
-            try rejects?.finish()
-            return
-        }
-        if !pendingRecords.isEmpty {
+        if let connection = database as? PostgresConnection, !pendingRecords.isEmpty {
             let rows = pendingRecords
             pendingRecords.removeAll(keepingCapacity: true)
             try connection.copy(into: table, columns: ["_file_id", "_record_no", "record"]) { writer in

@@ -54,9 +54,6 @@ package enum NormalizeStage {
             // A raw source has no canonical entity: its records stay in raw_<source>.
             return counts
         }
-        // The staging tables a failed file is taken out of.
-        let stagingTables = source.kind == .survey ? ["stg_survey_response", "stg_survey_answer"] : [entity.table]
-
         /// Where `file`'s records are read: its raw rows while they are there (`keep_raw`;
         /// those of a file given back once `dropRaw` has deleted them are not), else the
         /// file itself with the columns extract listed. A file extracted by an older
@@ -183,9 +180,7 @@ package enum NormalizeStage {
                     let share = total == 0 ? 0 : Double(rejected) / Double(total)
                     if share > context.config.rejectThreshold {
                         let message = "\(file.path): \(rejected) of \(total) rows rejected (\(percent(share))), above the reject threshold of \(percent(context.config.rejectThreshold)); the file is not loaded — see etl_reject for the reasons"
-                        for table in stagingTables {
-                            try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(file.id)])
-                        }
+                        try FileRows.unstage(fileID: file.id, database: database)
                         try manifest.fail(file.id, reason: message, rejected: rejected)
                         return (0, result.rejected, message, [])
                     }

@@ -25,12 +25,18 @@ package enum FileRows {
                 try database.run("DELETE FROM \(database.quoted(raw)) WHERE _file_id = ?", [.integer(fileID)])
             }
         }
-        // Every staging table the catalog lists: a staging table added later is cleared too.
-        for table in stagingTables {
-            try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
-        }
+        try unstage(fileID: fileID, database: database)
         try database.run("DELETE FROM etl_ticket_file WHERE file_id = ?", [.integer(fileID)])
         try RejectLog.forget(file: fileID, database: database)
         try database.run("DELETE FROM etl_file_metadata WHERE file_id = ?", [.integer(fileID)])
+    }
+
+    /// Removes the file's staged rows from every staging table the catalog lists (a staging
+    /// table added later is cleared too; `file_id` leads each one's key), in the caller's
+    /// transaction.
+    package static func unstage(fileID: Int64, database: any WarehouseConnection) throws {
+        for table in stagingTables {
+            try database.run("DELETE FROM \(table) WHERE file_id = ?", [.integer(fileID)])
+        }
     }
 }

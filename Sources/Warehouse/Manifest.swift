@@ -152,6 +152,13 @@ package struct Manifest {
         try database.rows("SELECT file_id FROM etl_source_file WHERE \(Manifest.supersededBy)", [.integer(file)]) { $0.int64(0) }
     }
 
+    /// The files a corrected version `file` superseded, as an SQL list for `IN (…)`, or nil
+    /// when there are none.
+    package func supersededList(by file: Int64) throws -> String? {
+        let ids = try superseded(by: file)
+        return ids.isEmpty ? nil : ids.map(String.init).joined(separator: ", ")
+    }
+
     /// The condition on `etl_source_file` that picks the files the file bound as the next
     /// parameter superseded, for a query of another layer that needs them.
     package static let supersededBy = "superseded_by = ? AND status = \(FileState.superseded.sql)"

@@ -56,8 +56,9 @@ package protocol WarehouseRow {
 /// numbers them) and the SQL the two share: `INSERT … ON CONFLICT … DO UPDATE`, `RETURNING`,
 /// `UPDATE … FROM`, row values, `coalesce`. Where the engines differ, the difference is named
 /// where it is used (`WarehouseEngine.temporary`, `withoutRowID`, `begin`, `checkpoint`, a
-/// `switch database.engine`). The manifest and the reject log are typed stores
-/// (`Manifest`, `RejectLog`); stores for the other layers are the next step (docs/POSTGRESQL.md).
+/// `switch database.engine`). Typed stores own their tables: `Manifest`, `RejectLog`,
+/// `FileMetadata`, `FileRows` and the fact layer (`Facts/`); the raw, staging and score
+/// writers are the next step (docs/POSTGRESQL.md).
 package protocol WarehouseConnection: AnyObject {
     var engine: WarehouseEngine { get }
     /// The file path or the redacted URL: what messages name.

@@ -1,4 +1,3 @@
-
 /// Merges staged events into a fact table whose rows are identified by a natural key
 /// (customer events: customer, kind, time, amount; ticket events: ticket, time, event,
 /// actor). The same event in two files is one row, with the latest file as lineage.
@@ -52,7 +51,7 @@ package struct EventMerge {
     /// Takes back what superseded predecessors of `fileID` contributed (in the caller's
     /// transaction); events another loaded file also holds are merged again from it.
     package func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
-        guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
+        guard let list = try Manifest(database).supersededList(by: fileID) else { return 0 }
         let temporary = database.engine.temporary
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS retracted_owner (owner \(database.engine.text) PRIMARY KEY)\(database.engine.withoutRowID);

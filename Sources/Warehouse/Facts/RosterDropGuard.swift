@@ -1,4 +1,3 @@
-
 /// Holds back a roster snapshot that drops a large share of the workforce at once.
 ///
 /// A roster export cut off at a line boundary (11 of 113 rows) is a valid file and would mark

@@ -1,4 +1,3 @@
-
 /// Merges staged survey responses and answers into the facts, one file per transaction.
 package enum SurveyMerge {
     /// The staging table its merges read.
@@ -58,7 +57,7 @@ package enum SurveyMerge {
 
     /// Takes back the responses (and answers) a superseded predecessor contributed.
     package static func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
-        guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
+        guard let list = try Manifest(database).supersededList(by: fileID) else { return 0 }
         try database.execute("""
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN
                 (SELECT source, response_id FROM fact_survey_response WHERE _file_id IN (\(list)));

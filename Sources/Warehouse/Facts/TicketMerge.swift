@@ -58,7 +58,7 @@ package enum TicketMerge {
     /// still has them), in the caller's transaction, before `fileID` itself is merged.
     /// Returns the tickets taken back.
     package static func retractPredecessors(of fileID: Int64, version: Int64, database: any WarehouseConnection) throws -> Int {
-        guard let list = try Superseded.predecessors(of: fileID, database: database) else { return 0 }
+        guard let list = try Manifest(database).supersededList(by: fileID) else { return 0 }
         let temporary = database.engine.temporary
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS retracted_ticket (ticket_id \(database.engine.text) PRIMARY KEY)\(database.engine.withoutRowID);
