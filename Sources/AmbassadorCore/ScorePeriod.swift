@@ -1,15 +1,8 @@
 /// The period scores are kept by (`score.period`): one home for its key (`YYYY-MM` or
-/// `YYYY-Qn`), the SQL that derives the key from a timestamp column, and the key's bounds.
+/// `YYYY-Qn`) and the key's bounds. (The SQL deriving the key from a timestamp column is the
+/// warehouse's: `Warehouse/Scores/PeriodKey.swift`.)
 package enum ScorePeriod: String, CaseIterable, Sendable {
     case month, quarter
-
-    /// SQL giving the period key of an ISO-8601 timestamp column (text).
-    package func sql(column: String) -> String {
-        switch self {
-        case .month: return "substr(\(column), 1, 7)"
-        case .quarter: return "(substr(\(column), 1, 4) || '-Q' || ((CAST(substr(\(column), 6, 2) AS INTEGER) + 2) / 3))"
-        }
-    }
 
     /// The half-open text range [from, to) of a period key (either kind), comparable with
     /// ISO timestamps: `2026-02` is [2026-02, 2026-03), `2026-Q4` is [2026-10, 2027-01).

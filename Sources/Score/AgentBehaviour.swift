@@ -40,45 +40,22 @@ struct AgentBehaviour {
         var agentIndex: [String: Int] = [:]
         var cells: [String: Int] = [:]
         var rows: [Row] = []
-        // FOLLOWUP counts only where the log has messages for the ticket at all. In a total
-        // order (opening time, then id: the order the created_at index already reads in): the
-        // sums below add in row order, so both engines must hand the rows alike.
-        try database.stream("""
-            SELECT t.first_assignee_employee_id, t.team_id, coalesce(t.priority, '') || '|' || coalesce(t.channel, '') || '|' || coalesce(t.category, ''),
-                   CAST((t.resolved_at IS NOT NULL AND t.resolver_employee_id = t.first_assignee_employee_id
-                         AND coalesce(t.reassignments, 0) = 0) AS INTEGER),
-                   CAST((coalesce(t.reassignments, 0) > 0 AND coalesce(t.resolver_employee_id, '') <> t.first_assignee_employee_id) AS INTEGER),
-                   CAST((t.resolved_at IS NOT NULL) AS INTEGER),
-                   CASE WHEN t.resolved_at IS NULL OR NOT EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                            AND v.event IN (\(TicketEvent.messages.sqlList)))
-                        THEN NULL
-                        ELSE CAST(EXISTS (SELECT 1 FROM fact_ticket_event v JOIN dim_agent_identity i ON i.external_id = v.actor_id
-                            WHERE v.ticket_id = t.ticket_id AND i.employee_id = t.first_assignee_employee_id
-                              AND v.event IN (\(TicketEvent.messages.sqlList))
-                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(database.engine.plusDays("t.resolved_at", 2))
-                              AND (CAST(?3 AS TEXT) IS NULL OR v.occurred_at < CAST(?3 AS TEXT))) AS INTEGER) END,
-                   CASE WHEN CAST(?3 AS TEXT) IS NULL OR r.rated_at < CAST(?3 AS TEXT) THEN r.cx_emp END
-            FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
-            WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.first_assignee_employee_id IS NOT NULL AND t.team_id IS NOT NULL
-              AND (CAST(?3 AS TEXT) IS NULL OR (t.resolved_at IS NOT NULL AND t.resolved_at < CAST(?3 AS TEXT)))
-            ORDER BY t.created_at, t.ticket_id
-            """, [.text(from), .text(to), SQLValue(asOf)]) { row in
-            let employee = row.text(0) ?? ""
-            let team = row.text(1) ?? ""
-            let key = employee + "\u{1F}" + team
+        // In a total order (opening time, then id): the sums below add in row order, so both
+        // engines must hand the rows alike.
+        try AgentScoreStore.tickets(from: from, to: to, asOf: asOf, database: database) { ticket in
+            let key = ticket.employee + "\u{1F}" + ticket.team
             let agent: Int
             if let known = agentIndex[key] {
                 agent = known
             } else {
                 agent = agents.count
                 agentIndex[key] = agent
-                agents.append(AgentBehaviour(employee: employee, team: team))
+                agents.append(AgentBehaviour(employee: ticket.employee, team: ticket.team))
             }
-            let cellKey = row.text(2) ?? ""
-            let cell = cells[cellKey] ?? cells.count
-            cells[cellKey] = cell
-            rows.append(Row(agent: agent, cell: cell, owned: row.double(3), transferred: row.double(4), resolved: row.int(5) == 1,
-                            followup: row.isNull(6) ? nil : row.double(6), cx: row.isNull(7) ? nil : row.double(7)))
+            let cell = cells[ticket.cell] ?? cells.count
+            cells[ticket.cell] = cell
+            rows.append(Row(agent: agent, cell: cell, owned: ticket.owned, transferred: ticket.transferred, resolved: ticket.resolved,
+                            followup: ticket.followup, cx: ticket.cx))
         }
         guard !rows.isEmpty else { return [] }
         for row in rows {

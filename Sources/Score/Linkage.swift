@@ -60,9 +60,7 @@ enum Linkage {
         let data = try LinkageData.load(database: database, config: config)
         logger("linkage: rows read")
         let settingsHash = hex(SHA256.hash(data: Data(config.fingerprint.utf8)))
-        for table in ["linkage_estimate", "linkage_segment_lift", "linkage_team", "linkage_predictive"] {
-            try database.run("DELETE FROM \(table)")
-        }
+        try LinkageStore.clear(database: database)
         var estimates: [Estimate] = []
         let bootstrap = WildClusterBootstrap(draws: config.bootstrapDraws, seed: config.seed)
         // Per outcome, its three model fits (with their bootstraps) share nothing mutable and
@@ -101,26 +99,19 @@ enum Linkage {
         let q = Intervals.benjaminiHochberg(exploratory.map { estimates[$0].pValue ?? 1 })
         var qValues: [Int: Double] = [:]
         for (k, index) in exploratory.enumerated() { qValues[index] = q[k] }
-        let insert = """
-            INSERT INTO linkage_estimate (outcome, model, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value,
-                confirmatory, tickets, agents, teams, events, parameters, method, exposure_window, outcome_window, underpowered,
-                power_r20, power_r30, status, note, input_hash, settings_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
         for (index, e) in estimates.enumerated() {
             let logOdds = e.method.hasPrefix("logistic")
             let window = Outcome(rawValue: e.outcome).map { config.window(for: $0) } ?? 0
-            try database.run(insert, [
-                .text(e.outcome), .text(e.model.rawValue), .text(e.predictor), SQLValue(e.estimate), SQLValue(logOdds ? e.estimate.map { exp($0) } : nil),
-                SQLValue(e.standardError), SQLValue(e.low), SQLValue(e.high), SQLValue(e.pValue), SQLValue(qValues[index]),
-                .integer(isConfirmatory(e) ? 1 : 0), .integer(Int64(e.tickets)), .integer(Int64(e.agents)), .integer(Int64(e.teams)),
-                .integer(Int64(e.events)), .integer(Int64(e.parameters)), .text(e.method),
-                .text("behaviour in the \(config.exposureDays) days before each pulse wave closes; the wave's team index"),
-                .text("tickets opened \(config.outcomeLagDays) days to \(config.outcomeMonths) months after the wave; outcome within \(window) days of resolution"),
-                .integer(e.underpowered ? 1 : 0), SQLValue(Intervals.correlationPower(r: 0.2, n: e.teams)),
-                SQLValue(Intervals.correlationPower(r: 0.3, n: e.teams)), .text(e.status), SQLValue(e.note.isEmpty ? nil : e.note),
-                SQLValue(e.inputHash.isEmpty ? nil : e.inputHash), .text(settingsHash),
-            ])
+            try LinkageStore.insert(LinkageStore.Estimate(
+                outcome: e.outcome, model: e.model.rawValue, predictor: e.predictor, estimate: e.estimate,
+                oddsRatio: logOdds ? e.estimate.map { exp($0) } : nil, standardError: e.standardError, low: e.low, high: e.high,
+                pValue: e.pValue, qValue: qValues[index], confirmatory: isConfirmatory(e), tickets: e.tickets, agents: e.agents, teams: e.teams,
+                events: e.events, parameters: e.parameters, method: e.method,
+                exposureWindow: "behaviour in the \(config.exposureDays) days before each pulse wave closes; the wave's team index",
+                outcomeWindow: "tickets opened \(config.outcomeLagDays) days to \(config.outcomeMonths) months after the wave; outcome within \(window) days of resolution",
+                underpowered: e.underpowered, powerR20: Intervals.correlationPower(r: 0.2, n: e.teams),
+                powerR30: Intervals.correlationPower(r: 0.3, n: e.teams), status: e.status, note: e.note.isEmpty ? nil : e.note,
+                inputHash: e.inputHash.isEmpty ? nil : e.inputHash, settingsHash: settingsHash), database: database)
         }
         logger("linkage: \(data.waves.count) wave(s), \(data.tickets.count) outcome tickets, \(estimates.count) estimates")
         return estimates.count
@@ -379,26 +370,22 @@ enum Linkage {
         func designEffect(_ key: String) -> Double {
             Intervals.designEffect(clusterSizes: (perTeam[key] ?? [:]).keys.sorted().compactMap { perTeam[key]?[$0] }, icc: icc)
         }
-        let insert = """
-            INSERT INTO linkage_segment_lift (outcome, grouping, level, teams, tickets, events, rate, ci_low, ci_high)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
         for key in groups.keys.sorted() {
             guard let group = groups[key] else { continue }
             let parts = key.split(separator: "\u{1F}").map(String.init)
             let interval = Intervals.wilson(proportion: Double(group.events) / Double(group.tickets),
                                             effectiveTrials: Double(group.tickets) / designEffect(key))
-            try database.run(insert, [.text(outcome), .text(parts[0]), .text(parts[1]), .integer(Int64(group.teams.count)),
-                                .integer(Int64(group.tickets)), .integer(Int64(group.events)),
-                                SQLValue(Double(group.events) / Double(group.tickets)), SQLValue(interval?.low), SQLValue(interval?.high)])
+            try LinkageStore.insertSegmentLift(outcome: outcome, grouping: parts[0], level: parts[1], teams: group.teams.count, tickets: group.tickets,
+                                               events: group.events, rate: Double(group.events) / Double(group.tickets),
+                                               low: interval?.low, high: interval?.high, database: database)
         }
         if let top = groups["quartile\u{1F}Q4"], let bottom = groups["quartile\u{1F}Q1"] {
             let p1 = Double(top.events) / Double(top.tickets), p0 = Double(bottom.events) / Double(bottom.tickets)
             let se = (p1 * (1 - p1) / Double(top.tickets) * designEffect("quartile\u{1F}Q4")
                       + p0 * (1 - p0) / Double(bottom.tickets) * designEffect("quartile\u{1F}Q1")).squareRoot()
-            try database.run(insert, [.text(outcome), .text("gap"), .text("Q4 − Q1"), .integer(Int64(top.teams.union(bottom.teams).count)),
-                                .integer(Int64(top.tickets + bottom.tickets)), .integer(Int64(top.events + bottom.events)),
-                                SQLValue(p1 - p0), SQLValue(p1 - p0 - Intervals.z95 * se), SQLValue(p1 - p0 + Intervals.z95 * se)])
+            try LinkageStore.insertSegmentLift(outcome: outcome, grouping: "gap", level: "Q4 − Q1", teams: top.teams.union(bottom.teams).count,
+                                               tickets: top.tickets + bottom.tickets, events: top.events + bottom.events, rate: p1 - p0,
+                                               low: p1 - p0 - Intervals.z95 * se, high: p1 - p0 + Intervals.z95 * se, database: database)
         }
     }
 
@@ -413,12 +400,12 @@ enum Linkage {
             team.events += Int(row.outcomes[index] ?? 0)
             byTeam[row.team] = team
         }
-        let insert = "INSERT INTO linkage_team (outcome, team_id, self_index, tickets, events, rate) VALUES (?, ?, ?, ?, ?, ?)"
         var x: [Double] = [], y: [Double] = [], w: [Double] = []
         for team in byTeam.keys.sorted() {
             guard let t = byTeam[team] else { continue }
             let meanIndex = t.indexSum / Double(t.tickets), rate = Double(t.events) / Double(t.tickets)
-            try database.run(insert, [.text(outcome), .text(team), SQLValue(meanIndex), .integer(Int64(t.tickets)), .integer(Int64(t.events)), SQLValue(rate)])
+            try LinkageStore.insertTeam(outcome: outcome, team: team, selfIndex: meanIndex, tickets: t.tickets, events: t.events, rate: rate,
+                                        database: database)
             x.append(meanIndex); y.append(rate); w.append(Double(t.tickets))
         }
         guard x.count >= 4, let r = Intervals.weightedCorrelation(x, y, weights: w) else { return nil }
@@ -447,7 +434,6 @@ enum Linkage {
             ("team self-reported index", { $0.teamIndex }),
             ("agent behaviour index", { $0.agentZ }),
         ]
-        let insert = "INSERT INTO linkage_predictive (outcome, measure, tickets, auc, ci_low, ci_high) VALUES (?, ?, ?, ?, ?, ?)"
         for (name, measure) in measures {
             var scores: [Double] = [], outcomes: [Bool] = []
             for row in rows {
@@ -456,9 +442,9 @@ enum Linkage {
                 outcomes.append(y > 0)
             }
             guard let result = Intervals.auc(score: scores, outcome: outcomes) else { continue }
-            try database.run(insert, [.text(outcome), .text(name), .integer(Int64(scores.count)), SQLValue(result.auc),
-                                SQLValue(max(0, result.auc - Intervals.z95 * result.se * inflation)),
-                                SQLValue(min(1, result.auc + Intervals.z95 * result.se * inflation))])
+            try LinkageStore.insertPredictive(outcome: outcome, measure: name, tickets: scores.count, auc: result.auc,
+                                              low: max(0, result.auc - Intervals.z95 * result.se * inflation),
+                                              high: min(1, result.auc + Intervals.z95 * result.se * inflation), database: database)
         }
     }
 

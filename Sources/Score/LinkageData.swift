@@ -142,23 +142,17 @@ struct LinkageData {
         var waves: [Wave] = []
         // The windows are computed here, not in SQL: months have no common arithmetic on the
         // two engines (UTCTimestamp.adding(months:)).
-        let closings = try database.rows("""
-            SELECT period, wave_closed_at FROM score_team_period WHERE wave_closed_at IS NOT NULL
-            GROUP BY period, wave_closed_at ORDER BY wave_closed_at, period
-            """) { row -> (period: String, closed: UTCTimestamp, text: String) in
-            let text = row.text(1) ?? ""
-            guard let closed = UTCTimestamp(text) else { throw ScoreError.timestamp(table: "score_team_period", value: text) }
-            return (row.text(0) ?? "", closed, text)
+        let closings = try LinkageStore.waveClosings(database: database).map { wave -> (period: String, closed: UTCTimestamp, text: String) in
+            guard let closed = UTCTimestamp(wave.closedAt) else { throw ScoreError.timestamp(table: "score_team_period", value: wave.closedAt) }
+            return (wave.period, closed, wave.closedAt)
         }
         for closing in closings {
             var wave = Wave(period: closing.period, closedAt: closing.text, openFrom: closing.closed.adding(days: lag).description,
                             openUntil: closing.closed.adding(months: months).description,
                             exposureFrom: closing.closed.adding(days: -exposure).description, teamIndex: [:], respondents: [:])
-            try database.stream("SELECT team_id, ambassador_index, respondents FROM score_team_period WHERE period = ? AND suppressed = 0",
-                                 [.text(wave.period)]) { row in
-                guard let team = row.text(0), !row.isNull(1) else { return }
-                wave.teamIndex[team] = row.double(1)
-                wave.respondents[team] = row.int(2)
+            for team in try LinkageStore.publishedTeams(period: wave.period, database: database) {
+                wave.teamIndex[team.team] = team.index
+                wave.respondents[team.team] = team.respondents
             }
             waves.append(wave)
         }
@@ -225,14 +219,9 @@ struct LinkageData {
                 wave.teamZ[team] = sum.0 / Double(sum.1)
                 wave.teamSize[team] = sum.1
             }
-            try database.stream("""
-                SELECT team_id, count(*), sum(repeat) FROM fact_ticket_outcome
-                WHERE created_at >= ? AND created_at < ? AND repeat IS NOT NULL AND team_id IS NOT NULL
-                  AND \(database.engine.plusDays("resolved_at", config.window(for: .repeat))) <= ?
-                GROUP BY team_id
-                """, [.text(wave.exposureFrom), .text(wave.closedAt), .text(wave.closedAt)]) { row in
-                guard let team = row.text(0) else { return }
-                wave.priorRepeat[team] = (row.double(1), row.double(2))
+            for (team, known) in try AgentScoreStore.repeatsKnown(from: wave.exposureFrom, to: wave.closedAt, knownAt: wave.closedAt,
+                                                                  repeatWindow: config.window(for: .repeat), database: database) {
+                wave.priorRepeat[team] = known
             }
             waves.append(wave)
         }
@@ -262,7 +251,7 @@ struct LinkageData {
     /// Reads every outcome ticket that belongs to a wave. `createContacts`: build this
     /// connection's own `temp.outcome_contact` (a second connection does not see the first's).
     private static func outcomeTickets(waves: [Wave], database: any WarehouseConnection, createContacts: Bool) throws -> Loaded {
-        if createContacts { try Outcomes.createContacts(database: database) }
+        if createContacts { try OutcomeStore.createContacts(database: database) }
         var tickets: [Ticket] = []
         var names: [String] = []
         var ratings: [Four] = []
@@ -274,50 +263,35 @@ struct LinkageData {
             codes[word] = new
             return new
         }
-        let outcomeColumns = Outcome.allCases.map { "o." + $0.column }.joined(separator: ", ")
         // Sized once: a million tickets grown by doubling would hold two copies at the last step.
-        tickets.reserveCapacity(try database.count("""
-            SELECT count(*) FROM fact_ticket_outcome o JOIN fact_ticket t ON t.ticket_id = o.ticket_id
-            WHERE o.team_id IS NOT NULL AND o.employee_id IS NOT NULL AND o.created_at >= ?
-            """, [.text(waves[0].openFrom)]))
-        try database.stream("""
-            SELECT o.ticket_id, o.created_at, o.team_id, o.employee_id, coalesce(t.priority, ''), coalesce(t.channel, ''),
-                   coalesce(o.category, ''), substr(o.created_at, 1, 7),
-                   (SELECT count(*) FROM outcome_contact c WHERE c.customer_id = o.customer_id AND c.created_at < o.created_at
-                        AND c.created_at >= \(database.engine.plusDays("o.created_at", -90))),
-                   (SELECT min(hire_date) FROM dim_employee e WHERE e.employee_id = o.employee_id),
-                   o.csat, o.effort, o.nps, o.cx_emp, \(outcomeColumns)
-            FROM fact_ticket_outcome o JOIN fact_ticket t ON t.ticket_id = o.ticket_id
-            WHERE o.team_id IS NOT NULL AND o.employee_id IS NOT NULL AND o.created_at >= ?
-            ORDER BY o.created_at, o.ticket_id
-            """, [.text(waves[0].openFrom)]) { row in
-            let created = row.text(1) ?? ""
+        tickets.reserveCapacity(try LinkageStore.outcomeTicketCount(from: waves[0].openFrom, database: database))
+        try LinkageStore.outcomeTickets(from: waves[0].openFrom, database: database) { row in
+            let created = row.createdAt
             guard let index = exposureWave(for: created, in: waves) else { return }
             let wave = waves[index]
-            let id = row.text(0) ?? ""
+            let id = row.id
             // The time-order rule, checked on every row that can reach a model.
             guard created >= wave.openFrom, wave.closedAt < created else {
                 throw ScoreError.timeOrder(ticket: id, openedAt: created, waveClosedAt: wave.closedAt)
             }
-            let team = row.text(2) ?? "", employee = row.text(3) ?? ""
             var outcomes = Outcomes6(), rated = Four()
-            for k in 0..<Outcomes.names.count where !row.isNull(Int32(14 + k)) {
-                let value = row.double(Int32(14 + k))
+            for k in 0..<Outcomes.names.count {
+                guard let value = row.outcome(k) else { continue }
                 guard value == 0 || value == 1 else {
                     throw ScoreError.nonBinaryOutcome(ticket: id, outcome: Outcomes.names[k], value: value)
                 }
                 outcomes[k] = value
             }
             var rating: Int32 = -1
-            for k in 0..<4 where !row.isNull(Int32(10 + k)) { rated[k] = row.double(Int32(10 + k)) }
+            for k in 0..<4 { rated[k] = row.rating(k) }
             if (0..<4).contains(where: { rated[$0] != nil }) {
                 rating = Int32(ratings.count)
                 ratings.append(rated)
             }
             tickets.append(Ticket(
-                id: id, wave: Int32(index), team: code(team), employee: code(employee),
-                priority: code(row.text(4) ?? ""), channel: code(row.text(5) ?? ""), category: code(row.text(6) ?? ""), month: code(row.text(7) ?? ""),
-                priorContacts: Int32(clamping: row.int64(8)), tenureYears: try tenure(at: row.textBytes(1), hired: row.textBytes(9)),
+                id: id, wave: Int32(index), team: code(row.team), employee: code(row.employee),
+                priority: code(row.priority), channel: code(row.channel), category: code(row.category), month: code(row.month),
+                priorContacts: Int32(clamping: row.priorContacts), tenureYears: try tenure(at: row.createdAtBytes, hired: row.hiredBytes),
                 outcomes: outcomes, rating: rating, teamIndex: .nan, agentZ: .nan, teamZ: .nan, teamSize: 0, respondents: 0))
         }
         return Loaded(tickets: tickets, names: names, ratings: ratings)

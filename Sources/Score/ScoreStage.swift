@@ -28,10 +28,7 @@ package enum ScoreStage {
         }
         context.progress.note("ticket outcomes")
         // Nothing loaded at all: say so (exit 66), not a data rejection.
-        if try database.count("""
-            SELECT (SELECT count(*) FROM fact_ticket) + (SELECT count(*) FROM fact_survey_response)
-                 + (SELECT count(*) FROM fact_customer_event) + (SELECT count(*) FROM dim_employee)
-            """) == 0 {
+        if try ScoreStateStore.warehouseIsEmpty(database: database) {
             throw ScoreError.noData(warehouse: database.target)
         }
         try Outcomes.buildRatings(database: database, config: config)
@@ -49,15 +46,12 @@ package enum ScoreStage {
         let outcomes = try database.transaction { try Outcomes.rebuild(database: database, config: config, cutoffs: cutoffs) }
         FaultPoint.reached("score.outcomes")
         phase("\(outcomes) ticket outcomes")
-        counts.rowsRead = try database.count("SELECT count(*) FROM fact_ticket")
-        var fingerprints = [try fingerprint(database, """
-            SELECT count(*), \(total("repeat")), \(total("reopen")), \(total("escalate")), \(total("churn")), \(total("renew")),
-                   \(total("referral")), \(total("csat", real: true)), \(total("cx_emp", real: true)) FROM fact_ticket_outcome
-            """)]
+        counts.rowsRead = try ScoreStateStore.ticketCount(database: database)
+        var fingerprints = [fingerprint(try ScoreStateStore.outcomeSummary(database: database))]
         var recomputed = 0, unchanged = 0
 
         // Self-reported ambassadorship per team and pulse period.
-        let pulsePeriod = config.score.period.sql(column: "r.submitted_at")
+        let periodKind = config.score.period
         // A pulse survey the stage cannot read as the instrument (not nine items and no
         // score.legs) skips team scores and the linkage with a message, not the whole run.
         let pulse: (source: String, legs: [[String]])?
@@ -78,25 +72,20 @@ package enum ScoreStage {
             pulse = nil
         }
         if let instrument = pulse {
-            let periods = try database.rows("""
-                SELECT DISTINCT \(pulsePeriod) FROM fact_survey_response r WHERE r.source = ? AND r.submitted_at IS NOT NULL ORDER BY 1
-                """, [.text(instrument.source)]) { $0.text(0) ?? "" }
+            let periods = try SurveyScoreStore.periods(source: instrument.source, kind: periodKind, database: database)
             for period in periods {
                 try Interruption.checkpoint()
-                let print = try fingerprint(database, """
-                    SELECT count(*), \(total("r._file_id")), \(total("r._record_no")), max(r.submitted_at), max(r.team_id)
-                    FROM fact_survey_response r WHERE r.source = ? AND \(pulsePeriod) = ?
-                    """, [.text(instrument.source), .text(period)], settings: settings)
+                let print = fingerprint(try ScoreStateStore.pulsePeriodSummary(source: instrument.source, period: period, kind: periodKind,
+                                                                               database: database), settings: settings)
                 fingerprints.append(print)
-                if try isCurrent(database, scope: "team/" + period, print) { unchanged += 1; continue }
+                if try ScoreStateStore.isCurrent(scope: "team/" + period, fingerprint: print, database: database) { unchanged += 1; continue }
                 try database.transaction {
                     let respondents = try TeamScores.respondents(database: database, source: instrument.source, legs: instrument.legs,
-                                                                 period: period, periodSQL: pulsePeriod)
-                    let closedAt = try database.scalar("SELECT max(r.submitted_at) FROM fact_survey_response r WHERE r.source = ? AND \(pulsePeriod) = ?",
-                                                       [.text(instrument.source), .text(period)]).stringValue
+                                                                 period: period, kind: periodKind)
+                    let closedAt = try SurveyScoreStore.closedAt(source: instrument.source, period: period, kind: periodKind, database: database)
                     counts.rowsWritten += try TeamScores.write(database: database, period: period, respondents: respondents,
                                                                threshold: config.score.anonymityThreshold, closedAt: closedAt)
-                    try remember(database, scope: "team/" + period, print, runID: context.runID)
+                    try ScoreStateStore.remember(scope: "team/" + period, fingerprint: print, runID: context.runID, database: database)
                 }
                 FaultPoint.reached("score.team_period")
                 recomputed += 1
@@ -109,27 +98,21 @@ package enum ScoreStage {
         // Customer advocacy segments per period (small: always recomputed).
         if let relationship {
             counts.rowsWritten += try database.transaction {
-                try CustomerScores.write(database: database, instrument: relationship, periodSQL: config.score.period.sql(column: "r.submitted_at"))
+                try CustomerScores.write(database: database, instrument: relationship, period: periodKind)
             }
         }
 
         // Behavioural ambassadorship per agent and ticket period.
-        let ticketPeriod = config.score.period.sql(column: "created_at")
-        let ticketPeriods = try database.rows("SELECT DISTINCT \(ticketPeriod) FROM fact_ticket ORDER BY 1") { $0.text(0) ?? "" }
+        let ticketPeriods = try AgentScoreStore.ticketPeriods(kind: periodKind, database: database)
         for period in ticketPeriods {
             try Interruption.checkpoint()
             let bounds = ScorePeriod.bounds(of: period)
-            let print = try fingerprint(database, """
-                SELECT count(*), \(total("_file_id")), \(total("_record_no")), min(attributed_version), max(attributed_version), max(updated_at),
-                       (SELECT count(*) FROM ticket_rating r JOIN fact_ticket t ON t.ticket_id = r.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2),
-                       (SELECT count(*) FROM fact_ticket_event v JOIN fact_ticket t ON t.ticket_id = v.ticket_id WHERE t.created_at >= ?1 AND t.created_at < ?2)
-                FROM fact_ticket WHERE created_at >= ?1 AND created_at < ?2
-                """, [.text(bounds.from), .text(bounds.to)], settings: settings)
+            let print = fingerprint(try ScoreStateStore.ticketPeriodSummary(from: bounds.from, to: bounds.to, database: database), settings: settings)
             fingerprints.append(print)
-            if try isCurrent(database, scope: "agent/" + period, print) { unchanged += 1; continue }
+            if try ScoreStateStore.isCurrent(scope: "agent/" + period, fingerprint: print, database: database) { unchanged += 1; continue }
             try database.transaction {
                 counts.rowsWritten += try writeAgentPeriod(database: database, period: period, bounds: bounds, k: config.score.shrinkagePseudoTickets)
-                try remember(database, scope: "agent/" + period, print, runID: context.runID)
+                try ScoreStateStore.remember(scope: "agent/" + period, fingerprint: print, runID: context.runID, database: database)
             }
             FaultPoint.reached("score.period")
             recomputed += 1
@@ -140,13 +123,13 @@ package enum ScoreStage {
 
         // The linkage, refitted when anything it reads changed.
         let linkagePrint = hex(SHA256.hash(data: Data((fingerprints + [settings]).joined(separator: "\n").utf8)))
-        let hasEstimates = try database.count("SELECT count(*) FROM linkage_estimate") > 0
-        if try isCurrent(database, scope: "linkage", linkagePrint), hasEstimates, config.score.exportDesigns == nil {
+        let hasEstimates = try LinkageStore.hasEstimates(database: database)
+        if try ScoreStateStore.isCurrent(scope: "linkage", fingerprint: linkagePrint, database: database), hasEstimates, config.score.exportDesigns == nil {
             context.logger.info("score: inputs unchanged since the last fit; linkage kept")
         } else {
             try database.transaction {
                 counts.rowsWritten += try Linkage.run(database: database, config: config.score, progress: context.progress) { context.logger.info("score: \($0)") }
-                try remember(database, scope: "linkage", linkagePrint, runID: context.runID)
+                try ScoreStateStore.remember(scope: "linkage", fingerprint: linkagePrint, runID: context.runID, database: database)
             }
             FaultPoint.reached("score.linkage")
             phase("linkage")
@@ -157,7 +140,6 @@ package enum ScoreStage {
 
     /// Rewrites `score_agent_period` for one period.
     static func writeAgentPeriod(database: any WarehouseConnection, period: String, bounds: (from: String, to: String), k: Double) throws -> Int {
-        try database.run("DELETE FROM score_agent_period WHERE period = ?", [.text(period)])
         let agents = try AgentBehaviour.measure(database: database, from: bounds.from, to: bounds.to, k: k)
         var teamTotals: [String: (tickets: Double, owned: Double, transferred: Double)] = [:]
         for agent in agents {
@@ -167,49 +149,19 @@ package enum ScoreStage {
             total.transferred += agent.xferRaw * Double(agent.tickets)
             teamTotals[agent.team] = total
         }
-        let insert = """
-            INSERT INTO score_agent_period (period, employee_id, team_id, tickets, resolved, own_rate, xfer_rate, own_shrunk, xfer_shrunk,
-                team_own_rate, team_xfer_rate, followup_rate, cx_emp, cx_responses, behaviour_z, behaviour_index)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        for agent in agents {
+        try AgentScoreStore.writePeriod(period, agents: agents.map { agent in
             let team = teamTotals[agent.team] ?? (1, 0, 0)
-            try database.run(insert, [
-                .text(period), .text(agent.employee), .text(agent.team), .integer(Int64(agent.tickets)), .integer(Int64(agent.resolved)),
-                SQLValue(agent.ownRaw), SQLValue(agent.xferRaw), SQLValue(agent.own), SQLValue(agent.xfer),
-                SQLValue(team.owned / team.tickets), SQLValue(team.transferred / team.tickets), SQLValue(agent.followup),
-                SQLValue(agent.cxEmp), .integer(Int64(agent.cxResponses)), SQLValue(agent.z), SQLValue(agent.percentile),
-            ])
-        }
+            return AgentScoreStore.AgentPeriod(
+                employee: agent.employee, team: agent.team, tickets: agent.tickets, resolved: agent.resolved, ownRate: agent.ownRaw,
+                transferRate: agent.xferRaw, ownShrunk: agent.own, transferShrunk: agent.xfer, teamOwnRate: team.owned / team.tickets,
+                teamTransferRate: team.transferred / team.tickets, followupRate: agent.followup, cxEmp: agent.cxEmp,
+                cxResponses: agent.cxResponses, behaviourZ: agent.z, behaviourIndex: agent.percentile)
+        }, database: database)
         return agents.count
     }
 
-    /// SQL summing `expression` over the rows exactly, 0 when there are none (SQLite's
-    /// `total`, which PostgreSQL lacks, sums floats). Exact so that the same rows give the
-    /// same fingerprint in any order — PostgreSQL may aggregate in parallel, and a float sum
-    /// that moved in its last bit would refit the linkage every night. `real`: a rating
-    /// average, summed in millionths. (Version keys, which would overflow a sum, are
-    /// fingerprinted by their min and max.) A fingerprint compares runs on one engine only.
-    static func total(_ expression: String, real: Bool = false) -> String {
-        real ? "coalesce(sum(CAST(round(\(expression) * 1000000) AS BIGINT)), 0)" : "coalesce(sum(\(expression)), 0)"
-    }
-
-    /// A digest of one query's single row (plus the settings): the period's input fingerprint.
-    static func fingerprint(_ database: any WarehouseConnection, _ sql: String, _ values: [SQLValue] = [], settings: String = "") throws -> String {
-        let row = try database.rows(sql, values) { row in
-            (0..<row.columnCount).map { row.value($0).description }.joined(separator: "|")
-        }.first ?? ""
-        return hex(SHA256.hash(data: Data((row + "#" + settings).utf8)))
-    }
-
-    static func isCurrent(_ database: any WarehouseConnection, scope: String, _ fingerprint: String) throws -> Bool {
-        try database.scalar("SELECT input_hash FROM score_state WHERE scope = ?", [.text(scope)]).stringValue == fingerprint
-    }
-
-    static func remember(_ database: any WarehouseConnection, scope: String, _ fingerprint: String, runID: Int64) throws {
-        try database.run("""
-            INSERT INTO score_state (scope, input_hash, scored_run_id) VALUES (?, ?, ?)
-            ON CONFLICT (scope) DO UPDATE SET input_hash = excluded.input_hash, scored_run_id = excluded.scored_run_id
-            """, [.text(scope), .text(fingerprint), .integer(runID)])
+    /// A digest of one summary row and the settings: a scope's input fingerprint.
+    static func fingerprint(_ summary: String, settings: String = "") -> String {
+        hex(SHA256.hash(data: Data((summary + "#" + settings).utf8)))
     }
 }

@@ -42,10 +42,8 @@ enum TeamScores {
         if let legs = config.score.legs {
             return (source, ScoreConfig.legNames.map { legs[$0] ?? [] })
         }
-        let items = try database.rows("""
-            SELECT DISTINCT item FROM fact_survey_answer WHERE source = ? AND numeric_value IS NOT NULL ORDER BY item
-            """, [.text(source)]) { $0.text(0) ?? "" }
-        if items.isEmpty, try database.count("SELECT count(*) FROM fact_survey_response WHERE source = ?", [.text(source)]) == 0 {
+        let items = try SurveyScoreStore.numericItems(source: source, database: database)
+        if items.isEmpty, try SurveyScoreStore.responses(source: source, database: database) == 0 {
             throw ScoreError.noPulseResponses(name: source)
         }
         guard items.count == 9 else {
@@ -56,24 +54,18 @@ enum TeamScores {
     }
 
     /// Respondents of one period, grouped by team.
-    static func respondents(database: any WarehouseConnection, source: String, legs: [[String]], period: String, periodSQL: String) throws -> [Respondent] {
+    static func respondents(database: any WarehouseConnection, source: String, legs: [[String]], period: String, kind: ScorePeriod) throws -> [Respondent] {
         let allItems = legs.flatMap { $0 }
         let position = Dictionary(uniqueKeysWithValues: allItems.enumerated().map { ($1, $0) })
         var byResponse: [String: Respondent] = [:]
         var order: [String] = []
-        try database.stream("""
-            SELECT r.response_id, r.team_id, a.item, a.numeric_value
-            FROM fact_survey_response r JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id
-            WHERE r.source = ? AND r.team_id IS NOT NULL AND r.submitted_at IS NOT NULL AND \(periodSQL) = ?
-              AND a.answered = 1 AND a.numeric_value BETWEEN 1 AND 5
-            ORDER BY r.response_id
-            """, [.text(source), .text(period)]) { row in
-            guard let id = row.text(0), let team = row.text(1), let item = row.text(2), let slot = position[item] else { return }
+        try SurveyScoreStore.pulseAnswers(source: source, period: period, kind: kind, database: database) { id, team, item, value in
+            guard let slot = position[item] else { return }
             if byResponse[id] == nil {
                 byResponse[id] = Respondent(team: team, legs: [], items: Array(repeating: nil, count: allItems.count))
                 order.append(id)
             }
-            byResponse[id]?.items[slot] = row.double(3)
+            byResponse[id]?.items[slot] = value
         }
         var out: [Respondent] = []
         for id in order {
@@ -145,29 +137,23 @@ enum TeamScores {
         let median: Double? = agreements.isEmpty ? nil
             : agreements.count % 2 == 1 ? agreements[agreements.count / 2]
             : (agreements[agreements.count / 2 - 1] + agreements[agreements.count / 2]) / 2
-        try database.run("DELETE FROM score_team_period WHERE period = ?", [.text(period)])
-        let insert = """
-            INSERT INTO score_team_period (period, team_id, respondents, suppressed, company, value_proposition, customer,
-                ambassador_index, share_ambassador, share_positive, share_ambivalent, share_saboteur, net_ambassadorship,
-                rwg, icc1, icc2, rwg_median, wave_closed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
+        var rows: [SurveyScoreStore.TeamPeriod] = []
         for team in byTeam.keys.sorted() {
             let members = byTeam[team] ?? []
             let n = Double(members.count)
-            var values: [SQLValue] = [.text(period), .text(team), .integer(Int64(members.count))]
-            if members.count < threshold {
-                values += [.integer(1)] + Array(repeating: SQLValue.null, count: 10)
-            } else {
-                let legs = (0..<3).map { leg in 25 * (members.reduce(0) { $0 + $1.legs[leg] } / n - 1) }
+            var row = SurveyScoreStore.TeamPeriod(team: team, respondents: members.count, suppressed: members.count < threshold)
+            if !row.suppressed {
+                row.legs = (0..<3).map { leg in 25 * (members.reduce(0) { $0 + $1.legs[leg] } / n - 1) }
+                row.index = members.reduce(0) { $0 + $1.index } / n
                 let shares = Respondent.Segment.allCases.map { segment in Double(members.filter { $0.segment == segment }.count) / n }
-                values += [.integer(0), SQLValue(legs[0]), SQLValue(legs[1]), SQLValue(legs[2]), SQLValue(members.reduce(0) { $0 + $1.index } / n)]
-                values += shares.map { SQLValue($0) }
-                values += [SQLValue(100 * (shares[0] - shares[3])), SQLValue(rwg(members))]
+                row.shares = shares
+                row.netAmbassadorship = 100 * (shares[0] - shares[3])
+                row.rwg = rwg(members)
             }
-            values += [SQLValue(iccs?.icc1), SQLValue(iccs?.icc2), SQLValue(median), SQLValue(closedAt)]
-            try database.run(insert, values)
+            rows.append(row)
         }
+        try SurveyScoreStore.writeTeamPeriod(period, teams: rows, icc1: iccs?.icc1, icc2: iccs?.icc2, rwgMedian: median, closedAt: closedAt,
+                                             database: database)
         return byTeam.count
     }
 }

@@ -98,7 +98,6 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertTrue(ScorePeriod.bounds(of: "2026-12") == ("2026-12", "2027-01"))
         XCTAssertTrue(ScorePeriod.bounds(of: "2026-Q4") == ("2026-10", "2027-01"))
         XCTAssertTrue(ScorePeriod.bounds(of: "2026-Q1") == ("2026-01", "2026-04"))
-        XCTAssertEqual(ScorePeriod.month.sql(column: "t"), "substr(t, 1, 7)")
         XCTAssertEqual(Set(ScoreConfig.defaultWindows.keys), Set(Outcome.allCases))
         var config = ScoreConfig()
         config.windows[.repeat] = 3
