@@ -173,9 +173,7 @@ final class RawTableWriter: RecordSink {
     }
 
     private func schemaChange(_ tableName: String, _ column: String) throws {
-        try database.run(
-            "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, ?, ?, ?)",
-            [.integer(runID), .text(source), .text(tableName), .text(column), .integer(fileID)])
+        try SchemaChangeLog.record(runID: runID, source: source, table: tableName, column: column, file: fileID, database: database)
     }
 
     func record<V: FieldValues>(_ number: Int, _ values: V) throws -> Bool {
@@ -274,9 +272,7 @@ final class RawTableWriter: RecordSink {
         guard let previous, let known = FileColumns.decode(previous) else { return }
         let keys = Set(known.map { ColumnName.key($0) })
         for name in storedNames where !keys.contains(ColumnName.key(name)) {
-            try database.run(
-                "INSERT INTO etl_schema_change (run_id, source, table_name, column_name, file_id) VALUES (?, ?, 'archive', ?, ?)",
-                [.integer(runID), .text(source), .text(name), .integer(fileID)])
+            try SchemaChangeLog.record(runID: runID, source: source, table: "archive", column: name, file: fileID, database: database)
         }
     }
 

@@ -21,7 +21,7 @@ package enum DataDictionary {
         for (name, isView) in try database.relations() {
             let kind = isView ? "view" : "table"
             let columns = try database.columnInfo(of: name).map { (name: $0.name, type: $0.declared) }
-            let rows = try database.count("SELECT count(*) FROM \(database.quoted(name))")
+            let rows = try WarehouseCatalog.rowCount(of: name, database: database) ?? 0
             out.append(Relation(name: name, kind: kind, rows: rows, columns: columns, entry: WarehouseCatalog.entry(for: name)))
         }
         let order = ["view", "fact", "dimension", "score", "linkage", "staging", "raw", "operations"]
@@ -34,7 +34,7 @@ package enum DataDictionary {
     package static func render(warehouse location: String) throws -> String {
         let database = try StatusReport.openForReading(location)
         let warehouse = database.target
-        let version = try database.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")
+        let version = try Migrator.currentVersion(database)
         let relations = try relations(database)
         let h = Escaping.html
         var out = """

@@ -13,7 +13,7 @@ package enum DryRun {
         if known, let database = config.location.isPostgres ? try StatusReport.openForReading(config.warehouse)
                                                              : try? StatusReport.openForReading(config.warehouse),
            (try? database.relationExists("etl_source_file")) == true {
-            manifest = Set(try database.rows("SELECT source || ' ' || path || ' ' || sha256 FROM etl_source_file WHERE status <> \(Manifest.FileState.superseded.sql)", []) { $0.text(0) ?? "" })
+            manifest = try Manifest(database).currentFileKeys()
         } else {
             manifest = []
         }

@@ -19,7 +19,7 @@ package enum RosterConfirmation {
         if config.location.isPostgres {
             // The schema's advisory lock, as a run takes it.
             let connection = try PostgresConnection(config.location, applicationName: "ambassador confirm")
-            let schema = try connection.scalar("SELECT current_schema()").stringValue ?? "public"
+            let schema = try connection.currentSchema()
             let lock = PostgresAdvisoryLock(connection: connection, schema: schema)
             if let holder = try lock.acquire() {
                 throw PipelineError.lockHeld(lockPath: "\(config.location.redacted) (schema \(schema))", pid: holder.pid,

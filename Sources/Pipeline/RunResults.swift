@@ -20,25 +20,17 @@ package enum RunResults {
 
     /// One run's results as a JSON-ready dictionary; nil when the run is not in the ledger.
     package static func object(database: any WarehouseConnection, runID: Int64) throws -> [String: Any]? {
-        let runs = try database.rows("""
-            SELECT run_id, command, arguments, run_date, started_at, ended_at, status, exit_code, message FROM etl_run WHERE run_id = ?
-            """, [.integer(runID)]) { row -> [String: Any] in
-            var run: [String: Any] = ["run_id": row.int(0), "command": row.text(1) ?? "", "arguments": row.text(2) ?? "",
-                                      "run_date": row.text(3) ?? "", "started_at": row.text(4) ?? "", "status": row.text(6) ?? ""]
-            run["ended_at"] = row.text(5) ?? NSNull()
-            run["exit_code"] = row.isNull(7) ? NSNull() : row.int(7)
-            run["message"] = row.text(8) ?? NSNull()
-            return run
-        }
-        guard var run = runs.first else { return nil }
-        run["stages"] = try database.rows("""
-            SELECT stage, source, status, started_at, ended_at, rows_read, rows_written, rows_rejected, files_done, files_skipped,
-                   files_failed, message
-            FROM etl_stage_run WHERE run_id = ? ORDER BY stage_run_id
-            """, [.integer(runID)]) { row -> [String: Any] in
-            ["stage": row.text(0) ?? "", "source": row.text(1) ?? "", "status": row.text(2) ?? "", "started_at": row.text(3) ?? "",
-             "ended_at": row.text(4) ?? NSNull(), "rows_read": row.int(5), "rows_written": row.int(6), "rows_rejected": row.int(7),
-             "files_done": row.int(8), "files_unchanged": row.int(9), "files_failed": row.int(10), "message": row.text(11) ?? NSNull()]
+        guard let ledger = try RunStore.run(runID, database: database) else { return nil }
+        var run: [String: Any] = ["run_id": Int(ledger.runID), "command": ledger.command, "arguments": ledger.arguments,
+                                  "run_date": ledger.runDate, "started_at": ledger.startedAt, "status": ledger.status]
+        run["ended_at"] = ledger.endedAt ?? NSNull()
+        run["exit_code"] = ledger.exitCode ?? NSNull()
+        run["message"] = ledger.message ?? NSNull()
+        run["stages"] = try RunStore.stages(of: runID, database: database).map { stage -> [String: Any] in
+            ["stage": stage.stage, "source": stage.source, "status": stage.status, "started_at": stage.startedAt,
+             "ended_at": stage.endedAt ?? NSNull(), "rows_read": stage.read, "rows_written": stage.written, "rows_rejected": stage.rejected,
+             "files_done": stage.filesDone, "files_unchanged": stage.filesUnchanged, "files_failed": stage.filesFailed,
+             "message": stage.message ?? NSNull()]
         }
         // The largest groups; a reason naming its value makes one group per value, and a file
         // of 200 000 rejected dates once made this file 66 MB and its writer 500 MB.
@@ -48,11 +40,9 @@ package enum RunResults {
         let groups = try RejectLog.totals(run: runID, database: database)
         let listedRows = (run["rejects"] as? [[String: Any]] ?? []).reduce(0) { $0 + (($1["rows"] as? Int) ?? 0) }
         run["rejects_not_listed"] = ["groups": max(0, groups.0 - listedRejectGroups), "rows": groups.1 - listedRows]
-        run["checks"] = try database.rows("""
-            SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check WHERE run_id = ? ORDER BY check_id
-            """, [.integer(runID)]) { row -> [String: Any] in
-            ["name": row.text(0) ?? "", "table": row.text(1) ?? "", "severity": row.text(2) ?? "", "failing_rows": row.int(3),
-             "sample_keys": row.text(4) ?? ""]
+        run["checks"] = try DataChecks.recorded(run: runID, database: database).map { check -> [String: Any] in
+            ["name": check.name, "table": check.table, "severity": check.severity, "failing_rows": check.failingRows,
+             "sample_keys": check.sampleKeys]
         }
         return run
     }
@@ -94,8 +84,8 @@ extension StatusReport {
             object["runs"] = [Any]()
             return try RunResults.text(object)
         }
-        object["schema_version"] = try database.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")
-        let ids = try database.rows("SELECT run_id FROM etl_run ORDER BY run_id DESC LIMIT ?", [.integer(Int64(runs))]) { $0.int64(0) }
+        object["schema_version"] = try Migrator.currentVersion(database)
+        let ids = try RunStore.latest(runs, database: database).map(\.runID)
         object["runs"] = try ids.compactMap { id -> [String: Any]? in
             guard var run = try RunResults.object(database: database, runID: id) else { return nil }
             // The list keeps each run's headline; the latest carries everything.
@@ -103,11 +93,8 @@ extension StatusReport {
             return run
         }
         if let latest = ids.first { object["latest"] = try RunResults.object(database: database, runID: latest) ?? NSNull() }
-        object["files"] = try database.rows("""
-            SELECT source, status, count(*), CAST(coalesce(sum(records), 0) AS BIGINT), CAST(coalesce(sum(rejected), 0) AS BIGINT)
-            FROM etl_source_file GROUP BY source, status ORDER BY source, status
-            """, []) { row -> [String: Any] in
-            ["source": row.text(0) ?? "", "status": row.text(1) ?? "", "files": row.int(2), "records": row.int(3), "rejected": row.int(4)]
+        object["files"] = try Manifest(database).tallies().map { tally -> [String: Any] in
+            ["source": tally.source, "status": tally.state, "files": tally.files, "records": tally.records, "rejected": tally.rejected]
         }
         return try RunResults.text(object)
     }

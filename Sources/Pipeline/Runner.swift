@@ -132,7 +132,7 @@ package struct Runner {
             // Under pseudonymisation nothing clear is written (no raw rows: the config refuses
             // keep_raw and kind: raw then); as a second guard, deleted rows are overwritten with
             // zeros rather than left in free pages, and the WAL is emptied when the run ends.
-            if !config.privacy.pseudonymise.isEmpty { try database.execute("PRAGMA secure_delete=ON") }
+            if !config.privacy.pseudonymise.isEmpty { try database.overwriteDeletedContent() }
             try Migrator.migrate(database, appliedAt: options.now())
             return (database, reserve)
         }
@@ -142,7 +142,7 @@ package struct Runner {
     private func runOnPostgres(_ steps: [PipelineStep], options: RunOptions) throws -> RunSummary {
         let redacted = config.location.redacted
         let connection = try PostgresConnection(config.location, applicationName: "ambassador \(options.command)")
-        let schema = try connection.scalar("SELECT current_schema()").stringValue ?? "public"
+        let schema = try connection.currentSchema()
         let lock = PostgresAdvisoryLock(connection: connection, schema: schema)
         if let holder = try lock.acquire() {
             throw PipelineError.lockHeld(lockPath: "\(redacted) (schema \(schema))", pid: holder.pid, startedAt: holder.since,

@@ -22,84 +22,63 @@ package enum StatusReport {
         guard try database.relationExists("etl_run") else {
             return "\(warehouse): empty warehouse (no run yet)\n"
         }
-        var out = "Warehouse \(warehouse) (schema version \(try database.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")))\n\n"
+        var out = "Warehouse \(warehouse) (schema version \(try Migrator.currentVersion(database)))\n\n"
         out += "Last runs:\n"
-        out += table(["run", "command", "run date", "started", "ended", "status", "exit"], try database.rows("""
-            SELECT run_id, command, run_date, started_at, coalesce(ended_at, '-'), status, coalesce(CAST(exit_code AS TEXT), '-')
-            FROM etl_run ORDER BY run_id DESC LIMIT ?
-            """, [.integer(Int64(runs))]) { row in (0..<7).map { row.value(Int32($0)).stringValue ?? "" } })
-        if let last = try database.scalar("SELECT max(run_id) FROM etl_run", []).intValue {
-            out += "\nStages of run \(last):\n"
-            out += table(["stage", "source", "status", "read", "written", "rejected", "files done/unchanged/failed"], try database.rows("""
-                SELECT stage, source, status, rows_read, rows_written, rows_rejected,
-                       CAST(files_done AS TEXT) || '/' || CAST(files_skipped AS TEXT) || '/' || CAST(files_failed AS TEXT)
-                FROM etl_stage_run WHERE run_id = ? ORDER BY stage_run_id
-                """, [.integer(last)]) { row in (0..<7).map { row.value(Int32($0)).stringValue ?? "" } })
-            if let message = try database.scalar("SELECT message FROM etl_run WHERE run_id = ?", [.integer(last)]).stringValue {
-                out += "  message: \(message)\n"
-            }
+        let runs = try RunStore.latest(runs, database: database)
+        out += table(["run", "command", "run date", "started", "ended", "status", "exit"], runs.map { run in
+            [String(run.runID), run.command, run.runDate, run.startedAt, run.endedAt ?? "-", run.status, run.exitCode.map(String.init) ?? "-"]
+        })
+        if let last = try RunStore.latest(1, database: database).first {
+            out += "\nStages of run \(last.runID):\n"
+            out += table(["stage", "source", "status", "read", "written", "rejected", "files done/unchanged/failed"],
+                         try RunStore.stages(of: last.runID, database: database).map { stage in
+                [stage.stage, stage.source, stage.status, String(stage.read), String(stage.written), String(stage.rejected),
+                 "\(stage.filesDone)/\(stage.filesUnchanged)/\(stage.filesFailed)"]
+            })
+            if let message = last.message { out += "  message: \(message)\n" }
         }
+        let manifest = Manifest(database)
         out += "\nFiles by source and status:\n"
-        out += table(["source", "status", "files", "records", "rejected"], try database.rows("""
-            SELECT source, status, count(*), CAST(sum(records) AS BIGINT), CAST(sum(rejected) AS BIGINT) FROM etl_source_file GROUP BY source, status ORDER BY source, status
-            """, []) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
-        let failed = try database.rows("SELECT path, error FROM etl_source_file WHERE status = \(Manifest.FileState.failed.sql) ORDER BY file_id DESC LIMIT 10", []) {
-            "  \($0.text(0) ?? ""): \($0.text(1) ?? "")"
-        }
+        out += table(["source", "status", "files", "records", "rejected"], try manifest.tallies().map {
+            [$0.source, $0.state, String($0.files), String($0.records), String($0.rejected)]
+        })
+        let failed = try manifest.withReasons(in: .failed, limit: 10).map { "  \($0.path): \($0.reason)" }
         if !failed.isEmpty { out += "Failed files:\n" + failed.joined(separator: "\n") + "\n" }
         // Extracted files normalize could not stage yet for a reason not their own (a file to
         // read again that is gone from the inbox, a correction waiting for another file).
-        let waiting = try database.rows("""
-            SELECT path, error FROM etl_source_file WHERE status = \(Manifest.FileState.extracted.sql) AND error IS NOT NULL
-            ORDER BY file_id DESC LIMIT 10
-            """, []) { "  \($0.text(0) ?? ""): \($0.text(1) ?? "")" }
+        let waiting = try manifest.withReasons(in: .extracted, limit: 10).map { "  \($0.path): \($0.reason)" }
         if !waiting.isEmpty { out += "Files waiting to be staged:\n" + waiting.joined(separator: "\n") + "\n" }
         out += "\nRejected rows by reason (top 10):\n"
         out += table(["source", "stage", "field", "reason", "rows"], try RejectLog.largestGroups(run: nil, limit: 10, database: database).map {
             [$0.source, $0.stage, $0.field, $0.reason, String($0.rows)]
         })
         out += "\nData checks (latest):\n"
-        out += table(["check", "table", "severity", "failing", "sample keys"], try database.rows("""
-            SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check
-            WHERE run_id = (SELECT max(run_id) FROM etl_check) ORDER BY failing_rows = 0, severity, name
-            """, []) { row in (0..<5).map { row.value(Int32($0)).stringValue ?? "" } })
+        // Failing checks first, then by severity and name.
+        let checks = try DataChecks.recorded(run: nil, database: database).sorted {
+            ($0.failingRows == 0 ? 1 : 0, $0.severity, $0.name) < ($1.failingRows == 0 ? 1 : 0, $1.severity, $1.name)
+        }
+        out += table(["check", "table", "severity", "failing", "sample keys"], checks.map {
+            [$0.name, $0.table, $0.severity, String($0.failingRows), $0.sampleKeys]
+        })
         // Columns nothing maps, per source (its latest normalized file).
-        let columns = try database.rows("""
-            SELECT f.source, m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE m.key = 'columns/unmapped' AND f.file_id = (SELECT max(g.file_id) FROM etl_source_file g
-                JOIN etl_file_metadata n ON n.file_id = g.file_id AND n.key = 'columns/unmapped' WHERE g.source = f.source)
-            ORDER BY f.source
-            """, []) { "  \($0.text(0) ?? ""): \($0.text(1) ?? "")" }
+        let metadata = FileMetadata(database)
+        let columns = try metadata.latestPerSource(key: "columns/unmapped").map { "  \($0.source): \($0.value)" }
         if !columns.isEmpty {
             out += "\nColumns nothing maps (count: names; map one under sources.<name>.fields if it is needed):\n" + columns.joined(separator: "\n") + "\n"
         }
         // Vendor words the canonical vocabularies do not know, in the files that count.
-        let unmapped = try database.rows("""
-            SELECT f.source, substr(m.key, 10) AS what, sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
-            JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE m.key LIKE 'unmapped/%' AND f.status IN (\(Manifest.FileState.sqlList([.normalized, .loaded])))
-            GROUP BY f.source, what ORDER BY 3 DESC, 1, 2 LIMIT 20
-            """, []) { row -> [String] in
-            let what = row.text(1) ?? ""
-            let slash = what.firstIndex(of: "/") ?? what.endIndex
-            return [row.text(0) ?? "", String(what[..<slash]), slash < what.endIndex ? String(what[what.index(after: slash)...]) : "", String(row.int(2))]
-        }
+        let unmapped = try metadata.unmappedValues(limit: 20).map { [$0.source, $0.field, $0.word, String($0.rows)] }
         if !unmapped.isEmpty {
             out += "\nValues not in the canonical vocabulary (stored as NULL, event kinds as other; map them under sources.<name>.values):\n"
             out += table(["source", "field", "value", "rows"], unmapped)
         }
-        let changes = try database.rows("""
-            SELECT c.source, c.column_name, f.path FROM etl_schema_change c LEFT JOIN etl_source_file f ON f.file_id = c.file_id
-            ORDER BY c.change_id DESC LIMIT 20
-            """, []) { "  \($0.text(0) ?? ""): new column '\($0.text(1) ?? "")' from \($0.text(2) ?? "")" }
+        let changes = try SchemaChangeLog.latest(20, database: database).map { "  \($0.source): new column '\($0.column)' from \($0.path)" }
         if !changes.isEmpty { out += "\nSchema changes:\n" + changes.joined(separator: "\n") + "\n" }
         out += "\nRows:\n"
         var sizes: [[String]] = []
         for name in ["dim_employee", "dim_team", "dim_agent_identity", "dim_customer", "fact_ticket", "fact_ticket_event",
                      "fact_customer_event", "fact_survey_response", "fact_survey_answer", "score_agent_period", "etl_reject"] {
-            if try database.relationExists(name) {
-                sizes.append([name, String(try database.count("SELECT count(*) FROM \(database.quoted(name))"))])
-            }
+            if let rows = try WarehouseCatalog.rowCount(of: name, database: database) { sizes.append([name, String(rows)]) }
         }
         out += table(["table", "rows"], sizes)
         return out

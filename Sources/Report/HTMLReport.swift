@@ -175,7 +175,6 @@ package enum HTMLReport {
     }
 
     static func linkage(_ data: ReportData) -> String {
-        let h = Escaping.html
         var out = "<h2 id=\"linkage\">Linkage estimates</h2>\n"
         // The plot shows the index and behaviour models; the joint model is in the table.
         let modelRows = data.estimates.filter { $0.method.hasPrefix("logistic") && $0.model != "joint" }

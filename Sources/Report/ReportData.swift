@@ -84,71 +84,45 @@ package struct ReportData {
 
     package static func load(database: any WarehouseConnection, config: PipelineConfig) throws -> ReportData {
         var data = ReportData(threshold: config.score.anonymityThreshold)
+        let manifest = Manifest(database)
         for source in config.sources {
-            var health = SourceHealth(name: source.name, kind: source.kind.rawValue)
-            try database.stream("""
-                SELECT count(CASE WHEN f.status = \(Manifest.FileState.loaded.sql) THEN 1 END), count(CASE WHEN f.status = \(Manifest.FileState.failed.sql) THEN 1 END),
-                       coalesce(sum(CASE WHEN f.status <> \(Manifest.FileState.superseded.sql) THEN f.records END), 0),
-                       coalesce(sum(CASE WHEN f.status <> \(Manifest.FileState.superseded.sql) THEN f.rejected END), 0),
-                       max(CASE WHEN f.status = \(Manifest.FileState.loaded.sql) THEN f.partition_date END),
-                       max(CASE WHEN f.status = \(Manifest.FileState.loaded.sql) THEN r.started_at END)
-                FROM etl_source_file f LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.source = ?
-                """, [.text(source.name)]) { row in
-                health.loaded = row.int(0)
-                health.failed = row.int(1)
-                health.records = row.int(2)
-                health.rejected = row.int(3)
-                health.latestPartition = row.text(4)
-                health.lastLoadedAt = row.text(5)
-            }
-            data.sources.append(health)
+            let health = try manifest.health(source: source.name)
+            data.sources.append(SourceHealth(name: source.name, kind: source.kind.rawValue, loaded: health.loaded, failed: health.failed,
+                                             records: health.records, rejected: health.rejected, latestPartition: health.latestPartition,
+                                             lastLoadedAt: health.lastLoadedAt))
         }
-        data.unmappedValues = try database.rows("""
-            SELECT f.source, substr(m.key, 10), sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
-            JOIN etl_source_file f ON f.file_id = m.file_id
-            WHERE m.key LIKE 'unmapped/%' AND f.status IN (\(Manifest.FileState.sqlList([.normalized, .loaded])))
-            GROUP BY f.source, m.key ORDER BY 3 DESC, 1, 2 LIMIT 20
-            """) { row in
-            let what = row.text(1) ?? ""
-            let slash = what.firstIndex(of: "/") ?? what.endIndex
-            return (row.text(0) ?? "", String(what[..<slash]), slash < what.endIndex ? String(what[what.index(after: slash)...]) : "", row.int(2))
-        }
-        data.failingChecks = try database.rows("""
-            SELECT name, table_name, severity, failing_rows FROM etl_check
-            WHERE run_id = (SELECT max(run_id) FROM etl_check) AND failing_rows > 0 ORDER BY severity, name
-            """) { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3)) }
-        data.employees = try database.count("SELECT count(DISTINCT employee_id) FROM dim_employee")
-        data.teams = try database.count("SELECT count(*) FROM dim_team")
-        data.tickets = try database.count("SELECT count(*) FROM fact_ticket")
-        data.outcomeTickets = try database.count("SELECT count(*) FROM fact_ticket_outcome")
+        data.unmappedValues = try FileMetadata(database).unmappedValues(limit: 20)
+        data.failingChecks = try DataChecks.recorded(run: nil, database: database).filter { $0.failingRows > 0 }
+            .sorted { ($0.severity, $0.name) < ($1.severity, $1.name) }
+            .map { ($0.name, $0.table, $0.severity, $0.failingRows) }
+        data.employees = try FactStore.employeeCount(database: database)
+        data.teams = try WarehouseCatalog.rowCount(of: "dim_team", database: database) ?? 0
+        data.tickets = try WarehouseCatalog.rowCount(of: "fact_ticket", database: database) ?? 0
+        data.outcomeTickets = try WarehouseCatalog.rowCount(of: "fact_ticket_outcome", database: database) ?? 0
 
         var summaries: [String: PeriodSummary] = [:]
         var weighted: [String: (sum: Double, n: Double)] = [:]
-        try database.stream("""
-            SELECT period, team_id, respondents, suppressed, ambassador_index, company, value_proposition, customer,
-                   net_ambassadorship, share_ambassador, share_positive, share_ambivalent, share_saboteur, rwg, icc1, icc2, rwg_median
-            FROM score_team_period ORDER BY period, team_id
-            """) { row in
-            let period = row.text(0) ?? "", team = row.text(1) ?? ""
-            let suppressed = row.int(3) == 1 || row.int(2) < data.threshold
-            func value(_ i: Int32) -> Double? { suppressed || row.isNull(i) ? nil : row.double(i) }
-            data.teamCells.append(TeamCell(period: period, team: team, respondents: suppressed ? nil : row.int(2), index: value(4),
-                                           legs: [value(5), value(6), value(7)], netAmbassadorship: value(8),
-                                           shares: [value(9), value(10), value(11), value(12)], rwg: value(13)))
+        for stored in try SurveyScoreStore.teamPeriods(database: database) {
+            let period = stored.period, row = stored.row
+            let suppressed = row.suppressed || row.respondents < data.threshold
+            func shown(_ value: Double?) -> Double? { suppressed ? nil : value }
+            data.teamCells.append(TeamCell(period: period, team: row.team, respondents: suppressed ? nil : row.respondents, index: shown(row.index),
+                                           legs: row.legs.map(shown), netAmbassadorship: shown(row.netAmbassadorship),
+                                           shares: row.shares.map(shown), rwg: shown(row.rwg)))
             var summary = summaries[period] ?? PeriodSummary(period: period)
             if suppressed {
                 summary.teamsSuppressed += 1
             } else {
                 summary.teamsShown += 1
-                summary.respondentsShown += row.int(2)
-                if let index = value(4) {
+                summary.respondentsShown += row.respondents
+                if let index = row.index {
                     let current = weighted[period] ?? (0, 0)
-                    weighted[period] = (current.sum + index * Double(row.int(2)), current.n + Double(row.int(2)))
+                    weighted[period] = (current.sum + index * Double(row.respondents), current.n + Double(row.respondents))
                 }
             }
-            summary.icc1 = row.isNull(14) ? nil : row.double(14)
-            summary.icc2 = row.isNull(15) ? nil : row.double(15)
-            summary.rwgMedian = row.isNull(16) ? nil : row.double(16)
+            summary.icc1 = stored.icc1
+            summary.icc2 = stored.icc2
+            summary.rwgMedian = stored.rwgMedian
             summaries[period] = summary
         }
         data.periods = summaries.keys.sorted().compactMap { period in
@@ -157,43 +131,30 @@ package struct ReportData {
             return summary
         }
 
-        data.estimates = try database.rows("""
-            SELECT outcome, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value, confirmatory, tickets, agents,
-                   teams, events, parameters, method, exposure_window, outcome_window, underpowered, power_r20, power_r30, status,
-                   coalesce(note, ''), coalesce(input_hash, ''), coalesce(settings_hash, ''), model
-            FROM linkage_estimate
-            ORDER BY confirmatory DESC, CASE outcome WHEN 'REPEAT' THEN 0 WHEN 'REOPEN' THEN 1 WHEN 'ESCALATE' THEN 2 WHEN 'CHURN' THEN 3
-                     WHEN 'RENEW' THEN 4 ELSE 5 END,
-                     CASE model WHEN 'confirmatory' THEN 0 WHEN 'behaviour' THEN 1 WHEN 'joint' THEN 2 WHEN 'correlation' THEN 3 ELSE 4 END,
-                     predictor, model
-            """) { row in
-            func optional(_ i: Int32) -> Double? { row.isNull(i) ? nil : row.double(i) }
-            return EstimateRow(outcome: row.text(0) ?? "", model: row.text(25) ?? "", predictor: row.text(1) ?? "", estimate: optional(2), oddsRatio: optional(3),
-                               standardError: optional(4), low: optional(5), high: optional(6), p: optional(7), q: optional(8),
-                               confirmatory: row.int(9) == 1, tickets: row.int(10), agents: row.int(11), teams: row.int(12),
-                               events: row.int(13), parameters: row.int(14), method: row.text(15) ?? "", exposure: row.text(16) ?? "",
-                               outcomeWindow: row.text(17) ?? "", underpowered: row.int(18) == 1, powerR20: optional(19),
-                               powerR30: optional(20), status: row.text(21) ?? "", note: row.text(22) ?? "",
-                               inputHash: row.text(23) ?? "", settingsHash: row.text(24) ?? "")
+        // The confirmatory test first, then by outcome, model and predictor.
+        let outcomeOrder = Outcome.allCases.map(\.rawValue)
+        let modelOrder = ["confirmatory", "behaviour", "joint", "correlation"]
+        func rank(_ e: LinkageStore.Estimate) -> (Int, Int, Int) {
+            (e.confirmatory ? 0 : 1, outcomeOrder.firstIndex(of: e.outcome) ?? outcomeOrder.count, modelOrder.firstIndex(of: e.model) ?? modelOrder.count)
         }
-        data.lift = try database.rows("""
-            SELECT outcome, grouping, level, teams, tickets, events, rate, ci_low, ci_high FROM linkage_segment_lift ORDER BY outcome, grouping, level
-            """) { row in
-            LiftRow(outcome: row.text(0) ?? "", grouping: row.text(1) ?? "", level: row.text(2) ?? "", teams: row.int(3), tickets: row.int(4),
-                    events: row.int(5), rate: row.isNull(6) ? nil : row.double(6), low: row.isNull(7) ? nil : row.double(7),
-                    high: row.isNull(8) ? nil : row.double(8))
+        data.estimates = try LinkageStore.estimates(database: database).sorted { a, b in
+            rank(a) != rank(b) ? rank(a) < rank(b) : (a.predictor, a.model) < (b.predictor, b.model)
+        }.map { e in
+            EstimateRow(outcome: e.outcome, model: e.model, predictor: e.predictor, estimate: e.estimate, oddsRatio: e.oddsRatio,
+                        standardError: e.standardError, low: e.low, high: e.high, p: e.pValue, q: e.qValue, confirmatory: e.confirmatory,
+                        tickets: e.tickets, agents: e.agents, teams: e.teams, events: e.events, parameters: e.parameters, method: e.method,
+                        exposure: e.exposureWindow, outcomeWindow: e.outcomeWindow, underpowered: e.underpowered, powerR20: e.powerR20,
+                        powerR30: e.powerR30, status: e.status, note: e.note ?? "", inputHash: e.inputHash ?? "", settingsHash: e.settingsHash)
         }
-        data.predictive = try database.rows("SELECT outcome, measure, tickets, auc, ci_low, ci_high FROM linkage_predictive ORDER BY outcome, auc DESC, measure") { row in
-            PredictiveRow(outcome: row.text(0) ?? "", measure: row.text(1) ?? "", tickets: row.int(2), auc: row.isNull(3) ? nil : row.double(3),
-                          low: row.isNull(4) ? nil : row.double(4), high: row.isNull(5) ? nil : row.double(5))
+        data.lift = try LinkageStore.segmentLifts(database: database).map {
+            LiftRow(outcome: $0.outcome, grouping: $0.grouping, level: $0.level, teams: $0.teams, tickets: $0.tickets, events: $0.events,
+                    rate: $0.rate, low: $0.low, high: $0.high)
         }
-        data.advocacy = try database.rows("""
-            SELECT period, segment, customers, share FROM score_customer_period
-            ORDER BY period, CASE segment WHEN 'Advocates' THEN 0 WHEN 'Allegiants' THEN 1 WHEN 'Ambivalents' THEN 2 ELSE 3 END
-            """) { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.double(3)) }
-        data.repeatTrend = try database.rows("""
-            SELECT substr(resolved_at, 1, 7), avg(CAST(repeat AS DOUBLE PRECISION)), count(repeat) FROM fact_ticket_outcome GROUP BY 1 ORDER BY 1
-            """) { ($0.text(0) ?? "", $0.isNull(1) ? nil : $0.double(1), $0.int(2)) }
+        data.predictive = try LinkageStore.predictive(database: database).map {
+            PredictiveRow(outcome: $0.outcome, measure: $0.measure, tickets: $0.tickets, auc: $0.auc, low: $0.low, high: $0.high)
+        }
+        data.advocacy = try SurveyScoreStore.customerSegments(database: database)
+        data.repeatTrend = try OutcomeStore.repeatRateByMonth(database: database)
         return data
     }
 }

@@ -75,6 +75,13 @@ package final class Database {
     }
 
     /// Prepares `sql` for repeated execution.
+    /// Deleted rows are overwritten with zeros rather than left in free pages (SQLite's
+    /// `secure_delete`), for this connection: a run under pseudonymisation leaves nothing
+    /// readable behind it in the file.
+    package func overwriteDeletedContent() throws {
+        try execute("PRAGMA secure_delete=ON")
+    }
+
     package func prepare(_ sql: String) throws -> Statement {
         try Statement(database: self, sql: sql)
     }

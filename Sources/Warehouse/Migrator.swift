@@ -47,8 +47,8 @@ package enum Migrator {
         return applied
     }
 
-    /// The highest applied version, 0 for a new file.
-    package static func currentVersion(_ database: Database) throws -> Int {
+    /// The highest applied version, 0 for a new warehouse (either engine).
+    package static func currentVersion(_ database: any WarehouseConnection) throws -> Int {
         try database.count("SELECT coalesce(max(version), 0) FROM etl_schema_version")
     }
 }

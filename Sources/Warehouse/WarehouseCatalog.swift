@@ -83,6 +83,12 @@ package enum WarehouseCatalog {
         "raw_" + source
     }
 
+    /// The rows of table or view `name`; nil when the warehouse has no such relation.
+    package static func rowCount(of name: String, database: any WarehouseConnection) throws -> Int? {
+        guard try database.relationExists(name) else { return nil }
+        return try database.count("SELECT count(*) FROM \(database.quoted(name))")
+    }
+
     /// The entry of `name`, including the per-source raw tables; nil when undocumented.
     package static func entry(for name: String) -> Entry? {
         if let entry = entries[name] { return entry }

@@ -5,7 +5,7 @@ import Foundation
 package enum SQLBoundary {
     /// What a statement looks like: a query, an insert, a delete, an update, DDL.
     package static let statement: NSRegularExpression = {
-        let pattern = #"\b(SELECT|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TEMP\s+)?(UNIQUE\s+)?(TABLE|INDEX)|DROP\s+TABLE|TRUNCATE|ANALYZE)\b"#
+        let pattern = #"\b(SELECT|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TEMP\s+)?(UNIQUE\s+)?(TABLE|INDEX)|DROP\s+TABLE|TRUNCATE|ANALYZE|PRAGMA)\b"#
         do { return try NSRegularExpression(pattern: pattern) } catch { fatalError("the statement pattern does not compile: \(error)") }
     }()
 

@@ -18,6 +18,17 @@ package enum DataChecks {
         package let failingKeys: String
     }
 
+    /// The checks recorded for `run` — for the latest run that recorded any when nil — in
+    /// the order they ran.
+    package static func recorded(run: Int64?, database: any WarehouseConnection) throws -> [Result] {
+        let which = run == nil ? "(SELECT max(run_id) FROM etl_check)" : "?"
+        return try database.rows("""
+            SELECT name, table_name, severity, failing_rows, coalesce(sample_keys, '') FROM etl_check WHERE run_id = \(which) ORDER BY check_id
+            """, run.map { [.integer($0)] } ?? []) {
+            Result(name: $0.text(0) ?? "", table: $0.text(1) ?? "", severity: $0.text(2) ?? "", failingRows: $0.int(3), sampleKeys: $0.text(4) ?? "")
+        }
+    }
+
     /// How many checks every load runs.
     package static var count: Int { checks.count }
 

@@ -10,6 +10,11 @@ package enum FactStore {
         return try database.count("SELECT count(*) FROM \(table) WHERE file_id IN (\(marks))", fileIDs.map { .integer($0) })
     }
 
+    /// Distinct employees the roster history knows.
+    package static func employeeCount(database: any WarehouseConnection) throws -> Int {
+        try database.count("SELECT count(DISTINCT employee_id) FROM dim_employee")
+    }
+
     /// The fingerprint of the employee history tickets are attributed with (0: none yet).
     package static func employeeHistoryVersion(database: any WarehouseConnection) throws -> Int64 {
         try database.scalar(

@@ -50,6 +50,11 @@ package final class PostgresConnection {
     /// The server's version number (e.g. 150018 for 15.18).
     package var serverVersion: Int { Int(PQserverVersion(connection)) }
 
+    /// The schema this connection's warehouse lives in (the URL's `search_path`, else `public`).
+    package func currentSchema() throws -> String {
+        try scalar("SELECT current_schema()").stringValue ?? "public"
+    }
+
     /// Runs one or more statements with no parameters (DDL, SET, transaction control).
     package func execute(_ sql: String) throws {
         let result = PQexec(connection, sql)

@@ -129,6 +129,57 @@ package enum LinkageStore {
         ])
     }
 
+    /// Every estimate written, in no particular order.
+    package static func estimates(database: any WarehouseConnection) throws -> [Estimate] {
+        try database.rows("""
+            SELECT outcome, model, predictor, estimate, odds_ratio, std_error, ci_low, ci_high, p_value, q_value, confirmatory, tickets, agents,
+                   teams, events, parameters, method, exposure_window, outcome_window, underpowered, power_r20, power_r30, status,
+                   note, input_hash, settings_hash
+            FROM linkage_estimate
+            """) { row in
+            func optional(_ i: Int32) -> Double? { row.isNull(i) ? nil : row.double(i) }
+            return Estimate(outcome: row.text(0) ?? "", model: row.text(1) ?? "", predictor: row.text(2) ?? "", estimate: optional(3),
+                            oddsRatio: optional(4), standardError: optional(5), low: optional(6), high: optional(7), pValue: optional(8),
+                            qValue: optional(9), confirmatory: row.int(10) == 1, tickets: row.int(11), agents: row.int(12), teams: row.int(13),
+                            events: row.int(14), parameters: row.int(15), method: row.text(16) ?? "", exposureWindow: row.text(17) ?? "",
+                            outcomeWindow: row.text(18) ?? "", underpowered: row.int(19) == 1, powerR20: optional(20), powerR30: optional(21),
+                            status: row.text(22) ?? "", note: row.text(23), inputHash: row.text(24), settingsHash: row.text(25) ?? "")
+        }
+    }
+
+    /// One row of `linkage_segment_lift`.
+    package struct SegmentLift: Sendable {
+        package var outcome: String, grouping: String, level: String
+        package var teams: Int, tickets: Int, events: Int
+        package var rate: Double?, low: Double?, high: Double?
+    }
+
+    /// Every segment lift, by outcome, grouping and level.
+    package static func segmentLifts(database: any WarehouseConnection) throws -> [SegmentLift] {
+        try database.rows("""
+            SELECT outcome, grouping, level, teams, tickets, events, rate, ci_low, ci_high FROM linkage_segment_lift ORDER BY outcome, grouping, level
+            """) { row in
+            SegmentLift(outcome: row.text(0) ?? "", grouping: row.text(1) ?? "", level: row.text(2) ?? "", teams: row.int(3), tickets: row.int(4),
+                        events: row.int(5), rate: row.isNull(6) ? nil : row.double(6), low: row.isNull(7) ? nil : row.double(7),
+                        high: row.isNull(8) ? nil : row.double(8))
+        }
+    }
+
+    /// One row of `linkage_predictive`.
+    package struct Predictive: Sendable {
+        package var outcome: String, measure: String
+        package var tickets: Int
+        package var auc: Double?, low: Double?, high: Double?
+    }
+
+    /// Every measure's AUC, by outcome, the best first.
+    package static func predictive(database: any WarehouseConnection) throws -> [Predictive] {
+        try database.rows("SELECT outcome, measure, tickets, auc, ci_low, ci_high FROM linkage_predictive ORDER BY outcome, auc DESC, measure") { row in
+            Predictive(outcome: row.text(0) ?? "", measure: row.text(1) ?? "", tickets: row.int(2), auc: row.isNull(3) ? nil : row.double(3),
+                       low: row.isNull(4) ? nil : row.double(4), high: row.isNull(5) ? nil : row.double(5))
+        }
+    }
+
     /// One row of `linkage_segment_lift`: an outcome's rate in one group of tickets.
     package static func insertSegmentLift(outcome: String, grouping: String, level: String, teams: Int, tickets: Int, events: Int,
                                           rate: Double, low: Double?, high: Double?, database: any WarehouseConnection) throws {

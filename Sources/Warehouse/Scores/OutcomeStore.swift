@@ -95,6 +95,14 @@ package enum OutcomeStore {
         try database.scalar("SELECT max(\(activity.expression)) FROM \(activity.table)").stringValue
     }
 
+    /// The REPEAT rate by month of resolution over the tickets whose window is complete, and
+    /// how many those are: `(month, rate, tickets)` by month (rate nil when none is complete).
+    package static func repeatRateByMonth(database: any WarehouseConnection) throws -> [(period: String, rate: Double?, tickets: Int)] {
+        try database.rows("""
+            SELECT substr(resolved_at, 1, 7), avg(CAST(repeat AS DOUBLE PRECISION)), count(repeat) FROM fact_ticket_outcome GROUP BY 1 ORDER BY 1
+            """) { ($0.text(0) ?? "", $0.isNull(1) ? nil : $0.double(1), $0.int(2)) }
+    }
+
     /// Builds `temp.outcome_contact`: every ticket of a known customer, indexed for "did this
     /// customer come back" (REPEAT) and "how often before" (the linkage's prior contacts).
     package static func createContacts(database: any WarehouseConnection) throws {

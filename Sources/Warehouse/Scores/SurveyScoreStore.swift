@@ -102,6 +102,41 @@ package enum SurveyScoreStore {
         }
     }
 
+    /// A stored team period with its period's figures, as `writeTeamPeriod` wrote it.
+    package struct StoredTeamPeriod {
+        package var period: String
+        package var row: TeamPeriod
+        package var icc1: Double?, icc2: Double?, rwgMedian: Double?
+    }
+
+    /// Every team period, by period then team. A row's figures are as stored: applying the
+    /// anonymity threshold to what is shown is the reader's (a suppressed row has none anyway).
+    package static func teamPeriods(database: any WarehouseConnection) throws -> [StoredTeamPeriod] {
+        try database.rows("""
+            SELECT period, team_id, respondents, suppressed, company, value_proposition, customer, ambassador_index,
+                   share_ambassador, share_positive, share_ambivalent, share_saboteur, net_ambassadorship, rwg, icc1, icc2, rwg_median
+            FROM score_team_period ORDER BY period, team_id
+            """) { row in
+            func optional(_ i: Int32) -> Double? { row.isNull(i) ? nil : row.double(i) }
+            var team = TeamPeriod(team: row.text(1) ?? "", respondents: row.int(2), suppressed: row.int(3) == 1)
+            team.legs = [optional(4), optional(5), optional(6)]
+            team.index = optional(7)
+            team.shares = [optional(8), optional(9), optional(10), optional(11)]
+            team.netAmbassadorship = optional(12)
+            team.rwg = optional(13)
+            return StoredTeamPeriod(period: row.text(0) ?? "", row: team, icc1: optional(14), icc2: optional(15), rwgMedian: optional(16))
+        }
+    }
+
+    /// The advocacy segments per period, in segment order (Advocates, Allegiants, Ambivalents,
+    /// Alienated): `(period, segment, customers, share)`.
+    package static func customerSegments(database: any WarehouseConnection) throws -> [(period: String, segment: String, customers: Int, share: Double)] {
+        try database.rows("""
+            SELECT period, segment, customers, share FROM score_customer_period
+            ORDER BY period, CASE segment WHEN 'Advocates' THEN 0 WHEN 'Allegiants' THEN 1 WHEN 'Ambivalents' THEN 2 ELSE 3 END
+            """) { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.double(3)) }
+    }
+
     /// Rewrites `score_customer_period`: per period (`kind`) the share of customers in each
     /// advocacy segment (SCORING.md §2) — Advocates: likelihood to recommend 9–10 and they
     /// did recommend us; Allegiants 7 or more otherwise; Ambivalents 5–6; Alienated 0–4. A

@@ -61,3 +61,30 @@ package struct FileMetadata {
         try database.run("DELETE FROM etl_file_metadata WHERE file_id = ? AND key = ?", [.integer(file), .text(key)])
     }
 }
+
+extension FileMetadata {
+    /// Vendor words no vocabulary knew, summed over the files that count (normalized or
+    /// loaded), the most frequent first: `(source, field, word, rows)`.
+    package func unmappedValues(limit: Int) throws -> [(source: String, field: String, word: String, rows: Int)] {
+        try database.rows("""
+            SELECT f.source, substr(m.key, 10) AS what, sum(CAST(m.value AS INTEGER)) FROM etl_file_metadata m
+            JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE m.key LIKE 'unmapped/%' AND f.status IN (\(Manifest.FileState.sqlList([.normalized, .loaded])))
+            GROUP BY f.source, what ORDER BY 3 DESC, 1, 2 LIMIT ?
+            """, [.integer(Int64(limit))]) { row in
+            let what = row.text(1) ?? ""
+            let slash = what.firstIndex(of: "/") ?? what.endIndex
+            return (row.text(0) ?? "", String(what[..<slash]), slash < what.endIndex ? String(what[what.index(after: slash)...]) : "", row.int(2))
+        }
+    }
+
+    /// Per source, `key` of its latest file that has one: `(source, value)`, by source.
+    package func latestPerSource(key: String) throws -> [(source: String, value: String)] {
+        try database.rows("""
+            SELECT f.source, m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE m.key = ?1 AND f.file_id = (SELECT max(g.file_id) FROM etl_source_file g
+                JOIN etl_file_metadata n ON n.file_id = g.file_id AND n.key = ?1 WHERE g.source = f.source)
+            ORDER BY f.source
+            """, [.text(key)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }
+    }
+}
