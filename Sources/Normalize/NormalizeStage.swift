@@ -128,7 +128,7 @@ package enum NormalizeStage {
             // back (a loaded file's staged rows are deleted once merged).
             giveBack = { file in
                 func staged(_ other: Int64) throws -> Set<String> {
-                    Set(try database.rows("SELECT DISTINCT ticket_id FROM stg_ticket WHERE file_id = ?", [.integer(other)]) { $0.text(0) ?? "" })
+                    try TicketGiveBack.stagedTickets(of: other, database: database)
                 }
                 var notes: [String] = []
                 for (other, tickets) in try TicketGiveBack.holders(of: file.id, database: database) {
@@ -165,7 +165,8 @@ package enum NormalizeStage {
         let hasRawTable = try database.relationExists(rawTable)
         func dropRawRows(of file: PendingFile) throws {
             guard dropRaw, hasRawTable, file.storesRawRows(database.engine, source: source) else { return }
-            try RawRows.delete(fileID: file.id, firstRowID: file.firstRowID, lastRowID: file.lastRowID, rawTable: rawTable, database: database)
+            try RawStore.delete(RawStore.FileRows(fileID: file.id, firstRowID: file.firstRowID, lastRowID: file.lastRowID), from: rawTable,
+                                database: database)
         }
         // Progress counts rows read from raw_<source>, and bytes of the files read again.
         context.progress.addToStageTotal(files.reduce(0) { $0 + ($1.storesRawRows(database.engine, source: source) ? Int64($1.extracted) : $1.size) })
@@ -363,30 +364,9 @@ package enum NormalizeStage {
         guard let slot = plan.outputFields.firstIndex(where: { $0.name == "ticket_id" }), let columns = plan.columnsByField[slot],
               columns.count == 1, plan.rawColumns[columns[0]] != "sys_id",
               let sysID = rawColumns.first(where: { $0 == "sys_id" }) else { return [:] }
-        let sql: String
-        let values: [SQLValue]
-        switch database.engine {
-        case .sqlite:
-            let number = Database.quote(plan.rawColumns[columns[0]]), id = Database.quote(sysID)
-            sql = """
-                SELECT trim(\(number)), \(RawRows.distinctList(id, .sqlite)) FROM \(Database.quote(rawTable))
-                WHERE rowid BETWEEN ? AND ? AND _file_id = ? AND \(id) IS NOT NULL
-                GROUP BY trim(\(number)) HAVING count(DISTINCT \(id)) > 1
-                """
-            values = [.integer(file.firstRowID), .integer(file.lastRowID), .integer(file.id)]
-        case .postgresql:
-            let number = "record->>CAST(?1 AS text)", id = "(record->>CAST(?2 AS text))"
-            sql = """
-                SELECT trim(\(number), ' '), \(RawRows.distinctList(id, .postgresql)) FROM \(database.quoted(rawTable))
-                WHERE _file_id = ?3 AND \(id) IS NOT NULL
-                GROUP BY trim(\(number), ' ') HAVING count(DISTINCT \(id)) > 1
-                """
-            values = [.text(plan.rawColumns[columns[0]]), .text(sysID), .integer(file.id)]
-        }
-        let rows = try database.rows(sql, values) {
-            ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted())
-        }
-        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+        return try RawStore.sharedValues(of: plan.rawColumns[columns[0]], across: sysID,
+                                         in: RawStore.FileRows(fileID: file.id, firstRowID: file.firstRowID, lastRowID: file.lastRowID),
+                                         table: rawTable, database: database)
     }
 
     /// `sharedNumbers` for a file whose records were not stored: a first pass over the file
@@ -396,31 +376,22 @@ package enum NormalizeStage {
         guard let slot = plan.outputFields.firstIndex(where: { $0.name == "ticket_id" }), let columns = plan.columnsByField[slot],
               columns.count == 1, plan.rawColumns[columns[0]] != "sys_id",
               let sysID = fileColumns.first(where: { $0 == "sys_id" }) else { return [:] }
-        // A temporary table (both engines look it up before the warehouse's own tables).
-        let text = database.engine.text
-        try database.execute("CREATE TEMP TABLE IF NOT EXISTS file_sys_id (number \(text), sys_id \(text)); DELETE FROM file_sys_id;")
-        defer { try? database.execute("DELETE FROM file_sys_id") }
-        let insert = try TableWriter(database, table: "file_sys_id", columns: ["number", "sys_id"])
         let reader = try SourceRegistry.source(format: source.format, encoding: source.encoding, delimiter: source.delimiter,
                                                record: source.record, path: readPath)
-        let feed = FileRecordFeed(planColumns: [plan.rawColumns[columns[0]], sysID]) { _, row in
-            guard let id = row.bytes(1) else { return }
-            // Spaces trimmed at both ends, as SQL's trim() does.
-            let number = row.bytes(0).map { bytes -> String in
-                var slice = bytes[...]
-                while slice.first == 0x20 { slice = slice.dropFirst() }
-                while slice.last == 0x20 { slice = slice.dropLast() }
-                return String(decoding: slice, as: UTF8.self)
+        return try RawStore.sharedValues(database: database) { pairs in
+            let feed = FileRecordFeed(planColumns: [plan.rawColumns[columns[0]], sysID]) { _, row in
+                guard let id = row.bytes(1) else { return }
+                // Spaces trimmed at both ends, as SQL's trim() does.
+                let number = row.bytes(0).map { bytes -> String in
+                    var slice = bytes[...]
+                    while slice.first == 0x20 { slice = slice.dropFirst() }
+                    while slice.last == 0x20 { slice = slice.dropLast() }
+                    return String(decoding: slice, as: UTF8.self)
+                }
+                try pairs.insert([SQLValue(number), .text(String(decoding: id, as: UTF8.self))])
             }
-            try insert.insert([SQLValue(number), .text(String(decoding: id, as: UTF8.self))])
+            try reader.read(readPath, into: feed, progress: .silent)
         }
-        try reader.read(readPath, into: feed, progress: .silent)
-        try insert.finish()
-        let rows = try database.rows("""
-            SELECT number, \(RawRows.distinctList("sys_id", database.engine)) FROM file_sys_id
-            GROUP BY number HAVING count(DISTINCT sys_id) > 1
-            """, []) { ($0.text(0) ?? "", ($0.text(1) ?? "").split(separator: ",").map(String.init).sorted()) }
-        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
     }
 
     /// Records which of the source's columns nothing maps (`columns/unmapped` in

@@ -2,41 +2,8 @@ import AmbassadorCore
 import Extract
 import Warehouse
 
-/// A file's rows of `raw_<source>` as normalize reads them: `_record_no`, then the named
-/// columns (NULL for a nil name), in record order, streamed. On SQLite the file's rows are
-/// its manifest's rowid range of the table's TEXT columns; on PostgreSQL they are the file's
-/// documents (`record->>'name'`, the server taking the values out).
+/// What normalize needs of `raw_<source>` beyond `RawStore`: the source's raw columns.
 enum RawRows {
-    static func forEach(fileID: Int64, firstRowID: Int64, lastRowID: Int64, columns: [String?], rawTable: String,
-                        database: any WarehouseConnection, _ body: (any WarehouseRow) throws -> Void) throws {
-        switch database.engine {
-        case .sqlite:
-            let list = columns.map { $0.map(Database.quote) ?? "NULL" }.joined(separator: ", ")
-            try database.stream("""
-                SELECT _record_no\(list.isEmpty ? "" : ", " + list) FROM \(Database.quote(rawTable))
-                WHERE rowid BETWEEN ? AND ? AND _file_id = ? ORDER BY rowid
-                """, [.integer(firstRowID), .integer(lastRowID), .integer(fileID)], body)
-        case .postgresql:
-            let named = columns.compactMap { $0 }
-            let list = columns.map { $0 == nil ? "NULL" : "record->>CAST(? AS text)" }.joined(separator: ", ")
-            try database.stream("""
-                SELECT _record_no\(list.isEmpty ? "" : ", " + list) FROM \(database.quoted(rawTable))
-                WHERE _file_id = ? ORDER BY _record_no
-                """, named.map { .text($0) } + [.integer(fileID)], body)
-        }
-    }
-
-    /// Deletes one file's raw rows (once staged, unless the source keeps them).
-    static func delete(fileID: Int64, firstRowID: Int64, lastRowID: Int64, rawTable: String, database: any WarehouseConnection) throws {
-        switch database.engine {
-        case .sqlite:
-            try database.run("DELETE FROM \(Database.quote(rawTable)) WHERE rowid BETWEEN ? AND ? AND _file_id = ?",
-                             [.integer(firstRowID), .integer(lastRowID), .integer(fileID)])
-        case .postgresql:
-            try database.run("DELETE FROM \(database.quoted(rawTable)) WHERE _file_id = ?", [.integer(fileID)])
-        }
-    }
-
     /// The source's raw columns, in the order files first named them: the table's columns on
     /// SQLite; on PostgreSQL (one document per record) the `columns` lists of the source's
     /// files that were not failed. Empty when the source keeps no raw rows.
@@ -56,10 +23,6 @@ enum RawRows {
         return ordered
     }
 
-    /// `group_concat(DISTINCT x)` in the engine's words (the values joined by commas).
-    static func distinctList(_ expression: String, _ engine: WarehouseEngine) -> String {
-        engine == .sqlite ? "group_concat(DISTINCT \(expression))" : "string_agg(DISTINCT \(expression), ',')"
-    }
 }
 
 /// One file's records as a normalizer reads them, row by row as `raw_<source>` would give
@@ -93,8 +56,8 @@ struct FileRecords {
                  _ body: (any WarehouseRow) throws -> Void) throws {
         switch origin {
         case .rawRows(let rawTable, let first, let last):
-            try RawRows.forEach(fileID: fileID, firstRowID: first, lastRowID: last, columns: columns, rawTable: rawTable,
-                                database: database, body)
+            try RawStore.rows(of: RawStore.FileRows(fileID: fileID, firstRowID: first, lastRowID: last), columns: columns, table: rawTable,
+                              database: database, body)
         case .file(let readPath, _):
             try withoutActuallyEscaping(body) { body in
                 try FileRecords.read(readPath, path: path, sha256: sha256, records: records, source: source, planColumns: columns,

@@ -11,9 +11,8 @@ enum LinkageTrace {
 
     static func render(config: PipelineConfig, database: any WarehouseConnection, key: String) throws -> String {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let known = try database.relationExists(table)
-            ? try database.rows("SELECT outcome || '/' || model || '/' || predictor FROM linkage_estimate ORDER BY 1", []) { $0.text(0) ?? "" }
-            : []
+        let estimates = try database.relationExists(table) ? try LinkageStore.estimates(database: database) : []
+        let known = estimates.map { "\($0.outcome)/\($0.model)/\($0.predictor)" }.sorted()
         guard parts.count == 3 else {
             throw PipelineError.usage(message: "trace: '\(LogText.escaped(key))' is not a linkage estimate's key; expected OUTCOME/MODEL/PREDICTOR, e.g. \(known.first ?? "REPEAT/confirmatory/team_self_index")")
         }
@@ -21,59 +20,43 @@ enum LinkageTrace {
             throw PipelineError.noInput(message: "\(database.target): no linkage estimates yet; expected a warehouse the score stage has written (ambassador run)")
         }
         let outcome = parts[0].uppercased(), model = parts[1], predictor = parts[2]
-        let columns = try database.columnInfo(of: table).map(\.name)
-        let rows = try database.rows("""
-            SELECT \(columns.map { database.quoted($0) }.joined(separator: ", ")) FROM linkage_estimate
-            WHERE outcome = ? AND model = ? AND predictor = ?
-            """, [.text(outcome), .text(model), .text(predictor)]) { row in (0..<columns.count).map { row.value(Int32($0)) } }
-        guard let row = rows.first else {
+        guard let row = try Lineage.storedRow(of: table, matching: [("outcome", outcome), ("model", model), ("predictor", predictor)],
+                                              database: database) else {
             throw PipelineError.noInput(message: "trace: linkage_estimate has no estimate '\(LogText.escaped(key))'; expected one of: \(known.joined(separator: ", "))")
         }
-        let stored = Dictionary(uniqueKeysWithValues: zip(columns, row))
+        let stored = Dictionary(row, uniquingKeysWith: { first, _ in first })
         var out = "linkage_estimate \(outcome)/\(model)/\(predictor)\n\n"
-        out += "stored row:\n" + zip(columns, row).map { "  \($0): \(RowTrace.describe($1))" }.joined(separator: "\n") + "\n"
+        out += "stored row:\n" + row.map { "  \($0.column): \(RowTrace.describe($0.value))" }.joined(separator: "\n") + "\n"
 
         // The run that fitted it (the linkage is refitted as a whole when its inputs change).
-        let fitted = try database.rows("""
-            SELECT s.scored_run_id, coalesce(r.command, ''), coalesce(r.run_date, ''), coalesce(r.started_at, '')
-            FROM score_state s LEFT JOIN etl_run r ON r.run_id = s.scored_run_id WHERE s.scope = 'linkage'
-            """, []) { row in
-            row.isNull(0) ? "fitted by a run the ledger does not name"
-                : "fitted by run \(row.int64(0)) (\(row.text(1) ?? ""), run date \(row.text(2) ?? ""), started \(row.text(3) ?? ""))"
+        let fitted = try Lineage.scoredBy(scope: "linkage", database: database).map { run in
+            run.runID.map { "fitted by run \($0) (\(run.command), run date \(run.runDate), started \(run.startedAt))" }
+                ?? "fitted by a run the ledger does not name"
         }
-        out += "\n" + (fitted.first ?? "no record of the run that fitted it (score_state has no linkage entry)") + "\n"
+        out += "\n" + (fitted ?? "no record of the run that fitted it (score_state has no linkage entry)") + "\n"
         out += "  rows: \(number(stored["tickets"])) tickets, \(number(stored["agents"])) agents, \(number(stored["teams"])) teams (the clusters), "
             + "\(number(stored["events"])) with \(outcome) = 1; \(number(stored["parameters"])) parameters\n"
 
         // The waves: each closed employee survey whose team index is the exposure.
-        let waves = try database.rows("""
-            SELECT period, wave_closed_at, count(*), sum(CASE WHEN suppressed = 1 THEN 1 ELSE 0 END),
-                   sum(CASE WHEN suppressed = 0 AND ambassador_index IS NOT NULL THEN 1 ELSE 0 END), sum(respondents)
-            FROM score_team_period WHERE wave_closed_at IS NOT NULL
-            GROUP BY period, wave_closed_at ORDER BY wave_closed_at, period
-            """, []) { row in
-            "  \(row.text(0) ?? ""), closed \(row.text(1) ?? ""): \(row.int(4)) of \(row.int(2)) teams with an index, "
-                + "\(row.int(3)) suppressed (under the anonymity threshold of \(config.score.anonymityThreshold)), \(row.int(5)) respondents"
+        let waves = try Lineage.waves(database: database).map { wave in
+            "  \(wave.period), closed \(wave.closedAt): \(wave.indexed) of \(wave.teams) teams with an index, "
+                + "\(wave.suppressed) suppressed (under the anonymity threshold of \(config.score.anonymityThreshold)), \(wave.respondents) respondents"
         }
         out += "\nsurvey waves (score_team_period; a ticket belongs to the latest wave that closed at least the lag before it opened):\n"
         out += waves.isEmpty ? "  none\n" : waves.joined(separator: "\n") + "\n"
 
-        let siblings = try database.rows("""
-            SELECT predictor, estimate, std_error, p_value, q_value, confirmatory, status FROM linkage_estimate
-            WHERE outcome = ? AND model = ? AND predictor <> ? ORDER BY predictor
-            """, [.text(outcome), .text(model), .text(predictor)]) { row in
-            "  \(row.text(0) ?? ""): estimate \(RowTrace.describe(row.value(1))), SE \(RowTrace.describe(row.value(2))), "
-                + "p \(RowTrace.describe(row.value(3))), q \(RowTrace.describe(row.value(4)))\(row.int(5) == 1 ? ", confirmatory" : ""), \(row.text(6) ?? "")"
+        let siblings = estimates.filter { $0.outcome == outcome && $0.model == model && $0.predictor != predictor }
+            .sorted { $0.predictor < $1.predictor }.map { e in
+            "  \(e.predictor): estimate \(RowTrace.describe(SQLValue(e.estimate))), SE \(RowTrace.describe(SQLValue(e.standardError))), "
+                + "p \(RowTrace.describe(SQLValue(e.pValue))), q \(RowTrace.describe(SQLValue(e.qValue)))\(e.confirmatory ? ", confirmatory" : ""), \(e.status)"
         }
         if !siblings.isEmpty { out += "\nthe other estimates of this model (fitted together):\n" + siblings.joined(separator: "\n") + "\n" }
 
         // The loaded files the facts and survey answers come from, by source.
-        let files = try database.rows("""
-            SELECT source, count(*), coalesce(min(partition_date), ''), coalesce(max(partition_date), ''), sum(coalesce(records, 0))
-            FROM etl_source_file WHERE status = \(Manifest.FileState.loaded.sql) GROUP BY source ORDER BY source
-            """, []) { row in
-            let span = (row.text(2) ?? "").isEmpty ? "" : ", partitions \(row.text(2) ?? "") to \(row.text(3) ?? "")"
-            return "  \(row.text(0) ?? ""): \(row.int(1)) file(s)\(span), \(row.int64(4)) records"
+        let files = try Lineage.loadedFiles(database: database).map { source in
+            let first = source.firstPartition ?? "", last = source.lastPartition ?? ""
+            let span = first.isEmpty ? "" : ", partitions \(first) to \(last)"
+            return "  \(source.source): \(source.files) file(s)\(span), \(source.records) records"
         }
         out += "\nloaded files behind the facts (etl_source_file):\n" + (files.isEmpty ? "  none\n" : files.joined(separator: "\n") + "\n")
 

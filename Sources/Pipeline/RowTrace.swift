@@ -32,50 +32,37 @@ package enum RowTrace {
         guard try database.relationExists(table) else {
             throw PipelineError.noInput(message: "\(database.target): no \(table) yet; expected a warehouse a run has written (ambassador run)")
         }
-        let columns = try database.columnInfo(of: table).map(\.name)
-        let quotedColumns = columns.map { database.quoted($0) }.joined(separator: ", ")
-        let rows = try database.rows("SELECT \(quotedColumns) FROM \(database.quoted(table)) WHERE \(database.quoted(traced.key)) = ?",
-                                     [.text(key)]) { row in (0..<columns.count).map { row.value(Int32($0)) } }
-        guard let row = rows.first else {
+        guard let row = try Lineage.storedRow(of: table, matching: [(traced.key, key)], database: database) else {
             throw PipelineError.noInput(message: "trace: \(table) has no row whose \(traced.key) is '\(LogText.escaped(key))'; expected a key the table holds (a ticket id as stored, with its source's ticket_id_prefix)")
         }
-        let stored = Dictionary(uniqueKeysWithValues: zip(columns, row))
+        let stored = Dictionary(row, uniquingKeysWith: { first, _ in first })
         var out = "\(table) \(traced.key) = \(key)\n\n"
-        out += "stored row:\n" + zip(columns, row).map { "  \($0): \(describe($1))" }.joined(separator: "\n") + "\n"
+        out += "stored row:\n" + row.map { "  \($0.column): \(describe($0.value))" }.joined(separator: "\n") + "\n"
 
         guard let fileID = stored["_file_id"]?.intValue, let recordNo = stored["_record_no"]?.intValue else {
             return out + "\nthe row names no file (no _file_id): it was not loaded from an export\n"
         }
-        let files = try database.rows("""
-            SELECT f.source, f.path, f.sha256, f.size, coalesce(f.partition_date, ''), f.status, coalesce(f.records, 0), coalesce(f.rejected, 0),
-                   f.run_id, coalesce(r.command, ''), coalesce(r.run_date, ''), coalesce(r.started_at, '')
-            FROM etl_source_file f LEFT JOIN etl_run r ON r.run_id = f.run_id WHERE f.file_id = ?
-            """, [.integer(Int64(fileID))]) { row in
-            (source: row.text(0) ?? "", path: row.text(1) ?? "", sha: row.text(2) ?? "", size: row.int64(3), partition: row.text(4) ?? "",
-             status: row.text(5) ?? "", records: row.int(6), rejected: row.int(7), runID: row.int64(8), command: row.text(9) ?? "",
-             runDate: row.text(10) ?? "", startedAt: row.text(11) ?? "")
-        }
-        guard let file = files.first else {
+        guard let file = try Lineage.registration(of: Int64(fileID), database: database) else {
             return out + "\nfile \(fileID) is not in the manifest (etl_source_file): the row's lineage is lost\n"
         }
         let absolute = config.absolutePath(manifest: file.path)
         out += """
 
             from file \(fileID): \(file.path)
-              source \(file.source), \(file.status), partition \(file.partition.isEmpty ? "none" : file.partition), \(file.records) records, \(file.rejected) rejected
-              SHA-256 \(file.sha), \(file.size) bytes
+              source \(file.source), \(file.state), partition \((file.partition ?? "").isEmpty ? "none" : file.partition ?? ""), \(file.records) records, \(file.rejected) rejected
+              SHA-256 \(file.sha256), \(file.size) bytes
               registered by run \(file.runID) (\(file.command), run date \(file.runDate), started \(file.startedAt))
               record \(recordNo) (the line of a CSV file, the element of a JSON or XML file)
 
             """
         // The raw record: from the archive, else the inbox file if it still hashes the same.
-        let archived = FileArchive.path(sha256: file.sha, directory: config.archiveDirectory)
+        let archived = FileArchive.path(sha256: file.sha256, directory: config.archiveDirectory)
         let source = config.source(named: file.source)
         var readable: String?
         if FileDigest.identity(archived) != nil {
             readable = archived
             out += "  read back from the archive: \(archived)\n"
-        } else if FileDigest.identity(absolute) != nil, (try? FileDigest.sha256(absolute).hex) == file.sha {
+        } else if FileDigest.identity(absolute) != nil, (try? FileDigest.sha256(absolute).hex) == file.sha256 {
             readable = absolute
             out += "  not archived (pseudonymisation or a pulse survey); read back from the inbox file, which still hashes the same\n"
         } else {
@@ -128,15 +115,11 @@ package enum RowTrace {
         // Every file that holds the key, and what was quarantined under it.
         if traced.entity.table == CanonicalEntity.ticket.table {
             out += try attribution(stored, database: database)
-            let holders = try database.rows("""
-                SELECT t.file_id, coalesce(f.path, '?'), coalesce(f.status, '?'), t.records FROM etl_ticket_file t
-                LEFT JOIN etl_source_file f ON f.file_id = t.file_id WHERE t.ticket_id = ? ORDER BY t.file_id
-                """, [.text(key)]) { "  file \($0.int64(0)): \($0.text(1) ?? "") (\($0.text(2) ?? "")), \($0.int(3)) record(s)" }
+            let holders = try Lineage.filesHolding(ticket: key, database: database).map { "  file \($0.file): \($0.path) (\($0.state)), \($0.records) record(s)" }
             out += "\nloaded files holding this ticket (the latest updated_at wins):\n" + (holders.isEmpty ? "  none recorded\n" : holders.joined(separator: "\n") + "\n")
-            let rejects = try database.rows("""
-                SELECT stage, coalesce(file_path, ''), record_no, coalesce(field, ''), reason FROM etl_reject
-                WHERE field = 'ticket_id' AND raw_value = ? ORDER BY reject_id
-                """, [.text(key)]) { "  \($0.text(0) ?? "") \($0.text(1) ?? ""):\($0.int(2)) \($0.text(3) ?? ""): \($0.text(4) ?? "")" }
+            let rejects = try Lineage.rejects(field: "ticket_id", value: key, database: database).map {
+                "  \($0.stage) \($0.path):\($0.record) \($0.field): \($0.reason)"
+            }
             if !rejects.isEmpty { out += "\nquarantined under this id:\n" + rejects.joined(separator: "\n") + "\n" }
         }
         return out.replacingOccurrences(of: config.root + "/", with: "")
@@ -157,21 +140,16 @@ package enum RowTrace {
                 out += "  \(role) \(agent): no employee\(role == "resolver" && stored["resolved_at"]?.stringValue == nil ? " (no resolved_at: a resolver is only named for a resolved ticket)" : " (no roster names this id)")\n"
                 continue
             }
-            let identities = try database.rows("SELECT system FROM dim_agent_identity WHERE external_id IN (?, lower(?)) AND employee_id = ? ORDER BY 1",
-                                                [.text(agent), .text(agent), .text(employee)]) { $0.text(0) ?? "" }
+            let identities = try Lineage.identitySystems(agent: agent, employee: employee, database: database)
             let how = agent == employee ? "the employee id itself"
                 : identities.isEmpty ? "the one employee of that name" : "dim_agent_identity (\(identities.joined(separator: ", ")))"
             out += "  \(role) \(agent) → employee \(employee), by \(how)\n"
         }
         if let employee = stored["first_assignee_employee_id"]?.stringValue {
-            let versions = try database.rows("""
-                SELECT e.valid_from, coalesce(e.valid_to, 'open'), coalesce(e.team_id, 'no team'), coalesce(f.path, '?')
-                FROM dim_employee e LEFT JOIN etl_source_file f ON f.file_id = e.source_file_id
-                WHERE e.employee_id = ? AND e.valid_from <= ? AND (e.valid_to IS NULL OR e.valid_to > ?) ORDER BY e.valid_from DESC LIMIT 1
-                """, [.text(employee), .text(day), .text(day)]) {
-                "  team on \(day), the day it opened: \($0.text(2) ?? "") (dim_employee version \($0.text(0) ?? "") to \($0.text(1) ?? ""), from \($0.text(3) ?? ""))"
+            let version = try Lineage.employeeVersion(employee, on: day, database: database).map {
+                "  team on \(day), the day it opened: \($0.team ?? "no team") (dim_employee version \($0.validFrom) to \($0.validTo ?? "open"), from \($0.path ?? "?"))"
             }
-            out += (versions.first ?? "  team on \(day): no version of \(employee) covers that day") + "\n"
+            out += (version ?? "  team on \(day): no version of \(employee) covers that day") + "\n"
         }
         return out
     }

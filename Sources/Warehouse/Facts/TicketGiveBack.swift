@@ -20,4 +20,9 @@ package enum TicketGiveBack {
         }
         return grouped
     }
+
+    /// The tickets file `fileID` has staged (`stg_ticket`) now.
+    package static func stagedTickets(of fileID: Int64, database: any WarehouseConnection) throws -> Set<String> {
+        Set(try database.rows("SELECT DISTINCT ticket_id FROM stg_ticket WHERE file_id = ?", [.integer(fileID)]) { $0.text(0) ?? "" })
+    }
 }
