@@ -44,6 +44,12 @@ package final class Database {
         self.handle = connection
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, Database.busyTimeoutMilliseconds)
+        let registered = SQLitePlusDays.register(on: connection)
+        guard registered == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(connection))
+            sqlite3_close_v2(connection)
+            throw WarehouseError.open(path: path, code: registered, message: "cannot register \(SQLitePlusDays.name): \(message)")
+        }
         do {
             if fresh { try execute("PRAGMA auto_vacuum=INCREMENTAL") }
             if !readOnly {

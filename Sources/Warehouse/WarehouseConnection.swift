@@ -23,11 +23,13 @@ extension WarehouseEngine {
     /// midnight), in that same form, so that it compares as text with stored timestamps.
     /// Days only: both engines add whole days of 86 400 s to a UTC time alike, whereas adding
     /// months does not (SQLite carries Jan 31 + 1 month to March, PostgreSQL stops at Feb 28);
-    /// month arithmetic is done in Swift (`UTCTimestamp.adding(months:)`).
+    /// month arithmetic is done in Swift (`UTCTimestamp.adding(months:)`). `column` appears
+    /// twice on SQLite: name a bound value `?1`, never `?`.
     package func plusDays(_ column: String, _ days: Int) -> String {
         switch self {
         case .sqlite:
-            return "strftime('%Y-%m-%dT%H:%M:%SZ', \(column), '\(days < 0 ? "" : "+")\(days) days')"
+            // The fast path for warehouse timestamps (`SQLitePlusDays`), strftime for the rest.
+            return "coalesce(\(SQLitePlusDays.name)(\(column), \(days)), strftime('%Y-%m-%dT%H:%M:%SZ', \(column), '\(days < 0 ? "" : "+")\(days) days'))"
         case .postgresql:
             // A zone in the text is ignored by the cast to `timestamp`: stored timestamps are UTC.
             return "(to_char(CAST(\(column) AS timestamp) + interval '\(days) days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') COLLATE \"C\")"

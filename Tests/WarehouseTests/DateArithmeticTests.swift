@@ -72,9 +72,39 @@ final class DateArithmeticTests: XCTestCase {
             let days = Int.random(in: -400...400, using: &random)
             let expected = UTCTimestamp(text)?.adding(days: days).description
             for connection in [sqlite as any WarehouseConnection, server] {
-                let sql = "SELECT \(connection.engine.plusDays("CAST(? AS TEXT)", days))"
+                let sql = "SELECT \(connection.engine.plusDays("CAST(?1 AS TEXT)", days))"
                 XCTAssertEqual(try connection.scalar(sql, [.text(text)]).stringValue, expected, "\(connection.engine) \(text) \(days) days")
             }
+        }
+    }
+
+    /// SQLite's `plusDays` takes a fast path for warehouse timestamps (`ambassador_plus_days`)
+    /// and falls back to `strftime` for anything else: either way the answer is exactly
+    /// `strftime`'s — over random warehouse timestamps (seed 13) and over text the fast path
+    /// refuses (an impossible day, a space, a zone, fractions, a year past 9999, NULL, a number).
+    func testSQLitesFastPlusDaysIsExactlyStrftime() throws {
+        let database = try Database(path: ":memory:")
+        var random = SeededRandom(seed: 13)
+        var inputs = Self.timestamps(seed: 13, count: 2_000).map { ($0, Int.random(in: -800...800, using: &random)) }
+        inputs += [("2024-02-29T23:59:59Z", 365), ("2024-02-29", -366), ("1999-12-31T23:59:59Z", 1), ("0001-01-01T00:00:00Z", -1),
+                   ("9999-12-31T00:00:00Z", 1), ("2026-02-30T00:00:00Z", 2), ("2026-01-01 00:00:00", 3), ("2026-01-01T00:00:00+01:00", 3),
+                   ("2026-01-01T00:00:00.5Z", 3), ("2026-13-01", 1), ("", 1), ("garbage", 1), ("2026-01-01T24:00:00Z", 0)]
+        var fast = 0
+        for (text, days) in inputs {
+            let row = try database.query("""
+                SELECT \(database.engine.plusDays("?1", days)), strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '\(days < 0 ? "" : "+")\(days) days'),
+                       ambassador_plus_days(?1, \(days))
+                """, [.text(text)]) { [$0.text(0), $0.text(1), $0.text(2)] }.first
+            XCTAssertEqual(row?[0], row?[1], "'\(text)' \(days) days")
+            if row?[2] != nil { fast += 1 }
+        }
+        // Every generated timestamp took the fast path, and none of the refused texts did.
+        XCTAssertEqual(fast, 2_000 + 4)
+        for value in [SQLValue.null, .integer(20_260_101), .real(1.5)] {
+            let row = try database.query("SELECT \(database.engine.plusDays("?1", 7)), strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '+7 days')", [value]) {
+                [$0.text(0), $0.text(1)]
+            }.first
+            XCTAssertEqual(row?[0], row?[1], "\(value)")
         }
     }
 }
