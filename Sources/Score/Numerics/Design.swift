@@ -25,7 +25,12 @@ package struct Design: Sendable {
     }
 
     package var names: [String]
-    package var data: [Column]
+    package var data: [Column] { didSet { steps = Design.steps(data) } }
+    /// How `nonZeros` walks a row: the columns in order, each categorical's run of dummies as
+    /// one step (at most one of them is 1 in a row), so a row costs a step per categorical
+    /// rather than one per dummy. Measured: the IRLS fit was a sixth of the score stage's CPU,
+    /// most of it walking every dummy of every row.
+    private var steps: [Step] = []
     package var outcome: [Double]
     /// Cluster index of each row, 0..<clusters.
     package var cluster: [Int]
@@ -38,6 +43,7 @@ package struct Design: Sendable {
         precondition(names.count == columns.count && cluster.count == outcome.count, "design shape")
         self.names = names
         self.data = columns
+        self.steps = Design.steps(columns)
         self.outcome = outcome
         self.cluster = cluster
         self.clusters = clusters
@@ -53,13 +59,67 @@ package struct Design: Sendable {
 
     package func value(_ i: Int, _ j: Int) -> Double { data[j].value(i) }
 
+    /// One step of a row walk: a column, or a run of dummies on one array of level codes.
+    private enum Step: Sendable {
+        case one(column: Int)
+        case dense(column: Int, values: [Double])
+        /// `columnOf[level]`: the column of the dummy marking `level`, −1 for a level no
+        /// column of the run marks (the reference, a level folded away).
+        case dummies(codes: [UInt16], columnOf: [Int])
+    }
+
+    /// The walk of `columns`: consecutive indicators on the same array of codes are one run.
+    private static func steps(_ columns: [Column]) -> [Step] {
+        var steps: [Step] = []
+        for (j, column) in columns.enumerated() {
+            switch column {
+            case .one:
+                steps.append(.one(column: j))
+            case let .dense(values):
+                steps.append(.dense(column: j, values: values))
+            case let .indicator(codes, level):
+                if case let .dummies(runCodes, columnOf)? = steps.last, sameStorage(runCodes, codes) {
+                    var grown = columnOf
+                    if grown.count <= Int(level) { grown += Array(repeating: -1, count: Int(level) + 1 - grown.count) }
+                    // A level marked twice would need two entries: walk that column on its own.
+                    if grown[Int(level)] == -1 {
+                        grown[Int(level)] = j
+                        steps[steps.count - 1] = .dummies(codes: runCodes, columnOf: grown)
+                        continue
+                    }
+                }
+                var columnOf = Array(repeating: -1, count: Int(level) + 1)
+                columnOf[Int(level)] = j
+                steps.append(.dummies(codes: codes, columnOf: columnOf))
+            }
+        }
+        return steps
+    }
+
+    /// True when `a` and `b` are the same array storage (the dummies of one categorical).
+    private static func sameStorage(_ a: [UInt16], _ b: [UInt16]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
+    }
+
     /// Row `i`'s non-zero entries, in column order, into `index` and `value` (each with room
-    /// for `columns` entries); returns how many.
+    /// for `columns` entries); returns how many. The runs of dummies are consecutive columns,
+    /// so the entries come out in column order, as a walk of every column gives them.
     func nonZeros(row i: Int, index: UnsafeMutablePointer<Int>, value: UnsafeMutablePointer<Double>) -> Int {
         var k = 0
-        for j in 0..<data.count {
-            let v = data[j].value(i)
-            if v != 0 { index[k] = j; value[k] = v; k += 1 }
+        for step in steps {
+            switch step {
+            case let .one(j):
+                index[k] = j; value[k] = 1; k += 1
+            case let .dense(j, values):
+                let v = values[i]
+                if v != 0 { index[k] = j; value[k] = v; k += 1 }
+            case let .dummies(codes, columnOf):
+                let level = Int(codes[i])
+                if level < columnOf.count {
+                    let j = columnOf[level]
+                    if j >= 0 { index[k] = j; value[k] = 1; k += 1 }
+                }
+            }
         }
         return k
     }
