@@ -39,4 +39,15 @@ extension PostgresSupport {
         }
         return session
     }
+
+    /// A migrated in-memory SQLite warehouse and a migrated PostgreSQL schema (skipped, or
+    /// failed when required, without a server), for a store test run on both engines; the
+    /// closure drops the schema.
+    package static func migratedEngines(_ name: String = #function) throws -> (connections: [any WarehouseConnection], drop: () -> Void) {
+        let sqlite = try Database(path: ":memory:")
+        let (server, drop) = try schemaOrSkip(name)
+        try Migrator.migrate(sqlite, appliedAt: "2026-12-01T00:00:00Z")
+        _ = try Migrator.migrate(server, appliedAt: "2026-12-01T00:00:00Z")
+        return ([sqlite, server], drop)
+    }
 }

@@ -9,14 +9,11 @@ import XCTest
 final class ManifestTests: XCTestCase {
     /// A migrated SQLite warehouse and a PostgreSQL schema, each with one run.
     private func engines(_ name: String = #function) throws -> (connections: [any WarehouseConnection], drop: () -> Void) {
-        let sqlite = try Database(path: ":memory:")
-        let (pg, drop) = try PostgresSupport.schemaOrSkip(name)
-        try Migrator.migrate(sqlite, appliedAt: "2026-12-01T00:00:00Z")
-        _ = try Migrator.migrate(pg, appliedAt: "2026-12-01T00:00:00Z")
-        for database in [sqlite, pg] as [any WarehouseConnection] {
+        let (connections, drop) = try PostgresSupport.migratedEngines(name)
+        for database in connections {
             try database.run("INSERT INTO etl_run (command, arguments, run_date, started_at, status) VALUES ('test', '', '2026-12-01', 'now', 'running')", [])
         }
-        return ([sqlite, pg], drop)
+        return (connections, drop)
     }
 
     func testEveryStateIsOneTheTableAdmitsAndNoOther() throws {

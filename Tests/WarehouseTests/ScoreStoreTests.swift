@@ -8,11 +8,7 @@ import XCTest
 /// in, and what `score_state` remembers.
 final class ScoreStoreTests: XCTestCase {
     private func engines(_ name: String = #function) throws -> (connections: [any WarehouseConnection], drop: () -> Void) {
-        let sqlite = try Database(path: ":memory:")
-        let (pg, drop) = try PostgresSupport.schemaOrSkip(name)
-        try Migrator.migrate(sqlite, appliedAt: "2026-12-01T00:00:00Z")
-        _ = try Migrator.migrate(pg, appliedAt: "2026-12-01T00:00:00Z")
-        return ([sqlite, pg], drop)
+        try PostgresSupport.migratedEngines(name)
     }
 
     /// Each engine derives the same month and quarter key from a timestamp, and the key's
