@@ -46,7 +46,7 @@ package enum StatusReport {
         if !failed.isEmpty { out += "Failed files:\n" + failed.joined(separator: "\n") + "\n" }
         // Extracted files normalize could not stage yet for a reason not their own (a file to
         // read again that is gone from the inbox, a correction waiting for another file).
-        let waiting = try manifest.withReasons(in: .extracted, limit: 10).map { "  \($0.path): \($0.reason)" }
+        let waiting = try manifest.withReasons(in: .extracted, limit: 10, reasonsOnly: true).map { "  \($0.path): \($0.reason)" }
         if !waiting.isEmpty { out += "Files waiting to be staged:\n" + waiting.joined(separator: "\n") + "\n" }
         out += "\nRejected rows by reason (top 10):\n"
         out += table(["source", "stage", "field", "reason", "rows"], try RejectLog.largestGroups(run: nil, limit: 10, database: database).map {

@@ -41,14 +41,14 @@ package final class Database {
             if let connection { sqlite3_close_v2(connection) }
             throw WarehouseError.open(path: path, code: rc, message: message)
         }
+        // From here a throw runs deinit, which closes the connection: no path below closes it.
         self.handle = connection
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, Database.busyTimeoutMilliseconds)
         let registered = SQLitePlusDays.register(on: connection)
         guard registered == SQLITE_OK else {
-            let message = String(cString: sqlite3_errmsg(connection))
-            sqlite3_close_v2(connection)
-            throw WarehouseError.open(path: path, code: registered, message: "cannot register \(SQLitePlusDays.name): \(message)")
+            throw WarehouseError.open(path: path, code: registered,
+                                      message: "cannot register \(SQLitePlusDays.name): \(String(cString: sqlite3_errmsg(connection)))")
         }
         do {
             if fresh { try execute("PRAGMA auto_vacuum=INCREMENTAL") }
@@ -58,7 +58,6 @@ package final class Database {
             }
             try execute("PRAGMA foreign_keys=ON")
         } catch let error as WarehouseError {
-            sqlite3_close_v2(connection)
             // SQLite's own words, not our statement error nested inside the open error.
             if case let .sqlite(_, code, message, _) = error { throw WarehouseError.open(path: path, code: code, message: message) }
             throw WarehouseError.open(path: path, code: error.code ?? SQLITE_ERROR, message: "\(error)")

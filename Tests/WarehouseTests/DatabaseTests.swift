@@ -1,3 +1,4 @@
+import Foundation
 import AmbassadorCore
 import TestSupport
 import XCTest
@@ -20,6 +21,24 @@ final class DatabaseTests: XCTestCase {
         XCTAssertEqual(try database.scalar("PRAGMA journal_mode").stringValue, "wal")
         XCTAssertEqual(try database.count("PRAGMA foreign_keys"), 1)
         XCTAssertEqual(try database.count("PRAGMA busy_timeout"), Int(Database.busyTimeoutMilliseconds))
+    }
+
+    /// A file that is not a SQLite database fails to open as damaged, every time, and the
+    /// connection SQLite had made is closed once (by the object's deinit, not also by the
+    /// failing initializer: a second close would free it twice).
+    func testAFileThatIsNotADatabaseIsRefusedAsDamagedAndClosedOnce() throws {
+        let path = TestSupport.temporaryDirectory() + "/junk.sqlite"
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        for _ in 0..<25 {
+            XCTAssertThrowsError(try Database(path: path)) { error in
+                guard let error = error as? WarehouseError, case .open = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(error.isDamaged, "\(error)")
+                XCTAssertTrue("\(error)".contains("damaged or not a SQLite database"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), Data(repeating: 0x41, count: 4096), "the file is left as it was")
+        let (database, _) = try open()
+        XCTAssertEqual(try database.scalar("SELECT 1 + 1").intValue, 2)
     }
 
     func testTypedValuesRoundTrip() throws {

@@ -15,11 +15,13 @@ extension Manifest {
             """, []) { Tally(source: $0.text(0) ?? "", state: $0.text(1) ?? "", files: $0.int(2), records: $0.int(3), rejected: $0.int(4)) }
     }
 
-    /// The latest `limit` files in `state` that carry a reason (a failure's, or why an
-    /// extracted file waits), newest first: `(path, reason)`.
-    package func withReasons(in state: FileState, limit: Int) throws -> [(path: String, reason: String)] {
+    /// The latest `limit` files in `state`, newest first, with their reason (a failure's, or
+    /// why an extracted file waits; "" for none): `(path, reason)`. `reasonsOnly`: only files
+    /// that carry one (an extracted file without a reason is not waiting, just not staged yet).
+    package func withReasons(in state: FileState, limit: Int, reasonsOnly: Bool = false) throws -> [(path: String, reason: String)] {
         try database.rows("""
-            SELECT path, error FROM etl_source_file WHERE status = ? AND error IS NOT NULL ORDER BY file_id DESC LIMIT ?
+            SELECT path, coalesce(error, '') FROM etl_source_file WHERE status = ? \(reasonsOnly ? "AND error IS NOT NULL" : "")
+            ORDER BY file_id DESC LIMIT ?
             """, [.text(state.rawValue), .integer(Int64(limit))]) { ($0.text(0) ?? "", $0.text(1) ?? "") }
     }
 
