@@ -48,17 +48,10 @@ package struct ReportData {
         package var inputHash: String, settingsHash: String
     }
 
-    package struct LiftRow {
-        package var outcome: String, grouping: String, level: String
-        package var teams = 0, tickets = 0, events = 0
-        package var rate: Double?, low: Double?, high: Double?
-    }
-
-    package struct PredictiveRow {
-        package var outcome: String, measure: String
-        package var tickets = 0
-        package var auc: Double?, low: Double?, high: Double?
-    }
+    /// An outcome's rate in one group of tickets, as the linkage wrote it.
+    package typealias LiftRow = LinkageStore.SegmentLift
+    /// A measure's AUC for an outcome, as the linkage wrote it.
+    package typealias PredictiveRow = LinkageStore.Predictive
 
     package var threshold: Int
     package var sources: [SourceHealth] = []
@@ -146,13 +139,8 @@ package struct ReportData {
                         exposure: e.exposureWindow, outcomeWindow: e.outcomeWindow, underpowered: e.underpowered, powerR20: e.powerR20,
                         powerR30: e.powerR30, status: e.status, note: e.note ?? "", inputHash: e.inputHash ?? "", settingsHash: e.settingsHash)
         }
-        data.lift = try LinkageStore.segmentLifts(database: database).map {
-            LiftRow(outcome: $0.outcome, grouping: $0.grouping, level: $0.level, teams: $0.teams, tickets: $0.tickets, events: $0.events,
-                    rate: $0.rate, low: $0.low, high: $0.high)
-        }
-        data.predictive = try LinkageStore.predictive(database: database).map {
-            PredictiveRow(outcome: $0.outcome, measure: $0.measure, tickets: $0.tickets, auc: $0.auc, low: $0.low, high: $0.high)
-        }
+        data.lift = try LinkageStore.segmentLifts(database: database)
+        data.predictive = try LinkageStore.predictive(database: database)
         data.advocacy = try SurveyScoreStore.customerSegments(database: database)
         data.repeatTrend = try OutcomeStore.repeatRateByMonth(database: database)
         return data

@@ -6,8 +6,6 @@ import Warehouse
 /// lately; Allegiants — 7 or more otherwise; Ambivalents — 5–6; Alienated — 0–4. A customer
 /// who answered twice in a period counts once, with their latest answer.
 enum CustomerScores {
-    static let segments = ["Advocates", "Allegiants", "Ambivalents", "Alienated"]
-
     /// The relationship survey: `score.relationship_source`, else every customer survey
     /// source whose responses are not tied to tickets; with its two items.
     struct Instrument {
