@@ -267,10 +267,12 @@ package enum NormalizeStage {
         // already quarantined when the file was first staged.
         let onlySlot = only == nil ? nil : plan.outputFields.firstIndex { $0.name == "ticket_id" }
         let wanted = Set((only ?? []).map { Array($0.utf8) })
-        func stage<Record: RawRecord>(_ recordNo: Int64, _ row: Record) throws {
+        /// What becomes of one record: nil when it is not staged at all (a give-back's other
+        /// tickets), else the reason it is quarantined, if any (`normalizer.values` hold the row).
+        func verdict<Record: RawRecord>(_ recordNo: Int64, _ row: Record) -> RowFailure?? {
             var failure = normalizer.normalize(row)
             if only != nil {
-                guard failure == nil, let onlySlot, case .bytes(let id) = normalizer.values[onlySlot], wanted.contains(Array(id)) else { return }
+                guard failure == nil, let onlySlot, case .bytes(let id) = normalizer.values[onlySlot], wanted.contains(Array(id)) else { return nil }
             }
             if failure == nil, let rosterKey, case .bytes(let id) = normalizer.values[rosterKey] {
                 let key = Array(id)
@@ -287,35 +289,75 @@ package enum NormalizeStage {
                 failure = RowFailure(field: "ticket_id", raw: number,
                                      reason: "\(number) names \(ids.count) different records (sys_id \(ids.joined(separator: ", "))); expected one incident per number — map fields.ticket_id: sys_id to keep each")
             }
-            if let failure {
-                try quarantine.add(recordNo: recordNo, failure)
-            } else {
-                if let sqlite = inserter.sqlite {
-                    // SQLite: the values bound where they lie, no copy.
-                    try sqlite.insert { statement in
-                        try statement.bind(.integer(file.id), at: 1)
-                        try statement.bind(.integer(recordNo), at: 2)
-                        try statement.bind(.text(source.name), at: 3)
-                        try normalizer.bind(to: statement, from: 4)
-                    }
-                } else {
-                    try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + normalizer.sqlValues())
-                }
-                written += 1
-            }
+            return .some(failure)
         }
+        let width = plan.outputFields.count
         switch input.origin {
         case .file(let readPath, _):
-            // One pass over the archived file: read, mapped, coerced and staged record by
-            // record, while the other core hashes the same bytes to prove they are the ones
-            // extract registered (checked before the file's transaction commits).
-            try FileRecords.read(readPath, path: file.path, sha256: file.sha256, records: file.extracted, source: source,
-                                 planColumns: plan.rawColumns, progress: context.progress) { number, row in try stage(Int64(number), row) }
+            // One pass over the archived file, on two threads: this one writes while another
+            // reads, maps and coerces the records (and a third hashes the same bytes to prove
+            // they are the ones extract registered, checked before the file's transaction
+            // commits). The rows arrive here in record order, with their rejects between them.
+            try StagingPipe.run(width: width, read: { pipe in
+                var batch = try pipe.takeEmpty()
+                try FileRecords.read(readPath, path: file.path, sha256: file.sha256, records: file.extracted, source: source,
+                                     planColumns: plan.rawColumns, progress: context.progress) { number, row in
+                    let recordNo = Int64(number)
+                    switch verdict(recordNo, row) {
+                    case .none: return
+                    case .some(.some(let failure)): batch.append(recordNo: recordNo, failure)
+                    case .some(.none): batch.append(recordNo: recordNo, normalizer.values)
+                    }
+                    if batch.isFull {
+                        pipe.send(batch)
+                        batch = try pipe.takeEmpty()
+                    }
+                }
+                pipe.send(batch)
+            }, write: { batch in
+                try batch.withBytes { bytes in
+                    for entry in batch.entries {
+                        switch entry {
+                        case .reject(let recordNo, let failure):
+                            try quarantine.add(recordNo: recordNo, failure)
+                        case .row(let recordNo, let first):
+                            if let sqlite = inserter.sqlite {
+                                try sqlite.insert { statement in
+                                    try statement.bind(.integer(file.id), at: 1)
+                                    try statement.bind(.integer(recordNo), at: 2)
+                                    try statement.bind(.text(source.name), at: 3)
+                                    try batch.bind(first, width: width, bytes: bytes, to: statement, from: 4)
+                                }
+                            } else {
+                                try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + batch.values(first, width: width))
+                            }
+                            written += 1
+                        }
+                    }
+                }
+            })
         case .rawRows:
             context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
             defer { context.progress.end() }
             try input.forEach(columns: plan.rawColumns, database: database, progress: context.progress) { row in
-                try stage(row.int64(0), StoredRawRecord(row: row))
+                let recordNo = row.int64(0)
+                switch verdict(recordNo, StoredRawRecord(row: row)) {
+                case .none: break
+                case .some(.some(let failure)): try quarantine.add(recordNo: recordNo, failure)
+                case .some(.none):
+                    if let sqlite = inserter.sqlite {
+                        // SQLite: the values bound where they lie, no copy.
+                        try sqlite.insert { statement in
+                            try statement.bind(.integer(file.id), at: 1)
+                            try statement.bind(.integer(recordNo), at: 2)
+                            try statement.bind(.text(source.name), at: 3)
+                            try normalizer.bind(to: statement, from: 4)
+                        }
+                    } else {
+                        try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + normalizer.sqlValues())
+                    }
+                    written += 1
+                }
                 context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
             }
         }
