@@ -21,18 +21,21 @@ extension WarehouseEngine {
     /// SQL for the timestamp `days` days after (before, when negative) the warehouse
     /// timestamp `column` (UTC ISO-8601 text, `YYYY-MM-DDTHH:MM:SSZ`, or a bare date read as
     /// midnight), in that same form, so that it compares as text with stored timestamps.
-    /// Days only: both engines add whole days of 86 400 s to a UTC time alike, whereas adding
-    /// months does not (SQLite carries Jan 31 + 1 month to March, PostgreSQL stops at Feb 28);
-    /// month arithmetic is done in Swift (`UTCTimestamp.adding(months:)`). `column` appears
-    /// twice on SQLite: name a bound value `?1`, never `?`.
-    package func plusDays(_ column: String, _ days: Int) -> String {
+    /// `days` is an SQL integer: a bound parameter (`?3`) for a configured window — values are
+    /// bound, never spliced — or a literal for a constant of the code. Days only: both engines
+    /// add whole days of 86 400 s to a UTC time alike, whereas adding months does not (SQLite
+    /// carries Jan 31 + 1 month to March, PostgreSQL stops at Feb 28); month arithmetic is done
+    /// in Swift (`UTCTimestamp.adding(months:)`). `column` and `days` appear twice on SQLite:
+    /// name a bound value `?1`, never `?`.
+    package func plusDays(_ column: String, days: String) -> String {
         switch self {
         case .sqlite:
-            // The fast path for warehouse timestamps (`SQLitePlusDays`), strftime for the rest.
-            return "coalesce(\(SQLitePlusDays.name)(\(column), \(days)), strftime('%Y-%m-%dT%H:%M:%SZ', \(column), '\(days < 0 ? "" : "+")\(days) days'))"
+            // The fast path for warehouse timestamps (`SQLitePlusDays`), strftime for the rest
+            // (its modifier is "+N days" or "-N days": printf's `+` flag writes the sign).
+            return "coalesce(\(SQLitePlusDays.name)(\(column), \(days)), strftime('%Y-%m-%dT%H:%M:%SZ', \(column), printf('%+d days', \(days))))"
         case .postgresql:
             // A zone in the text is ignored by the cast to `timestamp`: stored timestamps are UTC.
-            return "(to_char(CAST(\(column) AS timestamp) + interval '\(days) days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') COLLATE \"C\")"
+            return "(to_char(CAST(\(column) AS timestamp) + CAST(\(days) AS integer) * interval '1 day', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') COLLATE \"C\")"
         }
     }
 }

@@ -62,7 +62,8 @@ final class DateArithmeticTests: XCTestCase {
         }
     }
 
-    /// `plusDays` in each engine's SQL gives what Swift gives, over the same timestamps.
+    /// `plusDays` in each engine's SQL gives what Swift gives, over the same timestamps, with
+    /// the days bound (a configured window) and written in the SQL (a constant of the code).
     func testPlusDaysInSQLIsTheSameOnBothEnginesAsInSwift() throws {
         let (server, drop) = try PostgresSupport.schemaOrSkip()
         defer { drop() }
@@ -72,8 +73,11 @@ final class DateArithmeticTests: XCTestCase {
             let days = Int.random(in: -400...400, using: &random)
             let expected = UTCTimestamp(text)?.adding(days: days).description
             for connection in [sqlite as any WarehouseConnection, server] {
-                let sql = "SELECT \(connection.engine.plusDays("CAST(?1 AS TEXT)", days))"
-                XCTAssertEqual(try connection.scalar(sql, [.text(text)]).stringValue, expected, "\(connection.engine) \(text) \(days) days")
+                let bound = "SELECT \(connection.engine.plusDays("CAST(?1 AS TEXT)", days: "?2"))"
+                XCTAssertEqual(try connection.scalar(bound, [.text(text), .integer(Int64(days))]).stringValue, expected,
+                               "\(connection.engine) \(text) \(days) days, bound")
+                let literal = "SELECT \(connection.engine.plusDays("CAST(?1 AS TEXT)", days: String(days)))"
+                XCTAssertEqual(try connection.scalar(literal, [.text(text)]).stringValue, expected, "\(connection.engine) \(text) \(days) days")
             }
         }
     }
@@ -92,16 +96,16 @@ final class DateArithmeticTests: XCTestCase {
         var fast = 0
         for (text, days) in inputs {
             let row = try database.query("""
-                SELECT \(database.engine.plusDays("?1", days)), strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '\(days < 0 ? "" : "+")\(days) days'),
-                       ambassador_plus_days(?1, \(days))
-                """, [.text(text)]) { [$0.text(0), $0.text(1), $0.text(2)] }.first
+                SELECT \(database.engine.plusDays("?1", days: "?2")), strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '\(days < 0 ? "" : "+")\(days) days'),
+                       ambassador_plus_days(?1, ?2)
+                """, [.text(text), .integer(Int64(days))]) { [$0.text(0), $0.text(1), $0.text(2)] }.first
             XCTAssertEqual(row?[0], row?[1], "'\(text)' \(days) days")
             if row?[2] != nil { fast += 1 }
         }
         // Every generated timestamp took the fast path, and none of the refused texts did.
         XCTAssertEqual(fast, 2_000 + 4)
         for value in [SQLValue.null, .integer(20_260_101), .real(1.5)] {
-            let row = try database.query("SELECT \(database.engine.plusDays("?1", 7)), strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '+7 days')", [value]) {
+            let row = try database.query("SELECT \(database.engine.plusDays("?1", days: "7")), strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '+7 days')", [value]) {
                 [$0.text(0), $0.text(1)]
             }.first
             XCTAssertEqual(row?[0], row?[1], "\(value)")

@@ -46,4 +46,39 @@ final class ScoreStoreTests: XCTestCase {
             XCTAssertTrue(try ScoreStateStore.warehouseIsEmpty(database: database))
         }
     }
+
+    /// The outcome windows are bound per outcome, not spliced: the same statement with other
+    /// windows gives other answers, each outcome by its own window, on both engines. Ticket T1
+    /// (customer C1, escalated) is resolved on Jan 10; the same customer opens T2 on the same
+    /// problem on Jan 14; the ticket data end on Jan 16, noon.
+    func testOutcomeWindowsAreBoundEachToItsOutcome() throws {
+        let (connections, drop) = try engines()
+        defer { drop() }
+        // repeat, reopen, escalate of T1, then repeat of T2 ("-": not known at the cut-off).
+        let cases: [([Outcome: Int], String)] = [
+            ([.repeat: 5, .reopen: 6, .escalate: 3], "1 0 1 -"),  // T2 came within 5 days; reopen's 6 days closed; escalated
+            ([.repeat: 3, .reopen: 7, .escalate: 8], "0 - - -"),  // T2 came after 3 days; 7 and 8 days had not closed
+            ([.repeat: 8, .reopen: 2, .escalate: 6], "- 0 1 -"),
+        ]
+        for database in connections {
+            for (number, ticket) in [("T1", "2026-01-09T00:00:00Z", "2026-01-10T00:00:00Z", 1), ("T2", "2026-01-14T00:00:00Z", "2026-01-15T00:00:00Z", 0)].enumerated() {
+                try database.run("""
+                    INSERT INTO fact_ticket (ticket_id, source, customer_id, category, created_at, resolved_at, escalated, _file_id, _record_no)
+                    VALUES (?, 'tickets', 'C1', 'billing', ?, ?, ?, 1, ?)
+                    """, [.text(ticket.0), .text(ticket.1), .text(ticket.2), .integer(Int64(ticket.3)), .integer(Int64(number + 2))])
+            }
+            try OutcomeStore.buildRatings(roles: ScoreConfig.surveyItemRoles.map { ($0, []) }, database: database)
+            try OutcomeStore.buildRecommended(items: [], database: database)
+            for (windows, expected) in cases {
+                let written = try OutcomeStore.rebuild(window: { windows[$0] ?? $0.defaultWindowDays }, ticketCutoff: "2026-01-16T12:00:00Z",
+                                                       eventCutoff: nil, database: database)
+                XCTAssertEqual(written, 2)
+                let found = try database.rows("SELECT repeat, reopen, escalate FROM fact_ticket_outcome ORDER BY ticket_id", []) { row in
+                    (0..<3).map { row.value(Int32($0)).intValue.map(String.init) ?? "-" }
+                }
+                XCTAssertEqual((found.first ?? []) + [found.last?.first ?? "?"], expected.split(separator: " ").map(String.init),
+                               "\(database.engine) \(windows)")
+            }
+        }
+    }
 }

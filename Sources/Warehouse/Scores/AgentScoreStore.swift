@@ -45,7 +45,7 @@ package enum AgentScoreStore {
                         ELSE CAST(EXISTS (SELECT 1 FROM fact_ticket_event v JOIN dim_agent_identity i ON i.external_id = v.actor_id
                             WHERE v.ticket_id = t.ticket_id AND i.employee_id = t.first_assignee_employee_id
                               AND v.event IN (\(TicketEvent.messages.sqlList))
-                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(database.engine.plusDays("t.resolved_at", 2))
+                              AND v.occurred_at > t.resolved_at AND v.occurred_at <= \(database.engine.plusDays("t.resolved_at", days: "2"))
                               AND (CAST(?3 AS TEXT) IS NULL OR v.occurred_at < CAST(?3 AS TEXT))) AS INTEGER) END,
                    CASE WHEN CAST(?3 AS TEXT) IS NULL OR r.rated_at < CAST(?3 AS TEXT) THEN r.cx_emp END
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
@@ -66,10 +66,10 @@ package enum AgentScoreStore {
         var out: [String: (tickets: Double, events: Double)] = [:]
         try database.stream("""
             SELECT team_id, count(*), sum(repeat) FROM fact_ticket_outcome
-            WHERE created_at >= ? AND created_at < ? AND repeat IS NOT NULL AND team_id IS NOT NULL
-              AND \(database.engine.plusDays("resolved_at", repeatWindow)) <= ?
+            WHERE created_at >= ?1 AND created_at < ?2 AND repeat IS NOT NULL AND team_id IS NOT NULL
+              AND \(database.engine.plusDays("resolved_at", days: "?4")) <= ?3
             GROUP BY team_id
-            """, [.text(from), .text(to), .text(knownAt)]) { row in
+            """, [.text(from), .text(to), .text(knownAt), .integer(Int64(repeatWindow))]) { row in
             guard let team = row.text(0) else { return }
             out[team] = (row.double(1), row.double(2))
         }

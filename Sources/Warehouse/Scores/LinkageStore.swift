@@ -72,7 +72,7 @@ package enum LinkageStore {
             SELECT o.ticket_id, o.created_at, o.team_id, o.employee_id, coalesce(t.priority, ''), coalesce(t.channel, ''),
                    coalesce(o.category, ''), substr(o.created_at, 1, 7),
                    (SELECT count(*) FROM outcome_contact c WHERE c.customer_id = o.customer_id AND c.created_at < o.created_at
-                        AND c.created_at >= \(database.engine.plusDays("o.created_at", -90))),
+                        AND c.created_at >= \(database.engine.plusDays("o.created_at", days: "-90"))),
                    (SELECT min(hire_date) FROM dim_employee e WHERE e.employee_id = o.employee_id),
                    o.csat, o.effort, o.nps, o.cx_emp, \(outcomeColumns)
             \(outcomeTicketsFrom)

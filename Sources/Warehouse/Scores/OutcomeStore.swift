@@ -128,16 +128,19 @@ package enum OutcomeStore {
     /// only completeness). REFERRAL counts a referral event or a relationship-survey answer
     /// saying the customer recommended us.
     package static func rebuild(window: (Outcome) -> Int, ticketCutoff: String?, eventCutoff: String?, database: any WarehouseConnection) throws -> Int {
-        func plusDays(_ column: String, _ days: Int) -> String { database.engine.plusDays(column, days) }
+        // Bound, never spliced: ?1 the ticket cut-off, ?2 the customer-event cut-off (typed, as
+        // PostgreSQL cannot tell the type of a parameter only tested for NULL), ?3 … ?8 the
+        // outcomes' windows in days, in `Outcome.allCases` order (every outcome has a window).
+        let windowed = Outcome.allCases
+        func days(_ outcome: Outcome) -> String { "?\((windowed.firstIndex(of: outcome) ?? windowed.count) + 3)" }
+        func plusDays(_ column: String, _ outcome: Outcome) -> String { database.engine.plusDays(column, days: days(outcome)) }
         try createContacts(database: database)
         try database.execute("DELETE FROM fact_ticket_outcome")
-        // Bound once each (never spliced): ?1 the ticket cut-off, ?2 the customer-event cut-off
-        // (typed, as PostgreSQL cannot tell the type of a parameter only tested for NULL).
         let ticketCutoffSQL = "coalesce(CAST(?1 AS TEXT), '')"
         let eventCutoffSQL = "CAST(?2 AS TEXT)"
         /// 1 when one of `kinds` of customer event follows the resolution within `days` (or
         /// `alternative` holds), 0 when not, NULL when the window is not complete at the cut-off.
-        func eventWithin(_ kinds: [CustomerEvent], _ days: Int, orElse alternative: String = "FALSE") -> String {
+        func eventWithin(_ kinds: [CustomerEvent], _ days: Outcome, orElse alternative: String = "FALSE") -> String {
             let list = kinds.sqlList
             return """
                 CASE WHEN \(eventCutoffSQL) IS NULL OR \(plusDays("t.resolved_at", days)) > \(eventCutoffSQL) THEN NULL
@@ -146,43 +149,40 @@ package enum OutcomeStore {
                                 OR \(alternative)) AS INTEGER) END
                 """
         }
-        func ticketWindow(_ days: Int, _ condition: String) -> String {
+        func ticketWindow(_ days: Outcome, _ condition: String) -> String {
             "CASE WHEN \(plusDays("t.resolved_at", days)) > \(ticketCutoffSQL) THEN NULL ELSE CAST((\(condition)) AS INTEGER) END"
         }
-        let repeatDays = window(.repeat)
-        let reopenDays = window(.reopen)
-        let escalateDays = window(.escalate)
         return try database.run("""
             INSERT INTO fact_ticket_outcome (ticket_id, customer_id, employee_id, team_id, created_at, resolved_at, category,
                 repeat, reopen, escalate, churn, renew, referral, csat, effort, nps, cx_emp)
             SELECT t.ticket_id, t.customer_id, t.first_assignee_employee_id, t.team_id, t.created_at, t.resolved_at, t.category,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(ticketWindow(repeatDays, """
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(ticketWindow(.repeat, """
                     EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS NOT DISTINCT FROM t.category
-                            AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", repeatDays))
+                            AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", .repeat))
                             AND c.ticket_id <> t.ticket_id)
                     """)) END,
-                \(ticketWindow(reopenDays, """
+                \(ticketWindow(.reopen, """
                     CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
                                       AND v.event = '\(TicketEvent.reopened.rawValue)')
                          THEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                                      AND v.event = '\(TicketEvent.reopened.rawValue)' AND v.occurred_at <= \(plusDays("t.resolved_at", reopenDays)))
+                                      AND v.event = '\(TicketEvent.reopened.rawValue)' AND v.occurred_at <= \(plusDays("t.resolved_at", .reopen)))
                          ELSE coalesce(t.reopens, 0) > 0 END
                     """)),
-                \(ticketWindow(escalateDays, """
+                \(ticketWindow(.escalate, """
                     coalesce(t.escalated, 0) = 1 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
                         AND v.event = '\(TicketEvent.escalated.rawValue)'
-                        AND v.occurred_at <= \(plusDays("t.resolved_at", escalateDays)))
+                        AND v.occurred_at <= \(plusDays("t.resolved_at", .escalate)))
                     """)),
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.cancellation], window(.churn))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.renewal, .purchase], window(.renew))) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.referral], window(.referral), orElse: """
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.cancellation], .churn)) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.renewal, .purchase], .renew)) END,
+                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.referral], .referral, orElse: """
                     EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
-                            AND m.submitted_at <= \(plusDays("t.resolved_at", window(.referral))))
+                            AND m.submitted_at <= \(plusDays("t.resolved_at", .referral)))
                     """)) END,
                 r.csat, r.effort, r.nps, r.cx_emp
             FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
             WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at
             ORDER BY t.ticket_id
-            """, [SQLValue(ticketCutoff), SQLValue(eventCutoff)])
+            """, [SQLValue(ticketCutoff), SQLValue(eventCutoff)] + windowed.map { .integer(Int64(window($0))) })
     }
 }
