@@ -12,18 +12,7 @@ package enum FileRows {
     package static func forget(fileID: Int64, source: String, database: any WarehouseConnection) throws {
         let raw = WarehouseCatalog.rawTable(source: source)
         if try database.relationExists(raw) {
-            switch database.engine {
-            case .sqlite:
-                // The manifest keeps the file's rowid range: no index on the raw table.
-                try database.run("""
-                    DELETE FROM \(database.quoted(raw))
-                    WHERE rowid BETWEEN (SELECT raw_first_rowid FROM etl_source_file WHERE file_id = ?)
-                                    AND (SELECT raw_last_rowid FROM etl_source_file WHERE file_id = ?)
-                      AND _file_id = ?
-                    """, [.integer(fileID), .integer(fileID), .integer(fileID)])
-            case .postgresql:
-                try database.run("DELETE FROM \(database.quoted(raw)) WHERE _file_id = ?", [.integer(fileID)])
-            }
+            try RawStore.delete(fileID: fileID, from: raw, database: database)
         }
         try unstage(fileID: fileID, database: database)
         try database.run("DELETE FROM etl_ticket_file WHERE file_id = ?", [.integer(fileID)])

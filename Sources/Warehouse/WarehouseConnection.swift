@@ -61,9 +61,10 @@ package protocol WarehouseRow {
 /// numbers them) and the SQL the two share: `INSERT … ON CONFLICT … DO UPDATE`, `RETURNING`,
 /// `UPDATE … FROM`, row values, `coalesce`. Where the engines differ, the difference is named
 /// where it is used (`WarehouseEngine.temporary`, `withoutRowID`, `begin`, `checkpoint`, a
-/// `switch database.engine`). Typed stores own their tables: `Manifest`, `RejectLog`,
-/// `FileMetadata`, `FileRows` and the fact layer (`Facts/`); the raw, staging and score
-/// writers are the next step (docs/POSTGRESQL.md).
+/// `switch database.engine`), or, where whole statements differ, in the engine's own folder
+/// (`SQLite/`, `Postgres/`). Typed stores own their tables, one folder per layer (`Raw/`,
+/// `Facts/`, `Operations/`, `Scores/`, `Lineage/`); no other module builds SQL
+/// (docs/POSTGRESQL.md).
 package protocol WarehouseConnection: AnyObject {
     var engine: WarehouseEngine { get }
     /// The file path or the redacted URL: what messages name.

@@ -43,7 +43,12 @@ final class EngineCatalogTests: XCTestCase {
                 XCTAssertEqual(r.notNull, sqliteNotNull, "\(relation.name).\(l.name): NOT NULL")
             }
         }
-        XCTAssertEqual(try pg.count("SELECT count(*) FROM etl_schema_version"), try sqlite.count("SELECT count(*) FROM etl_schema_version"))
+        for relation in sqliteRelations where !relation.isView {
+            XCTAssertEqual(try foreignKeys(of: relation.name, pg), try foreignKeys(of: relation.name, sqlite), "\(relation.name): foreign keys")
+        }
+        let versions = "SELECT version, name FROM etl_schema_version ORDER BY version"
+        XCTAssertEqual(try pg.rows(versions, []) { "\($0.int(0)) \($0.text(1) ?? "")" },
+                       try sqlite.rows(versions, []) { "\($0.int(0)) \($0.text(1) ?? "")" }, "the same versions, each by the same name")
         // Text sorts by bytes, as SQLite's BINARY: 'B' before 'a' whatever the server's locale.
         XCTAssertEqual(try pg.count("""
             SELECT count(*) FROM information_schema.columns c JOIN information_schema.tables t
@@ -53,6 +58,70 @@ final class EngineCatalogTests: XCTestCase {
             """), 0, "every text column of the warehouse collates as C")
         try pg.run("INSERT INTO dim_team (team_id, name, first_seen, last_seen) VALUES ('a', 'a', '', ''), ('B', 'B', '', '')")
         XCTAssertEqual(try pg.rows("SELECT team_id FROM dim_team ORDER BY team_id", []) { $0.text(0) ?? "" }, ["B", "a"])
+    }
+
+    /// The foreign keys of `table`, each as "column → table.column", sorted.
+    func foreignKeys(of table: String, _ connection: any WarehouseConnection) throws -> [String] {
+        let sql = connection.engine == .sqlite
+            ? "SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list(?)"
+            : """
+              SELECT a.attname, r.relname, ra.attname FROM pg_constraint c
+              JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+              JOIN pg_class r ON r.oid = c.confrelid
+              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+              JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
+              WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = ?
+              """
+        return try connection.rows(sql, [.text(table)]) { "\($0.text(0) ?? "") → \($0.text(1) ?? "").\($0.text(2) ?? "")" }.sorted()
+    }
+
+    /// A warehouse left at an earlier version by an older ambassador takes the later steps on
+    /// both engines, its rows kept: version 13 drops `etl_ticket_file`'s foreign key.
+    func testAnOlderWarehouseTakesTheLaterStepsWithItsRowsOnBothEngines() throws {
+        let sqlite = try Database(path: ":memory:")
+        try Migrator.migrate(sqlite, migrations: WarehouseSchema.migrations.filter { $0.version <= 12 }, appliedAt: "then")
+        let (pg, drop) = try postgres()
+        defer { drop() }
+        XCTAssertEqual(try Migrator.migrate(pg, steps: [], appliedAt: "then"), Array(1...12), "created at 12, no steps")
+        for connection in [sqlite as any WarehouseConnection, pg] {
+            XCTAssertEqual(try foreignKeys(of: "etl_ticket_file", connection), ["file_id → etl_source_file.file_id"], "\(connection.engine): version 12 has the key")
+            try connection.run("INSERT INTO etl_source_file (file_id, source, path, sha256, size, status) VALUES (7, 'zd', 'a.csv', 'x', 1, 'loaded')")
+            try connection.run("INSERT INTO etl_ticket_file (ticket_id, file_id, records) VALUES ('T1', 7, 1), ('T2', 7, 2)")
+            XCTAssertThrowsError(try connection.run("INSERT INTO etl_ticket_file (ticket_id, file_id, records) VALUES ('T3', 8, 1)"),
+                                 "\(connection.engine): version 12 checks the key")
+        }
+        XCTAssertEqual(try Migrator.migrate(sqlite, appliedAt: "now"), [13])
+        XCTAssertEqual(try Migrator.migrate(pg, appliedAt: "now"), [13])
+        for connection in [sqlite as any WarehouseConnection, pg] {
+            XCTAssertEqual(try foreignKeys(of: "etl_ticket_file", connection), [], "\(connection.engine)")
+            XCTAssertEqual(try connection.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file ORDER BY ticket_id", []) {
+                "\($0.text(0) ?? "") \($0.int(1)) \($0.int(2))"
+            }, ["T1 7 1", "T2 7 2"], "\(connection.engine): rows kept")
+            XCTAssertEqual(try connection.scalar("SELECT applied_at FROM etl_schema_version WHERE version = 13"), .text("now"))
+            XCTAssertEqual(try Migrator.currentVersion(connection), WarehouseSchema.migrations.count)
+        }
+    }
+
+    /// A PostgreSQL step that fails leaves the warehouse at the version before it, whole.
+    func testAFailedPostgreSQLStepLeavesTheWarehouseAsItWas() throws {
+        let (pg, drop) = try postgres()
+        defer { drop() }
+        try Migrator.migrate(pg, steps: [], appliedAt: "then")
+        try pg.run("INSERT INTO etl_state (source, key, value) VALUES ('s', 'k', 'v')")
+        let broken = Migration(version: 13, name: "broken", sql: "DROP TABLE etl_state; ALTER TABLE no_such_table ADD COLUMN x bigint")
+        XCTAssertThrowsError(try Migrator.migrate(pg, steps: [broken], appliedAt: "now")) { error in
+            guard case WarehouseError.migration(_, let version, let message) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(version, 13)
+            XCTAssertTrue(message.contains("no_such_table"), message)
+        }
+        XCTAssertEqual(try Migrator.currentVersion(pg), 12)
+        XCTAssertEqual(try pg.scalar("SELECT value FROM etl_state WHERE source = 's'"), .text("v"), "the step's first statement rolled back")
+        // A warehouse older than the first PostgreSQL one has no way forward and is refused.
+        try pg.run("DELETE FROM etl_schema_version WHERE version > 3")
+        XCTAssertThrowsError(try Migrator.migrate(pg, appliedAt: "now")) { error in
+            guard case WarehouseError.migration(_, let version, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(version, 4)
+        }
     }
 
     func testAPostgreSQLWarehouseIsCreatedOnceAndACurrentOneIsLeftAlone() throws {

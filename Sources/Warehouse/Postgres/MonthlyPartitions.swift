@@ -32,7 +32,8 @@ package enum MonthlyPartitions {
             JOIN pg_namespace n ON n.oid = p.relnamespace WHERE n.nspname = current_schema() AND p.relname = ?
             """, [.text(table)]) { $0.text(0) ?? "" })
         var created: [String] = []
-        for month in try database.rows(monthsSQL, []) { $0.text(0) ?? "" } {
+        let months = try database.rows(monthsSQL, []) { $0.text(0) ?? "" }
+        for month in months {
             guard let (from, to) = bounds(month) else { continue }
             let name = table + "_" + from.replacingOccurrences(of: "-", with: "_")
             guard !existing.contains(name) else { continue }

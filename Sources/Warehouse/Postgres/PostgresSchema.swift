@@ -1,7 +1,8 @@
-/// The warehouse's tables on PostgreSQL, created whole at the version SQLite reaches through
-/// `WarehouseSchema.migrations` (there are no older PostgreSQL warehouses to upgrade; the
-/// next migration adds a step here as well, and a test compares the two catalogs table by
-/// table, column by column, key by key).
+/// The warehouse's tables on PostgreSQL: created whole at version 12 (the first PostgreSQL
+/// warehouse was a version 12 one), then brought forward by `steps`, one per later migration
+/// of SQLite's `WarehouseSchema.migrations`, each the same change in PostgreSQL's words (a
+/// test compares the two catalogs table by table, column by column, key by key, and the
+/// versions each records).
 ///
 /// Types: `bigint` where SQLite says INTEGER, `double precision` for REAL, `text` for TEXT —
 /// timestamps included, kept in the ISO 8601 text every stage writes, so that the two
@@ -14,8 +15,18 @@
 /// `ifnull(…, '')` index does. The analyst views are migration 11's own text (it is SQL both
 /// engines read alike).
 package enum PostgresSchema {
-    /// The schema version this text creates.
-    package static let version = 12
+    /// The version `sql` creates a new warehouse at.
+    package static let createdVersion = 12
+
+    /// The changes after `createdVersion`, in order; a warehouse of any version from
+    /// `createdVersion` on takes those it has not seen, each in its own transaction.
+    package static let steps: [Migration] = [
+        Migration(version: 13, name: WarehouseSchema.v13Name,
+                  sql: "ALTER TABLE etl_ticket_file DROP CONSTRAINT etl_ticket_file_file_id_fkey"),
+    ]
+
+    /// The newest version: what a warehouse is at once every step is taken.
+    package static var version: Int { steps.map(\.version).max() ?? createdVersion }
 
     package static let sql = """
         CREATE TABLE etl_run (
