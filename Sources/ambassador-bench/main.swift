@@ -9,7 +9,7 @@ import Warehouse
 /// absolute times, are the figures to compare across machines.
 ///
 /// Usage: ambassador-bench [--rows N] [--runs R] [--out FILE] [--c-baseline PATH] [--only a,b] [--score-tickets N]
-///        [--null-datasets N] [--calibration-seeds N] [--reverse-seeds N]
+///        [--null-datasets N] [--calibration-seeds N] [--reverse-seeds N] [--scale-tickets N]
 struct Bench {
     var rows = 1_000_000
     var runs = 5
@@ -24,7 +24,8 @@ struct Bench {
     var nullDatasets = 1_000
     var calibrationSeeds = 200
     var reverseSeeds = 20
-    var sections: Set<String> = ["insert", "extract", "pipeline", "postgres", "memory", "preview", "generate", "score", "calibration"]
+    var scaleTickets = 10_000_000
+    var sections: Set<String> = ["insert", "extract", "pipeline", "postgres", "memory", "preview", "generate", "score", "calibration", "scale"]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -43,6 +44,7 @@ struct Bench {
             case "--null-datasets": nullDatasets = iterator.next().flatMap(Int.init) ?? nullDatasets
             case "--calibration-seeds": calibrationSeeds = iterator.next().flatMap(Int.init) ?? calibrationSeeds
             case "--reverse-seeds": reverseSeeds = iterator.next().flatMap(Int.init) ?? reverseSeeds
+            case "--scale-tickets": scaleTickets = iterator.next().flatMap(Int.init) ?? scaleTickets
             case "--only": sections = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             default:
                 FileHandle.standardError.write(Data("ambassador-bench: unknown argument \(argument)\n".utf8))
@@ -137,6 +139,7 @@ struct Bench {
         if sections.contains("generate") { report += try generateSection() }
         if sections.contains("score") { report += try scoreSection() }
         if sections.contains("calibration") { report += try calibrationSection() }
+        if sections.contains("scale") { report += try scaleSection() }
         try report.write(toFile: out, atomically: true, encoding: .utf8)
         print("wrote \(out)")
         try? FileManager.default.removeItem(atPath: work)
