@@ -71,7 +71,7 @@ enum Linkage {
         var fits = 0
         for (index, outcome) in Outcomes.names.enumerated() {
             // Tickets with this outcome, a published team index and exposure behaviour, by position.
-            let rows = data.rows { $0.outcomes[index] != nil && !$0.teamIndex.isNaN && !$0.agentZ.isNaN }
+            let rows = data.rows { $0.outcomes[index] != nil && !data.exposure(of: $0).teamIndex.isNaN && !data.exposure(of: $0).agentZ.isNaN }
             switch model(outcome: outcome, index: index, rows: rows, data: data, config: config, bootstrap: bootstrap) {
             case let .done(final):
                 estimates += final
@@ -249,15 +249,6 @@ enum Linkage {
             return value
         }
         let minRespondents = rows.map(\.respondents).min() ?? 0
-        // "id␟team" per row, lines joined by "\n" (the bytes the input hash has always read).
-        var keys = Data()
-        for (position, row) in rows.enumerated() {
-            if position > 0 { keys.append(10) }
-            keys.append(contentsOf: row.id.utf8)
-            keys.append(contentsOf: "\u{1F}".utf8)
-            keys.append(contentsOf: row.team.utf8)
-        }
-        let rowKeys = keys
         let rowCount = rows.count, agentCount = agents.count, teamCount = teams.count, clusterCount = clusterIndex.count
         let exportDirectory = config.exportDesigns
         let sharedNotes = notes, sharedControls = controls, sharedColumns = ambassadorship
@@ -276,7 +267,22 @@ enum Linkage {
                 row.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             }
             design.outcome.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            hasher.update(data: rowKeys)
+            // "id␟team" per row, lines joined by "\n" (the bytes the input hash has always
+            // read), hashed in chunks as they are made: a copy of every row's key held for the
+            // whole fit was 20 bytes a row.
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(1 << 16)
+            for (position, row) in rows.enumerated() {
+                if position > 0 { chunk.append(10) }
+                chunk.append(contentsOf: row.id.utf8)
+                chunk.append(0x1F)
+                chunk.append(contentsOf: row.team.utf8)
+                if chunk.count >= 1 << 16 {
+                    hasher.update(data: chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            hasher.update(data: chunk)
             let inputHash = hex(hasher.finalize())
             let teams = teamCount
             let scarce = min(events, rowCount - events)

@@ -26,9 +26,10 @@ struct LinkageData {
         var priorRepeat: [String: (tickets: Double, events: Double)] = [:]
     }
 
-    /// One outcome ticket, held inline (no per-ticket heap allocation): a million of them
-    /// are the largest thing the score stage keeps. Repeated words (team, employee, case-mix
-    /// levels) are codes into `names`; missing numbers are NaN. Read through `Row`.
+    /// One outcome ticket, held inline (no per-ticket heap allocation): millions of them
+    /// are the largest thing the score stage keeps (72 bytes each). Repeated words (team,
+    /// employee, case-mix levels) are codes into `names`; missing numbers are NaN. Read
+    /// through `Row`.
     struct Ticket {
         var id: String
         var wave: Int32
@@ -38,9 +39,20 @@ struct LinkageData {
         var outcomes: Outcomes6
         /// Its ratings' place in `LinkageData.ratings`, or −1: most tickets have no survey.
         var rating: Int32
-        /// The wave's values for the ticket's team and agent, resolved once at load (NaN: none).
+        /// Its wave's values for its team and agent: a place in `LinkageData.exposures`, which
+        /// holds them once per wave, team and agent (they were 32 bytes in every ticket).
+        var exposure: Int32
+    }
+
+    /// A wave's values for one team and agent, resolved once at load (NaN: none).
+    struct Exposure {
         var teamIndex: Double, agentZ: Double, teamZ: Double
         var teamSize: Int32, respondents: Int32
+    }
+
+    /// Where a ticket's exposure is looked up while loading: its wave, team and agent codes.
+    private struct ExposureKey: Hashable {
+        var wave: Int32, team: Int32, employee: Int32
     }
 
     /// The six outcomes inline, in `Outcomes.names` order: 0, 1, or none (−1). Outcomes are
@@ -81,6 +93,7 @@ struct LinkageData {
         let ticket: Ticket
         let names: [String]
         let ratingTable: [Four]
+        let exposure: Exposure
 
         var id: String { ticket.id }
         var wave: Int { Int(ticket.wave) }
@@ -94,11 +107,11 @@ struct LinkageData {
         var tenureYears: Double? { ticket.tenureYears.isNaN ? nil : ticket.tenureYears }
         var outcomes: Outcomes6 { ticket.outcomes }
         var ratings: Four { ticket.rating < 0 ? Four() : ratingTable[Int(ticket.rating)] }
-        var teamIndex: Double? { ticket.teamIndex.isNaN ? nil : ticket.teamIndex }
-        var agentZ: Double? { ticket.agentZ.isNaN ? nil : ticket.agentZ }
-        var teamZ: Double? { ticket.teamZ.isNaN ? nil : ticket.teamZ }
-        var teamSize: Int { Int(ticket.teamSize) }
-        var respondents: Int { Int(ticket.respondents) }
+        var teamIndex: Double? { exposure.teamIndex.isNaN ? nil : exposure.teamIndex }
+        var agentZ: Double? { exposure.agentZ.isNaN ? nil : exposure.agentZ }
+        var teamZ: Double? { exposure.teamZ.isNaN ? nil : exposure.teamZ }
+        var teamSize: Int { Int(exposure.teamSize) }
+        var respondents: Int { Int(exposure.respondents) }
     }
 
     /// Some of the tickets (those one outcome's models use), by position: no copies.
@@ -106,11 +119,15 @@ struct LinkageData {
         let tickets: [Ticket]
         let names: [String]
         let ratings: [Four]
+        let exposures: [Exposure]
         let positions: [Int32]
 
         var startIndex: Int { 0 }
         var endIndex: Int { positions.count }
-        subscript(position: Int) -> Row { Row(ticket: tickets[Int(positions[position])], names: names, ratingTable: ratings) }
+        subscript(position: Int) -> Row {
+            let ticket = tickets[Int(positions[position])]
+            return Row(ticket: ticket, names: names, ratingTable: ratings, exposure: exposures[Int(ticket.exposure)])
+        }
     }
 
     var waves: [Wave]
@@ -119,12 +136,17 @@ struct LinkageData {
     var names: [String] = []
     /// The ratings of the tickets that have any.
     var ratings: [Four] = []
+    /// The waves' values for the teams and agents of the tickets (`Ticket.exposure`).
+    var exposures: [Exposure] = []
+
+    /// The ticket's wave values for its team and agent.
+    func exposure(of ticket: Ticket) -> Exposure { exposures[Int(ticket.exposure)] }
 
     /// The tickets for which `include` holds.
     func rows(where include: (Ticket) -> Bool) -> Rows {
         var positions: [Int32] = []
         for (position, ticket) in tickets.enumerated() where include(ticket) { positions.append(Int32(position)) }
-        return Rows(tickets: tickets, names: names, ratings: ratings, positions: positions)
+        return Rows(tickets: tickets, names: names, ratings: ratings, exposures: exposures, positions: positions)
     }
 
     /// The wave a ticket opened at `created` belongs to: the latest with openFrom ≤ created < openUntil.
@@ -186,18 +208,26 @@ struct LinkageData {
             }
         }
         var read = try loaded ?? outcomeTickets(waves: skeleton, database: database, createContacts: false)
-        // Each ticket's wave values, by the words its codes stand for.
+        // Each ticket's wave values, by the words its codes stand for, held once per wave, team and agent.
+        var exposures: [Exposure] = []
+        var places: [ExposureKey: Int32] = [:]
         for position in read.tickets.indices {
             let ticket = read.tickets[position]
+            let key = ExposureKey(wave: ticket.wave, team: ticket.team, employee: ticket.employee)
+            if let place = places[key] {
+                read.tickets[position].exposure = place
+                continue
+            }
             let wave = waves[Int(ticket.wave)]
             let team = read.names[Int(ticket.team)], employee = read.names[Int(ticket.employee)]
-            read.tickets[position].teamIndex = wave.teamIndex[team] ?? .nan
-            read.tickets[position].agentZ = wave.agentZ[employee + "\u{1F}" + team] ?? .nan
-            read.tickets[position].teamZ = wave.teamZ[team] ?? .nan
-            read.tickets[position].teamSize = Int32(wave.teamSize[team] ?? 0)
-            read.tickets[position].respondents = Int32(wave.respondents[team] ?? 0)
+            let place = Int32(exposures.count)
+            exposures.append(Exposure(teamIndex: wave.teamIndex[team] ?? .nan, agentZ: wave.agentZ[employee + "\u{1F}" + team] ?? .nan,
+                                      teamZ: wave.teamZ[team] ?? .nan, teamSize: Int32(wave.teamSize[team] ?? 0),
+                                      respondents: Int32(wave.respondents[team] ?? 0)))
+            places[key] = place
+            read.tickets[position].exposure = place
         }
-        return LinkageData(waves: waves, tickets: read.tickets, names: read.names, ratings: read.ratings)
+        return LinkageData(waves: waves, tickets: read.tickets, names: read.names, ratings: read.ratings, exposures: exposures)
     }
 
     /// Each wave's exposure: its agents' behaviour z and team means, and the REPEAT outcomes
@@ -292,7 +322,7 @@ struct LinkageData {
                 id: id, wave: Int32(index), team: code(row.team), employee: code(row.employee),
                 priority: code(row.priority), channel: code(row.channel), category: code(row.category), month: code(row.month),
                 priorContacts: Int32(clamping: row.priorContacts), tenureYears: try tenure(at: row.createdAtBytes, hired: row.hiredBytes),
-                outcomes: outcomes, rating: rating, teamIndex: .nan, agentZ: .nan, teamZ: .nan, teamSize: 0, respondents: 0))
+                outcomes: outcomes, rating: rating, exposure: -1))
         }
         return Loaded(tickets: tickets, names: names, ratings: ratings)
     }
