@@ -5,9 +5,16 @@ package enum SurveyMerge {
 
     /// Upserts the file's responses (the latest file wins) and replaces their answers;
     /// fills `dim_survey_item` from the question texts and ImportIds the export carried.
+    ///
+    /// Rows go in key order: response ids are random (Qualtrics' `R_…`), and upserted in
+    /// record order each row landed on a random page of facts that outgrow the page cache —
+    /// a 200 000-response file took 3.9 s into an empty table and 9.3 s into the 2.2 M
+    /// responses of eleven earlier files (10 M-ticket bench). In key order each page is
+    /// visited once, in turn. A response (or answer) the file holds twice still ends as its
+    /// last record: on SQLite the upsert takes a key's records in record order, each
+    /// replacing the one before; PostgreSQL, which may not update a row twice in one
+    /// statement, takes that last record once.
     package static func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
-        // One statement may not update a row twice on PostgreSQL: a response the file holds
-        // twice goes in once, its last record (what SQLite's upserts in record order leave).
         let latest = database.engine == .postgresql
         try database.run("""
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN
@@ -19,7 +26,7 @@ package enum SurveyMerge {
             SELECT \(latest ? "DISTINCT ON (source, response_id)" : "") source, response_id, respondent_kind, respondent_id, ticket_id,
                    team_id, submitted_at, finished, file_id, record_no
             FROM stg_survey_response WHERE file_id = ?
-            ORDER BY \(latest ? "source, response_id, record_no DESC" : "record_no")
+            ORDER BY source, response_id, record_no\(latest ? " DESC" : "")
             ON CONFLICT (source, response_id) DO UPDATE SET
                 respondent_kind = excluded.respondent_kind, respondent_id = excluded.respondent_id, ticket_id = excluded.ticket_id,
                 team_id = excluded.team_id, submitted_at = excluded.submitted_at, finished = excluded.finished,
@@ -31,7 +38,7 @@ package enum SurveyMerge {
                    a.text_value, a.answered
             FROM stg_survey_answer a JOIN stg_survey_response r ON r.file_id = a.file_id AND r.record_no = a.record_no
             WHERE a.file_id = ?
-            ORDER BY \(latest ? "r.source, r.response_id, a.item, a.record_no DESC" : "a.record_no")
+            ORDER BY r.source, r.response_id, a.item, a.record_no\(latest ? " DESC" : "")
             ON CONFLICT (source, response_id, item) DO UPDATE SET
                 numeric_value = excluded.numeric_value, text_value = excluded.text_value, answered = excluded.answered
             """, [.integer(fileID)])
