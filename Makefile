@@ -112,7 +112,7 @@ samples: build ## Regenerate samples/ from the generator (deterministic)
 	$(BIN) generate --out samples/vendors/servicenow-workday --teams 6 --tickets 1500 --months 2 --seed 8 --formats servicenow_xml,workday_xml
 	$(BIN) generate --out samples/vendors/freshdesk-bamboohr --teams 6 --tickets 1500 --months 2 --seed 9 --formats freshdesk_json,bamboohr_json,qualtrics_xml,jsonl,event_log_csv
 
-bench: build test-deps ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (about 60 minutes, ~4 GB of scratch disk)
+bench: build test-deps ## Benchmarks against baselines in the same run; writes BENCHMARKS.md (about 90 minutes, ~14 GB of scratch disk: the 10 M-ticket run)
 	$(SWIFT) build -c release --product ambassador-bench
 	$(SWIFT) build -c release --product bench-c-insert
 	@python3 -c "import statsmodels" 2>/dev/null || python3 -m pip install --quiet statsmodels \
