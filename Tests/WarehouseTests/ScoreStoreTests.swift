@@ -81,4 +81,29 @@ final class ScoreStoreTests: XCTestCase {
             }
         }
     }
+
+    /// Ratings are built for whatever roles are asked, none included (the table then holds
+    /// when each ticket was rated), with a role's average over its items only.
+    func testTicketRatingsHoldTheRolesAskedForNoneIncluded() throws {
+        let (connections, drop) = try engines()
+        defer { drop() }
+        for database in connections {
+            try database.run("""
+                INSERT INTO fact_survey_response (source, response_id, respondent_kind, ticket_id, submitted_at, _file_id, _record_no)
+                VALUES ('csat', 'R1', 'customer', 'T1', '2026-01-02T00:00:00Z', 1, 1), ('csat', 'R2', 'customer', 'T1', '2026-01-03T00:00:00Z', 1, 2)
+                """)
+            try database.run("""
+                INSERT INTO fact_survey_answer (source, response_id, item, numeric_value, answered)
+                VALUES ('csat', 'R1', 'sat', 4, 1), ('csat', 'R2', 'sat', 2, 1), ('csat', 'R1', 'effort', 7, 1)
+                """)
+            try OutcomeStore.buildRatings(roles: [], database: database)
+            let temporary = database.engine.temporary
+            XCTAssertEqual(try database.rows("SELECT ticket_id, rated_at FROM \(temporary)ticket_rating", []) { "\($0.text(0) ?? "") \($0.text(1) ?? "")" },
+                           ["T1 2026-01-03T00:00:00Z"], "\(database.engine): no roles")
+            try OutcomeStore.buildRatings(roles: [("csat", [(source: "csat", item: "sat")]), ("effort", [])], database: database)
+            XCTAssertEqual(try database.rows("SELECT ticket_id, csat, effort, rated_at FROM \(temporary)ticket_rating", []) {
+                "\($0.text(0) ?? "") \($0.double(1)) \($0.isNull(2)) \($0.text(3) ?? "")"
+            }, ["T1 3.0 true 2026-01-03T00:00:00Z"], "\(database.engine): the sat answers averaged, effort without items NULL")
+        }
+    }
 }

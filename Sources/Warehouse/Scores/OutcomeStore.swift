@@ -36,9 +36,10 @@ package enum OutcomeStore {
             for pair in pairs { parameters += [.text(pair.source), .text(pair.item)] }
             averages.append("avg(CASE WHEN \(condition) THEN a.numeric_value END) AS \(role)")
         }
+        let columns = ["r.ticket_id AS ticket_id"] + averages + ["max(r.submitted_at) AS rated_at"]
         try database.run("""
             CREATE TEMP TABLE ticket_rating AS
-            SELECT r.ticket_id AS ticket_id, \(averages.joined(separator: ", ")), max(r.submitted_at) AS rated_at
+            SELECT \(columns.joined(separator: ", "))
             FROM fact_survey_response r JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id
             WHERE r.respondent_kind = 'customer' AND r.ticket_id IS NOT NULL AND a.answered = 1
             GROUP BY r.ticket_id
