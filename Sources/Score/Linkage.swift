@@ -71,7 +71,10 @@ enum Linkage {
         var fits = 0
         for (index, outcome) in Outcomes.names.enumerated() {
             // Tickets with this outcome, a published team index and exposure behaviour, by position.
-            let rows = data.rows { $0.outcomes[index] != nil && !data.exposure(of: $0).teamIndex.isNaN && !data.exposure(of: $0).agentZ.isNaN }
+            let rows = data.rows { ticket in
+                let exposure = data.exposure(of: ticket)
+                return ticket.outcomes[index] != nil && !exposure.teamIndex.isNaN && !exposure.agentZ.isNaN
+            }
             switch model(outcome: outcome, index: index, rows: rows, data: data, config: config, bootstrap: bootstrap) {
             case let .done(final):
                 estimates += final

@@ -122,12 +122,7 @@ extension Bench {
         let truth = (try? Data(contentsOf: URL(fileURLWithPath: directory + "/truth.json")))
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         let tickets = ((truth?["counts"] as? [String: Any])?["tickets"] as? Int) ?? 0
-        var bytes = 0
-        if let files = FileManager.default.enumerator(atPath: directory) {
-            for case let file as String in files {
-                bytes += (try? FileManager.default.attributesOfItem(atPath: directory + "/" + file)[.size] as? Int) ?? 0
-            }
-        }
+        let bytes = (try? Bench.bytes(under: directory, skipping: [])) ?? 0
         try? FileManager.default.removeItem(atPath: directory)
         let rate = Double(tickets) / m.seconds
         print("generate: \(tickets) tickets in \(format(m.seconds)) s, \(m.peakKB / 1024) MB")

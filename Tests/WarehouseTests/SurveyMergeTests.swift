@@ -1,5 +1,4 @@
 import AmbassadorCore
-import Foundation
 import TestSupport
 import Warehouse
 import XCTest
@@ -32,7 +31,7 @@ final class SurveyMergeTests: XCTestCase {
 
     func check(_ database: any WarehouseConnection) throws {
         let file = try stageFile(database)
-        XCTAssertEqual(try SurveyMerge.merge(fileID: file, database: database) > 0, true)
+        XCTAssertGreaterThan(try SurveyMerge.merge(fileID: file, database: database), 0)
         let responses = try database.rows("SELECT response_id, team_id, _record_no FROM fact_survey_response ORDER BY response_id", []) {
             "\($0.text(0) ?? "") \($0.text(1) ?? "") \($0.int(2))"
         }
@@ -48,13 +47,8 @@ final class SurveyMergeTests: XCTestCase {
     }
 
     func testARepeatedResponseEndsAsItsLastRecordOnBothEngines() throws {
-        let directory = TestSupport.temporaryDirectory(#function)
-        let sqlite = try Database(path: directory + "/w.sqlite")
-        try Migrator.migrate(sqlite, appliedAt: "2026-11-30T00:00:00Z")
-        try check(sqlite)
-        let (pg, drop) = try PostgresSupport.schemaOrSkip(#function)
+        let (connections, drop) = try PostgresSupport.migratedEngines()
         defer { drop() }
-        try Migrator.migrate(pg, appliedAt: "2026-11-30T00:00:00Z")
-        try check(pg)
+        for database in connections { try check(database) }
     }
 }
