@@ -11,9 +11,9 @@ package enum ClusterRobust {
         let buffer = RowBuffer(columns: p)
         defer { buffer.release() }
         for i in 0..<n {
-            let r = design.outcome[i] - fit.fitted[i]
+            let (mu, k) = fit.mean(row: i, of: design, buffer: buffer)
+            let r = design.outcome[i] - mu
             let base = design.cluster[i] * p
-            let k = design.nonZeros(row: i, index: buffer.index, value: buffer.value)
             for a in 0..<k { scores[base + buffer.index[a]] += buffer.value[a] * r }
         }
         var meat = [Double](repeating: 0, count: p * p)
@@ -47,7 +47,7 @@ package enum ClusterRobust {
 /// for the logit the efficient score is insensitive to first-order errors in the others),
 /// which needs one pass over the rows per evaluated b instead of a refit.
 package struct WildClusterBootstrap: Sendable {
-    package enum Link: Sendable { case logit, identity }
+    package typealias Link = Score.Link
 
     package let draws: Int
     package let seed: UInt64
@@ -91,44 +91,70 @@ package struct WildClusterBootstrap: Sendable {
         }
         let n = design.rows, p = design.columns, g = design.clusters
         var information = [Double](repeating: 0, count: p * p)
-        let buffer = RowBuffer(columns: p)
-        defer { buffer.release() }
+        let buffer = RowBuffer(columns: p), restrictedBuffer = RowBuffer(columns: p)
+        defer { buffer.release(); restrictedBuffer.release() }
         let index = buffer.index, value = buffer.value
+        // Nothing per row is kept: each pass computes the restricted fit's means (and d) again.
         for i in 0..<n {
-            let w = link == .logit ? fit.fitted[i] * (1 - fit.fitted[i]) : 1
+            let w: Double
+            if link == .logit {
+                let mu = fit.mean(row: i, of: restricted, buffer: restrictedBuffer).mean
+                w = mu * (1 - mu)
+            } else {
+                w = 1
+            }
             buffer.addOuterUpper(&information, design.nonZeros(row: i, index: index, value: value), weight: w, p: p)
         }
         Dense.symmetrise(&information, p: p)
-        let d = residualisedColumn(design, information: information, column: j)
+        let residual = Residualiser(design, information: information, column: j)
         var scores = [Double](repeating: 0, count: g)
-        for i in 0..<n { scores[design.cluster[i]] += d[i] * (design.outcome[i] - fit.fitted[i]) }
+        for i in 0..<n {
+            let d = residual.value(row: i, buffer: buffer)
+            scores[design.cluster[i]] += d * (design.outcome[i] - fit.mean(row: i, of: restricted, buffer: restrictedBuffer).mean)
+        }
         return signFlipPValue(scores, weights: signs(clusters: g))
     }
 
-    /// x_j − X_{−j} h with h = H_{−j,−j}⁻¹ H_{−j,j}.
-    func residualisedColumn(_ design: Design, information: [Double], column j: Int) -> [Double] {
-        let n = design.rows, p = design.columns
-        let others = (0..<p).filter { $0 != j }
-        var sub = [Double](repeating: 0, count: others.count * others.count)
-        var column = [Double](repeating: 0, count: others.count)
-        for (a, r) in others.enumerated() {
-            column[a] = information[r * p + j]
-            for (b, c) in others.enumerated() { sub[a * others.count + b] = information[r * p + c] }
+    /// x_j − X_{−j} h with h = H_{−j,−j}⁻¹ H_{−j,j}, row by row.
+    struct Residualiser {
+        let design: Design
+        let column: Int
+        let h: [Double]
+        /// h's entry for each design column (−1 for column j itself).
+        let position: [Int]
+
+        init(_ design: Design, information: [Double], column j: Int) {
+            let p = design.columns
+            let others = (0..<p).filter { $0 != j }
+            var sub = [Double](repeating: 0, count: others.count * others.count)
+            var column = [Double](repeating: 0, count: others.count)
+            for (a, r) in others.enumerated() {
+                column[a] = information[r * p + j]
+                for (b, c) in others.enumerated() { sub[a * others.count + b] = information[r * p + c] }
+            }
+            h = others.isEmpty ? [] : (CholeskyFactor(sub, n: others.count)?.solve(column) ?? [Double](repeating: 0, count: others.count))
+            var position = [Int](repeating: -1, count: p)
+            for (a, r) in others.enumerated() { position[r] = a }
+            self.position = position
+            self.design = design
+            self.column = j
         }
-        let h = others.isEmpty ? [] : (CholeskyFactor(sub, n: others.count)?.solve(column) ?? [Double](repeating: 0, count: others.count))
-        // h's entry for each design column (j itself has none).
-        var position = [Int](repeating: -1, count: p)
-        for (a, r) in others.enumerated() { position[r] = a }
-        var d = [Double](repeating: 0, count: n)
-        let buffer = RowBuffer(columns: p)
-        defer { buffer.release() }
-        for i in 0..<n {
-            var value = design.value(i, j)
+
+        /// Row `i`'s entry of d; `buffer` holds the row's non-zero entries afterwards.
+        func value(row i: Int, buffer: RowBuffer) -> Double {
+            var value = design.value(i, column)
             let k = design.nonZeros(row: i, index: buffer.index, value: buffer.value)
-            for a in 0..<k where buffer.index[a] != j { value -= buffer.value[a] * h[position[buffer.index[a]]] }
-            d[i] = value
+            for a in 0..<k where buffer.index[a] != column { value -= buffer.value[a] * h[position[buffer.index[a]]] }
+            return value
         }
-        return d
+    }
+
+    /// d for every row (the interval search reads it once per null value it tries).
+    func residualisedColumn(_ design: Design, information: [Double], column j: Int) -> [Double] {
+        let residual = Residualiser(design, information: information, column: j)
+        let buffer = RowBuffer(columns: design.columns)
+        defer { buffer.release() }
+        return (0..<design.rows).map { residual.value(row: $0, buffer: buffer) }
     }
 
     /// Share of sign-flip draws whose |Σ v_g e_g| reaches the observed |Σ e_g|, counting the observed one.
@@ -151,6 +177,12 @@ package struct WildClusterBootstrap: Sendable {
     package func test(_ design: Design, fit: RegressionFit, column j: Int, link: Link, standardError: Double,
                       level: Double = 0.95) -> Outcome {
         let n = design.rows, p = design.columns, g = design.clusters
+        let estimate = fit.coefficients[j]
+        var others = fit.coefficients
+        others.remove(at: j)
+        // The exact null first: its refit keeps nothing per row, and d and η (sixteen bytes a
+        // row) are made only for the interval search that reads them many times.
+        let exact = exactNullPValue(design, column: j, link: link, start: others)
         let d = residualisedColumn(design, information: fit.information, column: j)
         var eta = [Double](repeating: 0, count: n)
         let buffer = RowBuffer(columns: p)
@@ -159,7 +191,6 @@ package struct WildClusterBootstrap: Sendable {
         }
         buffer.release()
         let weights = signs(clusters: g)
-        let estimate = fit.coefficients[j]
         var scores = [Double](repeating: 0, count: g)
         /// The linearised null at b: the unrestricted fit moved along d.
         func pValue(at b: Double) -> Double {
@@ -172,9 +203,7 @@ package struct WildClusterBootstrap: Sendable {
             }
             return signFlipPValue(scores, weights: weights)
         }
-        var others = fit.coefficients
-        others.remove(at: j)
-        let p0 = exactNullPValue(design, column: j, link: link, start: others) ?? pValue(at: 0)
+        let p0 = exact ?? pValue(at: 0)
         // Interval by inversion: from the estimate outward until the test rejects.
         let alpha = 1 - level
         let scale = max(standardError, 1e-8)

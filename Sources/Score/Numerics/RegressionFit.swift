@@ -1,7 +1,12 @@
 import Foundation
 
+/// How a fit's linear predictor becomes the mean: the logit's inverse, or itself (OLS).
+package enum Link: Sendable { case logit, identity }
+
 /// A fitted GLM (logistic by IRLS, or OLS) with what inference needs: coefficients, the
-/// information matrix XᵀWX and its inverse, fitted means and the working residuals.
+/// information matrix XᵀWX and its inverse. Fitted means are not kept (eight bytes a row for
+/// every fit alive at once): `mean(row:of:buffer:)` computes a row's again, the very
+/// operations the fit used, so it is the fit's value bit for bit.
 package struct RegressionFit: Sendable {
     package let names: [String]
     package let coefficients: [Double]
@@ -9,13 +14,24 @@ package struct RegressionFit: Sendable {
     package let information: [Double]
     /// (XᵀWX)⁻¹, the model-based covariance for the logit (times σ² for OLS).
     package let bread: [Double]
-    package let fitted: [Double]
+    package let link: Link
     package let iterations: Int
     package let deviance: Double
     /// Largest / smallest squared Cholesky pivot of XᵀWX.
     package let conditioning: Double
 
     package var columns: Int { coefficients.count }
+
+    /// Row `i`'s fitted mean; `buffer` is scratch with room for the design's columns, and
+    /// holds the row's non-zero entries afterwards (`k` of them, returned beside the mean).
+    func mean(row i: Int, of design: Design, buffer: RowBuffer) -> (mean: Double, k: Int) {
+        let k = design.nonZeros(row: i, index: buffer.index, value: buffer.value)
+        return (Self.mean(buffer.dot(k, coefficients), link: link), k)
+    }
+
+    static func mean(_ eta: Double, link: Link) -> Double {
+        link == .logit ? 1 / (1 + exp(-eta)) : eta
+    }
 }
 
 /// Logistic regression by iteratively reweighted least squares.
@@ -45,14 +61,27 @@ package enum LogisticRegression {
         func row(_ i: Int) -> Int { design.nonZeros(row: i, index: index, value: value) }
         func linear(_ k: Int, _ beta: [Double]) -> Double { buffer.dot(k, beta) }
         func addOuter(_ into: inout [Double], _ k: Int, weight: Double) { buffer.addOuterUpper(&into, k, weight: weight, p: p) }
+        // No fitted value is stored per row: one pass per iteration computes, from the same β,
+        // each row's mean, its deviance term and its share of the next step's XᵀWX and XᵀWz
+        // (the same sums, in the same row order, as a pass for each).
+        var xtwx = [Double](repeating: 0, count: p * p)
+        var xtwz = [Double](repeating: 0, count: p)
+        func addStep(_ k: Int, eta: Double, mu: Double, y: Double) {
+            let w = max(mu * (1 - mu), 1e-12)
+            let z = eta + (y - mu) / w
+            addOuter(&xtwx, k, weight: w)
+            for a in 0..<k { xtwz[index[a]] += w * z * value[a] }
+        }
         var beta = [Double](repeating: 0, count: p)
         // Start at the intercept-only solution (faster and safer than zero) or at `start`.
         let mean = events / Double(n)
         beta[0] = log(mean / (1 - mean))
-        var fitted = [Double](repeating: mean, count: n)
-        if let start, start.count == p, start.allSatisfy(\.isFinite) {
-            beta = start
-            for i in 0..<n { fitted[i] = 1 / (1 + exp(-linear(row(i), beta))) }
+        let started = start.flatMap { $0.count == p && $0.allSatisfy(\.isFinite) ? $0 : nil }
+        if let started { beta = started }
+        for i in 0..<n {
+            let k = row(i)
+            let eta = linear(k, beta)
+            addStep(k, eta: eta, mu: started == nil ? mean : RegressionFit.mean(eta, link: .logit), y: design.outcome[i])
         }
         var deviance = Double.infinity
         var iteration = 0
@@ -60,17 +89,6 @@ package enum LogisticRegression {
         var information = [Double](repeating: 0, count: p * p)
         while iteration < maxIterations {
             iteration += 1
-            var xtwx = [Double](repeating: 0, count: p * p)
-            var xtwz = [Double](repeating: 0, count: p)
-            for i in 0..<n {
-                let k = row(i)
-                let eta = linear(k, beta)
-                let mu = fitted[i]
-                let w = max(mu * (1 - mu), 1e-12)
-                let z = eta + (design.outcome[i] - mu) / w
-                addOuter(&xtwx, k, weight: w)
-                for a in 0..<k { xtwz[index[a]] += w * z * value[a] }
-            }
             Dense.symmetrise(&xtwx, p: p)
             guard let chol = CholeskyFactor(xtwx, n: p) else {
                 return .failure(.singular(design.names.dropFirst().joined(separator: ", ")))
@@ -78,13 +96,17 @@ package enum LogisticRegression {
             factor = chol
             information = xtwx
             beta = chol.solve(xtwz)
-            // New fitted values and deviance.
+            // New means and deviance, and the next step's sums at the new β.
+            for k in xtwx.indices { xtwx[k] = 0 }
+            for k in xtwz.indices { xtwz[k] = 0 }
             var newDeviance = 0.0
             for i in 0..<n {
-                let mu = 1 / (1 + exp(-linear(row(i), beta)))
-                fitted[i] = mu
+                let k = row(i)
+                let eta = linear(k, beta)
+                let mu = RegressionFit.mean(eta, link: .logit)
                 let y = design.outcome[i]
                 newDeviance -= 2 * (y > 0 ? log(max(mu, 1e-300)) : log(max(1 - mu, 1e-300)))
+                addStep(k, eta: eta, mu: mu, y: y)
             }
             let change = abs(newDeviance - deviance) / (abs(newDeviance) + 0.1)
             deviance = newDeviance
@@ -92,15 +114,16 @@ package enum LogisticRegression {
         }
         guard var chol = factor else { return .failure(.notConverged(iterations: iteration)) }
         // Information at the final estimate (the loop's matrix is one step behind).
-        var xtwx = [Double](repeating: 0, count: p * p)
+        var final = [Double](repeating: 0, count: p * p)
         var pinned = 0
         for i in 0..<n {
-            let mu = fitted[i]
+            let k = row(i)
+            let mu = RegressionFit.mean(linear(k, beta), link: .logit)
             if mu < 1e-10 || mu > 1 - 1e-10 { pinned += 1 }
-            addOuter(&xtwx, row(i), weight: mu * (1 - mu))
+            addOuter(&final, k, weight: mu * (1 - mu))
         }
-        Dense.symmetrise(&xtwx, p: p)
-        if let final = CholeskyFactor(xtwx, n: p) { chol = final; information = xtwx }
+        Dense.symmetrise(&final, p: p)
+        if let factored = CholeskyFactor(final, n: p) { chol = factored; information = final }
         for column in 1..<p {
             let sd = design.standardDeviation(column: column)
             if abs(beta[column] * sd) > 15 || pinned > 0 && abs(beta[column] * sd) > 8 {
@@ -109,7 +132,7 @@ package enum LogisticRegression {
         }
         if iteration >= maxIterations { return .failure(.notConverged(iterations: iteration)) }
         return .success(RegressionFit(names: design.names, coefficients: beta, information: information, bread: chol.inverse(),
-                                      fitted: fitted, iterations: iteration, deviance: deviance, conditioning: chol.pivotRatio))
+                                      link: .logit, iterations: iteration, deviance: deviance, conditioning: chol.pivotRatio))
     }
 }
 
@@ -129,16 +152,14 @@ package enum LeastSquares {
         Dense.symmetrise(&xtx, p: p)
         guard let chol = CholeskyFactor(xtx, n: p) else { return .failure(.singular(design.names.dropFirst().joined(separator: ", "))) }
         let beta = chol.solve(xty)
-        var fitted = [Double](repeating: 0, count: n)
         var rss = 0.0
         for i in 0..<n {
             design.row(i, into: &x)
             var value = 0.0
             for j in 0..<p { value += x[j] * beta[j] }
-            fitted[i] = value
             rss += (design.outcome[i] - value) * (design.outcome[i] - value)
         }
         return .success(RegressionFit(names: design.names, coefficients: beta, information: xtx, bread: chol.inverse(),
-                                      fitted: fitted, iterations: 1, deviance: rss, conditioning: chol.pivotRatio))
+                                      link: .identity, iterations: 1, deviance: rss, conditioning: chol.pivotRatio))
     }
 }
