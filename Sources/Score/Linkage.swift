@@ -141,11 +141,32 @@ enum Linkage {
     /// Standardises `values` by the mean and SD of `distinct` (sorted, so that the sums do not
     /// depend on a dictionary's per-process order).
     private static func perSD(_ values: [Double], distinct: [Double]) -> [Double] {
-        guard distinct.count >= 2 else { return values.map { _ in 0 } }
+        guard let scale = scale(distinct: distinct) else { return values.map { _ in 0 } }
+        return values.map { ($0 - scale.mean) / scale.sd }
+    }
+
+    /// The mean and SD of `distinct`; none with fewer than two values or no spread (every
+    /// value then standardises to 0).
+    private static func scale(distinct: [Double]) -> (mean: Double, sd: Double)? {
+        guard distinct.count >= 2 else { return nil }
         let mean = distinct.reduce(0, +) / Double(distinct.count)
         let sd = (distinct.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(distinct.count - 1)).squareRoot()
-        guard sd > 1e-12 else { return values.map { _ in 0 } }
-        return values.map { ($0 - mean) / sd }
+        guard sd > 1e-12 else { return nil }
+        return (mean, sd)
+    }
+
+    /// A wave's value for a team or an agent, per SD of its distinct units among `rows`, as a
+    /// lookup column: one value per exposure entry, the rows' exposure codes. Every row gets
+    /// the number `perSD` gives it (the same unit values, mean and SD, the same arithmetic).
+    static func perSDLookup(rows: LinkageData.Rows, data: LinkageData, codes: [UInt32], unit: (LinkageData.Exposure) -> Unit,
+                            value: (LinkageData.Exposure) -> Double) -> Design.Column {
+        var seen: [Unit: Double] = [:]
+        for position in rows.positions.indices {
+            let exposure = data.exposure(of: rows.ticket(position))
+            seen[unit(exposure)] = value(exposure)
+        }
+        let scale = scale(distinct: seen.values.sorted())
+        return .lookup(codes: codes, values: data.exposures.map { entry in scale.map { (value(entry) - $0.mean) / $0.sd } ?? 0 })
     }
 
     /// Dummy columns for a categorical control, the most frequent level as reference: each
@@ -200,13 +221,17 @@ enum Linkage {
             }
             return .done(failed("not estimated: \(rows.count) tickets in \(teams.count) teams with a team index and exposure behaviour"))
         }
-        // Units as codes (team, employee, wave): the same distinct units as their names.
-        let teamWave = rows.map { Unit(a: $0.ticket.team, b: $0.ticket.wave, c: 0) }
-        let agentWave = rows.map { Unit(a: $0.ticket.employee, b: $0.ticket.team, c: $0.ticket.wave) }
-        let ambassadorship: [String: [Double]] = [
-            "team_self_index": perSD(rows.map { $0.teamIndex ?? 0 }, units: teamWave),
-            "agent_behaviour_within_team": perSD(rows.map { ($0.agentZ ?? 0) - ($0.teamZ ?? 0) }, units: agentWave),
-            "team_behaviour_mean": perSD(rows.map { $0.teamZ ?? 0 }, units: teamWave),
+        // The wave's values for the row's team and agent are lookups on the row's exposure
+        // code (four bytes a row for the four of them, where each was eight); their units
+        // as codes (team, employee, wave): the same distinct units as their names.
+        let codes = rows.positions.indices.map { UInt32(truncatingIfNeeded: rows.ticket($0).exposure) }
+        let teamWave = { (entry: LinkageData.Exposure) in Unit(a: entry.team, b: entry.wave, c: 0) }
+        let agentWave = { (entry: LinkageData.Exposure) in Unit(a: entry.employee, b: entry.team, c: entry.wave) }
+        func known(_ value: Double) -> Double { value.isNaN ? 0 : value }
+        let ambassadorship: [String: Design.Column] = [
+            "team_self_index": perSDLookup(rows: rows, data: data, codes: codes, unit: teamWave) { known($0.teamIndex) },
+            "agent_behaviour_within_team": perSDLookup(rows: rows, data: data, codes: codes, unit: agentWave) { known($0.agentZ) - known($0.teamZ) },
+            "team_behaviour_mean": perSDLookup(rows: rows, data: data, codes: codes, unit: teamWave) { known($0.teamZ) },
         ]
         var notes: [String] = []
         var candidates: [(String, Design.Column)] = []
@@ -222,7 +247,7 @@ enum Linkage {
         } else {
             notes.append("agent tenure left out: hire dates missing for \(rows.count - tenures.count) rows")
         }
-        candidates.append(("team_size", .dense(perSD(rows.map { Double($0.teamSize) }, units: teamWave))))
+        candidates.append(("team_size", perSDLookup(rows: rows, data: data, codes: codes, unit: teamWave) { Double($0.teamSize) }))
         let y = rows.map { $0.outcomes[index] ?? 0 }
         // A control level whose rows all share one outcome would separate: fold it into the reference.
         var controls: [(String, Design.Column)] = []
@@ -245,19 +270,22 @@ enum Linkage {
                 controls.append((name, column))
             }
         }
+        // Clusters by the team's first row, as a cluster per exposure code.
         var clusterIndex: [String: Int] = [:]
-        let cluster = rows.map { ticket -> Int in
-            let value = clusterIndex[ticket.team] ?? clusterIndex.count
-            clusterIndex[ticket.team] = value
-            return value
+        var clusterOfCode = [Int32](repeating: 0, count: data.exposures.count)
+        for row in rows {
+            let value = clusterIndex[row.team] ?? clusterIndex.count
+            clusterIndex[row.team] = value
+            clusterOfCode[Int(row.ticket.exposure)] = Int32(truncatingIfNeeded: value)
         }
+        let cluster = Design.Clusters(codes: codes, clusterOfCode: clusterOfCode)
         let minRespondents = rows.map(\.respondents).min() ?? 0
         let rowCount = rows.count, agentCount = agents.count, teamCount = teams.count, clusterCount = clusterIndex.count
         let exportDirectory = config.exportDesigns
         let sharedNotes = notes, sharedControls = controls, sharedColumns = ambassadorship
         return .jobs(Model.regressions.map { model in { () -> [Estimate] in
             let notes = sharedNotes, controls = sharedControls, ambassadorship = sharedColumns
-            let columns = model.predictors.map { ($0, Design.Column.dense(ambassadorship[$0] ?? [])) } + controls
+            let columns = model.predictors.map { ($0, ambassadorship[$0] ?? Design.Column.dense([])) } + controls
             let p = columns.count + 1
             // The models share their control columns' storage: no per-model matrix.
             let design = Design(names: ["const"] + columns.map(\.0), columns: [.one] + columns.map(\.1), outcome: y, cluster: cluster,

@@ -27,47 +27,48 @@ struct LinkageData {
     }
 
     /// One outcome ticket, held inline (no per-ticket heap allocation): millions of them
-    /// are the largest thing the score stage keeps (72 bytes each). Repeated words (team,
-    /// employee, case-mix levels) are codes into `names`; missing numbers are NaN. Read
-    /// through `Row`.
+    /// are the largest thing the score stage keeps (56 bytes each). Repeated words
+    /// (case-mix levels) are codes into `names`; missing numbers are NaN. Read through `Row`.
     struct Ticket {
+        // In this order: the eight-byte fields first, so that no padding is needed (stride 56).
         var id: String
-        var wave: Int32
-        var team: Int32, employee: Int32, priority: Int32, channel: Int32, category: Int32, month: Int32
-        var priorContacts: Int32
         var tenureYears: Double
-        var outcomes: Outcomes6
+        var priority: Int32, channel: Int32, category: Int32, month: Int32
+        var priorContacts: Int32
         /// Its ratings' place in `LinkageData.ratings`, or −1: most tickets have no survey.
         var rating: Int32
-        /// Its wave's values for its team and agent: a place in `LinkageData.exposures`, which
-        /// holds them once per wave, team and agent (they were 32 bytes in every ticket).
+        /// Its wave, team and agent, and their values in that wave: a place in
+        /// `LinkageData.exposures`, which holds them once per wave, team and agent.
         var exposure: Int32
+        var outcomes: Outcomes6
     }
 
-    /// A wave's values for one team and agent, resolved once at load (NaN: none).
+    /// A wave, team and agent (codes; the wave an index into `waves`), and that wave's values
+    /// for the team and the agent (NaN: none), resolved once at load.
     struct Exposure {
+        var wave: Int32, team: Int32, employee: Int32
         var teamIndex: Double, agentZ: Double, teamZ: Double
         var teamSize: Int32, respondents: Int32
     }
 
     /// Where a ticket's exposure is looked up while loading: its wave, team and agent codes.
-    private struct ExposureKey: Hashable {
+    struct ExposureKey: Hashable {
         var wave: Int32, team: Int32, employee: Int32
     }
 
-    /// The six outcomes inline, in `Outcomes.names` order: 0, 1, or none (−1). Outcomes are
-    /// events that happened or not; `load` refuses any other value.
+    /// The six outcomes in two bytes, in `Outcomes.names` order, two bits each: none (0),
+    /// 0 (1) or 1 (2). Outcomes are events that happened or not; `load` refuses any other value.
     struct Outcomes6 {
-        var a: Int8 = -1, b: Int8 = -1, c: Int8 = -1, d: Int8 = -1, e: Int8 = -1, f: Int8 = -1
+        var bits: UInt16 = 0
         subscript(index: Int) -> Double? {
             get {
-                let value: Int8
-                switch index { case 0: value = a; case 1: value = b; case 2: value = c; case 3: value = d; case 4: value = e; default: value = f }
-                return value < 0 ? nil : Double(value)
+                let value = (bits >> UInt16(2 * index)) & 3
+                return value == 0 ? nil : Double(value - 1)
             }
             set {
-                let value: Int8 = newValue.map { $0 == 1 ? 1 : 0 } ?? -1
-                switch index { case 0: a = value; case 1: b = value; case 2: c = value; case 3: d = value; case 4: e = value; default: f = value }
+                let value: UInt16 = newValue.map { $0 == 1 ? 2 : 1 } ?? 0
+                let shift = UInt16(2 * index)
+                bits = bits & ~(3 << shift) | value << shift
             }
         }
     }
@@ -96,9 +97,9 @@ struct LinkageData {
         let exposure: Exposure
 
         var id: String { ticket.id }
-        var wave: Int { Int(ticket.wave) }
-        var team: String { names[Int(ticket.team)] }
-        var employee: String { names[Int(ticket.employee)] }
+        var wave: Int { Int(exposure.wave) }
+        var team: String { names[Int(exposure.team)] }
+        var employee: String { names[Int(exposure.employee)] }
         var priority: String { names[Int(ticket.priority)] }
         var channel: String { names[Int(ticket.channel)] }
         var category: String { names[Int(ticket.category)] }
@@ -124,6 +125,8 @@ struct LinkageData {
 
         var startIndex: Int { 0 }
         var endIndex: Int { positions.count }
+        /// The ticket at `position`, without the rest of a `Row`.
+        func ticket(_ position: Int) -> Ticket { tickets[Int(positions[position])] }
         subscript(position: Int) -> Row {
             let ticket = tickets[Int(positions[position])]
             return Row(ticket: ticket, names: names, ratingTable: ratings, exposure: exposures[Int(ticket.exposure)])
@@ -207,25 +210,14 @@ struct LinkageData {
             case let .tickets(read): loaded = read
             }
         }
-        var read = try loaded ?? outcomeTickets(waves: skeleton, database: database, createContacts: false)
-        // Each ticket's wave values, by the words its codes stand for, held once per wave, team and agent.
-        var exposures: [Exposure] = []
-        var places: [ExposureKey: Int32] = [:]
-        for position in read.tickets.indices {
-            let ticket = read.tickets[position]
-            let key = ExposureKey(wave: ticket.wave, team: ticket.team, employee: ticket.employee)
-            if let place = places[key] {
-                read.tickets[position].exposure = place
-                continue
-            }
-            let wave = waves[Int(ticket.wave)]
-            let team = read.names[Int(ticket.team)], employee = read.names[Int(ticket.employee)]
-            let place = Int32(exposures.count)
-            exposures.append(Exposure(teamIndex: wave.teamIndex[team] ?? .nan, agentZ: wave.agentZ[employee + "\u{1F}" + team] ?? .nan,
-                                      teamZ: wave.teamZ[team] ?? .nan, teamSize: Int32(wave.teamSize[team] ?? 0),
-                                      respondents: Int32(wave.respondents[team] ?? 0)))
-            places[key] = place
-            read.tickets[position].exposure = place
+        let read = try loaded ?? outcomeTickets(waves: skeleton, database: database, createContacts: false)
+        // Each wave, team and agent the tickets name, with that wave's values, by the words its codes stand for.
+        let exposures = read.exposures.map { key -> Exposure in
+            let wave = waves[Int(key.wave)]
+            let team = read.names[Int(key.team)], employee = read.names[Int(key.employee)]
+            return Exposure(wave: key.wave, team: key.team, employee: key.employee, teamIndex: wave.teamIndex[team] ?? .nan,
+                            agentZ: wave.agentZ[employee + "\u{1F}" + team] ?? .nan, teamZ: wave.teamZ[team] ?? .nan,
+                            teamSize: Int32(wave.teamSize[team] ?? 0), respondents: Int32(wave.respondents[team] ?? 0))
         }
         return LinkageData(waves: waves, tickets: read.tickets, names: read.names, ratings: read.ratings, exposures: exposures)
     }
@@ -276,6 +268,8 @@ struct LinkageData {
         var tickets: [Ticket] = []
         var names: [String] = []
         var ratings: [Four] = []
+        /// The waves, teams and agents the tickets name, in order of first appearance (`Ticket.exposure`).
+        var exposures: [ExposureKey] = []
     }
 
     /// Reads every outcome ticket that belongs to a wave. `createContacts`: build this
@@ -291,6 +285,15 @@ struct LinkageData {
             let new = Int32(names.count)
             names.append(word)
             codes[word] = new
+            return new
+        }
+        var exposures: [ExposureKey] = []
+        var places: [ExposureKey: Int32] = [:]
+        func place(_ key: ExposureKey) -> Int32 {
+            if let known = places[key] { return known }
+            let new = Int32(exposures.count)
+            exposures.append(key)
+            places[key] = new
             return new
         }
         // Sized once: a million tickets grown by doubling would hold two copies at the last step.
@@ -318,12 +321,12 @@ struct LinkageData {
                 rating = Int32(ratings.count)
                 ratings.append(rated)
             }
+            let exposure = place(ExposureKey(wave: Int32(index), team: code(row.team), employee: code(row.employee)))
             tickets.append(Ticket(
-                id: id, wave: Int32(index), team: code(row.team), employee: code(row.employee),
-                priority: code(row.priority), channel: code(row.channel), category: code(row.category), month: code(row.month),
-                priorContacts: Int32(clamping: row.priorContacts), tenureYears: try tenure(at: row.createdAtBytes, hired: row.hiredBytes),
-                outcomes: outcomes, rating: rating, exposure: -1))
+                id: id, tenureYears: try tenure(at: row.createdAtBytes, hired: row.hiredBytes), priority: code(row.priority),
+                channel: code(row.channel), category: code(row.category), month: code(row.month),
+                priorContacts: Int32(clamping: row.priorContacts), rating: rating, exposure: exposure, outcomes: outcomes))
         }
-        return Loaded(tickets: tickets, names: names, ratings: ratings)
+        return Loaded(tickets: tickets, names: names, ratings: ratings, exposures: exposures)
     }
 }

@@ -3,8 +3,9 @@
 ///
 /// Stored by column, and a column is what it needs to be: the intercept is no array at all,
 /// a dummy is the level it marks in its categorical's codes (two bytes per row, shared by every
-/// dummy of the categorical and by every model that holds them), and only real numbers are
-/// arrays of doubles. Models that share columns share their storage; dropping a column copies
+/// dummy of the categorical and by every model that holds them), a value that many rows share
+/// (a wave's value for a team or an agent) is held once with a code per row, and only the
+/// rows' own real numbers are arrays of doubles. Models that share columns share their storage; dropping a column copies
 /// nothing. Rows are read through `nonZeros`, in column order, so that every sum over a row is
 /// the one a dense row-major matrix gives, bit for bit (terms that are exactly 0 add nothing).
 package struct Design: Sendable {
@@ -14,14 +15,39 @@ package struct Design: Sendable {
         case dense([Double])
         /// 1 where `codes[i] == level`, else 0.
         case indicator(codes: [UInt16], level: UInt16)
+        /// `values[codes[i]]`: one value per unit (a wave's team or agent) and a code per row,
+        /// which every such column of the unit shares.
+        case lookup(codes: [UInt32], values: [Double])
 
         func value(_ i: Int) -> Double {
             switch self {
             case .one: return 1
             case let .dense(values): return values[i]
             case let .indicator(codes, level): return codes[i] == level ? 1 : 0
+            case let .lookup(codes, values): return values[Int(codes[i])]
             }
         }
+    }
+
+    /// Each row's cluster, as a code per row and the cluster of each code: rows that share a
+    /// code for their lookup columns (a wave's team and agent) share it for their team too.
+    package struct Clusters: Sendable {
+        let codes: [UInt32]
+        let ofCode: [Int32]
+
+        package init(codes: [UInt32], clusterOfCode: [Int32]) {
+            self.codes = codes
+            self.ofCode = clusterOfCode
+        }
+
+        /// One cluster index per row, 0..<clusters.
+        package init(_ perRow: [Int], clusters: Int) {
+            codes = perRow.map { UInt32(truncatingIfNeeded: $0) }
+            ofCode = (0..<Int32(truncatingIfNeeded: clusters)).map { $0 }
+        }
+
+        package subscript(i: Int) -> Int { Int(ofCode[Int(codes[i])]) }
+        package var count: Int { codes.count }
     }
 
     package var names: [String]
@@ -33,13 +59,17 @@ package struct Design: Sendable {
     private var steps: [Step] = []
     package var outcome: [Double]
     /// Cluster index of each row, 0..<clusters.
-    package var cluster: [Int]
+    package var cluster: Clusters
     package var clusters: Int
 
     package var rows: Int { outcome.count }
     package var columns: Int { data.count }
 
     package init(names: [String], columns: [Column], outcome: [Double], cluster: [Int], clusters: Int) {
+        self.init(names: names, columns: columns, outcome: outcome, cluster: Clusters(cluster, clusters: clusters), clusters: clusters)
+    }
+
+    package init(names: [String], columns: [Column], outcome: [Double], cluster: Clusters, clusters: Int) {
         precondition(names.count == columns.count && cluster.count == outcome.count, "design shape")
         self.names = names
         self.data = columns
@@ -63,6 +93,7 @@ package struct Design: Sendable {
     private enum Step: Sendable {
         case one(column: Int)
         case dense(column: Int, values: [Double])
+        case lookup(column: Int, codes: [UInt32], values: [Double])
         /// `columnOf[level]`: the column of the dummy marking `level`, −1 for a level no
         /// column of the run marks (the reference, a level folded away).
         case dummies(codes: [UInt16], columnOf: [Int])
@@ -77,6 +108,8 @@ package struct Design: Sendable {
                 steps.append(.one(column: j))
             case let .dense(values):
                 steps.append(.dense(column: j, values: values))
+            case let .lookup(codes, values):
+                steps.append(.lookup(column: j, codes: codes, values: values))
             case let .indicator(codes, level):
                 if case let .dummies(runCodes, columnOf)? = steps.last, sameStorage(runCodes, codes) {
                     var grown = columnOf
@@ -113,6 +146,9 @@ package struct Design: Sendable {
             case let .dense(j, values):
                 let v = values[i]
                 if v != 0 { index[k] = j; value[k] = v; k += 1 }
+            case let .lookup(j, codes, values):
+                let v = values[Int(codes[i])]
+                if v != 0 { index[k] = j; value[k] = v; k += 1 }
             case let .dummies(codes, columnOf):
                 let level = Int(codes[i])
                 if level < columnOf.count {
@@ -134,6 +170,7 @@ package struct Design: Sendable {
         switch data[column] {
         case .one, .indicator: return true
         case let .dense(values): return values.allSatisfy { $0 == 0 || $0 == 1 }
+        case let .lookup(codes, values): return codes.allSatisfy { values[Int($0)] == 0 || values[Int($0)] == 1 }
         }
     }
 
