@@ -133,9 +133,13 @@ enum Linkage {
         return perSD(values, distinct: seen.values.sorted())
     }
 
-    /// Standardises ticket-level values: every row its own unit.
-    static func perSDByRow(_ values: [Double]) -> [Double] {
-        perSD(values, distinct: values.sorted())
+    /// Standardises ticket-level values: every row its own unit. The values are scaled where
+    /// they lie (one sorted copy for the sums, not a third array).
+    static func perSDByRow(_ values: consuming [Double]) -> [Double] {
+        var scaled = values
+        guard let scale = scale(distinct: scaled.sorted()) else { return scaled.map { _ in 0 } }
+        for k in scaled.indices { scaled[k] = (scaled[k] - scale.mean) / scale.sd }
+        return scaled
     }
 
     /// Standardises `values` by the mean and SD of `distinct` (sorted, so that the sums do not
@@ -169,21 +173,27 @@ enum Linkage {
         return .lookup(codes: codes, values: data.exposures.map { entry in scale.map { (value(entry) - $0.mean) / $0.sd } ?? 0 })
     }
 
-    /// Dummy columns for a categorical control, the most frequent level as reference: each
-    /// an indicator on one shared array of level codes (two bytes a row for the lot).
-    static func dummies(_ name: String, _ levels: [String]) -> [(String, Design.Column)] {
-        var counts: [String: Int] = [:]
-        for level in levels { counts[level, default: 0] += 1 }
-        let reference = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
-        let sorted = counts.keys.sorted()
+    /// Dummy columns for a categorical control, the most frequent level as reference (ties to
+    /// the first name): each an indicator on one shared array of level codes (two bytes a row
+    /// for the lot). Each row's level is read as its ticket's code into `names` (one code per
+    /// word), not copied out as a word per row.
+    static func dummies(_ name: String, rows: LinkageData.Rows, names: [String], level: (LinkageData.Ticket) -> Int32) -> [(String, Design.Column)] {
+        var counts: [Int32: Int] = [:]
+        for position in rows.indices { counts[level(rows.ticket(position)), default: 0] += 1 }
+        func word(_ code: Int32) -> String { names[Int(code)] }
+        let reference = counts.max { ($0.value, word($1.key)) < ($1.value, word($0.key)) }?.key
+        let sorted = counts.keys.sorted { word($0) < word($1) }
         guard sorted.count <= Int(UInt16.max) else {
             // More levels than a code holds: plain 0/1 columns, as many as there are levels.
-            return sorted.filter { $0 != reference }.map { level in ("\(name)=\(level)", .dense(levels.map { $0 == level ? 1 : 0 })) }
+            return sorted.filter { $0 != reference }.map { code in
+                ("\(name)=\(word(code))", .dense(rows.indices.map { level(rows.ticket($0)) == code ? 1 : 0 }))
+            }
         }
-        let code = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element, UInt16($0.offset)) })
-        let codes = levels.map { code[$0] ?? 0 }
-        return sorted.enumerated().filter { $0.element != reference }.map { offset, level in
-            ("\(name)=\(level)", .indicator(codes: codes, level: UInt16(offset)))
+        var offsetOf: [Int32: UInt16] = [:]
+        for (offset, code) in sorted.enumerated() { offsetOf[code] = UInt16(offset) }
+        let codes = rows.indices.map { offsetOf[level(rows.ticket($0))] ?? 0 }
+        return sorted.enumerated().filter { $0.element != reference }.map { offset, code in
+            ("\(name)=\(word(code))", .indicator(codes: codes, level: UInt16(offset)))
         }
     }
 
@@ -202,8 +212,14 @@ enum Linkage {
     static func model(outcome: String, index: Int, rows: LinkageData.Rows, data: LinkageData, config: ScoreConfig,
                       bootstrap: WildClusterBootstrap) -> ModelWork {
         let method = "logistic (IRLS); CR1 by team; wild cluster score bootstrap, Rademacher, \(config.bootstrapDraws) draws, seed \(config.seed)"
-        let teams = Set(rows.map(\.team))
-        let agents = Set(rows.map { $0.employee })
+        // Distinct teams and agents by their codes (one per word): a set of the rows' words
+        // would be sized for every row.
+        var teams = Set<Int32>(), agents = Set<Int32>()
+        for position in rows.indices {
+            let exposure = data.exposure(of: rows.ticket(position))
+            teams.insert(exposure.team)
+            agents.insert(exposure.employee)
+        }
         let events = rows.reduce(0) { $0 + Int($1.outcomes[index] ?? 0) }
         func failed(_ status: String, parameters: Int = 0) -> [Estimate] {
             Model.regressions.flatMap { model in
@@ -214,7 +230,7 @@ enum Linkage {
             }
         }
         guard rows.count >= 20, teams.count >= 3 else {
-            let complete = data.tickets.filter { $0.outcomes[index] != nil }.count
+            let complete = data.tickets.reduce(0) { $0 + ($1.outcomes[index] == nil ? 0 : 1) }
             if complete == 0 {
                 let window = Outcome(rawValue: outcome).map { config.window(for: $0) } ?? 0
                 return .done(failed("not estimated: no outcome ticket has a complete \(window)-day \(outcome) window before the data cut-off"))
@@ -235,17 +251,17 @@ enum Linkage {
         ]
         var notes: [String] = []
         var candidates: [(String, Design.Column)] = []
-        candidates += dummies("priority", rows.map(\.priority))
-        candidates += dummies("channel", rows.map(\.channel))
-        candidates += dummies("category", rows.map(\.category))
-        candidates += dummies("open_month", rows.map(\.month))
+        candidates += dummies("priority", rows: rows, names: data.names) { $0.priority }
+        candidates += dummies("channel", rows: rows, names: data.names) { $0.channel }
+        candidates += dummies("category", rows: rows, names: data.names) { $0.category }
+        candidates += dummies("open_month", rows: rows, names: data.names) { $0.month }
         // Ticket-level values: every row its own unit (ticket ids are unique among outcome rows).
-        candidates.append(("prior_contacts_90d", .dense(perSDByRow(rows.map(\.priorContacts)))))
-        let tenures = rows.compactMap(\.tenureYears)
-        if tenures.count == rows.count {
-            candidates.append(("agent_tenure", .dense(perSDByRow(tenures))))
+        candidates.append(("prior_contacts_90d", .dense(perSDByRow(rows.indices.map { Double(rows.ticket($0).priorContacts) }))))
+        let missingTenure = rows.indices.reduce(0) { $0 + (rows.ticket($1).tenureYears.isNaN ? 1 : 0) }
+        if missingTenure == 0 {
+            candidates.append(("agent_tenure", .dense(perSDByRow(rows.indices.map { rows.ticket($0).tenureYears }))))
         } else {
-            notes.append("agent tenure left out: hire dates missing for \(rows.count - tenures.count) rows")
+            notes.append("agent tenure left out: hire dates missing for \(missingTenure) rows")
         }
         candidates.append(("team_size", perSDLookup(rows: rows, data: data, codes: codes, unit: teamWave) { Double($0.teamSize) }))
         let y = rows.map { $0.outcomes[index] ?? 0 }
@@ -279,7 +295,7 @@ enum Linkage {
             clusterOfCode[Int(row.ticket.exposure)] = Int32(truncatingIfNeeded: value)
         }
         let cluster = Design.Clusters(codes: codes, clusterOfCode: clusterOfCode)
-        let minRespondents = rows.map(\.respondents).min() ?? 0
+        let minRespondents = rows.indices.reduce(Int.max) { min($0, Int(data.exposure(of: rows.ticket($1)).respondents)) }
         let rowCount = rows.count, agentCount = agents.count, teamCount = teams.count, clusterCount = clusterIndex.count
         let exportDirectory = config.exportDesigns
         let sharedNotes = notes, sharedControls = controls, sharedColumns = ambassadorship

@@ -109,7 +109,7 @@ package struct WildClusterBootstrap: Sendable {
         let residual = Residualiser(design, information: information, column: j)
         var scores = [Double](repeating: 0, count: g)
         for i in 0..<n {
-            let d = residual.value(row: i, buffer: buffer)
+            let d = residual.value(row: i, buffer: buffer).d
             scores[design.cluster[i]] += d * (design.outcome[i] - fit.mean(row: i, of: restricted, buffer: restrictedBuffer).mean)
         }
         return signFlipPValue(scores, weights: signs(clusters: g))
@@ -140,21 +140,13 @@ package struct WildClusterBootstrap: Sendable {
             self.column = j
         }
 
-        /// Row `i`'s entry of d; `buffer` holds the row's non-zero entries afterwards.
-        func value(row i: Int, buffer: RowBuffer) -> Double {
+        /// Row `i`'s entry of d; `buffer` holds the row's `k` non-zero entries afterwards.
+        func value(row i: Int, buffer: RowBuffer) -> (d: Double, k: Int) {
             var value = design.value(i, column)
             let k = design.nonZeros(row: i, index: buffer.index, value: buffer.value)
             for a in 0..<k where buffer.index[a] != column { value -= buffer.value[a] * h[position[buffer.index[a]]] }
-            return value
+            return (value, k)
         }
-    }
-
-    /// d for every row (the interval search reads it once per null value it tries).
-    func residualisedColumn(_ design: Design, information: [Double], column j: Int) -> [Double] {
-        let residual = Residualiser(design, information: information, column: j)
-        let buffer = RowBuffer(columns: design.columns)
-        defer { buffer.release() }
-        return (0..<design.rows).map { residual.value(row: $0, buffer: buffer) }
     }
 
     /// Share of sign-flip draws whose |Σ v_g e_g| reaches the observed |Σ e_g|, counting the observed one.
@@ -180,16 +172,12 @@ package struct WildClusterBootstrap: Sendable {
         let estimate = fit.coefficients[j]
         var others = fit.coefficients
         others.remove(at: j)
-        // The exact null first: its refit keeps nothing per row, and d and η (sixteen bytes a
-        // row) are made only for the interval search that reads them many times.
         let exact = exactNullPValue(design, column: j, link: link, start: others)
-        let d = residualisedColumn(design, information: fit.information, column: j)
-        var eta = [Double](repeating: 0, count: n)
+        // Each null value the interval search tries walks the rows again for d and η (one walk
+        // gives both) rather than holding them: sixteen bytes a row for each test running.
+        let residual = Residualiser(design, information: fit.information, column: j)
         let buffer = RowBuffer(columns: p)
-        for i in 0..<n {
-            eta[i] = buffer.dot(design.nonZeros(row: i, index: buffer.index, value: buffer.value), fit.coefficients)
-        }
-        buffer.release()
+        defer { buffer.release() }
         let weights = signs(clusters: g)
         var scores = [Double](repeating: 0, count: g)
         /// The linearised null at b: the unrestricted fit moved along d.
@@ -197,9 +185,10 @@ package struct WildClusterBootstrap: Sendable {
             for c in 0..<g { scores[c] = 0 }
             let delta = b - estimate
             for i in 0..<n {
-                let shifted = eta[i] + delta * d[i]
+                let (d, k) = residual.value(row: i, buffer: buffer)
+                let shifted = buffer.dot(k, fit.coefficients) + delta * d
                 let mu = link == .logit ? 1 / (1 + exp(-shifted)) : shifted
-                scores[design.cluster[i]] += d[i] * (design.outcome[i] - mu)
+                scores[design.cluster[i]] += d * (design.outcome[i] - mu)
             }
             return signFlipPValue(scores, weights: weights)
         }
