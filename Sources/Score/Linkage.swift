@@ -165,7 +165,7 @@ enum Linkage {
     static func perSDLookup(rows: LinkageData.Rows, data: LinkageData, codes: [UInt32], unit: (LinkageData.Exposure) -> Unit,
                             value: (LinkageData.Exposure) -> Double) -> Design.Column {
         var seen: [Unit: Double] = [:]
-        for position in rows.positions.indices {
+        for position in rows.indices {
             let exposure = data.exposure(of: rows.ticket(position))
             seen[unit(exposure)] = value(exposure)
         }
@@ -240,7 +240,7 @@ enum Linkage {
         // The wave's values for the row's team and agent are lookups on the row's exposure
         // code (four bytes a row for the four of them, where each was eight); their units
         // as codes (team, employee, wave): the same distinct units as their names.
-        let codes = rows.positions.indices.map { UInt32(truncatingIfNeeded: rows.ticket($0).exposure) }
+        let codes = rows.indices.map { UInt32(truncatingIfNeeded: rows.ticket($0).exposure) }
         let teamWave = { (entry: LinkageData.Exposure) in Unit(a: entry.team, b: entry.wave, c: 0) }
         let agentWave = { (entry: LinkageData.Exposure) in Unit(a: entry.employee, b: entry.team, c: entry.wave) }
         func known(_ value: Double) -> Double { value.isNaN ? 0 : value }

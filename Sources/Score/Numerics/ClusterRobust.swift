@@ -179,42 +179,79 @@ package struct WildClusterBootstrap: Sendable {
         let buffer = RowBuffer(columns: p)
         defer { buffer.release() }
         let weights = signs(clusters: g)
-        var scores = [Double](repeating: 0, count: g)
-        /// The linearised null at b: the unrestricted fit moved along d.
-        func pValue(at b: Double) -> Double {
-            for c in 0..<g { scores[c] = 0 }
-            let delta = b - estimate
+        /// The linearised nulls at each b of `nulls`: the unrestricted fit moved along d. One
+        /// walk of the rows serves them all; each null's sums are its own, in row order.
+        func pValues(at nulls: [Double]) -> [Double] {
+            let deltas = nulls.map { $0 - estimate }
+            var scores = [Double](repeating: 0, count: g * nulls.count)
             for i in 0..<n {
                 let (d, k) = residual.value(row: i, buffer: buffer)
-                let shifted = buffer.dot(k, fit.coefficients) + delta * d
-                let mu = link == .logit ? 1 / (1 + exp(-shifted)) : shifted
-                scores[design.cluster[i]] += d * (design.outcome[i] - mu)
+                let eta = buffer.dot(k, fit.coefficients)
+                let cluster = design.cluster[i], y = design.outcome[i]
+                for (s, delta) in deltas.enumerated() {
+                    let shifted = eta + delta * d
+                    let mu = link == .logit ? 1 / (1 + exp(-shifted)) : shifted
+                    scores[s * g + cluster] += d * (y - mu)
+                }
             }
-            return signFlipPValue(scores, weights: weights)
+            return nulls.indices.map { s in signFlipPValue(Array(scores[(s * g)..<(s * g + g)]), weights: weights) }
         }
-        let p0 = exact ?? pValue(at: 0)
-        // Interval by inversion: from the estimate outward until the test rejects.
-        let alpha = 1 - level
-        let scale = max(standardError, 1e-8)
-        func bound(_ direction: Double) -> Double? {
-            var inside = estimate
-            var step = 2 * scale
-            var outside = estimate + direction * step
-            var expansions = 0
-            while pValue(at: outside) > alpha {
-                inside = outside
-                step *= 2
-                outside = estimate + direction * step
-                expansions += 1
-                if expansions > 12 { return nil }
-            }
-            for _ in 0..<40 {
-                let mid = (inside + outside) / 2
-                if pValue(at: mid) > alpha { inside = mid } else { outside = mid }
-                if abs(outside - inside) < 1e-3 * scale { break }
-            }
-            return (inside + outside) / 2
+        let p0 = exact ?? pValues(at: [0])[0]
+        // Interval by inversion: from the estimate outward until the test rejects, both ends
+        // searched in step, each walk of the rows trying the next null of each.
+        var ends = [IntervalEnd(estimate: estimate, direction: -1, scale: max(standardError, 1e-8), alpha: 1 - level),
+                    IntervalEnd(estimate: estimate, direction: 1, scale: max(standardError, 1e-8), alpha: 1 - level)]
+        while true {
+            let searching = ends.indices.filter { !ends[$0].finished }
+            if searching.isEmpty { break }
+            let found = pValues(at: searching.map { ends[$0].next })
+            for (k, end) in searching.enumerated() { ends[end].take(found[k]) }
         }
-        return Outcome(pValue: p0, low: bound(-1), high: bound(1))
+        return Outcome(pValue: p0, low: ends[0].bound, high: ends[1].bound)
+    }
+}
+
+/// One end of a test-inversion interval: outward from the estimate by doubling steps until
+/// the test rejects (unbounded after 12 doublings), then up to 40 bisections down to a
+/// thousandth of the scale. A state machine, so that both ends can share a walk of the rows:
+/// `next` is the null to try, `take` its p-value.
+struct IntervalEnd {
+    let estimate: Double, direction: Double, scale: Double, alpha: Double
+    private var inside: Double, outside: Double, step: Double
+    private var expansions = 0, bisections = 0
+    private var expanding = true
+    private(set) var finished = false
+    /// The end found; none when the search ran out of doublings.
+    private(set) var bound: Double?
+
+    init(estimate: Double, direction: Double, scale: Double, alpha: Double) {
+        self.estimate = estimate
+        self.direction = direction
+        self.scale = scale
+        self.alpha = alpha
+        inside = estimate
+        step = 2 * scale
+        outside = estimate + direction * step
+    }
+
+    var next: Double { expanding ? outside : (inside + outside) / 2 }
+
+    mutating func take(_ pValue: Double) {
+        if expanding {
+            guard pValue > alpha else { expanding = false; return }
+            inside = outside
+            step *= 2
+            outside = estimate + direction * step
+            expansions += 1
+            if expansions > 12 { finished = true }
+            return
+        }
+        let mid = (inside + outside) / 2
+        if pValue > alpha { inside = mid } else { outside = mid }
+        bisections += 1
+        if abs(outside - inside) < 1e-3 * scale || bisections == 40 {
+            bound = (inside + outside) / 2
+            finished = true
+        }
     }
 }
