@@ -263,6 +263,20 @@ struct LinkageData {
         return Double(opened.epochSeconds - start.epochSeconds) / 86_400 / 365.25
     }
 
+    /// A code for each distinct value, in order of first appearance (`values[code]`).
+    struct Codes<Value: Hashable> {
+        private(set) var values: [Value] = []
+        private var known: [Value: Int32] = [:]
+
+        mutating func code(_ value: Value) -> Int32 {
+            if let code = known[value] { return code }
+            let code = Int32(values.count)
+            values.append(value)
+            known[value] = code
+            return code
+        }
+    }
+
     /// The outcome tickets as read, before their waves' values are filled in.
     struct Loaded {
         var tickets: [Ticket] = []
@@ -277,25 +291,10 @@ struct LinkageData {
     private static func outcomeTickets(waves: [Wave], database: any WarehouseConnection, createContacts: Bool) throws -> Loaded {
         if createContacts { try OutcomeStore.createContacts(database: database) }
         var tickets: [Ticket] = []
-        var names: [String] = []
         var ratings: [Four] = []
-        var codes: [String: Int32] = [:]
-        func code(_ word: String) -> Int32 {
-            if let known = codes[word] { return known }
-            let new = Int32(names.count)
-            names.append(word)
-            codes[word] = new
-            return new
-        }
-        var exposures: [ExposureKey] = []
-        var places: [ExposureKey: Int32] = [:]
-        func place(_ key: ExposureKey) -> Int32 {
-            if let known = places[key] { return known }
-            let new = Int32(exposures.count)
-            exposures.append(key)
-            places[key] = new
-            return new
-        }
+        var words = Codes<String>(), exposures = Codes<ExposureKey>()
+        func code(_ word: String) -> Int32 { words.code(word) }
+        func place(_ key: ExposureKey) -> Int32 { exposures.code(key) }
         // Sized once: a million tickets grown by doubling would hold two copies at the last step.
         tickets.reserveCapacity(try LinkageStore.outcomeTicketCount(from: waves[0].openFrom, database: database))
         try LinkageStore.outcomeTickets(from: waves[0].openFrom, database: database) { row in
@@ -327,6 +326,6 @@ struct LinkageData {
                 channel: code(row.channel), category: code(row.category), month: code(row.month),
                 priorContacts: Int32(clamping: row.priorContacts), rating: rating, exposure: exposure, outcomes: outcomes))
         }
-        return Loaded(tickets: tickets, names: names, ratings: ratings, exposures: exposures)
+        return Loaded(tickets: tickets, names: words.values, ratings: ratings, exposures: exposures.values)
     }
 }

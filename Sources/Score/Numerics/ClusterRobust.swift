@@ -45,7 +45,8 @@ package enum ClusterRobust {
 /// rates: 6.2% at 20 teams, 5.1% at 30, 4.0% at 60, against 12.4/9.0/6.6% for plain CR1).
 /// The interval's null fits at b ≠ 0 are the unrestricted fit moved along d (exact for OLS;
 /// for the logit the efficient score is insensitive to first-order errors in the others),
-/// which needs one pass over the rows per evaluated b instead of a refit.
+/// which needs one pass over the rows per evaluated b instead of a refit (the two ends of the
+/// interval share their passes). Nothing is held per row: each pass recomputes what it reads.
 package struct WildClusterBootstrap: Sendable {
     package typealias Link = Score.Link
 
