@@ -217,8 +217,8 @@ enum Linkage {
         var teams = Set<Int32>(), agents = Set<Int32>()
         for position in rows.indices {
             let exposure = data.exposure(of: rows.ticket(position))
-            teams.insert(exposure.team)
-            agents.insert(exposure.employee)
+            teams.insert(exposure.key.team)
+            agents.insert(exposure.key.employee)
         }
         let events = rows.reduce(0) { $0 + Int($1.outcomes[index] ?? 0) }
         func failed(_ status: String, parameters: Int = 0) -> [Estimate] {
@@ -241,8 +241,8 @@ enum Linkage {
         // code (four bytes a row for the four of them, where each was eight); their units
         // as codes (team, employee, wave): the same distinct units as their names.
         let codes = rows.indices.map { UInt32(truncatingIfNeeded: rows.ticket($0).exposure) }
-        let teamWave = { (entry: LinkageData.Exposure) in Unit(a: entry.team, b: entry.wave, c: 0) }
-        let agentWave = { (entry: LinkageData.Exposure) in Unit(a: entry.employee, b: entry.team, c: entry.wave) }
+        let teamWave = { (entry: LinkageData.Exposure) in Unit(a: entry.key.team, b: entry.key.wave, c: 0) }
+        let agentWave = { (entry: LinkageData.Exposure) in Unit(a: entry.key.employee, b: entry.key.team, c: entry.key.wave) }
         func known(_ value: Double) -> Double { value.isNaN ? 0 : value }
         let ambassadorship: [String: Design.Column] = [
             "team_self_index": perSDLookup(rows: rows, data: data, codes: codes, unit: teamWave) { known($0.teamIndex) },

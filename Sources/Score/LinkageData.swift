@@ -43,15 +43,15 @@ struct LinkageData {
         var outcomes: Outcomes6
     }
 
-    /// A wave, team and agent (codes; the wave an index into `waves`), and that wave's values
-    /// for the team and the agent (NaN: none), resolved once at load.
+    /// A wave, team and agent, and that wave's values for the team and the agent (NaN: none),
+    /// resolved once at load.
     struct Exposure {
-        var wave: Int32, team: Int32, employee: Int32
+        var key: ExposureKey
         var teamIndex: Double, agentZ: Double, teamZ: Double
         var teamSize: Int32, respondents: Int32
     }
 
-    /// Where a ticket's exposure is looked up while loading: its wave, team and agent codes.
+    /// A wave (an index into `waves`), team and agent (codes into `names`).
     struct ExposureKey: Hashable {
         var wave: Int32, team: Int32, employee: Int32
     }
@@ -97,9 +97,9 @@ struct LinkageData {
         let exposure: Exposure
 
         var id: String { ticket.id }
-        var wave: Int { Int(exposure.wave) }
-        var team: String { names[Int(exposure.team)] }
-        var employee: String { names[Int(exposure.employee)] }
+        var wave: Int { Int(exposure.key.wave) }
+        var team: String { names[Int(exposure.key.team)] }
+        var employee: String { names[Int(exposure.key.employee)] }
         var priority: String { names[Int(ticket.priority)] }
         var channel: String { names[Int(ticket.channel)] }
         var category: String { names[Int(ticket.category)] }
@@ -128,7 +128,7 @@ struct LinkageData {
         /// The ticket at `position`, without the rest of a `Row`.
         func ticket(_ position: Int) -> Ticket { tickets[Int(positions[position])] }
         subscript(position: Int) -> Row {
-            let ticket = tickets[Int(positions[position])]
+            let ticket = ticket(position)
             return Row(ticket: ticket, names: names, ratingTable: ratings, exposure: exposures[Int(ticket.exposure)])
         }
     }
@@ -215,7 +215,7 @@ struct LinkageData {
         let exposures = read.exposures.map { key -> Exposure in
             let wave = waves[Int(key.wave)]
             let team = read.names[Int(key.team)], employee = read.names[Int(key.employee)]
-            return Exposure(wave: key.wave, team: key.team, employee: key.employee, teamIndex: wave.teamIndex[team] ?? .nan,
+            return Exposure(key: key, teamIndex: wave.teamIndex[team] ?? .nan,
                             agentZ: wave.agentZ[employee + "\u{1F}" + team] ?? .nan, teamZ: wave.teamZ[team] ?? .nan,
                             teamSize: Int32(wave.teamSize[team] ?? 0), respondents: Int32(wave.respondents[team] ?? 0))
         }
@@ -293,8 +293,6 @@ struct LinkageData {
         var tickets: [Ticket] = []
         var ratings: [Four] = []
         var words = Codes<String>(), exposures = Codes<ExposureKey>()
-        func code(_ word: String) -> Int32 { words.code(word) }
-        func place(_ key: ExposureKey) -> Int32 { exposures.code(key) }
         // Sized once: a million tickets grown by doubling would hold two copies at the last step.
         tickets.reserveCapacity(try LinkageStore.outcomeTicketCount(from: waves[0].openFrom, database: database))
         try LinkageStore.outcomeTickets(from: waves[0].openFrom, database: database) { row in
@@ -320,10 +318,10 @@ struct LinkageData {
                 rating = Int32(ratings.count)
                 ratings.append(rated)
             }
-            let exposure = place(ExposureKey(wave: Int32(index), team: code(row.team), employee: code(row.employee)))
+            let exposure = exposures.code(ExposureKey(wave: Int32(index), team: words.code(row.team), employee: words.code(row.employee)))
             tickets.append(Ticket(
-                id: id, tenureYears: try tenure(at: row.createdAtBytes, hired: row.hiredBytes), priority: code(row.priority),
-                channel: code(row.channel), category: code(row.category), month: code(row.month),
+                id: id, tenureYears: try tenure(at: row.createdAtBytes, hired: row.hiredBytes), priority: words.code(row.priority),
+                channel: words.code(row.channel), category: words.code(row.category), month: words.code(row.month),
                 priorContacts: Int32(clamping: row.priorContacts), rating: rating, exposure: exposure, outcomes: outcomes))
         }
         return Loaded(tickets: tickets, names: words.values, ratings: ratings, exposures: exposures.values)

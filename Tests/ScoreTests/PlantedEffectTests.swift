@@ -239,7 +239,7 @@ final class PlantedEffectTests: XCTestCase {
         // When each ticket opened, from the facts (the rows keep only its wave).
         let opened = Dictionary(uniqueKeysWithValues: try database.query("SELECT ticket_id, created_at FROM fact_ticket") { ($0.text(0) ?? "", $0.text(1) ?? "") })
         for ticket in data.tickets {
-            let wave = data.waves[Int(data.exposure(of: ticket).wave)]
+            let wave = data.waves[Int(data.exposure(of: ticket).key.wave)]
             let created = try XCTUnwrap(opened[ticket.id])
             XCTAssertGreaterThanOrEqual(created, wave.openFrom, "ticket \(ticket.id)")
             XCTAssertGreaterThan(created, wave.closedAt)

@@ -191,7 +191,7 @@ package struct WildClusterBootstrap: Sendable {
                 let cluster = design.cluster[i], y = design.outcome[i]
                 for (s, delta) in deltas.enumerated() {
                     let shifted = eta + delta * d
-                    let mu = link == .logit ? 1 / (1 + exp(-shifted)) : shifted
+                    let mu = RegressionFit.mean(shifted, link: link)
                     scores[s * g + cluster] += d * (y - mu)
                 }
             }

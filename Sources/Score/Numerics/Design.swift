@@ -5,8 +5,8 @@
 /// a dummy is the level it marks in its categorical's codes (two bytes per row, shared by every
 /// dummy of the categorical and by every model that holds them), a value that many rows share
 /// (a wave's value for a team or an agent) is held once with a code per row, and only the
-/// rows' own real numbers are arrays of doubles. Models that share columns share their storage; dropping a column copies
-/// nothing. Rows are read through `nonZeros`, in column order, so that every sum over a row is
+/// rows' own real numbers are arrays of doubles. Models that share columns share their
+/// storage; dropping a column copies nothing. Rows are read through `nonZeros`, in column order, so that every sum over a row is
 /// the one a dense row-major matrix gives, bit for bit (terms that are exactly 0 add nothing).
 package struct Design: Sendable {
     package enum Column: Sendable {
@@ -43,7 +43,7 @@ package struct Design: Sendable {
         /// One cluster index per row, 0..<clusters.
         package init(_ perRow: [Int], clusters: Int) {
             codes = perRow.map { UInt32(truncatingIfNeeded: $0) }
-            ofCode = (0..<Int32(truncatingIfNeeded: clusters)).map { $0 }
+            ofCode = Array(0..<Int32(truncatingIfNeeded: clusters))
         }
 
         package subscript(i: Int) -> Int { Int(ofCode[Int(codes[i])]) }
