@@ -6,7 +6,7 @@ import Warehouse
 /// The load stage: staged rows become dimensions and facts, one unit per transaction —
 /// employees (SCD2 rebuild with the identity crosswalk), then each file of tickets, events
 /// and surveys (its predecessor's rows taken back, its own merged idempotently), then
-/// re-attribution of stale tickets and the customer dimension — followed by the data checks.
+/// re-attribution of stale tickets — followed by the data checks.
 package enum LoadStage {
     package static let name = "load"
 
@@ -60,6 +60,7 @@ package enum LoadStage {
                     if collisions > 0 {
                         context.logger.warning("load: \(collisions) tickets of \(source.name) file \(fileID) quarantined: another source's tickets hold their ids (see etl_reject; set ticket_id_prefix)")
                     }
+                    try TicketMerge.noteHolders(fileID: fileID, database: database)
                     let merged = try TicketMerge.merge(fileID: fileID, version: version, database: database)
                     try TicketMerge.forgetStaged(fileID: fileID, database: database)
                     return (merged, collisions)
@@ -116,11 +117,10 @@ package enum LoadStage {
 
         try Interruption.checkpoint()
         // Tickets attributed with an older employee history (a roster arrived since, maybe
-        // in a run that was killed before this point) follow the current one; customers
-        // are recounted when tickets were merged; loaded files' staged tickets go.
+        // in a run that was killed before this point) follow the current one; loaded files'
+        // staged tickets go.
         let reattributed = try database.transaction { () throws -> Int in
             let count = try TicketMerge.reattribute(version: version, database: database)
-            try TicketMerge.rebuildCustomersIfPending(database: database)
             try TicketMerge.dropLoadedStaging(database: database)
             FaultPoint.reached("load.attribution")
             return count

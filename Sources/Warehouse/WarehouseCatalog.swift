@@ -24,7 +24,7 @@ package enum WarehouseCatalog {
         "etl_check": Entry(layer: "operations", writer: "load",
                            meaning: "The data checks of each run (and each source's freshness): severity, failing rows and sample keys."),
         "etl_ticket_file": Entry(layer: "operations", writer: "load",
-                                 meaning: "Which loaded files hold each ticket (and how many of its records): a corrected re-export's taken-back tickets are read again from exactly those files."),
+                                 meaning: "The tickets held more than once — by several loaded files, or in several records of one — with each file and how many of its records: a corrected re-export's taken-back tickets are read again from exactly those files. A ticket not listed is held once, by the file its fact row names (fact_ticket._file_id)."),
         "etl_schema_change": Entry(layer: "operations", writer: "extract",
                                    meaning: "A column an export gained compared with the source's earlier files."),
         "etl_schema_version": Entry(layer: "operations", writer: "every command that opens the warehouse for writing",
@@ -46,7 +46,7 @@ package enum WarehouseCatalog {
         "dim_team": Entry(layer: "dimension", writer: "load", meaning: "Every team the rosters name, with when it was first and last seen."),
         "dim_agent_identity": Entry(layer: "dimension", writer: "load",
                                     meaning: "Which employee a helpdesk agent id or e-mail belongs to (how tickets find their employee)."),
-        "dim_customer": Entry(layer: "dimension", writer: "load", meaning: "Every customer id of a loaded ticket: the first ticket's time and how many tickets (rebuilt from fact_ticket when a load merged tickets)."),
+        "dim_customer": Entry(layer: "dimension", writer: "(a view)", meaning: "Every customer id of a loaded ticket: the first ticket's time and how many tickets (a view over fact_ticket)."),
         "dim_survey_item": Entry(layer: "dimension", writer: "load", meaning: "Survey items with their question text (labels from the export)."),
         // Facts.
         "fact_ticket": Entry(layer: "fact", writer: "load",

@@ -32,14 +32,48 @@ final class TicketMergeTests: XCTestCase {
         try harness.runLoad()
         XCTAssertEqual(try harness.rows("SELECT ticket_id, status FROM fact_ticket ORDER BY 1"), ["1|open", "2|open", "3|solved"])
         XCTAssertEqual(try harness.rows("SELECT count(*) FROM stg_ticket"), ["0"], "loaded files keep no staged rows")
+        // Only ticket 3 is held twice; 1 and 2 are held once, by the file their fact rows name.
         XCTAssertEqual(try harness.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file ORDER BY 1, 2"),
-                       ["1|\(first)|1", "2|\(first)|1", "3|\(other)|1", "3|\(first)|1"])
-        try harness.stageTickets("tickets/day.csv (corrected)", ["1,2026-01-01T10:00:00Z,2026-01-01T11:30:00Z,solved"], supersedes: first)
+                       ["3|\(other)|1", "3|\(first)|1"])
+        XCTAssertEqual(try Lineage.filesHolding(ticket: "1", database: harness.database).map { "\($0.file) \($0.records)" }, ["\(first) 1"])
+        XCTAssertEqual(try Lineage.filesHolding(ticket: "3", database: harness.database).map { "\($0.file) \($0.records)" },
+                       ["\(other) 1", "\(first) 1"])
+        let corrected = try harness.stageTickets("tickets/day.csv (corrected)", ["1,2026-01-01T10:00:00Z,2026-01-01T11:30:00Z,solved"], supersedes: first)
         try harness.stageTickets(file: other, ["3,2026-01-01T08:00:00Z,2026-01-01T09:00:00Z,open"])
         try harness.runLoad()
         XCTAssertEqual(try harness.rows("SELECT count(*) FROM stg_ticket"), ["0"], "the given-back rows go too")
         XCTAssertEqual(try harness.rows("SELECT ticket_id, status FROM fact_ticket ORDER BY 1"), ["1|solved", "3|open"],
                        "ticket 2 left with its file; ticket 3 is the other file's version again")
+        XCTAssertEqual(try Lineage.filesHolding(ticket: "1", database: harness.database).map(\.file), [corrected],
+                       "the correction holds ticket 1 now")
+    }
+
+    /// `etl_ticket_file` lists a ticket only when it is held more than once: twice in one file
+    /// (with how many records), or by several files (each of them) — whatever the order the
+    /// files arrive in, and whichever version wins. `dim_customer` follows the facts as they
+    /// are (a view), with no rebuild.
+    func testOnlyTicketsHeldMoreThanOnceAreListedWithTheirFiles() throws {
+        let harness = try StageHarness.load()
+        let a = try harness.stageTickets("tickets/a.csv", ["1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open",
+                                                           "2,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open",
+                                                           "2,2026-01-01T10:00:00Z,2026-01-01T12:00:00Z,solved"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file ORDER BY 1, 2"), ["2|\(a)|2"])
+        // b: an older version of 1 (loses), a newer one of 4; c: 4 again (wins) and 5.
+        let b = try harness.stageTickets("tickets/b.csv", ["1,2026-01-01T10:00:00Z,2026-01-01T10:30:00Z,open",
+                                                           "4,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open"])
+        let c = try harness.stageTickets("tickets/c.csv", ["4,2026-01-02T10:00:00Z,2026-01-03T11:00:00Z,solved",
+                                                           "5,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file ORDER BY 1, 2"),
+                       ["1|\(a)|1", "1|\(b)|1", "2|\(a)|2", "4|\(b)|1", "4|\(c)|1"])
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, _file_id FROM fact_ticket ORDER BY 1"),
+                       ["1|\(a)", "2|\(a)", "4|\(c)", "5|\(c)"], "the latest version wins")
+        for (ticket, holders) in [("1", ["\(a) 1", "\(b) 1"]), ("2", ["\(a) 2"]), ("4", ["\(b) 1", "\(c) 1"]), ("5", ["\(c) 1"])] {
+            XCTAssertEqual(try Lineage.filesHolding(ticket: ticket, database: harness.database).map { "\($0.file) \($0.records)" }, holders, ticket)
+        }
+        try harness.database.run("UPDATE fact_ticket SET customer_id = 'k' WHERE ticket_id IN ('1', '4')")
+        XCTAssertEqual(try harness.rows("SELECT customer_id, first_ticket_at, tickets FROM dim_customer"), ["k|2026-01-01T10:00:00Z|2"])
     }
 
     func testTwoSourcesSharingATicketIDNeverOverwriteEachOther() throws {

@@ -52,6 +52,8 @@ public enum WarehouseDump {
             let normalizeRejects = try database.count("SELECT count(*) FROM etl_reject WHERE file_id = ? AND stage = 'normalize'", [.integer(id)])
             let inFacts = try database.count("""
                 SELECT (SELECT coalesce(sum(records), 0) FROM etl_ticket_file WHERE file_id = ?1 AND ticket_id IN (SELECT ticket_id FROM fact_ticket))
+                     + (SELECT count(*) FROM fact_ticket t WHERE t._file_id = ?1 AND NOT EXISTS (
+                            SELECT 1 FROM etl_ticket_file e WHERE e.ticket_id = t.ticket_id AND e.file_id = t._file_id))
                      + (SELECT count(*) FROM stg_employee WHERE file_id = ?1 AND employee_id IN (SELECT employee_id FROM dim_employee))
                      + (SELECT count(*) FROM stg_survey_response s WHERE file_id = ?1 AND EXISTS (
                             SELECT 1 FROM fact_survey_response f WHERE f.source = s.source AND f.response_id = s.response_id))

@@ -41,11 +41,17 @@ package enum Lineage {
         }.first
     }
 
-    /// The loaded files that hold ticket `id` (`etl_ticket_file`), by file: `(file, path, state, records)`.
+    /// The loaded files that hold ticket `id`, by file: `(file, path, state, records)` — those
+    /// `etl_ticket_file` lists (a ticket held more than once) and the file of its fact row,
+    /// which holds it once when that table does not list it.
     package static func filesHolding(ticket id: String, database: any WarehouseConnection) throws -> [(file: Int64, path: String, state: String, records: Int)] {
         try database.rows("""
-            SELECT t.file_id, coalesce(f.path, '?'), coalesce(f.status, '?'), t.records FROM etl_ticket_file t
-            LEFT JOIN etl_source_file f ON f.file_id = t.file_id WHERE t.ticket_id = ? ORDER BY t.file_id
+            SELECT h.file_id, coalesce(f.path, '?'), coalesce(f.status, '?'), h.records
+            FROM (SELECT file_id, records FROM etl_ticket_file WHERE ticket_id = ?1
+                  UNION ALL
+                  SELECT t._file_id, 1 FROM fact_ticket t WHERE t.ticket_id = ?1 AND NOT EXISTS (
+                      SELECT 1 FROM etl_ticket_file e WHERE e.ticket_id = t.ticket_id AND e.file_id = t._file_id)) AS h
+            LEFT JOIN etl_source_file f ON f.file_id = h.file_id ORDER BY h.file_id
             """, [.text(id)]) { ($0.int64(0), $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3)) }
     }
 

@@ -23,6 +23,7 @@ package enum PostgresSchema {
     package static let steps: [Migration] = [
         Migration(version: 13, name: WarehouseSchema.v13Name,
                   sql: "ALTER TABLE etl_ticket_file DROP CONSTRAINT etl_ticket_file_file_id_fkey"),
+        Migration(version: 14, name: WarehouseSchema.v14Name, sql: WarehouseSchema.v14),
     ]
 
     /// The newest version: what a warehouse is at once every step is taken.
