@@ -291,6 +291,9 @@ package enum NormalizeStage {
             }
             return .some(failure)
         }
+        // The agent ids of a ticket file, for load to map to employees without reading the
+        // staged rows again (a give-back's few tickets are mapped from their staged rows).
+        var agents = AgentIDs(plan: plan, entity: entity, collecting: only == nil)
         let width = plan.outputFields.count
         switch input.origin {
         case .file(let readPath, _):
@@ -306,7 +309,9 @@ package enum NormalizeStage {
                     switch verdict(recordNo, row) {
                     case .none: return
                     case .some(.some(let failure)): batch.append(recordNo: recordNo, failure)
-                    case .some(.none): batch.append(recordNo: recordNo, normalizer.values)
+                    case .some(.none):
+                        agents.note(normalizer.values)
+                        batch.append(recordNo: recordNo, normalizer.values)
                     }
                     if batch.isFull {
                         pipe.send(batch)
@@ -345,6 +350,7 @@ package enum NormalizeStage {
                 case .none: break
                 case .some(.some(let failure)): try quarantine.add(recordNo: recordNo, failure)
                 case .some(.none):
+                    agents.note(normalizer.values)
                     if let sqlite = inserter.sqlite {
                         // SQLite: the values bound where they lie, no copy.
                         try sqlite.insert { statement in
@@ -362,6 +368,7 @@ package enum NormalizeStage {
             }
         }
         try inserter.finish()
+        try agents.write(fileID: file.id, database: database)
         try quarantine.finish()
         if only == nil {
             try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)
@@ -452,5 +459,40 @@ package enum NormalizeStage {
     private static func percent(_ share: Double) -> String {
         let value = (share * 1000).rounded() / 10
         return "\(value)%"
+    }
+}
+
+/// The distinct agent ids (first assignee, assignee) of the ticket rows a file stages, gathered
+/// as they pass — a few hundred for a file of a million tickets — and written beside them
+/// (`stg_ticket_agent`) once the file is read.
+struct AgentIDs {
+    private let slots: [Int]
+    /// The ids by a hash of their bytes: a row's id is found without copying it.
+    private var seen: [UInt64: [[UInt8]]] = [:]
+
+    init(plan: FieldPlan, entity: CanonicalEntity, collecting: Bool) {
+        slots = collecting && entity.table == TicketMerge.staging
+            ? plan.outputFields.indices.filter { TicketMerge.agentFields.contains(plan.outputFields[$0].name) }
+            : []
+    }
+
+    /// Notes the agent ids of a staged row.
+    mutating func note(_ values: [SlotValue]) {
+        for slot in slots {
+            guard case .bytes(let id) = values[slot], !id.isEmpty else { continue }
+            // Rows name the same agents over and over: look up before copying the bytes.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+            for byte in id { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            if seen[hash]?.contains(where: { $0.elementsEqual(id) }) != true { seen[hash, default: []].append(Array(id)) }
+        }
+    }
+
+    func write(fileID: Int64, database: any WarehouseConnection) throws {
+        guard !slots.isEmpty, !seen.isEmpty else { return }
+        let writer = try TableWriter(database, table: TicketMerge.agentTable, columns: ["file_id", "agent_id"])
+        for id in seen.values.joined().sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            try writer.insert([.integer(fileID), .text(String(decoding: id, as: UTF8.self))])
+        }
+        try writer.finish()
     }
 }

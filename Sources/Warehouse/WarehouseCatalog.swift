@@ -35,6 +35,7 @@ package enum WarehouseCatalog {
                              meaning: "Fingerprints of each scored period's inputs, so an unchanged period is not recomputed."),
         // Staging.
         "stg_ticket": Entry(layer: "staging", writer: "normalize", meaning: "Tickets in canonical columns, one row per exported record, until load merges them."),
+        "stg_ticket_agent": Entry(layer: "staging", writer: "normalize", meaning: "The agent ids each staged ticket file names (assignees), until load maps them to employees and merges the file."),
         "stg_ticket_event": Entry(layer: "staging", writer: "normalize", meaning: "Ticket events (created, assigned, solved, reopened, messages) in canonical form."),
         "stg_employee": Entry(layer: "staging", writer: "normalize", meaning: "Roster snapshots in canonical columns, one row per employee and snapshot; kept to rebuild history."),
         "stg_survey_response": Entry(layer: "staging", writer: "normalize", meaning: "Survey responses in canonical form (a pulse respondent carries no identity)."),

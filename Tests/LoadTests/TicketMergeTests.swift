@@ -76,6 +76,22 @@ final class TicketMergeTests: XCTestCase {
         XCTAssertEqual(try harness.rows("SELECT customer_id, first_ticket_at, tickets FROM dim_customer"), ["k|2026-01-01T10:00:00Z|2"])
     }
 
+    /// Load maps the agents normalize listed for a file (`stg_ticket_agent`) — an agent it
+    /// did not list is not looked up — and, for a file staged without the list (by an older
+    /// version), the agents its staged rows name. Loaded files' lists go with their rows.
+    func testAgentsAreMappedFromTheFilesListElseFromItsStagedRows() throws {
+        let harness = try StageHarness.load()
+        try harness.stageRoster("2025-12-31", ["E1,Ada,A,2025-06-01,101", "E2,Bo,B,2025-06-01,102"])
+        let listed = try harness.stageTickets("tickets/a.csv", ["1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,solved,101",
+                                                                "2,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,solved,102"])
+        try harness.database.run("INSERT INTO stg_ticket_agent (file_id, agent_id) VALUES (?, '101')", [.integer(listed)])
+        try harness.stageTickets("tickets/b.csv", ["3,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,solved,102"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, first_assignee_employee_id, resolver_employee_id, team_id FROM fact_ticket ORDER BY 1"),
+                       ["1|E1|E1|A", "2|∅|∅|∅", "3|E2|E2|B"])
+        XCTAssertEqual(try harness.rows("SELECT count(*) FROM stg_ticket_agent"), ["0"])
+    }
+
     func testTwoSourcesSharingATicketIDNeverOverwriteEachOther() throws {
         let harness = try StageHarness.load()
         harness.config.sources.append(SourceConfig(name: "desk", kind: .tickets, inbox: "/nowhere/desk/*.csv"))

@@ -44,7 +44,7 @@ final class NormalizeEngineTests: XCTestCase {
                 source.keepRaw = keepRaw
                 harness.config.sources = [source]
                 try pg.execute("""
-                    TRUNCATE etl_schema_change, etl_file_metadata, etl_reject, etl_ticket_file, stg_employee, stg_ticket, stg_ticket_event,
+                    TRUNCATE etl_schema_change, etl_file_metadata, etl_reject, etl_ticket_file, stg_employee, stg_ticket, stg_ticket_agent, stg_ticket_event,
                              stg_customer_event, stg_survey_response, stg_survey_answer, etl_source_file RESTART IDENTITY CASCADE
                     """)
                 let dump = try stageBoth(harness, pg, sources: [source.name], "\(fixture.path) (keep_raw: \(keepRaw))")
@@ -52,5 +52,32 @@ final class NormalizeEngineTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(staged, 500, "staged rows of the exports were compared")
+    }
+
+    /// Normalize lists each ticket file's agent ids as it stages the rows (load maps them to
+    /// employees from that list): for every real ticket export, read from the archived file
+    /// and from raw rows, exactly the distinct first-assignee and assignee ids its staged
+    /// tickets name.
+    func testEveryTicketExportListsExactlyTheAgentsItsStagedTicketsName() throws {
+        var named = 0
+        for keepRaw in [false, true] {
+            for (index, fixture) in FixtureGoldenTests.fixtures.enumerated() where fixture.kind == .tickets {
+                let harness = try StageHarness("ticket-agents-\(index)-\(keepRaw)")
+                let inbox = harness.directory + "/inbox/" + (fixture.path as NSString).lastPathComponent
+                TestSupport.write(try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestSupport.fixtures + "/" + fixture.path))), to: inbox)
+                var source = SourceConfig(name: "t\(index)", kind: .tickets, format: try fixture.format ?? SourceRegistry.detect(inbox), inbox: inbox)
+                source.keepRaw = keepRaw
+                harness.config.sources = [source]
+                _ = try ExtractStage.run(database: harness.database, context: harness.context)
+                _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+                let staged = try harness.rows("""
+                    SELECT DISTINCT file_id, id FROM (SELECT file_id, first_assignee_id AS id FROM stg_ticket UNION ALL SELECT file_id, assignee_id FROM stg_ticket) AS a
+                    WHERE id IS NOT NULL AND id <> '' ORDER BY 1, 2
+                    """)
+                XCTAssertEqual(try harness.rows("SELECT file_id, agent_id FROM stg_ticket_agent ORDER BY 1, 2"), staged, fixture.path)
+                named += staged.count
+            }
+        }
+        XCTAssertGreaterThan(named, 10, "the exports name agents")
     }
 }

@@ -153,7 +153,7 @@ package enum ExtractDump {
 /// What normalize leaves: every staging table's rows, each naming its file by path and
 /// content (not by id), sorted; with `ExtractDump` for the manifest, rejects and metadata.
 package enum StagingDump {
-    package static let tables = ["stg_employee", "stg_ticket", "stg_ticket_event", "stg_customer_event", "stg_survey_response", "stg_survey_answer"]
+    package static let tables = ["stg_employee", "stg_ticket", "stg_ticket_agent", "stg_ticket_event", "stg_customer_event", "stg_survey_response", "stg_survey_answer"]
 
     package static func dump(_ database: any WarehouseConnection) throws -> [String] {
         let files = Dictionary(uniqueKeysWithValues: try database.rows("SELECT file_id, path, sha256 FROM etl_source_file", []) {

@@ -5,6 +5,10 @@ import AmbassadorCore
 package enum TicketMerge {
     /// The staging table its merges read.
     package static let staging = "stg_ticket"
+    /// Where normalize lists the agent ids of each staged file (`file_id`, `agent_id`).
+    package static let agentTable = "stg_ticket_agent"
+    /// The canonical ticket fields holding an agent id, which load maps to employees.
+    package static let agentFields: Set<String> = ["first_assignee_id", "assignee_id"]
 
     /// The employee a ticket-system id stands for: the crosswalk, the employee id itself, an
     /// e-mail address, or — for exports of display values, such as ServiceNow's `assigned_to`
@@ -106,7 +110,12 @@ package enum TicketMerge {
     package static func merge(fileID: Int64, version: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false) throws -> Int {
         let temporary = database.engine.temporary
         let restriction = onlyRetracted ? "AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket)" : ""
-        try mapAgents("""
+        // The agents normalize listed for the file (a superset: an unresolved ticket's
+        // assignee is mapped but not used); else — a file staged by an older version, or
+        // tickets staged again to give back — those its staged rows name.
+        let listed = try !onlyRetracted
+            && database.count("SELECT count(*) FROM (SELECT 1 FROM stg_ticket_agent WHERE file_id = ? LIMIT 1) AS listed", [.integer(fileID)]) > 0
+        try mapAgents(listed ? "SELECT agent_id AS id FROM stg_ticket_agent WHERE file_id = ?1" : """
             SELECT first_assignee_id AS id FROM stg_ticket s WHERE s.file_id = ?1 \(restriction)
             UNION SELECT assignee_id FROM stg_ticket s WHERE s.file_id = ?1 AND s.resolved_at IS NOT NULL \(restriction)
             """, [.integer(fileID)], database: database)
@@ -177,6 +186,7 @@ package enum TicketMerge {
     /// correction reads again (TicketGiveBack).
     package static func forgetStaged(fileID: Int64, database: any WarehouseConnection) throws {
         try database.run("DELETE FROM stg_ticket WHERE file_id = ?", [.integer(fileID)])
+        try database.run("DELETE FROM stg_ticket_agent WHERE file_id = ?", [.integer(fileID)])
     }
 
     /// Deletes what is left staged of loaded files — tickets normalize staged again to give
@@ -191,9 +201,11 @@ package enum TicketMerge {
             // PostgreSQL: TRUNCATE gives the table's pages back at once (its per-file deletes
             // left every staged row dead until autovacuum: 236 MB after the 1 M-ticket bench).
             // It is transactional there, and only a run touches staging.
-            try database.execute(database.engine == .postgresql ? "TRUNCATE stg_ticket" : "DELETE FROM stg_ticket")
+            try database.execute(database.engine == .postgresql ? "TRUNCATE stg_ticket, stg_ticket_agent" : "DELETE FROM stg_ticket; DELETE FROM stg_ticket_agent")
         } else {
-            try database.run("DELETE FROM stg_ticket WHERE file_id IN (SELECT file_id FROM etl_source_file WHERE status = \(Manifest.FileState.loaded.sql))", [])
+            for table in [staging, agentTable] {
+                try database.run("DELETE FROM \(table) WHERE file_id IN (SELECT file_id FROM etl_source_file WHERE status = \(Manifest.FileState.loaded.sql))", [])
+            }
         }
     }
 

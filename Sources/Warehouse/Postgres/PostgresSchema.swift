@@ -24,6 +24,13 @@ package enum PostgresSchema {
         Migration(version: 13, name: WarehouseSchema.v13Name,
                   sql: "ALTER TABLE etl_ticket_file DROP CONSTRAINT etl_ticket_file_file_id_fkey"),
         Migration(version: 14, name: WarehouseSchema.v14Name, sql: WarehouseSchema.v14),
+        Migration(version: 15, name: WarehouseSchema.v15Name, sql: """
+            CREATE TABLE stg_ticket_agent (
+                file_id  bigint NOT NULL,
+                agent_id text COLLATE "C" NOT NULL,
+                PRIMARY KEY (file_id, agent_id)
+            )
+            """),
     ]
 
     /// The newest version: what a warehouse is at once every step is taken.

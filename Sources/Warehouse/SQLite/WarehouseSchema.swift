@@ -16,7 +16,21 @@ package enum WarehouseSchema {
         Migration(version: 12, name: "staged tickets last until loaded; which files hold each ticket; customers clustered by id", sql: v12),
         Migration(version: 13, name: v13Name, sql: v13),
         Migration(version: 14, name: v14Name, sql: v14),
+        Migration(version: 15, name: v15Name, sql: v15),
     ]
+
+    /// The agent ids a staged ticket file names, as normalize finds them: load maps each to its
+    /// employee before merging the file, and reading them from the file's staged tickets (two
+    /// scans of every staged row) was about 0.1 s of each 170 000-ticket file. Staging: a
+    /// file's rows go when it is loaded.
+    static let v15Name = "the agent ids of each staged ticket file"
+    static let v15 = """
+        CREATE TABLE stg_ticket_agent (
+            file_id  INTEGER NOT NULL,
+            agent_id TEXT NOT NULL,
+            PRIMARY KEY (file_id, agent_id)
+        ) WITHOUT ROWID;
+        """
 
     /// Two things load wrote per ticket that it no longer writes (issue 18: load was two-thirds
     /// of extract + normalize + load). `dim_customer` becomes a view over `fact_ticket`: load
