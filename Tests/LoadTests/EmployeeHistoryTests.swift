@@ -66,6 +66,29 @@ final class EmployeeHistoryTests: XCTestCase {
         XCTAssertEqual(try history(late), try history(inOrder))
     }
 
+    /// Tickets loaded before any roster names their agent are attributed once one does, by
+    /// the load that brings it; load then remembers which history every ticket follows, so
+    /// a later load with no new roster has nothing to re-attribute.
+    func testTicketsLoadedBeforeTheirRosterAreAttributedWhenItArrives() throws {
+        let harness = try StageHarness.load()
+        try harness.stageTickets("tickets/t.csv", ["1,2026-01-15T10:00:00Z,,open,101", "2,2026-01-16T10:00:00Z,,open,103"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, first_assignee_employee_id, team_id FROM fact_ticket ORDER BY 1"), ["1|∅|∅", "2|∅|∅"])
+        let settled = "SELECT value FROM etl_state WHERE key IN ('tickets_attributed_version', 'employee_history_version') ORDER BY key"
+        XCTAssertEqual(try harness.rows(settled), ["0"], "no history yet: every ticket follows version 0")
+        try harness.stageRoster("2026-01-01", Self.january)
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, first_assignee_employee_id, team_id FROM fact_ticket ORDER BY 1"), ["1|E1|A", "2|E3|B"])
+        let versions = try harness.rows(settled)
+        XCTAssertEqual(versions.count, 2)
+        XCTAssertEqual(versions.first, versions.last, "the tickets follow the current history")
+        XCTAssertNotEqual(versions.first, "0")
+        try harness.stageTickets("tickets/u.csv", ["3,2026-01-17T10:00:00Z,,open,102"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, first_assignee_employee_id, team_id FROM fact_ticket ORDER BY 1"), ["1|E1|A", "2|E3|B", "3|E2|A"])
+        XCTAssertEqual(try harness.rows(settled), versions)
+    }
+
     /// Loading the same staged snapshots again changes nothing.
     func testASecondLoadChangesNothing() throws {
         let harness = try StageHarness.load()
