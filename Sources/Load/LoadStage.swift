@@ -33,6 +33,7 @@ package enum LoadStage {
                     // tickets attributed with another history are re-attributed below, on
                     // this run or after a crash; the same rosters read again change nothing.
                     try FactStore.recordEmployeeHistoryVersion(rebuilt.fingerprint, database: database)
+                    try TicketMerge.settleIfNoTickets(version: rebuilt.fingerprint, database: database)
                     let versions = rebuilt.versions
                     FaultPoint.reached("load.employees")
                     return versions

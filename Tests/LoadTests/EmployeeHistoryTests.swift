@@ -89,6 +89,19 @@ final class EmployeeHistoryTests: XCTestCase {
         XCTAssertEqual(try harness.rows(settled), versions)
     }
 
+    /// A warehouse's first load, roster and tickets together: the tickets follow the new
+    /// history from the start (nothing stale to look for), and are attributed by it.
+    func testAFirstLoadAttributesByItsRosterWithNothingStale() throws {
+        let harness = try StageHarness.load()
+        try harness.stageRoster("2026-01-01", Self.january)
+        try harness.stageTickets("tickets/t.csv", ["1,2026-01-15T10:00:00Z,,open,101"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, first_assignee_employee_id, team_id FROM fact_ticket"), ["1|E1|A"])
+        let versions = try harness.rows("SELECT value FROM etl_state WHERE key IN ('tickets_attributed_version', 'employee_history_version')")
+        XCTAssertEqual(versions.count, 2)
+        XCTAssertEqual(versions.first, versions.last)
+    }
+
     /// Loading the same staged snapshots again changes nothing.
     func testASecondLoadChangesNothing() throws {
         let harness = try StageHarness.load()

@@ -218,11 +218,23 @@ package enum TicketMerge {
         let settled = "SELECT value FROM etl_state WHERE source = 'load' AND key = 'tickets_attributed_version'"
         guard try database.scalar(settled, []).stringValue != String(version) else { return 0 }
         let count = try attributeStale(version: version, database: database)
+        try settle(version: version, database: database)
+        return count
+    }
+
+    /// When the facts hold no ticket, in the caller's transaction (the one recording a new
+    /// employee history): every ticket follows `version`, as the merges to come attribute
+    /// with it — the first load of a warehouse needs no scan for stale tickets either.
+    package static func settleIfNoTickets(version: Int64, database: any WarehouseConnection) throws {
+        guard try database.count("SELECT count(*) FROM (SELECT 1 FROM fact_ticket LIMIT 1) AS any_ticket") == 0 else { return }
+        try settle(version: version, database: database)
+    }
+
+    private static func settle(version: Int64, database: any WarehouseConnection) throws {
         try database.run("""
             INSERT INTO etl_state (source, key, value) VALUES ('load', 'tickets_attributed_version', ?)
             ON CONFLICT (source, key) DO UPDATE SET value = excluded.value
             """, [.text(String(version))])
-        return count
     }
 
     /// Re-attributes the tickets whose version is not `version`.
