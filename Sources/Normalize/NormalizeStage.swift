@@ -334,7 +334,12 @@ package enum NormalizeStage {
                                     try batch.bind(first, width: width, bytes: bytes, to: statement, from: 4)
                                 }
                             } else {
-                                try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + batch.values(first, width: width))
+                                try inserter.insertEncoded { row in
+                                    row.appendInteger(file.id)
+                                    row.appendInteger(recordNo)
+                                    row.append(.text(source.name))
+                                    batch.encode(first, width: width, bytes: bytes, into: &row)
+                                }
                             }
                             written += 1
                         }

@@ -79,14 +79,15 @@ final class StagedBatch {
         }
     }
 
-    /// Row values as owned `SQLValue`s (PostgreSQL's COPY buffer).
-    func values(_ first: Int, width: Int) -> [SQLValue] {
-        (0..<width).map { slot in
+    /// Encodes row values `cells[first ..< first + width]` into PostgreSQL's COPY text; `bytes`
+    /// is this batch's storage, as for `bind`.
+    func encode(_ first: Int, width: Int, bytes: UnsafeBufferPointer<UInt8>, into row: inout CopyRows) {
+        for slot in 0..<width {
             switch cells[first + slot] {
-            case .null: return .null
-            case .integer(let v): return .integer(v)
-            case .real(let v): return .real(v)
-            case .text(let start, let count): return .text(String(decoding: bytes[start ..< start + count], as: UTF8.self))
+            case .null: row.appendNull()
+            case .integer(let v): row.appendInteger(v)
+            case .real(let v): row.append(.real(v))
+            case .text(let start, let count): row.appendText(UnsafeBufferPointer(rebasing: bytes[start ..< start + count]))
             }
         }
     }

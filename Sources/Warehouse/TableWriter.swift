@@ -9,7 +9,8 @@ package final class TableWriter {
     private let postgres: PostgresConnection?
     private let table: String
     private let columns: [String]
-    private var pending: [[SQLValue]] = []
+    /// PostgreSQL: the rows not yet sent, encoded.
+    private var pending = CopyRows()
     /// Rows per COPY.
     package static let batch = 5_000
     package private(set) var rowsWritten = 0
@@ -39,6 +40,18 @@ package final class TableWriter {
         if pending.count >= TableWriter.batch { try flush() }
     }
 
+    /// Appends one row on PostgreSQL, its values encoded by `values` straight into the COPY
+    /// text in column order (no `SQLValue` per value); the SQLite path binds instead.
+    package func insertEncoded(_ values: (inout CopyRows) -> Void) throws {
+        guard postgres != nil else {
+            throw WarehouseError.notSupported(target: table, message: "rows encoded for COPY on a SQLite table writer; expected its binding path")
+        }
+        rowsWritten += 1
+        values(&pending)
+        pending.endRow()
+        if pending.count >= TableWriter.batch { try flush() }
+    }
+
     /// Sends what waits (PostgreSQL); nothing to do on SQLite.
     package func finish() throws {
         try flush()
@@ -46,10 +59,9 @@ package final class TableWriter {
 
     private func flush() throws {
         guard let postgres, !pending.isEmpty else { return }
-        let rows = pending
-        pending.removeAll(keepingCapacity: true)
+        defer { pending.removeAll() }
         try postgres.copy(into: table, columns: columns) { writer in
-            for row in rows { try writer.write(row) }
+            try writer.write(pending)
         }
     }
 }

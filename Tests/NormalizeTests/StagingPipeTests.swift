@@ -24,8 +24,10 @@ final class StagingPipeTests: XCTestCase {
 
     /// Reads `count` records through the pipe (failing at `failAt` if set), and collects what
     /// the writer sees (failing at its `writerFailAt`-th entry if set).
-    private func pass(count: Int, width: Int, failAt: Int? = nil, writerFailAt: Int? = nil) throws -> [(Int64, [SQLValue]?, String?)] {
-        var seen: [(Int64, [SQLValue]?, String?)] = []
+    /// What the writer saw: each record's row as PostgreSQL's COPY text the batch encodes
+    /// from its own bytes, or its reject's reason.
+    private func pass(count: Int, width: Int, failAt: Int? = nil, writerFailAt: Int? = nil) throws -> [(Int64, [UInt8]?, String?)] {
+        var seen: [(Int64, [UInt8]?, String?)] = []
         try StagingPipe.run(width: width, read: { pipe in
             var batch = try pipe.takeEmpty()
             for record in 1...max(1, count) where count > 0 {
@@ -66,7 +68,11 @@ final class StagingPipeTests: XCTestCase {
             for entry in batch.entries {
                 if let writerFailAt, seen.count + 1 == writerFailAt { throw Planted(at: -writerFailAt) }
                 switch entry {
-                case .row(let recordNo, let first): seen.append((recordNo, batch.values(first, width: width), nil))
+                case .row(let recordNo, let first):
+                    var row = CopyRows()
+                    batch.withBytes { batch.encode(first, width: width, bytes: $0, into: &row) }
+                    row.endRow()
+                    seen.append((recordNo, row.bytes, nil))
                 case .reject(let recordNo, let failure): seen.append((recordNo, nil, failure.reason))
                 }
             }
@@ -87,7 +93,9 @@ final class StagingPipeTests: XCTestCase {
                     XCTAssertNil(values)
                     XCTAssertEqual(reason, "planted \(record)")
                 } else {
-                    XCTAssertEqual(values, Self.values(record, width: width), "record \(record) of \(count)")
+                    var expected = CopyRows()
+                    expected.append(Self.values(record, width: width))
+                    XCTAssertEqual(values, expected.bytes, "record \(record) of \(count)")
                 }
             }
         }

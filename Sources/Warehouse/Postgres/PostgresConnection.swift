@@ -301,24 +301,15 @@ package final class PostgresCopyWriter {
         guard values.count == columns else {
             throw WarehouseError.postgres(target: "COPY", sqlState: "", message: "a row of \(values.count) values for \(columns) columns", sql: "COPY")
         }
-        for (index, value) in values.enumerated() {
-            if index > 0 { buffer.append(9) }
-            guard let text = PostgresConnection.parameterText(value) else {
-                buffer.append(contentsOf: [92, 78])  // \N
-                continue
-            }
-            for byte in text.utf8 {
-                switch byte {
-                case 92: buffer.append(contentsOf: [92, 92])
-                case 9: buffer.append(contentsOf: [92, 116])
-                case 10: buffer.append(contentsOf: [92, 110])
-                case 13: buffer.append(contentsOf: [92, 114])
-                default: buffer.append(byte)
-                }
-            }
-        }
-        buffer.append(10)
-        rows += 1
+        var row = CopyRows()
+        row.append(values)
+        try write(row)
+    }
+
+    /// Appends rows already encoded (each of the column count's values).
+    package func write(_ encoded: CopyRows) throws {
+        buffer.append(contentsOf: encoded.bytes)
+        rows += encoded.count
         if buffer.count >= 1 << 18 { try flush() }
     }
 
