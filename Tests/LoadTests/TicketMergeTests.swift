@@ -97,13 +97,19 @@ final class TicketMergeTests: XCTestCase {
         harness.config.sources.append(SourceConfig(name: "desk", kind: .tickets, inbox: "/nowhere/desk/*.csv"))
         try harness.stageTickets("tickets/a.csv", ["1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open"])
         try harness.runLoad()
-        try harness.stageTickets("desk/a.csv", ["1,2026-01-02T10:00:00Z,2026-01-09T11:00:00Z,solved",
-                                                "2,2026-01-02T10:00:00Z,2026-01-09T11:00:00Z,solved"], source: "desk")
+        // Ticket 1 twice in the file, both records quarantined; ticket 2 twice, listed as held twice.
+        let desk = try harness.stageTickets("desk/a.csv", ["1,2026-01-02T10:00:00Z,2026-01-09T11:00:00Z,solved",
+                                                           "2,2026-01-02T10:00:00Z,2026-01-09T11:00:00Z,solved",
+                                                           "1,2026-01-02T10:00:00Z,2026-01-10T11:00:00Z,closed",
+                                                           "2,2026-01-02T10:00:00Z,2026-01-08T11:00:00Z,open"], source: "desk")
         let counts = try harness.runLoad()
         XCTAssertEqual(try harness.rows("SELECT ticket_id, source, status FROM fact_ticket ORDER BY 1"), ["1|tickets|open", "2|desk|solved"])
-        XCTAssertEqual(try harness.rows("SELECT stage, source, record_no, field, raw_value FROM etl_reject"), ["load|desk|2|ticket_id|1"])
+        XCTAssertEqual(try harness.rows("SELECT stage, source, record_no, field, raw_value FROM etl_reject ORDER BY record_no"),
+                       ["load|desk|2|ticket_id|1", "load|desk|4|ticket_id|1"])
         let reason = try harness.rows("SELECT reason FROM etl_reject").joined()
-        XCTAssertTrue(reason.contains("already in fact_ticket from source 'tickets'") && reason.contains("ticket_id_prefix"), reason)
-        XCTAssertTrue(counts.contains { $0.source == "desk" && $0.dataFailure && $0.rowsRejected == 1 }, "\(counts)")
+        XCTAssertTrue(reason.contains("already in fact_ticket from source 'tickets' (tickets/a.csv, record 2)") && reason.contains("ticket_id_prefix"), reason)
+        XCTAssertTrue(counts.contains { $0.source == "desk" && $0.dataFailure && $0.rowsRejected == 2 }, "\(counts)")
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file"), ["2|\(desk)|2"],
+                       "the quarantined ticket is not the file's; the one it holds twice is listed")
     }
 }

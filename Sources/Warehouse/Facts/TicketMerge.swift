@@ -84,28 +84,10 @@ package enum TicketMerge {
         return taken
     }
 
-    /// Quarantines (stage `load`) the tickets of `fileID` whose id a ticket of another source
-    /// already holds in `fact_ticket`: two ticketing systems whose ids overlap would otherwise
-    /// overwrite each other's tickets silently. The merge leaves those rows out; the reject
-    /// says which source holds the id and how to keep them apart. Returns how many.
-    package static func quarantineCollisions(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> Int {
-        try RejectLog.add(selected: """
-            SELECT s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
-                   'ticket id ' || s.ticket_id || ' is already in fact_ticket from source ''' || f.source || ''' (' ||
-                   coalesce(o.path, 'file ' || CAST(f._file_id AS TEXT)) || ', record ' || CAST(f._record_no AS TEXT) ||
-                   '); expected ticket ids unique across ticket sources: give one of them a ticket_id_prefix (e.g. ''fd-'')'
-            FROM stg_ticket s
-            JOIN fact_ticket f ON f.ticket_id = s.ticket_id AND f.source <> s.source
-            JOIN etl_source_file m ON m.file_id = s.file_id
-            LEFT JOIN etl_source_file o ON o.file_id = f._file_id
-            WHERE s.file_id = ?2
-            """, [.integer(fileID)], runID: runID, stage: .load, database: database)
-    }
-
     /// Upserts the tickets of one file in line order; a row replaces the stored one when its
     /// `updated_at` is not older, so the latest version wins (ties: the later line), within
     /// a file and across files, and the same data loaded twice changes nothing; a ticket of
-    /// another source is never replaced (see `quarantineCollisions`). Attribution uses the
+    /// another source is never replaced (see `checkHolders`). Attribution uses the
     /// current employee history (`version`).
     package static func merge(fileID: Int64, version: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false) throws -> Int {
         let temporary = database.engine.temporary
@@ -152,31 +134,65 @@ package enum TicketMerge {
         return written
     }
 
-    /// Before `fileID` is merged, in the caller's transaction: notes in `etl_ticket_file` each
-    /// ticket it holds that is held more than once — the file has it in several records, or a
-    /// fact row of the same source already has it (from another file, which is noted too) —
-    /// with how many of this file's records hold it. A ticket with no row there is held once,
-    /// by the file its fact row names: most tickets, which then cost no write here (writing
-    /// one row per ticket and file was 0.1 s of each 170 000-ticket file on SQLite and about
-    /// 0.7 s on PostgreSQL). Tickets another source holds are left out: they are quarantined,
-    /// not merged (`quarantineCollisions`).
-    package static func noteHolders(fileID: Int64, database: any WarehouseConnection) throws {
-        // One pass over the file's staged tickets, grouped: each ticket held more than once
-        // gives this file's row (its record count) and, when a fact row already has it, that
-        // row's file (which held it once, else it is listed already and keeps its count).
+    /// Before `fileID` is merged (after its predecessors are taken back), in the caller's
+    /// transaction, from one grouped pass over its staged tickets with one look-up each in the
+    /// facts (`temp.ticket_conflict`: its tickets held more than once, or held already):
+    ///
+    /// - quarantines (stage `load`) its tickets whose id a ticket of another source already
+    ///   holds in `fact_ticket`: two ticketing systems whose ids overlap would otherwise
+    ///   overwrite each other's tickets silently. The merge leaves those rows out; the reject
+    ///   says which source holds the id and how to keep them apart;
+    /// - notes in `etl_ticket_file` each of its tickets held more than once — the file has it
+    ///   in several records, or a fact row of the same source already has it (from another
+    ///   file, which is noted too) — with how many of this file's records hold it. A ticket
+    ///   with no row there is held once, by the file its fact row names: most tickets, which
+    ///   then cost no write (one row per ticket and file was 0.1 s of each 170 000-ticket file
+    ///   on SQLite and about 0.7 s on PostgreSQL).
+    ///
+    /// Returns how many records were quarantined.
+    package static func checkHolders(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> Int {
+        let (temporary, text) = (database.engine.temporary, database.engine.text)
+        try database.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS ticket_conflict (
+                ticket_id \(text) PRIMARY KEY, source \(text) NOT NULL, records BIGINT NOT NULL, holder BIGINT, holder_source \(text),
+                holder_record BIGINT)\(database.engine.withoutRowID);
+            DELETE FROM \(temporary)ticket_conflict;
+            """)
+        try database.run("""
+            INSERT INTO \(temporary)ticket_conflict (ticket_id, source, records, holder, holder_source, holder_record)
+            SELECT g.ticket_id, g.source, g.records, f._file_id, f.source, f._record_no
+            FROM (SELECT ticket_id, min(source) AS source, count(*) AS records FROM stg_ticket WHERE file_id = ?1
+                  GROUP BY ticket_id) AS g
+            LEFT JOIN fact_ticket f ON f.ticket_id = g.ticket_id AND f._file_id <> ?1
+            WHERE g.records > 1 OR f._file_id IS NOT NULL
+            """, [.integer(fileID)])
+        var quarantined = 0
+        if try database.count("SELECT count(*) FROM (SELECT 1 FROM \(temporary)ticket_conflict WHERE holder_source <> source LIMIT 1) AS other") > 0 {
+            quarantined = try RejectLog.add(selected: """
+                SELECT s.source, s.file_id, m.path, s.record_no, 'ticket_id', s.ticket_id,
+                       'ticket id ' || s.ticket_id || ' is already in fact_ticket from source ''' || c.holder_source || ''' (' ||
+                       coalesce(o.path, 'file ' || CAST(c.holder AS TEXT)) || ', record ' || CAST(c.holder_record AS TEXT) ||
+                       '); expected ticket ids unique across ticket sources: give one of them a ticket_id_prefix (e.g. ''fd-'')'
+                FROM stg_ticket s
+                JOIN \(temporary)ticket_conflict c ON c.ticket_id = s.ticket_id AND c.holder_source <> s.source
+                JOIN etl_source_file m ON m.file_id = s.file_id
+                LEFT JOIN etl_source_file o ON o.file_id = c.holder
+                WHERE s.file_id = ?2
+                """, [.integer(fileID)], runID: runID, stage: .load, database: database)
+        }
+        // Each ticket held more than once gives this file's row (its record count) and, when
+        // a fact row of the same source already has it, that row's file (which held it once,
+        // else it is listed already and keeps its count).
         try database.run("""
             INSERT INTO etl_ticket_file (ticket_id, file_id, records)
-            SELECT h.ticket_id, CASE WHEN w.own = 1 THEN ?1 ELSE h.holder END, CASE WHEN w.own = 1 THEN h.records ELSE 1 END
-            FROM (SELECT g.ticket_id, g.records, f._file_id AS holder
-                  FROM (SELECT ticket_id, min(source) AS source, count(*) AS records FROM stg_ticket WHERE file_id = ?1
-                        GROUP BY ticket_id) AS g
-                  LEFT JOIN fact_ticket f ON f.ticket_id = g.ticket_id AND f.source = g.source AND f._file_id <> ?1
-                  WHERE g.records > 1 OR f._file_id IS NOT NULL) AS h
-            JOIN (SELECT 1 AS own UNION ALL SELECT 0) AS w ON w.own = 1 OR h.holder IS NOT NULL
-            WHERE true
+            SELECT c.ticket_id, CASE WHEN w.own = 1 THEN ?1 ELSE c.holder END, CASE WHEN w.own = 1 THEN c.records ELSE 1 END
+            FROM \(temporary)ticket_conflict c
+            JOIN (SELECT 1 AS own UNION ALL SELECT 0) AS w ON w.own = 1 OR c.holder IS NOT NULL
+            WHERE c.holder_source IS NULL OR c.holder_source = c.source
             ON CONFLICT (ticket_id, file_id) DO UPDATE
             SET records = CASE WHEN excluded.file_id = ?1 THEN excluded.records ELSE etl_ticket_file.records END
             """, [.integer(fileID)])
+        return quarantined
     }
 
     /// Once `fileID` is merged, in the caller's transaction: deletes its staged rows — at
