@@ -492,6 +492,9 @@ struct AgentIDs {
         }
     }
 
+    /// Writes the list. The staged values are text the file's reader already decoded (bytes
+    /// that were not UTF-8 arrive as the characters its fallback read them as), so each id
+    /// is listed as the bytes it was staged with.
     func write(fileID: Int64, database: any WarehouseConnection) throws {
         guard !slots.isEmpty, !seen.isEmpty else { return }
         let writer = try TableWriter(database, table: TicketMerge.agentTable, columns: ["file_id", "agent_id"])

@@ -80,4 +80,20 @@ final class NormalizeEngineTests: XCTestCase {
         }
         XCTAssertGreaterThan(named, 10, "the exports name agents")
     }
+
+    /// A file whose agent id is not UTF-8 (the reader decodes 0xFF as ÿ) lists the id as it was
+    /// staged, byte for byte — load looks the list up against the staged rows' values.
+    func testAnAgentIDReadFromBytesThatAreNotUTF8IsListedAsStaged() throws {
+        let harness = try StageHarness("ticket-agents-bytes")
+        let header = "ticket_id,created_at,updated_at,status,first_assignee_id,assignee_id\n"
+        TestSupport.write(Array((header + "1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open,a1,a1\n").utf8), to: harness.directory + "/clean/t.csv")
+        TestSupport.write(Array((header + "2,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open,").utf8) + [0x62, 0xFF] + Array(",b\n".utf8),
+                          to: harness.directory + "/bytes/t.csv")
+        try harness.normalize([harness.source("clean", .tickets, folder: "clean"), harness.source("bytes", .tickets, folder: "bytes")], files: [])
+        XCTAssertEqual(try harness.rows("SELECT source, hex(first_assignee_id), hex(assignee_id) FROM stg_ticket ORDER BY 1"),
+                       ["bytes|62C3BF|62", "clean|6131|6131"])
+        XCTAssertEqual(try harness.rows("""
+            SELECT f.source, hex(a.agent_id) FROM stg_ticket_agent a JOIN etl_source_file f ON f.file_id = a.file_id ORDER BY 1, 2
+            """), ["bytes|62", "bytes|62C3BF", "clean|6131"])
+    }
 }
