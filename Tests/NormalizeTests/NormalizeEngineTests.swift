@@ -81,8 +81,9 @@ final class NormalizeEngineTests: XCTestCase {
         XCTAssertGreaterThan(named, 10, "the exports name agents")
     }
 
-    /// A file whose agent id is not UTF-8 (the reader decodes 0xFF as ÿ) lists the id as it was
-    /// staged, byte for byte — load looks the list up against the staged rows' values.
+    /// A file whose agent id is not UTF-8 — read as Windows-1252 (TextInput), where 0xFF is ÿ,
+    /// UTF-8 C3 BF — lists the id as it was staged, byte for byte: load looks the list up
+    /// against the staged rows' values.
     func testAnAgentIDReadFromBytesThatAreNotUTF8IsListedAsStaged() throws {
         let harness = try StageHarness("ticket-agents-bytes")
         let header = "ticket_id,created_at,updated_at,status,first_assignee_id,assignee_id\n"

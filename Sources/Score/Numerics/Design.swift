@@ -6,8 +6,9 @@
 /// dummy of the categorical and by every model that holds them), a value that many rows share
 /// (a wave's value for a team or an agent) is held once with a code per row, and only the
 /// rows' own real numbers are arrays of doubles. Models that share columns share their
-/// storage; dropping a column copies nothing. Rows are read through `nonZeros`, in column order, so that every sum over a row is
-/// the one a dense row-major matrix gives, bit for bit (terms that are exactly 0 add nothing).
+/// storage; dropping a column copies nothing. Rows are read through `nonZeros`, in column
+/// order, so that every sum over a row is the one a dense row-major matrix gives, bit for bit
+/// (terms that are exactly 0 add nothing).
 package struct Design: Sendable {
     package enum Column: Sendable {
         /// The intercept.

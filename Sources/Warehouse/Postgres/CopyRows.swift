@@ -25,9 +25,14 @@ package struct CopyRows {
         case .integer(let v): appendInteger(v)
         case .real, .text:
             separate()
-            guard let text = PostgresConnection.parameterText(value) else { return bytes.append(contentsOf: [92, 78]) }
-            escape(text.utf8)
+            escape((PostgresConnection.parameterText(value) ?? "").utf8)
         }
+    }
+
+    /// Appends rows encoded elsewhere (whole rows: `other` ends with a row's end).
+    package mutating func append(_ other: CopyRows) {
+        bytes.append(contentsOf: other.bytes)
+        count += other.count
     }
 
     package mutating func appendNull() {

@@ -287,13 +287,13 @@ package struct PostgresRow {
 package final class PostgresCopyWriter {
     private let connection: OpaquePointer
     private let columns: Int
-    private var buffer: [UInt8] = []
+    /// Rows not yet sent.
+    private var buffer = CopyRows()
     package private(set) var rows = 0
 
     init(connection: OpaquePointer, columns: Int) {
         self.connection = connection
         self.columns = columns
-        buffer.reserveCapacity(1 << 18)
     }
 
     /// Appends one row; `values.count` must be the column count.
@@ -301,21 +301,21 @@ package final class PostgresCopyWriter {
         guard values.count == columns else {
             throw WarehouseError.postgres(target: "COPY", sqlState: "", message: "a row of \(values.count) values for \(columns) columns", sql: "COPY")
         }
-        var row = CopyRows()
-        row.append(values)
-        try write(row)
+        buffer.append(values)
+        rows += 1
+        if buffer.bytes.count >= 1 << 18 { try flush() }
     }
 
     /// Appends rows already encoded (each of the column count's values).
     package func write(_ encoded: CopyRows) throws {
-        buffer.append(contentsOf: encoded.bytes)
+        buffer.append(encoded)
         rows += encoded.count
-        if buffer.count >= 1 << 18 { try flush() }
+        if buffer.bytes.count >= 1 << 18 { try flush() }
     }
 
     func flush() throws {
         guard !buffer.isEmpty else { return }
-        let sent = buffer.withUnsafeBufferPointer { bytes in
+        let sent = buffer.bytes.withUnsafeBufferPointer { bytes in
             bytes.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { PQputCopyData(connection, $0, Int32(bytes.count)) }
             } ?? 1
@@ -323,6 +323,6 @@ package final class PostgresCopyWriter {
         guard sent == 1 else {
             throw WarehouseError.postgres(target: "COPY", sqlState: "", message: PostgresConnection.text(PQerrorMessage(connection)), sql: "COPY")
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 }

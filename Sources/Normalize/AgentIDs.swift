@@ -1,0 +1,40 @@
+import AmbassadorCore
+import Warehouse
+
+/// The distinct agent ids (first assignee, assignee) of the ticket rows a file stages, gathered
+/// as they pass — a few hundred for a file of a million tickets — and written beside them
+/// (`stg_ticket_agent`) once the file is read.
+struct AgentIDs {
+    private let slots: [Int]
+    /// The ids by a hash of their bytes: a row's id is found without copying it.
+    private var seen: [UInt64: [[UInt8]]] = [:]
+
+    init(plan: FieldPlan, entity: CanonicalEntity, collecting: Bool) {
+        slots = collecting && entity.table == TicketMerge.staging
+            ? plan.outputFields.indices.filter { TicketMerge.agentFields.contains(plan.outputFields[$0].name) }
+            : []
+    }
+
+    /// Notes the agent ids of a staged row.
+    mutating func note(_ values: [SlotValue]) {
+        for slot in slots {
+            guard case .bytes(let id) = values[slot], !id.isEmpty else { continue }
+            // Rows name the same agents over and over: look up before copying the bytes.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+            for byte in id { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            if seen[hash]?.contains(where: { $0.elementsEqual(id) }) != true { seen[hash, default: []].append(Array(id)) }
+        }
+    }
+
+    /// Writes the list. The staged values are text the file's reader already decoded (bytes
+    /// that were not UTF-8 arrive as the characters its fallback read them as), so each id
+    /// is listed as the bytes it was staged with.
+    func write(fileID: Int64, database: any WarehouseConnection) throws {
+        guard !slots.isEmpty, !seen.isEmpty else { return }
+        let writer = try TableWriter(database, table: TicketMerge.agentTable, columns: ["file_id", "agent_id"])
+        for id in seen.values.joined().sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            try writer.insert([.integer(fileID), .text(String(decoding: id, as: UTF8.self))])
+        }
+        try writer.finish()
+    }
+}
