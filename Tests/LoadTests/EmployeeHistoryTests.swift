@@ -38,6 +38,70 @@ final class EmployeeHistoryTests: XCTestCase {
                        ["1|E1|A", "2|E1|B", "3|E2|none"], "the team is the one valid when the ticket opened; none while away")
     }
 
+    /// Every day from before the first snapshot to after the last, for each agent (one who
+    /// moved, one who left and came back, one who stayed, one no roster names), at the first
+    /// and the last second of the day: the team a ticket is attributed to is the definition's —
+    /// the version of the employee's history that began on or before that day and had not
+    /// ended — whether the merge attributes it (most tickets take the employee's latest
+    /// version without a look-up) or a later roster re-attributes it. The definition is
+    /// queried here from `dim_employee` itself, ticket by ticket.
+    func testEveryTicketsTeamIsTheVersionValidOnTheDayItOpened() throws {
+        var tickets: [String] = []
+        let start = try XCTUnwrap(CivilDate(iso: "2025-12-28"))
+        for offset in 0..<72 {
+            let day = start.adding(days: offset).description
+            for (index, agent) in ["101", "102", "103", "999"].enumerated() {
+                tickets.append("\(offset * 8 + index * 2),\(day)T00:00:00Z,,open,\(agent)")
+                tickets.append("\(offset * 8 + index * 2 + 1),\(day)T23:59:59Z,,open,\(agent)")
+            }
+        }
+        let definition = """
+            SELECT t.ticket_id, coalesce(t.first_assignee_employee_id, '-'), coalesce(t.team_id, '-'),
+                   coalesce((SELECT e.team_id FROM dim_employee e WHERE e.employee_id = t.first_assignee_employee_id
+                               AND e.valid_from <= substr(t.created_at, 1, 10) AND (e.valid_to IS NULL OR e.valid_to > substr(t.created_at, 1, 10))
+                             ORDER BY e.valid_from DESC LIMIT 1), '-')
+            FROM fact_ticket t ORDER BY CAST(t.ticket_id AS INTEGER)
+            """
+        func check(_ harness: StageHarness, _ how: String) throws {
+            let rows = try harness.rows(definition).map { $0.split(separator: "|").map(String.init) }
+            XCTAssertEqual(rows.count, tickets.count)
+            for row in rows where row[2] != row[3] {
+                XCTFail("\(how): ticket \(row[0]) (employee \(row[1])) has team \(row[2]); its history says \(row[3])")
+            }
+            // Anchors read from the snapshots: E1 moved A → B on 2026-02-01; E2 was away
+            // 2026-02-01 … 2026-02-19 and back in A from 2026-02-20; agent 999 is no one's.
+            func team(_ agent: String, _ day: String) throws -> String {
+                try harness.rows("""
+                    SELECT DISTINCT coalesce(team_id, '-') FROM fact_ticket WHERE first_assignee_id = '\(agent)' AND substr(created_at, 1, 10) = '\(day)'
+                    """).joined(separator: ",")
+            }
+            XCTAssertEqual(try team("101", "2026-01-31"), "A", how)
+            XCTAssertEqual(try team("101", "2026-02-01"), "B", how)
+            XCTAssertEqual(try team("102", "2026-02-19"), "-", how)
+            XCTAssertEqual(try team("102", "2026-02-20"), "A", how)
+            XCTAssertEqual(try team("103", "2026-03-09"), "B", how)
+            XCTAssertEqual(try team("999", "2026-01-15"), "-", how)
+            XCTAssertEqual(try team("101", "2025-12-28"), "A", how)
+        }
+        let merged = try StageHarness.load("merged")
+        try merged.stageRoster("2026-01-01", Self.january)
+        try merged.stageRoster("2026-02-01", Self.february)
+        try merged.stageRoster("2026-03-01", Self.march)
+        try merged.stageTickets("tickets/t.csv", tickets)
+        try merged.runLoad()
+        try check(merged, "attributed by the merge")
+
+        let later = try StageHarness.load("reattributed")
+        try later.stageTickets("tickets/t.csv", tickets)
+        try later.runLoad()
+        XCTAssertEqual(try later.database.count("SELECT count(*) FROM fact_ticket WHERE team_id IS NOT NULL"), 0)
+        try later.stageRoster("2026-01-01", Self.january)
+        try later.stageRoster("2026-02-01", Self.february)
+        try later.stageRoster("2026-03-01", Self.march)
+        try later.runLoad()
+        try check(later, "re-attributed when the roster came")
+    }
+
     /// A hire date that changes with nothing else opens a new version from that date: no
     /// version starts before the hire date it carries.
     func testAChangedHireDateOpensANewVersion() throws {

@@ -25,14 +25,17 @@ package enum TicketMerge {
     }
 
     /// Fills `temp.agent_employee` with the employee (or null) of every distinct agent id
-    /// `ids` (an SQL query of one column) yields. A merge joins this map instead of running
-    /// the look-ups per ticket and per column: a file of a million tickets names a few
-    /// hundred agents, and the per-row look-ups were the larger part of the merge.
+    /// `ids` (an SQL query of one column) yields, and that employee's latest version in the
+    /// history (`latest_from`, `latest_to`, `latest_team`; see `team(of:at:)`). A merge joins
+    /// this map instead of running the look-ups per ticket and per column: a file of a
+    /// million tickets names a few hundred agents, and the per-row look-ups were the larger
+    /// part of the merge.
     package static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: any WarehouseConnection) throws {
         let (temporary, clustered, text) = (database.engine.temporary, database.engine.withoutRowID, database.engine.text)
         // Names two employees share resolve to no one rather than to the wrong one.
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS agent_employee (external_id \(text) PRIMARY KEY, employee_id \(text))\(clustered);
+            CREATE TEMP TABLE IF NOT EXISTS agent_employee (
+                external_id \(text) PRIMARY KEY, employee_id \(text), latest_from \(text), latest_to \(text), latest_team \(text))\(clustered);
             DELETE FROM \(temporary)agent_employee;
             CREATE TEMP TABLE IF NOT EXISTS employee_name (name \(text) PRIMARY KEY, employee_id \(text) NOT NULL)\(clustered);
             DELETE FROM \(temporary)employee_name;
@@ -44,17 +47,33 @@ package enum TicketMerge {
             INSERT INTO \(temporary)agent_employee (external_id, employee_id)
             SELECT id, \(employee(of: "id", database.engine)) FROM (\(ids)) AS ids WHERE id IS NOT NULL
             """, arguments)
+        try database.run("""
+            UPDATE \(temporary)agent_employee AS a SET (latest_from, latest_to, latest_team) =
+                (SELECT e.valid_from, e.valid_to, e.team_id FROM dim_employee e
+                 WHERE e.employee_id = a.employee_id ORDER BY e.valid_from DESC LIMIT 1)
+            WHERE employee_id IS NOT NULL
+            """, [])
     }
 
-    /// The team of `employee` on the day `timestamp` falls on (SCD2 history).
-    package static func team(of employee: String, at timestamp: String) -> String {
-        """
-        (SELECT team_id FROM dim_employee e
-         WHERE e.employee_id = \(employee)
-           AND e.valid_from <= substr(\(timestamp), 1, 10)
-           AND (e.valid_to IS NULL OR e.valid_to > substr(\(timestamp), 1, 10))
-         ORDER BY e.valid_from DESC LIMIT 1)
-        """
+    /// The team of `employee` on the day `timestamp` falls on (SCD2 history): the team of the
+    /// latest version that began on or before that day and had not ended by it.
+    ///
+    /// `latest` names the columns holding the employee's latest version (from
+    /// `temp.agent_employee`): when it covers the day it is that version — no other can begin
+    /// later — and its team is taken without a look-up; only a ticket from before the
+    /// employee's latest move (7.5% of the bench's tickets) looks the history up. The look-up
+    /// per ticket was about 0.55 s of a 1 M-ticket load on SQLite.
+    package static func team(of employee: String, at timestamp: String,
+                             latest: (from: String, to: String, team: String)) -> String {
+        let day = "substr(\(timestamp), 1, 10)"
+        return """
+            CASE WHEN \(latest.from) <= \(day) AND (\(latest.to) IS NULL OR \(latest.to) > \(day)) THEN \(latest.team)
+            ELSE (SELECT team_id FROM dim_employee e
+                  WHERE e.employee_id = \(employee)
+                    AND e.valid_from <= \(day)
+                    AND (e.valid_to IS NULL OR e.valid_to > \(day))
+                  ORDER BY e.valid_from DESC LIMIT 1) END
+            """
     }
 
     /// Takes back what superseded predecessors of `fileID` contributed: their fact rows
@@ -106,7 +125,8 @@ package enum TicketMerge {
         let staged = CanonicalEntity.ticket.fields.map(\.column)
         let derived: [(column: String, value: String)] = [
             ("first_assignee_employee_id", "first_employee"), ("resolver_employee_id", "resolver_employee"),
-            ("team_id", team(of: "first_employee", at: "created_at")), ("attributed_version", "CAST(? AS BIGINT)"),
+            ("team_id", team(of: "first_employee", at: "created_at", latest: ("first_from", "first_to", "first_team"))),
+            ("attributed_version", "CAST(? AS BIGINT)"),
             ("_file_id", "file_id"), ("_record_no", "record_no"),
         ]
         let columns = ["source"] + staged + derived.map(\.column)
@@ -120,6 +140,7 @@ package enum TicketMerge {
             INSERT INTO fact_ticket (\(columns.joined(separator: ", ")))
             SELECT \(values.joined(separator: ", "))
             FROM (SELECT \(once ? "DISTINCT ON (s.ticket_id)" : "") s.*, first.employee_id AS first_employee,
+                         first.latest_from AS first_from, first.latest_to AS first_to, first.latest_team AS first_team,
                          CASE WHEN s.resolved_at IS NULL THEN NULL ELSE resolver.employee_id END AS resolver_employee
                   FROM stg_ticket s
                   LEFT JOIN \(temporary)agent_employee first ON first.external_id = s.first_assignee_id
@@ -266,9 +287,10 @@ package enum TicketMerge {
             UPDATE fact_ticket SET
                 first_assignee_employee_id = r.first_employee,
                 resolver_employee_id = r.resolver_employee,
-                team_id = \(team(of: "r.first_employee", at: "fact_ticket.created_at")),
+                team_id = \(team(of: "r.first_employee", at: "fact_ticket.created_at", latest: ("r.first_from", "r.first_to", "r.first_team"))),
                 attributed_version = ?
             FROM (SELECT t.ticket_id, first.employee_id AS first_employee,
+                         first.latest_from AS first_from, first.latest_to AS first_to, first.latest_team AS first_team,
                          CASE WHEN t.resolved_at IS NULL THEN NULL ELSE resolver.employee_id END AS resolver_employee
                   FROM fact_ticket t
                   LEFT JOIN \(database.engine.temporary)agent_employee first ON first.external_id = t.first_assignee_id
