@@ -53,4 +53,55 @@ final class DataCheckTests: XCTestCase {
             XCTAssertEqual(try DataChecks.recorded(run: 1, database: database), results, "\(database.engine)")
         }
     }
+
+    /// The survey checks, asked in forms that read the probed table in key order: a response
+    /// naming a ticket the facts lack fails (and one naming none does not); every answer of
+    /// a response that is missing fails — the source is part of the key — on both engines.
+    func testTheSurveyChecksFailExactlyThePlantedRows() throws {
+        let (connections, drop) = try PostgresSupport.migratedEngines()
+        defer { drop() }
+        // source, response, kind, ticket: csat R2 and nps R2 name tickets that are not there.
+        let responses: [(String, String, String, String?)] = [
+            ("csat", "R1", "customer", "T1"), ("csat", "R2", "customer", "T9"), ("csat", "R3", "customer", nil),
+            ("nps", "R2", "customer", "T8"), ("nps", "R4", "customer", "T2"), ("pulse", "P1", "employee", nil),
+        ]
+        // csat R7 has three answers and no response; nps R1 has none though csat R1 has.
+        let answers: [(String, String, String)] = [
+            ("csat", "R1", "q1"), ("csat", "R1", "q2"), ("csat", "R7", "q2"), ("csat", "R7", "q1"), ("csat", "R7", "q3"),
+            ("nps", "R1", "q1"), ("nps", "R4", "q1"), ("pulse", "P1", "q1"),
+        ]
+        let expected = [
+            "survey_ticket_resolves": "2 csat:R2, nps:R2",
+            "pulse_response_anonymous": "0 ",
+            "answer_has_response": "4 csat:R7:q1, csat:R7:q2, csat:R7:q3, nps:R1:q1",
+        ]
+        for database in connections {
+            try database.run("""
+                INSERT INTO etl_run (run_id, command, arguments, run_date, started_at, status)
+                VALUES (1, 'load', '', '2026-03-31', '2026-03-31T00:00:00Z', 'running')
+                """, [])
+            for (number, ticket) in ["T1", "T2", "T3"].enumerated() {
+                try database.run("""
+                    INSERT INTO fact_ticket (ticket_id, source, created_at, _file_id, _record_no) VALUES (?, 'tickets', '2026-03-02T10:00:00Z', 1, ?)
+                    """, [.text(ticket), .integer(Int64(number + 2))])
+            }
+            for (number, response) in responses.enumerated() {
+                try database.run("""
+                    INSERT INTO fact_survey_response (source, response_id, respondent_kind, ticket_id, _file_id, _record_no) VALUES (?, ?, ?, ?, 2, ?)
+                    """, [.text(response.0), .text(response.1), .text(response.2), response.3.map { .text($0) } ?? .null, .integer(Int64(number + 2))])
+            }
+            for answer in answers {
+                try database.run("""
+                    INSERT INTO fact_survey_answer (source, response_id, item, numeric_value, answered) VALUES (?, ?, ?, 4, 1)
+                    """, [.text(answer.0), .text(answer.1), .text(answer.2)])
+            }
+            let runDate = try XCTUnwrap(CivilDate(year: 2026, month: 3, day: 31))
+            let results = try DataChecks.run(database: database, runID: 1, runDate: runDate)
+            var found: [String: String] = [:]
+            for result in results where expected[result.name] != nil {
+                found[result.name] = "\(result.failingRows) \(result.sampleKeys)"
+            }
+            XCTAssertEqual(found, expected, "\(database.engine)")
+        }
+    }
 }

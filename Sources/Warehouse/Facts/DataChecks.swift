@@ -20,15 +20,25 @@ package enum DataChecks {
         /// that every such check of a table is counted in one scan of it (three scans of
         /// `fact_ticket` were 0.4 s of a 1 M-ticket load); `failingKeys` then gives the sample.
         package let rowCondition: String?
+        /// The same keys as `failingKeys`, asked so that SQLite reads the probed table in its
+        /// key order (see `survey_ticket_resolves`), when that form differs.
+        package let onSQLite: String?
 
-        init(name: String, table: String, severity: String, failingKeys: String) {
+        init(name: String, table: String, severity: String, failingKeys: String, onSQLite: String? = nil) {
             (self.name, self.table, self.severity, self.failingKeys, rowCondition) = (name, table, severity, failingKeys, nil)
+            self.onSQLite = onSQLite
         }
 
         /// A check failing the rows of `table` where `condition` holds, sampled by `key`.
         init(name: String, table: String, severity: String, key: String, condition: String) {
             (self.name, self.table, self.severity, rowCondition) = (name, table, severity, condition)
             failingKeys = "SELECT \(key) FROM \(table) WHERE \(condition)"
+            onSQLite = nil
+        }
+
+        /// The query giving one key per failing row on `engine`.
+        func keys(on engine: WarehouseEngine) -> String {
+            engine == .sqlite ? onSQLite ?? failingKeys : failingKeys
         }
     }
 
@@ -69,17 +79,30 @@ package enum DataChecks {
         Check(name: "valid_from_before_valid_to", table: "dim_employee", severity: "error", failingKeys: """
             SELECT employee_id || '@' || valid_from FROM dim_employee WHERE valid_to IS NOT NULL AND valid_to <= valid_from
             """),
+        // SQLite probes `fact_ticket` once per response: in the responses' order each probe
+        // lands on a page of its own (at 10 M tickets 11.9 s, most of it reading pages);
+        // in ticket order consecutive probes share pages (2.6 s, the sort included).
+        // PostgreSQL plans the anti-join itself.
         Check(name: "survey_ticket_resolves", table: "fact_survey_response", severity: "warning", failingKeys: """
             SELECT r.source || ':' || r.response_id FROM fact_survey_response r
             WHERE r.ticket_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fact_ticket t WHERE t.ticket_id = r.ticket_id)
+            """, onSQLite: """
+            SELECT o.source || ':' || o.response_id
+            FROM (SELECT source, response_id, ticket_id FROM fact_survey_response WHERE ticket_id IS NOT NULL ORDER BY ticket_id) AS o
+            WHERE NOT EXISTS (SELECT 1 FROM fact_ticket t WHERE t.ticket_id = o.ticket_id)
             """),
         Check(name: "pulse_response_anonymous", table: "fact_survey_response", severity: "error", failingKeys: """
             SELECT source || ':' || response_id FROM fact_survey_response
             WHERE respondent_kind = 'employee' AND (respondent_id IS NOT NULL OR ticket_id IS NOT NULL)
             """),
+        // One look-up per response that has answers, not per answer (4.4 answers a response in
+        // the generated surveys: 6.1 → 3.3 s at 10 M tickets on SQLite); the answers of a
+        // response found missing are then read by their key.
         Check(name: "answer_has_response", table: "fact_survey_answer", severity: "error", failingKeys: """
             SELECT a.source || ':' || a.response_id || ':' || a.item FROM fact_survey_answer a
-            LEFT JOIN fact_survey_response r ON r.source = a.source AND r.response_id = a.response_id WHERE r.response_id IS NULL
+            WHERE (a.source, a.response_id) IN (
+                SELECT g.source, g.response_id FROM (SELECT source, response_id FROM fact_survey_answer GROUP BY source, response_id) AS g
+                WHERE NOT EXISTS (SELECT 1 FROM fact_survey_response r WHERE r.source = g.source AND r.response_id = g.response_id))
             """),
         Check(name: "customer_event_accepted", table: "fact_customer_event", severity: "warning", failingKeys: """
             SELECT customer_id || ':' || event || ':' || occurred_at FROM fact_customer_event
@@ -127,8 +150,9 @@ package enum DataChecks {
             for (check, count) in zip(scanned, counts) { counted[check.name] = count }
         }
         for check in checks {
-            let failing = try counted[check.name] ?? database.count("SELECT count(*) FROM (\(check.failingKeys)) AS failing")
-            let sample = failing == 0 ? "" : try database.rows("SELECT * FROM (\(check.failingKeys)) AS failing ORDER BY 1 LIMIT 5", []) {
+            let keys = check.keys(on: database.engine)
+            let failing = try counted[check.name] ?? database.count("SELECT count(*) FROM (\(keys)) AS failing")
+            let sample = failing == 0 ? "" : try database.rows("SELECT * FROM (\(keys)) AS failing ORDER BY 1 LIMIT 5", []) {
                 $0.text(0) ?? ""
             }.joined(separator: ", ")
             results.append(Result(name: check.name, table: check.table, severity: check.severity, failingRows: failing, sampleKeys: sample))
