@@ -20,8 +20,7 @@ struct AgentIDs {
         for slot in slots {
             guard case .bytes(let id) = values[slot], !id.isEmpty else { continue }
             // Rows name the same agents over and over: look up before copying the bytes.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-            for byte in id { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let hash = FNV1a64.hash(id)
             if seen[hash]?.contains(where: { $0.elementsEqual(id) }) != true { seen[hash, default: []].append(Array(id)) }
         }
     }

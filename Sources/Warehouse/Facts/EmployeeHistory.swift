@@ -22,16 +22,16 @@ package enum EmployeeHistory {
         var tracked: [String?] { [team, manager, role, status, hire] }
     }
 
-    /// FNV-1a over everything the rebuild writes: the same rosters give the same value.
+    /// FNV-1a over everything the rebuild writes: the same rosters give the same value. Each
+    /// value's text (NUL for none) is followed by the unit separator 0x1F.
     struct Fingerprint {
-        private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+        private var hasher = FNV1a64()
+        var value: UInt64 { hasher.value }
 
         mutating func add(_ values: [SQLValue]) {
             for item in values {
-                for byte in (item.stringValue ?? "\u{0}").utf8 {
-                    value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-                }
-                value = (value ^ 0x1F) &* 0x0000_0100_0000_01B3
+                hasher.add((item.stringValue ?? "\u{0}").utf8)
+                hasher.add(byte: 0x1F)
             }
         }
     }

@@ -25,9 +25,7 @@ package final class PostgresAdvisoryLock {
     /// FNV-1a of the schema name, folded into a positive int4 (so that pg_locks' unsigned
     /// objid reads back the same number).
     static func hash(_ text: String) -> Int32 {
-        var value: UInt32 = 0x811C_9DC5
-        for byte in text.utf8 { value = (value ^ UInt32(byte)) &* 0x0100_0193 }
-        return Int32(bitPattern: value & 0x7FFF_FFFF)
+        Int32(bitPattern: FNV1a32.hash(text.utf8) & 0x7FFF_FFFF)
     }
 
     /// Takes the lock at once; returns nil when taken, or who holds it.

@@ -1,0 +1,38 @@
+/// FNV-1a (Fowler–Noll–Vo, the "1a" order: xor the byte, then multiply), for hashes that
+/// are stored or compared across processes — a fingerprint kept in the warehouse, a lock key
+/// a server shows — where Swift's `Hasher`, seeded per process, cannot serve. Not for
+/// anything an adversary chooses.
+package struct FNV1a64: Sendable {
+    package static let offsetBasis: UInt64 = 0xCBF2_9CE4_8422_2325
+    package static let prime: UInt64 = 0x0000_0100_0000_01B3
+
+    package private(set) var value = FNV1a64.offsetBasis
+
+    package init() {}
+
+    @inline(__always)
+    package mutating func add(byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* FNV1a64.prime
+    }
+
+    @inline(__always)
+    package mutating func add<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        for byte in bytes { add(byte: byte) }
+    }
+
+    /// The hash of `bytes` alone.
+    package static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hasher = FNV1a64()
+        hasher.add(bytes)
+        return hasher.value
+    }
+}
+
+/// The 32-bit FNV-1a.
+package enum FNV1a32 {
+    package static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
+        var value: UInt32 = 0x811C_9DC5
+        for byte in bytes { value = (value ^ UInt32(byte)) &* 0x0100_0193 }
+        return value
+    }
+}
