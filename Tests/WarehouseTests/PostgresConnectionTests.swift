@@ -33,6 +33,7 @@ final class PostgresConnectionTests: XCTestCase {
             guard case let WarehouseError.postgres(_, state, message, sql) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(state, "23505", "unique_violation")
             XCTAssertTrue(message.contains("duplicate key"), message)
+            XCTAssertTrue(message.contains("Key (id)=(a) already exists"), "the server's detail: \(message)")
             XCTAssertTrue(sql.contains("INSERT INTO k"))
             XCTAssertFalse((error as? WarehouseError)?.isWarehouseWide ?? true, "a constraint fails the statement, not the warehouse")
             XCTAssertTrue("\(error)".contains("PostgreSQL error 23505"), "\(error)")
@@ -40,6 +41,14 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertThrowsError(try db.execute("SELEC 1")) { error in
             guard case let WarehouseError.postgres(_, state, _, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(state, "42601", "syntax_error")
+        }
+        // What a migration dropping a table meets when a user's view reads it: the view is named.
+        try db.execute("CREATE VIEW users_view_of_k AS SELECT id FROM k")
+        XCTAssertThrowsError(try db.execute("DROP TABLE k")) { error in
+            guard case let WarehouseError.postgres(_, state, message, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(state, "2BP01", "dependent_objects_still_exist")
+            XCTAssertTrue(message.contains("view users_view_of_k depends on table k"), message)
+            XCTAssertTrue(message.contains("(hint: "), message)
         }
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM k").intValue, 1, "the connection is usable after errors")
     }

@@ -210,10 +210,15 @@ package final class PostgresConnection {
         }
         let status = PQresultStatus(result)
         guard !accept.contains(status) else { return }
-        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-        let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-        let message = primary ?? PostgresConnection.text(PQresultErrorMessage(result))
-        throw WarehouseError.postgres(target: location.redacted, sqlState: state, message: message, sql: sql)
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue ?? 0)).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        // The server's DETAIL and HINT often say what the message alone does not: which key
+        // already exists, which view depends on a table a migration drops.
+        var message = field("M") ?? PostgresConnection.text(PQresultErrorMessage(result))
+        if let detail = field("D") { message += " — " + detail }
+        if let hint = field("H") { message += " (hint: " + hint + ")" }
+        throw WarehouseError.postgres(target: location.redacted, sqlState: field("C") ?? "", message: message, sql: sql)
     }
 
     static func text(_ pointer: UnsafePointer<CChar>?) -> String {
