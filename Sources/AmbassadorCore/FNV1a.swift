@@ -8,19 +8,21 @@ package struct FNV1a64: Sendable {
 
     package private(set) var value = FNV1a64.offsetBasis
 
+    @inlinable
     package init() {}
 
-    @inline(__always)
+    @inlinable
     package mutating func add(byte: UInt8) {
         value = (value ^ UInt64(byte)) &* FNV1a64.prime
     }
 
-    @inline(__always)
+    @inlinable
     package mutating func add<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         for byte in bytes { add(byte: byte) }
     }
 
     /// The hash of `bytes` alone.
+    @inlinable
     package static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         var hasher = FNV1a64()
         hasher.add(bytes)
@@ -30,6 +32,7 @@ package struct FNV1a64: Sendable {
 
 /// The 32-bit FNV-1a.
 package enum FNV1a32 {
+    @inlinable
     package static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
         var value: UInt32 = 0x811C_9DC5
         for byte in bytes { value = (value ^ UInt32(byte)) &* 0x0100_0193 }
