@@ -48,11 +48,13 @@ package enum LoadStage {
         let version = try FactStore.employeeHistoryVersion(database: database)
         for source in context.selectedSources {
             let context = context.forSource(source.name)
+            let files = try Manifest(database).files(of: [source.name], in: .normalized)
             let staging: String
             let merge: (Int64) throws -> (written: Int, rejected: Int)
             switch source.kind {
             case .tickets:
                 staging = TicketMerge.staging
+                let keepStaged = try TicketMerge.keepsStagedRows(until: files, database: database)
                 merge = { fileID in
                     // A corrected re-export replaces exactly what its predecessor contributed.
                     let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
@@ -62,7 +64,7 @@ package enum LoadStage {
                         context.logger.warning("load: \(collisions) tickets of \(source.name) file \(fileID) quarantined: another source's tickets hold their ids (see etl_reject; set ticket_id_prefix)")
                     }
                     let merged = try TicketMerge.merge(fileID: fileID, version: version, database: database)
-                    try TicketMerge.forgetStaged(fileID: fileID, database: database)
+                    if !keepStaged(fileID) { try TicketMerge.forgetStaged(fileID: fileID, database: database) }
                     return (merged, collisions)
                 }
             case .customerEvents, .ticketEvents:
@@ -84,7 +86,6 @@ package enum LoadStage {
                 continue
             }
             var counts = StageCounts(source: source.name)
-            let files = try Manifest(database).files(of: [source.name], in: .normalized)
             context.progress.addToStageTotal(Int64(files.count))
             for (position, fileID) in files.enumerated() {
                 context.progress.note("merging \(source.name) file \(position + 1) of \(files.count)")
