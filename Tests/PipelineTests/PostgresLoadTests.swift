@@ -121,6 +121,51 @@ extension PostgresRunTests {
 }
 
 extension PostgresRunTests {
+    /// Cumulative survey exports (each day's file holds every response so far), then a
+    /// corrected re-export of the later day that drops one response: that response comes
+    /// back, with its answers, from the earlier day's file, which still holds it — as tickets
+    /// and events come back. Both engines; the response was lost before.
+    func testAResponseTakenBackComesFromTheFileThatStillHoldsIt() throws {
+        let (pg, url, drop) = try postgresSchema()
+        defer { drop() }
+        let directory = TestSupport.temporaryDirectory()
+        func export(_ rows: [String]) -> String {
+            """
+            ResponseId,RecordedDate,ExternalReference,Q1
+            Response ID,Recorded Date,External Reference,How satisfied are you?
+            {"ImportId":"_recordId"},{"ImportId":"recordedDate"},{"ImportId":"externalDataReference"},{"ImportId":"QID1"}
+            \(rows.joined(separator: "\n"))
+
+            """
+        }
+        TestSupport.write(export(["R_1,2026-03-01 10:00:00,T-1,4", "R_2,2026-03-01 11:00:00,T-2,2"]), to: directory + "/csat/csat_2026-03-01.csv")
+        let later = directory + "/csat/csat_2026-03-02.csv"
+        TestSupport.write(export(["R_1,2026-03-01 10:00:00,T-1,5", "R_2,2026-03-01 11:00:00,T-2,3", "R_3,2026-03-02 09:00:00,T-3,1"]), to: later)
+        let (sqlite, postgres) = try bothEngines(
+            "warehouse: w.sqlite\nsources:\n  csat: {kind: survey, respondent: customer, format: qualtrics_csv, inbox: csat/*.csv}\n",
+            in: directory, url: url)
+        let steps: [PipelineStep] = [.extract, .normalize, .load]
+        let database = try Database(path: sqlite.warehouse)
+        func responses(_ connection: any WarehouseConnection) throws -> [String] {
+            try connection.rows("""
+                SELECT r.response_id, r._file_id, a.item, a.numeric_value FROM fact_survey_response r
+                LEFT JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id ORDER BY r.response_id, a.item
+                """, []) { "\($0.text(0) ?? "")|\($0.int64(1))|\($0.text(2) ?? "∅")|\($0.double(3))" }
+        }
+        for config in [sqlite, postgres] { XCTAssertEqual(try run(config, steps).exitCode, 0) }
+        XCTAssertEqual(try responses(database), ["R_1|2|Q1|5.0", "R_2|2|Q1|3.0", "R_3|2|Q1|1.0"], "the later file's versions")
+        // The later day is re-exported without R_2 (and with R_1 changed).
+        TestSupport.write(export(["R_1,2026-03-01 10:00:00,T-1,4", "R_3,2026-03-02 09:00:00,T-3,1"]), to: later)
+        for config in [sqlite, postgres] { XCTAssertEqual(try run(config, steps).exitCode, 0) }
+        for connection in [database, pg] as [any WarehouseConnection] {
+            XCTAssertEqual(try responses(connection), ["R_1|3|Q1|4.0", "R_2|1|Q1|2.0", "R_3|3|Q1|1.0"],
+                           "R_2 is the earlier file's version again, with its answer")
+        }
+        EngineComparison.assertSameTables(try WarehouseDump.dump(pg), try WarehouseDump.dump(database), "after the correction")
+    }
+}
+
+extension PostgresRunTests {
     /// A roster snapshot that drops most of the workforce is held back at load on PostgreSQL
     /// (failed, with its note), `confirm` releases it under the schema's lock, and the next load
     /// counts it: the same history as on SQLite at each step.

@@ -14,18 +14,24 @@ package enum SurveyMerge {
     /// last record: on SQLite the upsert takes a key's records in record order, each
     /// replacing the one before; PostgreSQL, which may not update a row twice in one
     /// statement, takes that last record once.
-    package static func merge(fileID: Int64, database: any WarehouseConnection) throws -> Int {
+    ///
+    /// `onlyRetracted` merges just the responses `temp.retracted_response` lists (giving them
+    /// back after a retraction) and leaves `dim_survey_item` as it is.
+    package static func merge(fileID: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false) throws -> Int {
         let latest = database.engine == .postgresql
+        func retracted(_ alias: String = "") -> String {
+            onlyRetracted ? "AND (\(alias)source, \(alias)response_id) IN (SELECT source, response_id FROM \(database.engine.temporary)retracted_response)" : ""
+        }
         try database.run("""
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN
-                (SELECT source, response_id FROM stg_survey_response WHERE file_id = ?)
+                (SELECT source, response_id FROM stg_survey_response WHERE file_id = ? \(retracted()))
             """, [.integer(fileID)])
         let written = try database.run("""
             INSERT INTO fact_survey_response (source, response_id, respondent_kind, respondent_id, ticket_id, team_id,
                                               submitted_at, finished, _file_id, _record_no)
             SELECT \(latest ? "DISTINCT ON (source, response_id)" : "") source, response_id, respondent_kind, respondent_id, ticket_id,
                    team_id, submitted_at, finished, file_id, record_no
-            FROM stg_survey_response WHERE file_id = ?
+            FROM stg_survey_response WHERE file_id = ? \(retracted())
             ORDER BY source, response_id, record_no\(latest ? " DESC" : "")
             ON CONFLICT (source, response_id) DO UPDATE SET
                 respondent_kind = excluded.respondent_kind, respondent_id = excluded.respondent_id, ticket_id = excluded.ticket_id,
@@ -37,11 +43,12 @@ package enum SurveyMerge {
             SELECT \(latest ? "DISTINCT ON (r.source, r.response_id, a.item)" : "") r.source, r.response_id, a.item, a.numeric_value,
                    a.text_value, a.answered
             FROM stg_survey_answer a JOIN stg_survey_response r ON r.file_id = a.file_id AND r.record_no = a.record_no
-            WHERE a.file_id = ?
+            WHERE a.file_id = ? \(retracted("r."))
             ORDER BY r.source, r.response_id, a.item, a.record_no\(latest ? " DESC" : "")
             ON CONFLICT (source, response_id, item) DO UPDATE SET
                 numeric_value = excluded.numeric_value, text_value = excluded.text_value, answered = excluded.answered
             """, [.integer(fileID)])
+        guard !onlyRetracted else { return written }
         try database.run("""
             INSERT INTO dim_survey_item (source, item, label, import_id)
             SELECT f.source, substr(m.key, 7), m.value,
@@ -62,13 +69,32 @@ package enum SurveyMerge {
         return written
     }
 
-    /// Takes back the responses (and answers) a superseded predecessor contributed.
+    /// Takes back the responses (and answers) superseded predecessors of `fileID` contributed,
+    /// in the caller's transaction, before `fileID` is merged: a response another loaded file
+    /// also holds (cumulative exports: each day's file holds every response so far) is merged
+    /// again from that file's staged rows, the latest such file last, as a normal load would
+    /// have left it. Returns the responses taken back.
     package static func retractPredecessors(of fileID: Int64, database: any WarehouseConnection) throws -> Int {
         guard let list = try Manifest(database).supersededList(by: fileID) else { return 0 }
+        let (temporary, text) = (database.engine.temporary, database.engine.text)
         try database.execute("""
-            DELETE FROM fact_survey_answer WHERE (source, response_id) IN
-                (SELECT source, response_id FROM fact_survey_response WHERE _file_id IN (\(list)));
+            CREATE TEMP TABLE IF NOT EXISTS retracted_response (
+                source \(text) NOT NULL, response_id \(text) NOT NULL, PRIMARY KEY (source, response_id))\(database.engine.withoutRowID);
+            DELETE FROM \(temporary)retracted_response;
+            INSERT INTO \(temporary)retracted_response SELECT source, response_id FROM fact_survey_response WHERE _file_id IN (\(list));
+            DELETE FROM fact_survey_answer WHERE (source, response_id) IN (SELECT source, response_id FROM \(temporary)retracted_response);
             """)
-        return try database.run("DELETE FROM fact_survey_response WHERE _file_id IN (\(list))", [])
+        let taken = try database.run("DELETE FROM fact_survey_response WHERE _file_id IN (\(list))", [])
+        let others = try database.rows("""
+            SELECT DISTINCT s.file_id FROM stg_survey_response s JOIN etl_source_file f ON f.file_id = s.file_id
+            WHERE f.status = \(Manifest.FileState.loaded.sql)
+              AND (s.source, s.response_id) IN (SELECT source, response_id FROM \(temporary)retracted_response)
+            ORDER BY s.file_id
+            """, []) { $0.int64(0) }
+        for other in others {
+            _ = try merge(fileID: other, database: database, onlyRetracted: true)
+        }
+        try database.execute("DELETE FROM \(temporary)retracted_response")
+        return taken
     }
 }
