@@ -59,11 +59,11 @@ package enum LoadStage {
                     // A corrected re-export replaces exactly what its predecessor contributed.
                     let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
                     if retracted > 0 { context.logger.info("load: \(retracted) tickets of a superseded file taken back before merging its correction") }
-                    let collisions = try TicketMerge.checkHolders(fileID: fileID, runID: context.runID, database: database)
+                    let (collisions, fresh) = try TicketMerge.checkHolders(fileID: fileID, runID: context.runID, database: database)
                     if collisions > 0 {
                         context.logger.warning("load: \(collisions) tickets of \(source.name) file \(fileID) quarantined: another source's tickets hold their ids (see etl_reject; set ticket_id_prefix)")
                     }
-                    let merged = try TicketMerge.merge(fileID: fileID, version: version, database: database)
+                    let merged = try TicketMerge.merge(fileID: fileID, version: version, database: database, fresh: fresh)
                     if !keepStaged(fileID) { try TicketMerge.forgetStaged(fileID: fileID, database: database) }
                     return (merged, collisions)
                 }

@@ -48,6 +48,40 @@ final class TicketMergeTests: XCTestCase {
                        "the correction holds ticket 1 now")
     }
 
+    /// `checkHolders` calls a file fresh — PostgreSQL then inserts its tickets without the
+    /// upsert's conflict handling — only when none of its tickets is in the facts (held by
+    /// another file, or by itself, as when a backfill merges a file again) and none is in two
+    /// of its records.
+    func testAFileIsFreshOnlyWhenNoneOfItsTicketsIsHeldOrRepeated() throws {
+        let harness = try StageHarness.load()
+        func fresh(_ file: Int64) throws -> Bool {
+            try TicketMerge.checkHolders(fileID: file, runID: harness.runID, database: harness.database).fresh
+        }
+        let rowsOfA = ["1,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open", "2,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open"]
+        let a = try harness.stageTickets("tickets/a.csv", rowsOfA)
+        XCTAssertTrue(try fresh(a), "nothing is held yet")
+        try harness.runLoad()
+        let repeated = try harness.stageTickets("tickets/b.csv", ["3,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open",
+                                                                  "3,2026-01-02T10:00:00Z,2026-01-02T12:00:00Z,solved"])
+        XCTAssertFalse(try fresh(repeated), "ticket 3 is in two of its records")
+        let held = try harness.stageTickets("tickets/c.csv", ["2,2026-01-01T10:00:00Z,2026-01-03T11:00:00Z,solved",
+                                                              "4,2026-01-03T10:00:00Z,2026-01-03T11:00:00Z,open"])
+        XCTAssertFalse(try fresh(held), "ticket 2 is a.csv's")
+        let new = try harness.stageTickets("tickets/d.csv", ["5,2026-01-04T10:00:00Z,2026-01-04T11:00:00Z,open"])
+        XCTAssertTrue(try fresh(new))
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, status, _file_id FROM fact_ticket ORDER BY 1"),
+                       ["1|open|\(a)", "2|solved|\(held)", "3|solved|\(repeated)", "4|open|\(held)", "5|open|\(new)"])
+        // d.csv read again (a backfill: the same file, staged anew) holds its own ticket.
+        try harness.database.run("UPDATE etl_source_file SET status = 'normalized' WHERE file_id = ?", [.integer(new)])
+        try harness.stageTickets(file: new, ["5,2026-01-04T10:00:00Z,2026-01-04T11:30:00Z,pending"])
+        XCTAssertFalse(try fresh(new), "a file merged again over its own rows")
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT status FROM fact_ticket WHERE ticket_id = '5'"), ["pending"])
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file ORDER BY 1, 2"),
+                       ["2|\(a)|1", "2|\(held)|1", "3|\(repeated)|2"], "a file holding its own ticket once is not listed")
+    }
+
     /// `etl_ticket_file` lists a ticket only when it is held more than once: twice in one file
     /// (with how many records), or by several files (each of them) — whatever the order the
     /// files arrive in, and whichever version wins. `dim_customer` follows the facts as they

@@ -108,7 +108,12 @@ package enum TicketMerge {
     /// a file and across files, and the same data loaded twice changes nothing; a ticket of
     /// another source is never replaced (see `checkHolders`). Attribution uses the
     /// current employee history (`version`).
-    package static func merge(fileID: Int64, version: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false) throws -> Int {
+    ///
+    /// A `fresh` file (see `checkHolders`) is inserted on PostgreSQL without the upsert's
+    /// conflict handling: no row can conflict, and the speculative insertion an `ON CONFLICT`
+    /// makes cost about a quarter of the statement (0.17 of 0.69 s for a 170 000-ticket file).
+    package static func merge(fileID: Int64, version: Int64, database: any WarehouseConnection, onlyRetracted: Bool = false,
+                              fresh: Bool = false) throws -> Int {
         let temporary = database.engine.temporary
         let restriction = onlyRetracted ? "AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket)" : ""
         // The agents normalize listed for the file (a superset: an unresolved ticket's
@@ -149,8 +154,10 @@ package enum TicketMerge {
                   \(once ? "ORDER BY s.ticket_id, coalesce(s.updated_at, '') DESC, s.record_no DESC" : "")) AS staged
             WHERE true
             ORDER BY \(once ? "ticket_id" : "record_no")
+            \(once && fresh && !onlyRetracted ? "" : """
             ON CONFLICT (ticket_id) DO UPDATE SET \(updates)
             WHERE coalesce(excluded.updated_at, '') >= coalesce(fact_ticket.updated_at, '') AND fact_ticket.source = excluded.source
+            """)
             """, [.integer(version), .integer(fileID)])
         return written
     }
@@ -170,8 +177,10 @@ package enum TicketMerge {
     ///   then cost no write (one row per ticket and file was 0.1 s of each 170 000-ticket file
     ///   on SQLite and about 0.7 s on PostgreSQL).
     ///
-    /// Returns how many records were quarantined.
-    package static func checkHolders(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> Int {
+    /// Returns how many records were quarantined, and whether the file is `fresh`: none of its
+    /// tickets is in `fact_ticket` (held by any file, itself included — a backfill merges a file
+    /// over its own earlier rows) and none is in more than one of its records.
+    package static func checkHolders(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> (quarantined: Int, fresh: Bool) {
         let (temporary, text) = (database.engine.temporary, database.engine.text)
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS ticket_conflict (
@@ -181,12 +190,14 @@ package enum TicketMerge {
             """)
         try database.run("""
             INSERT INTO \(temporary)ticket_conflict (ticket_id, source, records, holder, holder_source, holder_record)
-            SELECT g.ticket_id, g.source, g.records, f._file_id, f.source, f._record_no
+            SELECT g.ticket_id, g.source, g.records, CASE WHEN f._file_id <> ?1 THEN f._file_id END,
+                   CASE WHEN f._file_id <> ?1 THEN f.source END, CASE WHEN f._file_id <> ?1 THEN f._record_no END
             FROM (SELECT ticket_id, min(source) AS source, count(*) AS records FROM stg_ticket WHERE file_id = ?1
                   GROUP BY ticket_id) AS g
-            LEFT JOIN fact_ticket f ON f.ticket_id = g.ticket_id AND f._file_id <> ?1
+            LEFT JOIN fact_ticket f ON f.ticket_id = g.ticket_id
             WHERE g.records > 1 OR f._file_id IS NOT NULL
             """, [.integer(fileID)])
+        let fresh = try database.count("SELECT count(*) FROM (SELECT 1 FROM \(temporary)ticket_conflict LIMIT 1) AS held") == 0
         var quarantined = 0
         if try database.count("SELECT count(*) FROM (SELECT 1 FROM \(temporary)ticket_conflict WHERE holder_source <> source LIMIT 1) AS other") > 0 {
             quarantined = try RejectLog.add(selected: """
@@ -209,11 +220,11 @@ package enum TicketMerge {
             SELECT c.ticket_id, CASE WHEN w.own = 1 THEN ?1 ELSE c.holder END, CASE WHEN w.own = 1 THEN c.records ELSE 1 END
             FROM \(temporary)ticket_conflict c
             JOIN (SELECT 1 AS own UNION ALL SELECT 0) AS w ON w.own = 1 OR c.holder IS NOT NULL
-            WHERE c.holder_source IS NULL OR c.holder_source = c.source
+            WHERE (c.holder_source IS NULL OR c.holder_source = c.source) AND (c.records > 1 OR c.holder IS NOT NULL)
             ON CONFLICT (ticket_id, file_id) DO UPDATE
             SET records = CASE WHEN excluded.file_id = ?1 THEN excluded.records ELSE etl_ticket_file.records END
             """, [.integer(fileID)])
-        return quarantined
+        return (quarantined, fresh)
     }
 
     /// Whether a file of `files` (a source's files waiting for load, in merge order) keeps its
