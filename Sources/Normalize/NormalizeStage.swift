@@ -294,6 +294,7 @@ package enum NormalizeStage {
         // The agent ids of a ticket file, for load to map to employees without reading the
         // staged rows again (a give-back's few tickets are mapped from their staged rows).
         var agents = AgentIDs(plan: plan, entity: entity, collecting: only == nil)
+        var ticketIDs = StagedTicketIDs(plan: plan, entity: entity, collecting: only == nil)
         let width = plan.outputFields.count
         switch input.origin {
         case .file(let readPath, _):
@@ -311,6 +312,7 @@ package enum NormalizeStage {
                     case .some(.some(let failure)): batch.append(recordNo: recordNo, failure)
                     case .some(.none):
                         agents.note(normalizer.values)
+                        ticketIDs.note(normalizer.values)
                         batch.append(recordNo: recordNo, normalizer.values)
                     }
                     if batch.isFull {
@@ -356,6 +358,7 @@ package enum NormalizeStage {
                 case .some(.some(let failure)): try quarantine.add(recordNo: recordNo, failure)
                 case .some(.none):
                     agents.note(normalizer.values)
+                    ticketIDs.note(normalizer.values)
                     if let sqlite = inserter.sqlite {
                         // SQLite: the values bound where they lie, no copy.
                         try sqlite.insert { statement in
@@ -374,6 +377,7 @@ package enum NormalizeStage {
         }
         try inserter.finish()
         try agents.write(fileID: file.id, database: database)
+        try ticketIDs.write(fileID: file.id, database: database)
         try quarantine.finish()
         if only == nil {
             try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)

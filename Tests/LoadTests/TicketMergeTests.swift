@@ -82,6 +82,40 @@ final class TicketMergeTests: XCTestCase {
                        ["2|\(a)|1", "2|\(held)|1", "3|\(repeated)|2"], "a file holding its own ticket once is not listed")
     }
 
+    /// With normalize's note that a file's ids are distinct, one probe of the facts' key between
+    /// its lowest and highest id decides: none there — fresh, with no grouped pass (nothing is
+    /// listed, here even for the repeat the note wrongly denies, which shows the pass was
+    /// skipped); an id of the facts in the span — the grouped pass, as without the note.
+    func testNormalizesNoteOfDistinctIDsSparesTheGroupedPassOnlyWhenNoFactIsInTheirSpan() throws {
+        let harness = try StageHarness.load()
+        func note(_ file: Int64, _ lowest: String, _ highest: String) throws {
+            try FileMetadata(harness.database).set(file, TicketMerge.distinctIDsLowest, lowest)
+            try FileMetadata(harness.database).set(file, TicketMerge.distinctIDsHighest, highest)
+        }
+        func check(_ file: Int64) throws -> Bool {
+            try TicketMerge.checkHolders(fileID: file, runID: harness.runID, database: harness.database).fresh
+        }
+        let a = try harness.stageTickets("tickets/a.csv", ["20,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open",
+                                                           "29,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open"])
+        try note(a, "20", "29")
+        XCTAssertTrue(try check(a))
+        try harness.runLoad()
+        let b = try harness.stageTickets("tickets/b.csv", ["30,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z,open",
+                                                           "30,2026-01-02T10:00:00Z,2026-01-02T12:00:00Z,solved"])
+        try note(b, "30", "30")
+        XCTAssertTrue(try check(b), "no fact between 30 and 30")
+        XCTAssertEqual(try harness.rows("SELECT count(*) FROM etl_ticket_file"), ["0"], "the grouped pass did not run")
+        try harness.runLoad()
+        let c = try harness.stageTickets("tickets/c.csv", ["29,2026-01-01T10:00:00Z,2026-01-03T11:00:00Z,solved",
+                                                           "31,2026-01-03T10:00:00Z,2026-01-03T11:00:00Z,open"])
+        try note(c, "29", "31")
+        XCTAssertFalse(try check(c), "29 and 30 are facts between 29 and 31: the grouped pass finds 29 held by a.csv")
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, file_id, records FROM etl_ticket_file ORDER BY 1, 2"), ["29|\(a)|1", "29|\(c)|1"])
+        try harness.runLoad()
+        XCTAssertEqual(try harness.rows("SELECT ticket_id, status, _file_id FROM fact_ticket ORDER BY 1"),
+                       ["20|open|\(a)", "29|solved|\(c)", "30|solved|\(b)", "31|open|\(c)"])
+    }
+
     /// `etl_ticket_file` lists a ticket only when it is held more than once: twice in one file
     /// (with how many records), or by several files (each of them) — whatever the order the
     /// files arrive in, and whichever version wins. `dim_customer` follows the facts as they

@@ -97,4 +97,28 @@ final class NormalizeEngineTests: XCTestCase {
             SELECT f.source, hex(a.agent_id) FROM stg_ticket_agent a JOIN etl_source_file f ON f.file_id = a.file_id ORDER BY 1, 2
             """), ["bytes|62", "bytes|62C3BF", "clean|6131"])
     }
+
+    /// Normalize notes a ticket file's lowest and highest id (byte order) when it saw the ids
+    /// strictly increasing — shorter first, then byte by byte — so none repeats; load then
+    /// probes the facts once instead of grouping the staged rows. Not for a repeated id, a
+    /// fall, or an id that is not ASCII.
+    func testATicketFilesIDsAreNotedDistinctOnlyWhenTheyRise() throws {
+        let harness = try StageHarness("ticket-ids-distinct")
+        let header = "ticket_id,created_at,updated_at,status\n"
+        func file(_ folder: String, _ ids: [String]) {
+            TestSupport.write(header + ids.map { "\($0),2026-01-01T10:00:00Z,2026-01-01T11:00:00Z,open\n" }.joined(),
+                              to: harness.directory + "/\(folder)/t.csv")
+        }
+        file("rising", ["8", "9", "10", "11"])
+        file("repeat", ["20", "21", "21"])
+        file("falling", ["31", "30"])
+        file("accents", ["A1", "Á2"])
+        try harness.normalize(["rising", "repeat", "falling", "accents"].map { harness.source($0, .tickets, folder: $0) }, files: [])
+        XCTAssertEqual(try harness.rows("SELECT source, count(*) FROM stg_ticket GROUP BY source ORDER BY 1"),
+                       ["accents|2", "falling|2", "repeat|3", "rising|4"], "every row staged")
+        XCTAssertEqual(try harness.rows("""
+            SELECT f.source, m.key, m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
+            WHERE m.key LIKE 'ticket_ids/%' ORDER BY 1, 2
+            """), ["rising|\(TicketMerge.distinctIDsHighest)|9", "rising|\(TicketMerge.distinctIDsLowest)|10"])
+    }
 }

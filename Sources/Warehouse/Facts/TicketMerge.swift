@@ -7,6 +7,10 @@ package enum TicketMerge {
     package static let staging = "stg_ticket"
     /// Where normalize lists the agent ids of each staged file (`file_id`, `agent_id`).
     package static let agentTable = "stg_ticket_agent"
+    /// The file metadata in which normalize keeps the lowest and highest ticket id of a file
+    /// whose ids it saw distinct (`StagedTicketIDs`); see `checkHolders`.
+    package static let distinctIDsLowest = "ticket_ids/distinct_lowest"
+    package static let distinctIDsHighest = "ticket_ids/distinct_highest"
     /// The canonical ticket fields holding an agent id, which load maps to employees.
     package static let agentFields: Set<String> = ["first_assignee_id", "assignee_id"]
 
@@ -180,7 +184,18 @@ package enum TicketMerge {
     /// Returns how many records were quarantined, and whether the file is `fresh`: none of its
     /// tickets is in `fact_ticket` (held by any file, itself included — a backfill merges a file
     /// over its own earlier rows) and none is in more than one of its records.
+    ///
+    /// A file whose ids normalize saw distinct needs no grouped pass when `fact_ticket` holds
+    /// no id between its lowest and highest (byte order, the key's on both engines): one probe
+    /// of the key shows it fresh — monthly exports of new tickets, most of a backfill. The
+    /// pass was 0.10 s of each 170 000-ticket file on SQLite and 0.18 s on PostgreSQL.
     package static func checkHolders(fileID: Int64, runID: Int64, database: any WarehouseConnection) throws -> (quarantined: Int, fresh: Bool) {
+        let metadata = FileMetadata(database)
+        if let lowest = try metadata.value(fileID, distinctIDsLowest), let highest = try metadata.value(fileID, distinctIDsHighest),
+           try database.count("SELECT count(*) FROM (SELECT 1 FROM fact_ticket WHERE ticket_id >= ? AND ticket_id <= ? LIMIT 1) AS held",
+                              [.text(lowest), .text(highest)]) == 0 {
+            return (0, true)
+        }
         let (temporary, text) = (database.engine.temporary, database.engine.text)
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS ticket_conflict (
