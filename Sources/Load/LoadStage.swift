@@ -51,9 +51,12 @@ package enum LoadStage {
             let files = try Manifest(database).files(of: [source.name], in: .normalized)
             let staging: String
             let merge: (Int64) throws -> (written: Int, rejected: Int)
+            // How many rows a file staged, when normalize noted it (else they are counted).
+            var notedRows: (Int64) throws -> Int? = { _ in nil }
             switch source.kind {
             case .tickets:
                 staging = TicketMerge.staging
+                notedRows = { fileID in try TicketMerge.notedStagedRows(of: fileID, database: database) }
                 let keepStaged = try TicketMerge.keepsStagedRows(until: files, database: database)
                 merge = { fileID in
                     // A corrected re-export replaces exactly what its predecessor contributed.
@@ -94,7 +97,7 @@ package enum LoadStage {
                 let started = monotonicSeconds()
                 // One file per transaction: its predecessor's rows out, its own in, marked loaded.
                 let merged = try database.transaction { () throws -> (Int, Int, Int) in
-                    let read = try FactStore.stagedRows(in: staging, files: [fileID], database: database)
+                    let read = try notedRows(fileID) ?? FactStore.stagedRows(in: staging, files: [fileID], database: database)
                     let result = try merge(fileID)
                     try Manifest(database).loaded([fileID])
                     FaultPoint.reached("load.\(source.kind.rawValue)")

@@ -6,8 +6,9 @@ import Warehouse
 /// strictly increasing, shorter before longer and then byte by byte, the order numeric ids
 /// come in, which a repeated id cannot be — and the lowest and highest id byte by byte (the
 /// order of `fact_ticket`'s key on both engines), so that one probe of the key between them
-/// tells whether any is held already. Noted as the rows pass, in constant memory, and kept in
-/// the file's metadata only when every id was ASCII and the order held.
+/// tells whether any is held already; and how many rows it staged, which load then need not
+/// count. Noted as the rows pass, in constant memory, and kept in the file's metadata only when
+/// every id was ASCII and the order held.
 struct StagedTicketIDs {
     private let slot: Int?
     /// The last id noted, and the first of the run of ids of its length.
@@ -84,5 +85,6 @@ struct StagedTicketIDs {
         let metadata = FileMetadata(database)
         try metadata.set(fileID, TicketMerge.distinctIDsLowest, String(decoding: lowest, as: UTF8.self))
         try metadata.set(fileID, TicketMerge.distinctIDsHighest, String(decoding: highest, as: UTF8.self))
+        try metadata.set(fileID, TicketMerge.distinctIDsRows, String(rows))
     }
 }

@@ -119,6 +119,7 @@ final class NormalizeEngineTests: XCTestCase {
         XCTAssertEqual(try harness.rows("""
             SELECT f.source, m.key, m.value FROM etl_file_metadata m JOIN etl_source_file f ON f.file_id = m.file_id
             WHERE m.key LIKE 'ticket_ids/%' ORDER BY 1, 2
-            """), ["rising|\(TicketMerge.distinctIDsHighest)|9", "rising|\(TicketMerge.distinctIDsLowest)|10"])
+            """), ["rising|\(TicketMerge.distinctIDsHighest)|9", "rising|\(TicketMerge.distinctIDsLowest)|10",
+                   "rising|\(TicketMerge.distinctIDsRows)|4"])
     }
 }

