@@ -422,10 +422,12 @@ struct Bench {
 
 enum BenchError: Error, CustomStringConvertible {
     case baselineFailed(String)
+    case unexpected(String)
 
     var description: String {
         switch self {
         case .baselineFailed(let path): return "\(path): the C baseline failed; expected it to print seconds"
+        case .unexpected(let what): return what
         }
     }
 }
