@@ -81,6 +81,12 @@ extension PostgresRunTests {
 }
 
 extension PostgresRunTests {
+    /// Extract, normalize and load on the SQLite pipeline, then on the PostgreSQL one, each
+    /// expected to succeed.
+    func loadOnBoth(_ sqlite: PipelineConfig, _ postgres: PipelineConfig, line: UInt = #line) throws {
+        for config in [sqlite, postgres] { XCTAssertEqual(try run(config, [.extract, .normalize, .load]).exitCode, 0, line: line) }
+    }
+
     /// A corrected re-export that drops a ticket, arriving with a new file that holds an older
     /// version of it and is merged first: the ticket comes back with the new file's version
     /// (normalize could not give it back: the new file was not loaded yet). Both engines; on
@@ -95,20 +101,19 @@ extension PostgresRunTests {
         TestSupport.write(header + "3,2026-01-01T08:00:00Z,2026-01-02T09:00:00Z,open\n4,2026-01-01T08:00:00Z,2026-01-02T09:00:00Z,open\n", to: replaced)
         let (sqlite, postgres) = try bothEngines("warehouse: w.sqlite\nsources:\n  tickets: {kind: tickets, inbox: tickets/*.csv}\n",
                                                  in: directory, url: url)
-        let steps: [PipelineStep] = [.extract, .normalize, .load]
         let database = try Database(path: sqlite.warehouse)
         func tickets(_ connection: any WarehouseConnection) throws -> [String] {
             try connection.rows("SELECT ticket_id, status, _file_id FROM fact_ticket ORDER BY ticket_id", []) {
                 "\($0.text(0) ?? "")|\($0.text(1) ?? "")|\($0.int64(2))"
             }
         }
-        for config in [sqlite, postgres] { XCTAssertEqual(try run(config, steps).exitCode, 0) }
+        try loadOnBoth(sqlite, postgres)
         XCTAssertEqual(try tickets(database), ["3|open|1", "4|open|1"])
         // The re-export drops ticket 3 and solves 4; a new file, extracted and merged before
         // it (its name sorts first), holds an older version of 3.
         TestSupport.write(header + "4,2026-01-01T08:00:00Z,2026-01-02T10:00:00Z,solved\n", to: replaced)
         TestSupport.write(header + "3,2026-01-01T08:00:00Z,2026-01-01T12:00:00Z,pending\n", to: directory + "/tickets/a_2026-01-01.csv")
-        for config in [sqlite, postgres] { XCTAssertEqual(try run(config, steps).exitCode, 0) }
+        try loadOnBoth(sqlite, postgres)
         for connection in [database, pg] as [any WarehouseConnection] {
             XCTAssertEqual(try connection.rows("SELECT file_id, path, status FROM etl_source_file ORDER BY file_id", []) {
                 "\($0.int64(0))|\(($0.text(1) ?? "").split(separator: "/").suffix(2).joined(separator: "/"))|\($0.text(2) ?? "")"
@@ -144,7 +149,6 @@ extension PostgresRunTests {
         let (sqlite, postgres) = try bothEngines(
             "warehouse: w.sqlite\nsources:\n  csat: {kind: survey, respondent: customer, format: qualtrics_csv, inbox: csat/*.csv}\n",
             in: directory, url: url)
-        let steps: [PipelineStep] = [.extract, .normalize, .load]
         let database = try Database(path: sqlite.warehouse)
         func responses(_ connection: any WarehouseConnection) throws -> [String] {
             try connection.rows("""
@@ -152,11 +156,11 @@ extension PostgresRunTests {
                 LEFT JOIN fact_survey_answer a ON a.source = r.source AND a.response_id = r.response_id ORDER BY r.response_id, a.item
                 """, []) { "\($0.text(0) ?? "")|\($0.int64(1))|\($0.text(2) ?? "∅")|\($0.double(3))" }
         }
-        for config in [sqlite, postgres] { XCTAssertEqual(try run(config, steps).exitCode, 0) }
+        try loadOnBoth(sqlite, postgres)
         XCTAssertEqual(try responses(database), ["R_1|2|Q1|5.0", "R_2|2|Q1|3.0", "R_3|2|Q1|1.0"], "the later file's versions")
         // The later day is re-exported without R_2 (and with R_1 changed).
         TestSupport.write(export(["R_1,2026-03-01 10:00:00,T-1,4", "R_3,2026-03-02 09:00:00,T-3,1"]), to: later)
-        for config in [sqlite, postgres] { XCTAssertEqual(try run(config, steps).exitCode, 0) }
+        try loadOnBoth(sqlite, postgres)
         for connection in [database, pg] as [any WarehouseConnection] {
             XCTAssertEqual(try responses(connection), ["R_1|3|Q1|4.0", "R_2|1|Q1|2.0", "R_3|3|Q1|1.0"],
                            "R_2 is the earlier file's version again, with its answer")
