@@ -29,13 +29,7 @@ struct StagedTicketIDs {
     /// comparison with the id before and a copy, on the reading thread's path.
     mutating func note(_ values: [SlotValue]) {
         guard let slot, increasing else { return }
-        guard case .bytes(let id) = values[slot], !id.isEmpty else {
-            increasing = false
-            return
-        }
-        var ascii = true
-        for byte in id where byte >= 0x80 { ascii = false }
-        guard ascii else {
+        guard case .bytes(let id) = values[slot], !id.isEmpty, !id.contains(where: { $0 >= 0x80 }) else {
             increasing = false
             return
         }

@@ -59,11 +59,8 @@ package struct EventMerge {
             INSERT INTO \(temporary)retracted_owner SELECT DISTINCT \(owner) FROM \(fact) WHERE _file_id IN (\(list));
             """)
         let taken = try database.run("DELETE FROM \(fact) WHERE _file_id IN (\(list))", [])
-        let others = try database.rows("""
-            SELECT DISTINCT s.file_id FROM \(staging) s JOIN etl_source_file f ON f.file_id = s.file_id
-            WHERE f.status = \(Manifest.FileState.loaded.sql) AND s.\(owner) IN (SELECT owner FROM \(temporary)retracted_owner) ORDER BY s.file_id
-            """, []) { $0.int64(0) }
-        for other in others {
+        for other in try FactStore.loadedFiles(staging: staging, holding: [owner], in: "SELECT owner FROM \(temporary)retracted_owner",
+                                               database: database) {
             try database.run(insert(restriction: "AND \(owner) IN (SELECT owner FROM \(temporary)retracted_owner)", engine: database.engine),
                              [.integer(other)])
         }

@@ -10,6 +10,18 @@ package enum FactStore {
         return try database.count("SELECT count(*) FROM \(table) WHERE file_id IN (\(marks))", fileIDs.map { .integer($0) })
     }
 
+    /// The loaded files whose staged rows in `staging` hold a key a retraction took back — the
+    /// `keys` columns, among the rows of the query `retracted` — in file order: the files a
+    /// correction's taken-back rows come back from (tickets, events and survey responses alike).
+    package static func loadedFiles(staging: String, holding keys: [String], in retracted: String,
+                                    database: any WarehouseConnection) throws -> [Int64] {
+        try database.rows("""
+            SELECT DISTINCT s.file_id FROM \(staging) s JOIN etl_source_file f ON f.file_id = s.file_id
+            WHERE f.status = \(Manifest.FileState.loaded.sql) AND (\(keys.map { "s." + $0 }.joined(separator: ", "))) IN (\(retracted))
+            ORDER BY s.file_id
+            """, []) { $0.int64(0) }
+    }
+
     /// Distinct employees the roster history knows.
     package static func employeeCount(database: any WarehouseConnection) throws -> Int {
         try database.count("SELECT count(DISTINCT employee_id) FROM dim_employee")

@@ -85,13 +85,8 @@ package enum SurveyMerge {
             DELETE FROM fact_survey_answer WHERE (source, response_id) IN (SELECT source, response_id FROM \(temporary)retracted_response);
             """)
         let taken = try database.run("DELETE FROM fact_survey_response WHERE _file_id IN (\(list))", [])
-        let others = try database.rows("""
-            SELECT DISTINCT s.file_id FROM stg_survey_response s JOIN etl_source_file f ON f.file_id = s.file_id
-            WHERE f.status = \(Manifest.FileState.loaded.sql)
-              AND (s.source, s.response_id) IN (SELECT source, response_id FROM \(temporary)retracted_response)
-            ORDER BY s.file_id
-            """, []) { $0.int64(0) }
-        for other in others {
+        let retracted = "SELECT source, response_id FROM \(temporary)retracted_response"
+        for other in try FactStore.loadedFiles(staging: staging, holding: ["source", "response_id"], in: retracted, database: database) {
             _ = try merge(fileID: other, database: database, onlyRetracted: true)
         }
         try database.execute("DELETE FROM \(temporary)retracted_response")

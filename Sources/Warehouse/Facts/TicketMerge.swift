@@ -105,11 +105,8 @@ package enum TicketMerge {
         let taken = try database.count("SELECT count(*) FROM \(temporary)retracted_ticket")
         // Other loaded files that still hold these tickets give them back, oldest first, so
         // the upsert keeps the latest version as a normal load would.
-        let others = try database.rows("""
-            SELECT DISTINCT s.file_id FROM stg_ticket s JOIN etl_source_file f ON f.file_id = s.file_id
-            WHERE f.status = \(Manifest.FileState.loaded.sql) AND s.ticket_id IN (SELECT ticket_id FROM \(temporary)retracted_ticket) ORDER BY s.file_id
-            """, []) { $0.int64(0) }
-        for other in others {
+        for other in try FactStore.loadedFiles(staging: staging, holding: ["ticket_id"], in: "SELECT ticket_id FROM \(temporary)retracted_ticket",
+                                               database: database) {
             _ = try merge(fileID: other, version: version, database: database, onlyRetracted: true)
         }
         try database.execute("DELETE FROM \(temporary)retracted_ticket")
