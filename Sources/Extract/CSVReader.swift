@@ -17,13 +17,17 @@ package struct CSVRecord {
     package let offset: Int64
     package let problem: CSVRecordProblem?
     fileprivate let bytes: UnsafeBufferPointer<UInt8>
+    /// Where each field ends in `bytes`; the next begins `gap` bytes later (0 when `bytes` are
+    /// the fields copied end to end, 1 when they are the record as it stands in the input,
+    /// delimiters between its fields).
     fileprivate let ends: UnsafeBufferPointer<Int>
+    fileprivate var gap = 0
 
     package var fieldCount: Int { ends.count }
 
     /// The bytes of field `index` (no copy).
     package func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = index == 0 ? 0 : ends[index - 1]
+        let start = index == 0 ? 0 : ends[index - 1] + gap
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
     }
 
@@ -86,6 +90,8 @@ package final class CSVReader {
     private var position: Int64 = 0
     private var recordOffset: Int64 = 0
     private var oversize = false
+    /// The size of the oversized record, in field bytes (delimiters and quotes not counted).
+    private var droppedBytes = 0
     private var stopped = false
     /// The field of the current record that had text after its closing quote.
     private var strayAfterQuote: Int?
@@ -146,6 +152,10 @@ package final class CSVReader {
                     i += 1
                     continue
                 }
+            }
+            if state == .fieldStart && ends.isEmpty && buffer.isEmpty, let next = try wholeRecord(chunk, from: i, body) {
+                i = next
+                continue
             }
             switch state {
             case .fieldStart, .unquoted:
@@ -239,12 +249,58 @@ package final class CSVReader {
         position += Int64(n)
     }
 
+    /// Reads the record starting at `start` in place when it is the common kind — no quote
+    /// in it, its line end inside this chunk, not blank, within the size limit: one scan finds
+    /// its fields, which reach `body` as they stand in the chunk, delimiters between them
+    /// (the byte-by-byte states and the copy of each field into the record buffer were most
+    /// of the parse of a plain export). Returns where the next record starts, or nil — nothing
+    /// consumed — for any other record, which the states read.
+    private func wholeRecord(_ chunk: UnsafeBufferPointer<UInt8>, from start: Int, _ body: (CSVRecord) throws -> Bool) throws -> Int? {
+        let (quote, lf, cr, delimiter) = (UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"), self.delimiter)
+        // Worked on as a local (no access checks per field), given back with its capacity.
+        var fieldEnds = ends
+        ends = []
+        defer {
+            fieldEnds.removeAll(keepingCapacity: true)
+            ends = fieldEnds
+        }
+        let n = chunk.count
+        var j = start
+        while j < n {
+            let c = chunk[j]
+            if c == delimiter {
+                fieldEnds.append(j - start)
+            } else if c == lf || c == cr {
+                break
+            } else if c == quote {
+                return nil
+            }
+            j += 1
+        }
+        guard j < n, j > start, j - start <= maxRecordBytes else { return nil }
+        fieldEnds.append(j - start)
+        recordLine = line
+        recordOffset = position + Int64(start)
+        let keepGoing = try fieldEnds.withUnsafeBufferPointer { ends in
+            try body(CSVRecord(line: line, offset: recordOffset, problem: nil,
+                               bytes: UnsafeBufferPointer(rebasing: chunk[start..<j]), ends: ends, gap: 1))
+        }
+        if !keepGoing { stopped = true }
+        skipLF = chunk[j] == cr
+        line += 1
+        return j + 1
+    }
+
     @inline(__always)
     private func append(_ chunk: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
         guard to > from else { return }
-        if oversize { return }
+        if oversize {
+            droppedBytes += to - from
+            return
+        }
         if buffer.count + (to - from) > maxRecordBytes {
             oversize = true
+            droppedBytes = buffer.count + to - from
             return
         }
         buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[from..<to]))
@@ -252,9 +308,13 @@ package final class CSVReader {
 
     @inline(__always)
     private func appendByte(_ byte: UInt8) {
-        if oversize { return }
+        if oversize {
+            droppedBytes += 1
+            return
+        }
         if buffer.count + 1 > maxRecordBytes {
             oversize = true
+            droppedBytes = buffer.count + 1
             return
         }
         buffer.append(byte)
@@ -267,7 +327,8 @@ package final class CSVReader {
 
     private func endLine(_ wasCR: Bool, _ body: (CSVRecord) throws -> Bool) throws {
         skipLF = wasCR
-        let blank = ends.isEmpty && buffer.isEmpty && state == .unquoted
+        // (An oversized one-field record has an empty buffer too: its bytes were dropped.)
+        let blank = ends.isEmpty && buffer.isEmpty && !oversize && state == .unquoted
         if blank {
             state = .fieldStart
         } else {
@@ -284,7 +345,7 @@ package final class CSVReader {
         }
         strayAfterQuote = nil
         if oversize {
-            problem = .tooLarge(bytes: buffer.count, limit: maxRecordBytes)
+            problem = .tooLarge(bytes: droppedBytes, limit: maxRecordBytes)
             buffer.removeAll(keepingCapacity: false)
             ends = [0]
         }
