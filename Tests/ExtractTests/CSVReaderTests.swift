@@ -111,6 +111,18 @@ final class CSVReaderTests: XCTestCase {
         try source.read(directory + "/big.csv", into: sink, progress: .silent)
         XCTAssertEqual(sink.records.map(\.values), [["2", "3"]])
         XCTAssertEqual(sink.rejects.map(\.number), [2])
+        XCTAssertEqual(sink.rejects.first?.reason, "record larger than 1000 bytes (at least 5001); expected records under the limit",
+                       "the size is the record's fields, 1 + 5000 bytes")
+
+        // One field over the limit: its bytes are dropped, and its line end must still end it
+        // rather than read as a blank line (which swallowed the next record into the reject).
+        TestSupport.write("a,b\n1,2\n" + String(repeating: "y", count: 3000) + "\n3,4\n", to: directory + "/one.csv")
+        let one = CollectingSink()
+        try source.read(directory + "/one.csv", into: one, progress: .silent)
+        XCTAssertEqual(one.records.map(\.values), [["1", "2"], ["3", "4"]])
+        XCTAssertEqual(one.records.map(\.number), [2, 4])
+        XCTAssertEqual(one.rejects.map(\.number), [3])
+        XCTAssertEqual(one.rejects.first?.reason, "record larger than 1000 bytes (at least 3000); expected records under the limit")
     }
 
     func testEmptyFileFailsAndHeaderOnlyHasNoRecords() throws {
