@@ -289,7 +289,7 @@ struct LinkageData {
     /// Reads every outcome ticket that belongs to a wave. `createContacts`: build this
     /// connection's own `temp.outcome_contact` (a second connection does not see the first's).
     private static func outcomeTickets(waves: [Wave], database: any WarehouseConnection, createContacts: Bool) throws -> Loaded {
-        if createContacts { try OutcomeStore.createContacts(database: database) }
+        if createContacts { try OutcomeStore.createContacts(database: database, for: .priorContacts) }
         var tickets: [Ticket] = []
         var ratings: [Four] = []
         var words = Codes<String>(), exposures = Codes<ExposureKey>()

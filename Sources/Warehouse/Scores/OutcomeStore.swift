@@ -104,14 +104,27 @@ package enum OutcomeStore {
             """) { ($0.text(0) ?? "", $0.isNull(1) ? nil : $0.double(1), $0.int(2)) }
     }
 
-    /// Builds `temp.outcome_contact`: every ticket of a known customer, indexed for "did this
-    /// customer come back" (REPEAT) and "how often before" (the linkage's prior contacts).
-    package static func createContacts(database: any WarehouseConnection) throws {
+    /// What `temp.outcome_contact` is built for, which decides its index.
+    package enum ContactUse {
+        /// The outcome table (`rebuild`): "did this customer come back with the same category"
+        /// (REPEAT), and a pass in customer order; the index holds the ticket and its
+        /// resolution too, so that the pass reads nothing else.
+        case outcomes
+        /// The linkage's "how often before": the customer's contacts in a time range.
+        case priorContacts
+    }
+
+    /// Builds `temp.outcome_contact`: every ticket of a known customer, indexed for `use`.
+    /// Either index leads with the customer, so either serves the other's queries (more
+    /// slowly): the linkage reads on a second connection with an index of its own, or — on
+    /// PostgreSQL, or when that connection does not open — with the outcome table's.
+    package static func createContacts(database: any WarehouseConnection, for use: ContactUse = .outcomes) throws {
+        let key = use == .outcomes ? "customer_id, category, created_at, ticket_id, resolved_at" : "customer_id, created_at"
         try database.execute("""
             DROP TABLE IF EXISTS \(database.engine.temporary)outcome_contact;
             CREATE TEMP TABLE outcome_contact AS
-                SELECT customer_id, category, created_at, ticket_id FROM fact_ticket WHERE customer_id IS NOT NULL;
-            CREATE INDEX \(database.engine.temporaryIndex("outcome_contact_key")) ON outcome_contact (customer_id, category, created_at);
+                SELECT customer_id, category, created_at, ticket_id, resolved_at FROM fact_ticket WHERE customer_id IS NOT NULL;
+            CREATE INDEX \(database.engine.temporaryIndex("outcome_contact_key")) ON outcome_contact (\(key));
             """)
         try analyzeTemporary(database, "outcome_contact")
     }
@@ -153,15 +166,56 @@ package enum OutcomeStore {
         func ticketWindow(_ days: Outcome, _ condition: String) -> String {
             "CASE WHEN \(plusDays("t.resolved_at", days)) > \(ticketCutoffSQL) THEN NULL ELSE CAST((\(condition)) AS INTEGER) END"
         }
-        return try database.run("""
+        // The outcomes that follow the customer rather than the ticket.
+        let byCustomer: [(column: String, value: String)] = [
+            ("repeat", ticketWindow(.repeat, """
+                EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS NOT DISTINCT FROM t.category
+                        AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", .repeat))
+                        AND c.ticket_id <> t.ticket_id)
+                """)),
+            ("churn", eventWithin([.cancellation], .churn)),
+            ("renew", eventWithin([.renewal, .purchase], .renew)),
+            ("referral", eventWithin([.referral], .referral, orElse: """
+                EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
+                        AND m.submitted_at <= \(plusDays("t.resolved_at", .referral)))
+                """)),
+        ]
+        let parameters: [SQLValue] = [SQLValue(ticketCutoff), SQLValue(eventCutoff)] + windowed.map { .integer(Int64(window($0))) }
+        let resolved = "t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at"
+        let customerColumns: [String]
+        var join = ""
+        if database.engine == .sqlite {
+            // On SQLite they are worked out first in customer order — a pass over
+            // `outcome_contact`'s index, whose probes of the customer's later contacts and
+            // events then follow the indexes' order — and joined to the tickets by id. Probed per
+            // ticket in ticket order, each probe landed on a page of its own: at 10 M tickets
+            // the outcome table took 12× its 1 M time, 38% of it in the kernel reading pages
+            // SQLite's cache did not hold (15% at 1 M).
+            try database.execute("DROP TABLE IF EXISTS temp.customer_outcome")
+            try database.run("""
+                CREATE TEMP TABLE customer_outcome AS
+                SELECT t.ticket_id AS ticket_id, \(byCustomer.map { "\($0.value) AS \($0.column)" }.joined(separator: ", "))
+                FROM outcome_contact t INDEXED BY outcome_contact_key
+                WHERE \(resolved)
+                ORDER BY t.customer_id, t.category, t.created_at
+                """, parameters)
+            // Covering, so the join in ticket order reads the index alone, in its order.
+            try database.execute("""
+                CREATE INDEX temp.customer_outcome_ticket ON customer_outcome (ticket_id, \(byCustomer.map(\.column).joined(separator: ", ")))
+                """)
+            customerColumns = byCustomer.map { "o.\($0.column)" }
+            join = "LEFT JOIN customer_outcome o ON o.ticket_id = t.ticket_id"
+        } else {
+            customerColumns = byCustomer.map { "CASE WHEN t.customer_id IS NULL THEN NULL ELSE \($0.value) END" }
+        }
+        func column(_ name: String) -> String {
+            customerColumns[byCustomer.firstIndex { $0.column == name } ?? 0]
+        }
+        let sql = """
             INSERT INTO fact_ticket_outcome (ticket_id, customer_id, employee_id, team_id, created_at, resolved_at, category,
                 repeat, reopen, escalate, churn, renew, referral, csat, effort, nps, cx_emp)
             SELECT t.ticket_id, t.customer_id, t.first_assignee_employee_id, t.team_id, t.created_at, t.resolved_at, t.category,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(ticketWindow(.repeat, """
-                    EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS NOT DISTINCT FROM t.category
-                            AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", .repeat))
-                            AND c.ticket_id <> t.ticket_id)
-                    """)) END,
+                \(column("repeat")),
                 \(ticketWindow(.reopen, """
                     CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
                                       AND v.event = '\(TicketEvent.reopened.rawValue)')
@@ -174,16 +228,18 @@ package enum OutcomeStore {
                         AND v.event = '\(TicketEvent.escalated.rawValue)'
                         AND v.occurred_at <= \(plusDays("t.resolved_at", .escalate)))
                     """)),
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.cancellation], .churn)) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.renewal, .purchase], .renew)) END,
-                CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(eventWithin([.referral], .referral, orElse: """
-                    EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
-                            AND m.submitted_at <= \(plusDays("t.resolved_at", .referral)))
-                    """)) END,
+                \(column("churn")), \(column("renew")), \(column("referral")),
                 r.csat, r.effort, r.nps, r.cx_emp
-            FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
-            WHERE t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at
+            FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id \(join)
+            WHERE \(resolved)
             ORDER BY t.ticket_id
-            """, [SQLValue(ticketCutoff), SQLValue(eventCutoff)] + windowed.map { .integer(Int64(window($0))) })
+            """
+        // SQLite binds no more parameters than the statement numbers: without the customer
+        // outcomes' windows, the last it uses is ESCALATE's.
+        let used = database.engine == .sqlite
+            ? parameters.prefix((windowed.firstIndex(of: .escalate) ?? windowed.count) + 3) : parameters[...]
+        let written = try database.run(sql, Array(used))
+        if database.engine == .sqlite { try database.execute("DROP TABLE temp.customer_outcome") }
+        return written
     }
 }
