@@ -166,25 +166,46 @@ package enum OutcomeStore {
         func ticketWindow(_ days: Outcome, _ condition: String) -> String {
             "CASE WHEN \(plusDays("t.resolved_at", days)) > \(ticketCutoffSQL) THEN NULL ELSE CAST((\(condition)) AS INTEGER) END"
         }
-        // The outcomes that follow the customer rather than the ticket.
-        let byCustomer: [(column: String, value: String)] = [
-            ("repeat", ticketWindow(.repeat, """
-                EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS NOT DISTINCT FROM t.category
-                        AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", .repeat))
-                        AND c.ticket_id <> t.ticket_id)
-                """)),
-            ("churn", eventWithin([.cancellation], .churn)),
-            ("renew", eventWithin([.renewal, .purchase], .renew)),
-            ("referral", eventWithin([.referral], .referral, orElse: """
-                EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
-                        AND m.submitted_at <= \(plusDays("t.resolved_at", .referral)))
-                """)),
-        ]
+        /// What each outcome counts, for the ticket `t` (the customer's outcomes assume a customer).
+        func counted(_ outcome: Outcome) -> String {
+            switch outcome {
+            case .repeat:
+                return ticketWindow(.repeat, """
+                    EXISTS (SELECT 1 FROM outcome_contact c WHERE c.customer_id = t.customer_id AND c.category IS NOT DISTINCT FROM t.category
+                            AND c.created_at > t.resolved_at AND c.created_at <= \(plusDays("t.resolved_at", .repeat))
+                            AND c.ticket_id <> t.ticket_id)
+                    """)
+            case .reopen:
+                return ticketWindow(.reopen, """
+                    CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                                      AND v.event = '\(TicketEvent.reopened.rawValue)')
+                         THEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                                      AND v.event = '\(TicketEvent.reopened.rawValue)' AND v.occurred_at <= \(plusDays("t.resolved_at", .reopen)))
+                         ELSE coalesce(t.reopens, 0) > 0 END
+                    """)
+            case .escalate:
+                return ticketWindow(.escalate, """
+                    coalesce(t.escalated, 0) = 1 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
+                        AND v.event = '\(TicketEvent.escalated.rawValue)'
+                        AND v.occurred_at <= \(plusDays("t.resolved_at", .escalate)))
+                    """)
+            case .churn:
+                return eventWithin([.cancellation], .churn)
+            case .renew:
+                return eventWithin([.renewal, .purchase], .renew)
+            case .referral:
+                return eventWithin([.referral], .referral, orElse: """
+                    EXISTS (SELECT 1 FROM relationship_recommended m WHERE m.customer = lower(t.customer_id) AND m.submitted_at > t.resolved_at
+                            AND m.submitted_at <= \(plusDays("t.resolved_at", .referral)))
+                    """)
+            }
+        }
+        // The outcomes that follow the customer (NULL without one) rather than the ticket.
+        let followCustomer: [Outcome] = [.repeat, .churn, .renew, .referral]
         let parameters: [SQLValue] = [SQLValue(ticketCutoff), SQLValue(eventCutoff)] + windowed.map { .integer(Int64(window($0))) }
         let resolved = "t.resolved_at IS NOT NULL AND t.resolved_at >= t.created_at"
-        let customerColumns: [String]
-        var join = ""
-        if database.engine == .sqlite {
+        let inCustomerOrder = database.engine == .sqlite
+        if inCustomerOrder {
             // On SQLite they are worked out first in customer order — a pass over
             // `outcome_contact`'s index, whose probes of the customer's later contacts and
             // events then follow the indexes' order — and joined to the tickets by id. Probed per
@@ -194,52 +215,36 @@ package enum OutcomeStore {
             try database.execute("DROP TABLE IF EXISTS temp.customer_outcome")
             try database.run("""
                 CREATE TEMP TABLE customer_outcome AS
-                SELECT t.ticket_id AS ticket_id, \(byCustomer.map { "\($0.value) AS \($0.column)" }.joined(separator: ", "))
+                SELECT t.ticket_id AS ticket_id, \(followCustomer.map { "\(counted($0)) AS \($0.column)" }.joined(separator: ", "))
                 FROM outcome_contact t INDEXED BY outcome_contact_key
                 WHERE \(resolved)
                 ORDER BY t.customer_id, t.category, t.created_at
                 """, parameters)
             // Covering, so the join in ticket order reads the index alone, in its order.
             try database.execute("""
-                CREATE INDEX temp.customer_outcome_ticket ON customer_outcome (ticket_id, \(byCustomer.map(\.column).joined(separator: ", ")))
+                CREATE INDEX temp.customer_outcome_ticket ON customer_outcome (ticket_id, \(followCustomer.map(\.column).joined(separator: ", ")))
                 """)
-            customerColumns = byCustomer.map { "o.\($0.column)" }
-            join = "LEFT JOIN customer_outcome o ON o.ticket_id = t.ticket_id"
-        } else {
-            customerColumns = byCustomer.map { "CASE WHEN t.customer_id IS NULL THEN NULL ELSE \($0.value) END" }
         }
-        func column(_ name: String) -> String {
-            customerColumns[byCustomer.firstIndex { $0.column == name } ?? 0]
+        let outcomes = windowed.map { outcome -> String in
+            guard followCustomer.contains(outcome) else { return counted(outcome) }
+            return inCustomerOrder ? "o.\(outcome.column)" : "CASE WHEN t.customer_id IS NULL THEN NULL ELSE \(counted(outcome)) END"
         }
         let sql = """
             INSERT INTO fact_ticket_outcome (ticket_id, customer_id, employee_id, team_id, created_at, resolved_at, category,
-                repeat, reopen, escalate, churn, renew, referral, csat, effort, nps, cx_emp)
+                \(windowed.map(\.column).joined(separator: ", ")), csat, effort, nps, cx_emp)
             SELECT t.ticket_id, t.customer_id, t.first_assignee_employee_id, t.team_id, t.created_at, t.resolved_at, t.category,
-                \(column("repeat")),
-                \(ticketWindow(.reopen, """
-                    CASE WHEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                                      AND v.event = '\(TicketEvent.reopened.rawValue)')
-                         THEN EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                                      AND v.event = '\(TicketEvent.reopened.rawValue)' AND v.occurred_at <= \(plusDays("t.resolved_at", .reopen)))
-                         ELSE coalesce(t.reopens, 0) > 0 END
-                    """)),
-                \(ticketWindow(.escalate, """
-                    coalesce(t.escalated, 0) = 1 OR EXISTS (SELECT 1 FROM fact_ticket_event v WHERE v.ticket_id = t.ticket_id
-                        AND v.event = '\(TicketEvent.escalated.rawValue)'
-                        AND v.occurred_at <= \(plusDays("t.resolved_at", .escalate)))
-                    """)),
-                \(column("churn")), \(column("renew")), \(column("referral")),
+                \(outcomes.joined(separator: ",\n    ")),
                 r.csat, r.effort, r.nps, r.cx_emp
-            FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id \(join)
+            FROM fact_ticket t LEFT JOIN ticket_rating r ON r.ticket_id = t.ticket_id
+            \(inCustomerOrder ? "LEFT JOIN customer_outcome o ON o.ticket_id = t.ticket_id" : "")
             WHERE \(resolved)
             ORDER BY t.ticket_id
             """
-        // SQLite binds no more parameters than the statement numbers: without the customer
-        // outcomes' windows, the last it uses is ESCALATE's.
-        let used = database.engine == .sqlite
-            ? parameters.prefix((windowed.firstIndex(of: .escalate) ?? windowed.count) + 3) : parameters[...]
-        let written = try database.run(sql, Array(used))
-        if database.engine == .sqlite { try database.execute("DROP TABLE temp.customer_outcome") }
+        // SQLite binds no more parameters than a statement numbers: this one, without the
+        // customer's outcomes, ends at the last window it still uses.
+        let last = windowed.indices.filter { !inCustomerOrder || !followCustomer.contains(windowed[$0]) }.max() ?? 0
+        let written = try database.run(sql, Array(parameters.prefix(last + 3)))
+        if inCustomerOrder { try database.execute("DROP TABLE temp.customer_outcome") }
         return written
     }
 }
