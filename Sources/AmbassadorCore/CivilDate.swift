@@ -58,6 +58,28 @@ package struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
+    /// Writes `YYYY-MM-DD` at the start of `buffer` (at least 10 bytes, a year of 0…9999)
+    /// without allocating; returns the bytes written, 10 (normalize's dates, SQLite's
+    /// `ambassador_plus_days`).
+    package func write(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = 0
+        func put(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = value
+            while divisor > 0 {
+                buffer[n] = UInt8(48 + v / divisor)
+                n += 1
+                v %= divisor
+                divisor /= 10
+            }
+        }
+        put(year, 4); buffer[n] = UInt8(ascii: "-"); n += 1
+        put(month, 2); buffer[n] = UInt8(ascii: "-"); n += 1
+        put(day, 2)
+        return n
+    }
+
     /// `YYYY-Qn`, the quarter period key.
     package var quarterKey: String { pad(year, 4) + "-Q" + String((month - 1) / 3 + 1) }
 

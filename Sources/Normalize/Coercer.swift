@@ -108,7 +108,7 @@ package final class Coercer {
         guard let date = scanner.date() else {
             return .invalid("not a date; expected YYYY-MM-DD, M/D/YYYY or DD-MM-YYYY")
         }
-        return .output(Coercer.write(date, into: scratch))
+        return .output(date.write(into: scratch))
     }
 
     /// A point in time, written as UTC `YYYY-MM-DDTHH:MM:SSZ`.
@@ -310,29 +310,10 @@ package final class Coercer {
         return negative ? -value : value
     }
 
-    static func write(_ date: CivilDate, into scratch: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var n = 0
-        func put(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var v = value
-            while divisor > 0 {
-                scratch[n] = UInt8(48 + v / divisor)
-                n += 1
-                v %= divisor
-                divisor /= 10
-            }
-        }
-        put(date.year, 4); scratch[n] = UInt8(ascii: "-"); n += 1
-        put(date.month, 2); scratch[n] = UInt8(ascii: "-"); n += 1
-        put(date.day, 2)
-        return n
-    }
-
     static func write(epochSeconds: Int64, into scratch: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let rest = Int(epochSeconds - days * 86_400)
-        var n = write(CivilDate(daysSinceEpoch: Int(days)), into: scratch)
+        var n = CivilDate(daysSinceEpoch: Int(days)).write(into: scratch)
         for (value, separator) in [(rest / 3600, UInt8(ascii: "T")), (rest / 60 % 60, UInt8(ascii: ":")), (rest % 60, UInt8(ascii: ":"))] {
             scratch[n] = separator
             scratch[n + 1] = UInt8(48 + value / 10)

@@ -33,18 +33,7 @@ enum SQLitePlusDays {
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &out) { raw -> T in
             let bytes = raw.assumingMemoryBound(to: UInt8.self)
-            func put(_ value: Int, width: Int, at start: Int) {
-                var v = value
-                for index in stride(from: start + width - 1, through: start, by: -1) {
-                    bytes[index] = UInt8(48 + v % 10)
-                    v /= 10
-                }
-            }
-            put(later.year, width: 4, at: 0)
-            bytes[4] = UInt8(ascii: "-")
-            put(later.month, width: 2, at: 5)
-            bytes[7] = UInt8(ascii: "-")
-            put(later.day, width: 2, at: 8)
+            _ = later.write(into: bytes)
             if text.count == 20 {
                 for index in 10..<20 { bytes[index] = text[index] }
             } else {

@@ -118,7 +118,7 @@ package enum OutcomeStore {
     /// Either index leads with the customer, so either serves the other's queries (more
     /// slowly): the linkage reads on a second connection with an index of its own, or — on
     /// PostgreSQL, or when that connection does not open — with the outcome table's.
-    package static func createContacts(database: any WarehouseConnection, for use: ContactUse = .outcomes) throws {
+    package static func createContacts(database: any WarehouseConnection, for use: ContactUse) throws {
         let key = use == .outcomes ? "customer_id, category, created_at, ticket_id, resolved_at" : "customer_id, created_at"
         try database.execute("""
             DROP TABLE IF EXISTS \(database.engine.temporary)outcome_contact;
@@ -148,7 +148,7 @@ package enum OutcomeStore {
         let windowed = Outcome.allCases
         func days(_ outcome: Outcome) -> String { "?\((windowed.firstIndex(of: outcome) ?? windowed.count) + 3)" }
         func plusDays(_ column: String, _ outcome: Outcome) -> String { database.engine.plusDays(column, days: days(outcome)) }
-        try createContacts(database: database)
+        try createContacts(database: database, for: .outcomes)
         try database.execute("DELETE FROM fact_ticket_outcome")
         let ticketCutoffSQL = "coalesce(CAST(?1 AS TEXT), '')"
         let eventCutoffSQL = "CAST(?2 AS TEXT)"
