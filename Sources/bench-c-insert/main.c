@@ -1,7 +1,8 @@
 /* The baseline for `make bench`: the plainest C loop inserting rows through SQLite's C API.
    Same table, values and settings as the Swift bulk path it is compared with:
-   one prepared statement, bind/step/reset, one transaction, WAL, synchronous=NORMAL.
-   Usage: bench-c-insert DB ROWS   — prints the seconds the inserts and the commit took. */
+   one prepared statement, bind/step/reset, one transaction, WAL, synchronous=NORMAL, and the
+   page size of a new warehouse (Database.pageSize, passed by the bench).
+   Usage: bench-c-insert DB ROWS PAGE_SIZE   — prints the seconds the inserts and the commit took. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +26,16 @@ static int check(int rc, sqlite3 *db, const char *what) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench-c-insert DB ROWS\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: bench-c-insert DB ROWS PAGE_SIZE\n");
         return 64;
     }
     long rows = atol(argv[2]);
     sqlite3 *db;
     check(sqlite3_open(argv[1], &db), db, "open");
+    char page[64];
+    snprintf(page, sizeof page, "PRAGMA page_size=%ld;", atol(argv[3]));
+    check(sqlite3_exec(db, page, 0, 0, 0), db, "page size");
     check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                            "CREATE TABLE t (c1 INTEGER, c2 TEXT, c3 TEXT, c4 TEXT, c5 TEXT, c6 TEXT,"
                            " c7 TEXT, c8 TEXT, c9 TEXT, c10 TEXT)", 0, 0, 0), db, "setup");

@@ -23,6 +23,31 @@ final class DatabaseTests: XCTestCase {
         XCTAssertEqual(try database.count("PRAGMA busy_timeout"), Int(Database.busyTimeoutMilliseconds))
     }
 
+    /// A new warehouse has `Database.pageSize` pages (chosen before WAL writes anything); a
+    /// warehouse made with another page size — an older one, or one `sqlite3` made — keeps
+    /// its own, and its rows, when opened. Either checkpoints its WAL at 4 MB.
+    func testANewWarehouseHasLargePagesAndAnOlderOneKeepsItsOwn() throws {
+        let (fresh, _) = try open()
+        XCTAssertEqual(try fresh.count("PRAGMA page_size"), Database.pageSize)
+        XCTAssertEqual(try fresh.count("PRAGMA wal_autocheckpoint") * Database.pageSize, 4 << 20, "a 4 MB WAL is checkpointed")
+        XCTAssertNotEqual(Database.pageSize, 4096, "the test below needs a size other than the new one")
+        let path = TestSupport.temporaryDirectory() + "/old.sqlite"
+        do {
+            // SQLite changes a file's page size only by a VACUUM out of WAL mode.
+            let old = try Database(path: path)
+            try old.execute("""
+                PRAGMA journal_mode=DELETE; PRAGMA page_size=4096; VACUUM;
+                CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('kept');
+                """)
+            XCTAssertEqual(try old.count("PRAGMA page_size"), 4096)
+        }
+        let reopened = try Database(path: path)
+        XCTAssertEqual(try reopened.count("PRAGMA page_size"), 4096)
+        XCTAssertEqual(try reopened.scalar("SELECT a FROM t").stringValue, "kept")
+        XCTAssertEqual(try reopened.scalar("PRAGMA journal_mode").stringValue, "wal")
+        XCTAssertEqual(try reopened.count("PRAGMA wal_autocheckpoint"), 1024, "4 MB of its pages")
+    }
+
     /// A file that is not a SQLite database fails to open as damaged, every time, and the
     /// connection SQLite had made is closed once (by the object's deinit, not also by the
     /// failing initializer: a second close would free it twice).
@@ -128,6 +153,36 @@ final class DatabaseTests: XCTestCase {
         XCTAssertThrowsError(try Migrator.migrate(database, migrations: [broken], appliedAt: "x"))
         XCTAssertFalse(try database.tableExists("a"))
         XCTAssertEqual(try Migrator.currentVersion(database), 0)
+    }
+
+    /// A new warehouse takes its schema whole or not at all (one transaction); a warehouse
+    /// already at some version takes each later migration in its own, so those before a
+    /// failing one stay. Either way the error names the migration that failed.
+    func testANewWarehouseTakesItsSchemaWholeAnOlderOneMigrationByMigration() throws {
+        let steps = [Migration(version: 1, name: "one", sql: "CREATE TABLE one (x)"),
+                     Migration(version: 2, name: "two", sql: "CREATE TABLE two (x)"),
+                     Migration(version: 3, name: "broken", sql: "CREATE TABLE oops (")]
+        func failedVersion(_ database: Database, _ migrations: [Migration]) -> Int? {
+            do {
+                try Migrator.migrate(database, migrations: migrations, appliedAt: "x")
+                return nil
+            } catch WarehouseError.migration(_, let version, _) {
+                return version
+            } catch {
+                XCTFail("\(error)")
+                return nil
+            }
+        }
+        let (new, _) = try open()
+        XCTAssertEqual(failedVersion(new, steps), 3)
+        XCTAssertFalse(try new.tableExists("one"))
+        XCTAssertEqual(try Migrator.currentVersion(new), 0)
+
+        let (older, _) = try open()
+        XCTAssertEqual(try Migrator.migrate(older, migrations: Array(steps.prefix(1)), appliedAt: "x"), [1])
+        XCTAssertEqual(failedVersion(older, steps), 3)
+        XCTAssertTrue(try older.tableExists("two"))
+        XCTAssertEqual(try Migrator.currentVersion(older), 2)
     }
 
     func testBulkInserterQuotesHostileIdentifiers() throws {
