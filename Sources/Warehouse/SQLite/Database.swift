@@ -13,9 +13,10 @@ package final class Database {
 
     /// The page size of a new warehouse file, in bytes (SQLite's default is 4 096). Measured
     /// on the 1 M-ticket bench, three alternating rounds (BENCHMARKS.md): extract + normalize +
-    /// load 5.6–6.5 s with 4 KB pages, 5.0–5.7 s with 16 KB, 4.7–4.9 s with 64 KB (fewer
-    /// pages to split, log and checkpoint for the same rows; how often the WAL is checkpointed
-    /// made no difference, 4 or 64 MB, with either page size); the score stage at 1 M was no
+    /// load 5.45–5.66 s with 4 KB pages, 4.72–4.79 s with 16 KB, 4.22–4.51 s with 64 KB (fewer
+    /// pages to split, log and checkpoint for the same rows, and a fact row of ~210 bytes is
+    /// more than the twentieth of a 4 KB page SQLite advises for a `WITHOUT ROWID` table; how
+    /// often the WAL is checkpointed made no difference). The score stage at 1 M was no
     /// slower with 16 KB, while 64 KB pages raised its peak memory by 12 MB and make each
     /// page the cache misses — the score's look-ups at 10 M — sixteen times the bytes.
     package static let pageSize = 16_384
