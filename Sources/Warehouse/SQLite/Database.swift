@@ -72,7 +72,7 @@ package final class Database {
                 // of 16 KB ones. The warehouse checkpoints at 4 MB whatever its page size
                 // (measured: no slower), so a small disk or a file-size limit fills no sooner.
                 let pageBytes = try count("PRAGMA page_size")
-                try execute("PRAGMA wal_autocheckpoint=\(max(Database.walCheckpointBytes / max(pageBytes, 512), 1))")
+                try execute("PRAGMA wal_autocheckpoint=\(Database.walCheckpointBytes / max(pageBytes, 512))")
             }
             try execute("PRAGMA foreign_keys=ON")
         } catch let error as WarehouseError {
