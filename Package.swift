@@ -51,7 +51,7 @@ let package = Package(
             // As Extract: the row normalizer's buffers are class state touched per value;
             // dynamic exclusivity checks cost about 5% of normalize (perf).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse"]),
+        .target(name: "Load", dependencies: ["AmbassadorCore", "Warehouse", "Normalize"]),
         .target(name: "Score", dependencies: ["AmbassadorCore", "Warehouse", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Report", dependencies: ["AmbassadorCore", "Warehouse", "CSystem"]),
         .target(name: "Generate", dependencies: ["AmbassadorCore"]),

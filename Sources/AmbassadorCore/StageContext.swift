@@ -14,6 +14,11 @@ package struct StageContext: Sendable {
     package var partitionRange: ClosedRange<CivilDate>?
     package var logger: Logger
     package var progress: ProgressReporter
+    /// SQLite: normalize leaves a plain ticket file to load, which reads it from the archive
+    /// into `fact_ticket` in one pass with no staged copy (`TicketFactWriter`). Off, every
+    /// ticket file is staged in `stg_ticket` first, as on PostgreSQL — for tests that read the
+    /// staged rows.
+    package var ticketsInOnePass = true
 
     package init(
         config: PipelineConfig, runDate: CivilDate, runID: Int64, sourceFilter: String? = nil,

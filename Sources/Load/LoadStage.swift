@@ -1,6 +1,7 @@
 import AmbassadorCore
 import Foundation
 import Logging
+import Normalize
 import Warehouse
 
 /// The load stage: staged rows become dimensions and facts, one unit per transaction —
@@ -53,11 +54,48 @@ package enum LoadStage {
             let merge: (Int64) throws -> (written: Int, rejected: Int)
             // How many rows a file staged, when normalize noted it (else they are counted).
             var notedRows: (Int64) throws -> Int? = { _ in nil }
+            // A file normalize left to load, read into the facts in one pass (or handed back
+            // to be staged); nil for the others, merged from their staged rows.
+            var onePass: (Int64) throws -> OnePass? = { _ in nil }
             switch source.kind {
             case .tickets:
                 staging = TicketMerge.staging
                 notedRows = { fileID in try TicketMerge.notedStagedRows(of: fileID, database: database) }
                 let keepStaged = try TicketMerge.keepsStagedRows(until: files, database: database)
+                onePass = { fileID in
+                    guard try FileMetadata(database).value(fileID, NormalizeStage.leftToLoad) != nil else { return nil }
+                    // A file a correction follows stays staged for that correction's retraction.
+                    var reason = "a correction of this source is merged after it, whose retraction may need its rows staged"
+                    if database.isInTransaction {
+                        // A backfill's one transaction: the pass would run in a savepoint, in
+                        // which SQLite copies every page it changes (about twice as slow), and a
+                        // backfilled file's tickets are mostly in the facts already.
+                        reason = "a backfill loads its range in one transaction"
+                    } else if !keepStaged(fileID) {
+                        do {
+                            let merged = try database.transaction { () throws -> (written: Int, rejected: Int) in
+                                let merged = try NormalizeStage.mergeInOnePass(fileID: fileID, source: source, version: version,
+                                                                               database: database, context: context)
+                                try Manifest(database).loaded([fileID])
+                                FaultPoint.reached("load.tickets")
+                                return merged
+                            }
+                            FaultPoint.reached("load.tickets.committed")
+                            return .merged(merged)
+                        } catch let error as WarehouseError where error.isWarehouseWide {
+                            throw error
+                        } catch let interrupted as RunInterrupted {
+                            throw interrupted
+                        } catch {
+                            // Rolled back whole: staged below, as normalize would, which says
+                            // in its own words what is wrong with the file, if anything.
+                            reason = "\(error)"
+                        }
+                    }
+                    context.logger.info("load: \(source.name) file \(fileID) is staged and merged, not read in one pass: \(reason)")
+                    return .staged(try NormalizeStage.stageLeftFile(fileID: fileID, source: source, because: reason, database: database,
+                                                                    context: context))
+                }
                 merge = { fileID in
                     // A corrected re-export replaces exactly what its predecessor contributed.
                     let retracted = try TicketMerge.retractPredecessors(of: fileID, version: version, database: database)
@@ -95,6 +133,25 @@ package enum LoadStage {
                 defer { context.progress.advance() }
                 try Interruption.checkpoint()
                 let started = monotonicSeconds()
+                switch try onePass(fileID) {
+                case .merged(let merged)?:
+                    counts.rowsRead += merged.written + merged.rejected
+                    counts.rowsWritten += merged.written
+                    counts.rowsRejected += merged.rejected
+                    counts.filesDone += 1
+                    let elapsed = monotonicSeconds() - started
+                    if elapsed >= 1 { context.logger.info("load: \(source.name) file \(fileID): \(merged.written) rows read and merged in one pass in \(String(format: "%.1f", elapsed)) s") }
+                    continue
+                case .staged(let staged)?:
+                    // Normalize's verdict on it: its rejects, or the reason it failed.
+                    counts.rowsRejected += staged.rowsRejected
+                    counts.filesFailed += staged.filesFailed
+                    counts.dataFailure = counts.dataFailure || staged.dataFailure
+                    counts.messages += staged.messages
+                    guard try Manifest(database).file(fileID)?.state == .normalized else { continue }
+                case nil:
+                    break
+                }
                 // One file per transaction: its predecessor's rows out, its own in, marked loaded.
                 let merged = try database.transaction { () throws -> (Int, Int, Int) in
                     let read = try notedRows(fileID) ?? FactStore.stagedRows(in: staging, files: [fileID], database: database)
@@ -161,4 +218,13 @@ package enum LoadStage {
         all.append(checks)
         return all
     }
+}
+
+/// What became of a ticket file normalize left to load.
+private enum OnePass {
+    /// Read into the facts in one pass: rows written and rejected.
+    case merged((written: Int, rejected: Int))
+    /// Staged by normalize after all (not fresh, too many rejects, or unreadable), with its
+    /// counts: merged next from its staged rows, unless it failed.
+    case staged(StageCounts)
 }

@@ -15,13 +15,17 @@ struct AgentIDs {
             : []
     }
 
-    /// Notes the agent ids of a staged row.
-    mutating func note(_ values: [SlotValue]) {
+    /// Notes the agent ids of a staged row; `new` receives each id the first time it is seen.
+    mutating func note(_ values: [SlotValue], new: ([UInt8]) -> Void = { _ in }) {
         for slot in slots {
             guard case .bytes(let id) = values[slot], !id.isEmpty else { continue }
             // Rows name the same agents over and over: look up before copying the bytes.
             let hash = FNV1a64.hash(id)
-            if seen[hash]?.contains(where: { $0.elementsEqual(id) }) != true { seen[hash, default: []].append(Array(id)) }
+            if seen[hash]?.contains(where: { $0.elementsEqual(id) }) != true {
+                let copy = Array(id)
+                seen[hash, default: []].append(copy)
+                new(copy)
+            }
         }
     }
 

@@ -39,86 +39,23 @@ package enum NormalizeStage {
         }
     }
 
-    static func normalize(source: SourceConfig, coercer: Coercer, database: any WarehouseConnection, context: StageContext) throws -> StageCounts {
+    static func normalize(source: SourceConfig, coercer: Coercer, database: any WarehouseConnection, context: StageContext,
+                          only: Set<Int64>? = nil) throws -> StageCounts {
         var counts = StageCounts(source: source.name)
         let manifest = Manifest(database)
         let files = try manifest.files(of: [source.name], in: .extracted)
+            .filter { only?.contains($0) ?? true }
             .compactMap { try pendingFile($0, database: database, context: context) }
         guard !files.isEmpty else { return counts }
-        let rawTable = WarehouseCatalog.rawTable(source: source.name)
-        let rawColumns = try RawRows.columns(source: source.name, rawTable: rawTable, database: database)
-        // Raw rows last only until their file is staged, unless the source keeps them
-        // (`keep_raw`) and no pseudonymisation forbids it.
-        let dropRaw = !context.config.privacy.pseudonymise.isEmpty || !source.keepRaw
-        guard source.isNormalized, let entity = CanonicalEntity.forKind(source.kind) else {
+        guard let reader = try SourceFiles(source: source, coercer: coercer, database: database, context: context) else {
             // A raw source has no canonical entity: its records stay in raw_<source>.
             return counts
         }
-        /// Where `file`'s records are read: its raw rows while they are there (`keep_raw`;
-        /// those of a file given back once `dropRaw` has deleted them are not), else the
-        /// file itself with the columns extract listed. A file extracted by an older
-        /// version has no list: its raw rows, as then.
-        func records(_ file: PendingFile, only: Set<String>?) throws -> FileRecords {
-            let listed = try FileMetadata(database).value(file.id, FileColumns.metadataKey)
-            let rawRowsThere = file.storesRawRows(database.engine, source: source) && (only == nil || !dropRaw)
-            let origin: FileRecords.Origin
-            if let listed, !rawRowsThere {
-                guard let columns = FileColumns.decode(listed) else {
-                    throw NormalizeError.notStaged(path: file.path, reason: "its column list in etl_file_metadata is not a JSON array of names")
-                }
-                let readPath = pathToRead(file, context: context)
-                // A file never archived (a pulse survey's, any under pseudonymisation) that is
-                // gone from the inbox waits for its return rather than failing for good.
-                guard FileManager.default.fileExists(atPath: readPath) else { throw NormalizeError.fileGone(path: file.path) }
-                origin = .file(readPath: readPath, columns: columns)
-            } else {
-                origin = .rawRows(rawTable: rawTable, firstRowID: file.firstRowID, lastRowID: file.lastRowID)
-            }
-            return FileRecords(fileID: file.id, path: file.path, sha256: file.sha256, records: file.extracted, origin: origin, source: source)
-        }
-
-        /// Stages `file`'s records (only the tickets `only` names, without rejects, when
-        /// giving back a corrected re-export's tickets) through the row normalizer.
-        func stageRecords(_ file: PendingFile, only: Set<String>?, input known: FileRecords? = nil) throws -> (written: Int, rejected: Int) {
-            // The export's own column labels (Zendesk's field_headers) help find the fields.
-            let labels = try FileMetadata(database).values(file.id, prefix: "label/")
-            let input = try known ?? records(file, only: only)
-            let columns = input.fileColumns ?? rawColumns
-            let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
-            if only == nil {
-                let mapped = Set(plan.rawColumns)
-                try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
-            }
-            return try normalizeFile(file, plan: plan, input: input, rawTable: rawTable, rawColumns: rawColumns, only: only, source: source,
-                                     coercer: coercer, database: database, context: context)
-        }
-
-        // How one file is staged: surveys, Stripe events and ticket audits by their own
-        // normalizers (audits when the file's columns look like them), the rest row by row.
-        let stageFile: (PendingFile) throws -> (written: Int, rejected: Int) = { file in
-            let input = try records(file, only: nil)
-            let columns = input.fileColumns ?? rawColumns
-            if source.kind == .survey {
-                let metadata = try FileMetadata(database).all(file.id)
-                let normalizer = try SurveyNormalizer(source: source, columns: columns, path: file.path, coercer: coercer,
-                                                      fileMetadata: metadata, logger: context.logger)
-                let selected = Set(normalizer.selected)
-                try noteUnmappedColumns(columns.filter { !selected.contains($0) }, file: file, database: database)
-                return try normalizer.normalize(input, database: database, context: context)
-            }
-            if let stripe = StripeEvents(source: source, columns: columns, coercer: coercer) {
-                let result = try stripe.normalize(input, database: database, context: context)
-                // Event types it does not use are counted, as every vocabulary's unknown words are.
-                try noteUnmappedValues(result.unmapped.map { (field: "event", word: $0.key, rows: $0.value) }, file: file,
-                                       source: source, database: database, context: context)
-                return (result.written, result.rejected)
-            }
-            if let audits = AuditNormalizer(source: source, columns: columns, coercer: coercer) {
-                // Ticket audits: each record's events array becomes several staged events.
-                return try audits.normalize(input, database: database, context: context)
-            }
-            return try stageRecords(file, only: nil, input: input)
-        }
+        let (rawTable, dropRaw) = (reader.rawTable, reader.dropRaw)
+        // A plain ticket file is left to load (one pass from file to fact) unless a correction
+        // waits among the source's files: its retraction may need their rows staged.
+        let leavesTickets = try only == nil && context.ticketsInOnePass && database.engine == .sqlite && source.kind == .tickets
+            && files.allSatisfy { try manifest.superseded(by: $0.id).isEmpty }
         // What else a staged file (kept: under the reject threshold) needs staged with it; it
         // returns what could not be done, to be said (exit 65), never passed over.
         var giveBack: ((PendingFile) throws -> [String])? = nil
@@ -138,7 +75,7 @@ package enum NormalizeStage {
                     let missing = tickets.subtracting(try staged(other))
                     guard !missing.isEmpty else { continue }
                     do {
-                        _ = try stageRecords(held, only: missing)
+                        _ = try reader.stageRecords(held, only: missing)
                     } catch let error as WarehouseError where error.isWarehouseWide {
                         throw error
                     } catch {
@@ -174,7 +111,13 @@ package enum NormalizeStage {
             try Interruption.checkpoint()
             do {
                 let outcome = try database.transaction { () throws -> (written: Int, rejected: Int, failed: String?, notes: [String]) in
-                    let result = try stageFile(file)
+                    if leavesTickets, try reader.leaveToLoad(file) {
+                        // Its columns are checked and listed now; its rows are read by load.
+                        try manifest.normalized(file.id, rejected: file.extractRejects)
+                        FaultPoint.reached("normalize.file")
+                        return (0, 0, nil, [])
+                    }
+                    let result = try reader.stageFile(file)
                     try dropRawRows(of: file)
                     let total = file.extracted + file.extractRejects
                     let rejected = result.rejected + file.extractRejects
@@ -240,12 +183,185 @@ package enum NormalizeStage {
         return counts
     }
 
+    /// The file metadata marking a ticket file normalize left to load (`leaveToLoad`).
+    package static let leftToLoad = "tickets/one_pass"
+    /// Why load staged a file normalize left to it after all (`stageLeftFile`): kept, for
+    /// `status` and whoever wonders why that file took longer.
+    package static let stagedAtLoad = "tickets/staged_at_load"
+
+    /// Load's one pass over a ticket file normalize left to it (SQLite), in the caller's
+    /// transaction: its records are read from the archive, mapped, coerced and written
+    /// straight into `fact_ticket` (`TicketFactWriter`), its rejects into `etl_reject`.
+    /// Returns the rows written and rejected. It throws — and the caller rolls its transaction
+    /// back — when the file is not fresh (a ticket of it is held already, or held twice), when
+    /// its rejects pass the threshold, or when it cannot be read: `stageLeftFile` then stages
+    /// it as normalize would, and says what went wrong in normalize's words. (Not a savepoint:
+    /// inside one SQLite keeps every page the rows change in its sub-journal as well, which
+    /// made the pass four times slower.)
+    package static func mergeInOnePass(fileID: Int64, source: SourceConfig, version: Int64, database: any WarehouseConnection,
+                                       context: StageContext) throws -> (written: Int, rejected: Int) {
+        guard let file = try pendingFile(fileID, database: database, context: context) else {
+            throw NormalizeError.notStaged(path: "file \(fileID)", reason: "it is not in etl_source_file")
+        }
+        let coercer = try Coercer(timeZone: source.timeZone ?? context.config.timeZone, decimalSeparator: source.decimalSeparator)
+        guard let reader = try SourceFiles(source: source, coercer: coercer, database: database, context: context) else {
+            throw NormalizeError.notStaged(path: file.path, reason: "source \(source.name) has no canonical entity")
+        }
+        let input = try reader.records(file, only: nil)
+        let plan = try reader.plan(file, input: input, only: nil)
+        guard let facts = try TicketFactWriter(database: database, fields: plan.outputFields.map(\.name), fileID: file.id,
+                                               source: source.name, version: version) else {
+            throw NormalizeError.notStaged(path: file.path, reason: "only SQLite reads a ticket file into the facts in one pass")
+        }
+        let result = try normalizeFile(file, plan: plan, input: input, rawTable: reader.rawTable, rawColumns: reader.rawColumns,
+                                       source: source, coercer: coercer, database: database, context: context, facts: facts)
+        let total = file.extracted + file.extractRejects
+        let rejected = result.rejected + file.extractRejects
+        guard total == 0 || Double(rejected) / Double(total) <= context.config.rejectThreshold else {
+            throw NormalizeError.notStaged(path: file.path, reason: "\(rejected) of \(total) rows rejected, above the reject threshold")
+        }
+        try Manifest(database).normalized(file.id, rejected: rejected)
+        try FileMetadata(database).remove(file.id, leftToLoad)
+        return result
+    }
+
+    /// A ticket file normalize left to load that load could not merge in one pass
+    /// (`mergeInOnePass`): it is normalized again the staged way — back to extracted, then
+    /// staged in `stg_ticket` (or failed, with its reason) in a transaction of its own, as
+    /// normalize stages any file. Returns normalize's counts for it.
+    package static func stageLeftFile(fileID: Int64, source: SourceConfig, because reason: String, database: any WarehouseConnection,
+                                      context: StageContext) throws -> StageCounts {
+        try database.transaction {
+            try Manifest(database).extractedAgain(fileID)
+            try FileMetadata(database).remove(fileID, leftToLoad)
+            try FileMetadata(database).set(fileID, stagedAtLoad, reason)
+        }
+        let coercer = try Coercer(timeZone: source.timeZone ?? context.config.timeZone, decimalSeparator: source.decimalSeparator)
+        return try normalize(source: source, coercer: coercer, database: database, context: context, only: [fileID])
+    }
+
+    /// What normalize reads one source's files with.
+    private struct SourceFiles {
+        let source: SourceConfig
+        let coercer: Coercer
+        let database: any WarehouseConnection
+        let context: StageContext
+        let entity: CanonicalEntity
+        let rawTable: String
+        let rawColumns: [String]
+        /// Raw rows last only until their file is staged, unless the source keeps them
+        /// (`keep_raw`) and no pseudonymisation forbids it.
+        let dropRaw: Bool
+
+        /// nil for a source with no canonical entity (`kind: raw`).
+        init?(source: SourceConfig, coercer: Coercer, database: any WarehouseConnection, context: StageContext) throws {
+            guard source.isNormalized, let entity = CanonicalEntity.forKind(source.kind) else { return nil }
+            self.source = source
+            self.coercer = coercer
+            self.database = database
+            self.context = context
+            self.entity = entity
+            rawTable = WarehouseCatalog.rawTable(source: source.name)
+            rawColumns = try RawRows.columns(source: source.name, rawTable: rawTable, database: database)
+            dropRaw = !context.config.privacy.pseudonymise.isEmpty || !source.keepRaw
+        }
+
+        /// Where `file`'s records are read: its raw rows while they are there (`keep_raw`;
+        /// those of a file given back once `dropRaw` has deleted them are not), else the
+        /// file itself with the columns extract listed. A file extracted by an older
+        /// version has no list: its raw rows, as then.
+        func records(_ file: PendingFile, only: Set<String>?) throws -> FileRecords {
+            let listed = try FileMetadata(database).value(file.id, FileColumns.metadataKey)
+            let rawRowsThere = file.storesRawRows(database.engine, source: source) && (only == nil || !dropRaw)
+            let origin: FileRecords.Origin
+            if let listed, !rawRowsThere {
+                guard let columns = FileColumns.decode(listed) else {
+                    throw NormalizeError.notStaged(path: file.path, reason: "its column list in etl_file_metadata is not a JSON array of names")
+                }
+                let readPath = pathToRead(file, context: context)
+                // A file never archived (a pulse survey's, any under pseudonymisation) that is
+                // gone from the inbox waits for its return rather than failing for good.
+                guard FileManager.default.fileExists(atPath: readPath) else { throw NormalizeError.fileGone(path: file.path) }
+                origin = .file(readPath: readPath, columns: columns)
+            } else {
+                origin = .rawRows(rawTable: rawTable, firstRowID: file.firstRowID, lastRowID: file.lastRowID)
+            }
+            return FileRecords(fileID: file.id, path: file.path, sha256: file.sha256, records: file.extracted, origin: origin, source: source)
+        }
+
+        /// The row normalizer's plan for `file` (its columns listed as mapped or not, unless
+        /// only some tickets are given back).
+        func plan(_ file: PendingFile, input: FileRecords, only: Set<String>?) throws -> FieldPlan {
+            // The export's own column labels (Zendesk's field_headers) help find the fields.
+            let labels = try FileMetadata(database).values(file.id, prefix: "label/")
+            let columns = input.fileColumns ?? rawColumns
+            let plan = try FieldPlan(entity: entity, source: source, columns: columns, path: file.path, labels: labels)
+            if only == nil {
+                let mapped = Set(plan.rawColumns)
+                try noteUnmappedColumns(columns.filter { !mapped.contains($0) }, file: file, database: database)
+            }
+            return plan
+        }
+
+        /// Stages `file`'s records (only the tickets `only` names, without rejects, when
+        /// giving back a corrected re-export's tickets) through the row normalizer.
+        func stageRecords(_ file: PendingFile, only: Set<String>?, input known: FileRecords? = nil) throws -> (written: Int, rejected: Int) {
+            let input = try known ?? records(file, only: only)
+            return try normalizeFile(file, plan: plan(file, input: input, only: only), input: input, rawTable: rawTable, rawColumns: rawColumns,
+                                     only: only, source: source, coercer: coercer, database: database, context: context)
+        }
+
+        /// Whether `file` (of a ticket source, on SQLite) is left to load, to be read once
+        /// into the facts (`mergeInOnePass`): a plain ticket file read from the archive, not a
+        /// correction, whose extract rejects alone keep it under the threshold. Its plan is
+        /// made (a file missing a required column fails here, as when staged), its columns
+        /// listed, and it is marked in its metadata.
+        func leaveToLoad(_ file: PendingFile) throws -> Bool {
+            let input = try records(file, only: nil)
+            guard case .file(_, let columns) = input.origin, AuditNormalizer(source: source, columns: columns, coercer: coercer) == nil,
+                  try Manifest(database).superseded(by: file.id).isEmpty else { return false }
+            let total = file.extracted + file.extractRejects
+            guard total == 0 || Double(file.extractRejects) / Double(total) <= context.config.rejectThreshold else { return false }
+            _ = try plan(file, input: input, only: nil)
+            try FileMetadata(database).set(file.id, leftToLoad, "1")
+            return true
+        }
+
+        /// Stages one file: surveys, Stripe events and ticket audits by their own normalizers
+        /// (audits when the file's columns look like them), the rest row by row.
+        func stageFile(_ file: PendingFile) throws -> (written: Int, rejected: Int) {
+            let input = try records(file, only: nil)
+            let columns = input.fileColumns ?? rawColumns
+            if source.kind == .survey {
+                let metadata = try FileMetadata(database).all(file.id)
+                let normalizer = try SurveyNormalizer(source: source, columns: columns, path: file.path, coercer: coercer,
+                                                      fileMetadata: metadata, logger: context.logger)
+                let selected = Set(normalizer.selected)
+                try noteUnmappedColumns(columns.filter { !selected.contains($0) }, file: file, database: database)
+                return try normalizer.normalize(input, database: database, context: context)
+            }
+            if let stripe = StripeEvents(source: source, columns: columns, coercer: coercer) {
+                let result = try stripe.normalize(input, database: database, context: context)
+                // Event types it does not use are counted, as every vocabulary's unknown words are.
+                try noteUnmappedValues(result.unmapped.map { (field: "event", word: $0.key, rows: $0.value) }, file: file,
+                                       source: source, database: database, context: context)
+                return (result.written, result.rejected)
+            }
+            if let audits = AuditNormalizer(source: source, columns: columns, coercer: coercer) {
+                // Ticket audits: each record's events array becomes several staged events.
+                return try audits.normalize(input, database: database, context: context)
+            }
+            return try stageRecords(file, only: nil, input: input)
+        }
+    }
+
     private static func normalizeFile(
         _ file: PendingFile, plan: FieldPlan, input: FileRecords, rawTable: String, rawColumns: [String], only: Set<String>? = nil, source: SourceConfig,
-        coercer: Coercer, database: any WarehouseConnection, context: StageContext
+        coercer: Coercer, database: any WarehouseConnection, context: StageContext, facts: TicketFactWriter? = nil
     ) throws -> (written: Int, rejected: Int) {
         let entity = plan.entity
-        let inserter = try TableWriter(database, table: entity.table, columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name))
+        // `facts`: the rows go straight into fact_ticket (load's one pass), not to staging.
+        let inserter = try facts == nil ? TableWriter(database, table: entity.table, columns: ["file_id", "record_no", "source"] + plan.outputFields.map(\.name)) : nil
         let quarantine = try Quarantine(database: database, context: context, source: source.name, fileID: file.id, path: file.path)
         let normalizer = RowNormalizer(plan: plan, coercer: coercer, source: source, partition: file.partition,
                                        privacy: context.config.privacy, validation: context.config.validation,
@@ -296,6 +412,8 @@ package enum NormalizeStage {
         var agents = AgentIDs(plan: plan, entity: entity, collecting: only == nil)
         var ticketIDs = StagedTicketIDs(plan: plan, entity: entity, collecting: only == nil)
         let width = plan.outputFields.count
+        let (firstAssigneeSlot, assigneeSlot) = (plan.outputFields.firstIndex { $0.name == "first_assignee_id" },
+                                                 plan.outputFields.firstIndex { $0.name == "assignee_id" })
         switch input.origin {
         case .file(let readPath, _):
             // One pass over the archived file, on two threads: this one writes while another
@@ -311,7 +429,7 @@ package enum NormalizeStage {
                     case .none: return
                     case .some(.some(let failure)): batch.append(recordNo: recordNo, failure)
                     case .some(.none):
-                        agents.note(normalizer.values)
+                        agents.note(normalizer.values) { batch.noteAgent($0) }
                         ticketIDs.note(normalizer.values)
                         batch.append(recordNo: recordNo, normalizer.values)
                     }
@@ -322,13 +440,20 @@ package enum NormalizeStage {
                 }
                 pipe.send(batch)
             }, write: { batch in
+                // Agents a row names for the first time are mapped before that row is written.
+                try facts?.addAgents(batch.newAgents)
                 try batch.withBytes { bytes in
                     for entry in batch.entries {
                         switch entry {
                         case .reject(let recordNo, let failure):
                             try quarantine.add(recordNo: recordNo, failure)
                         case .row(let recordNo, let first):
-                            if let sqlite = inserter.sqlite {
+                            if let facts {
+                                try facts.insert(recordNo: recordNo, firstAssignee: batch.text(first, slot: firstAssigneeSlot, bytes: bytes),
+                                                 assignee: batch.text(first, slot: assigneeSlot, bytes: bytes)) { statement in
+                                    try batch.bind(first, width: width, bytes: bytes, to: statement, from: facts.firstFieldParameter)
+                                }
+                            } else if let sqlite = inserter?.sqlite {
                                 try sqlite.insert { statement in
                                     try statement.bind(.integer(file.id), at: 1)
                                     try statement.bind(.integer(recordNo), at: 2)
@@ -336,7 +461,7 @@ package enum NormalizeStage {
                                     try batch.bind(first, width: width, bytes: bytes, to: statement, from: 4)
                                 }
                             } else {
-                                try inserter.insertEncoded { row in
+                                try inserter?.insertEncoded { row in
                                     row.appendInteger(file.id)
                                     row.appendInteger(recordNo)
                                     row.append(.text(source.name))
@@ -349,6 +474,8 @@ package enum NormalizeStage {
                 }
             })
         case .rawRows:
+            // Load's one pass reads files only (`leaveToLoad`); stored raw rows are staged.
+            guard facts == nil else { throw NormalizeError.notStaged(path: file.path, reason: "its records are raw rows, which are staged, not read in one pass") }
             context.progress.begin("normalize \(source.name)", total: Int64(file.extracted))
             defer { context.progress.end() }
             try input.forEach(columns: plan.rawColumns, database: database, progress: context.progress) { row in
@@ -359,7 +486,7 @@ package enum NormalizeStage {
                 case .some(.none):
                     agents.note(normalizer.values)
                     ticketIDs.note(normalizer.values)
-                    if let sqlite = inserter.sqlite {
+                    if let sqlite = inserter?.sqlite {
                         // SQLite: the values bound where they lie, no copy.
                         try sqlite.insert { statement in
                             try statement.bind(.integer(file.id), at: 1)
@@ -368,16 +495,18 @@ package enum NormalizeStage {
                             try normalizer.bind(to: statement, from: 4)
                         }
                     } else {
-                        try inserter.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + normalizer.sqlValues())
+                        try inserter?.insert([.integer(file.id), .integer(recordNo), .text(source.name)] + normalizer.sqlValues())
                     }
                     written += 1
                 }
                 context.progress.update(rows: written + quarantine.count, done: Int64(written + quarantine.count))
             }
         }
-        try inserter.finish()
-        try agents.write(fileID: file.id, database: database)
-        try ticketIDs.write(fileID: file.id, database: database)
+        if let inserter {
+            try inserter.finish()
+            try agents.write(fileID: file.id, database: database)
+            try ticketIDs.write(fileID: file.id, database: database)
+        }
         try quarantine.finish()
         if only == nil {
             try noteUnmappedValues(normalizer.unmappedWords, file: file, source: source, database: database, context: context)

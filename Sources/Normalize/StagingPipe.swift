@@ -30,6 +30,8 @@ final class StagedBatch {
     private(set) var entries: [Entry] = []
     private(set) var cells: [Cell] = []
     private(set) var bytes: [UInt8] = []
+    /// Agent ids first seen in this batch's rows (load's one pass maps them before writing).
+    private(set) var newAgents: [[UInt8]] = []
 
     var isFull: Bool { entries.count >= StagedBatch.capacity }
 
@@ -54,6 +56,10 @@ final class StagedBatch {
         }
     }
 
+    func noteAgent(_ id: [UInt8]) {
+        newAgents.append(id)
+    }
+
     func append(recordNo: Int64, _ failure: RowFailure) {
         entries.append(.reject(recordNo: recordNo, failure))
     }
@@ -62,6 +68,7 @@ final class StagedBatch {
         entries.removeAll(keepingCapacity: true)
         cells.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
+        newAgents.removeAll()
     }
 
     /// Binds row values `cells[first ..< first + width]` to parameters `parameter …`;
@@ -77,6 +84,12 @@ final class StagedBatch {
                 try statement.bindTextNoCopy(UnsafeBufferPointer(rebasing: bytes[start ..< start + count]), at: index)
             }
         }
+    }
+
+    /// The text of row value `cells[first + slot]` (nil for no slot, or a value not text).
+    func text(_ first: Int, slot: Int?, bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard let slot, case .text(let start, let count) = cells[first + slot] else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[start ..< start + count])
     }
 
     /// Encodes row values `cells[first ..< first + width]` into PostgreSQL's COPY text; `bytes`

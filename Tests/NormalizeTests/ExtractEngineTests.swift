@@ -119,7 +119,7 @@ final class ExtractEngineTests: XCTestCase {
                 "\($0.int(0))|\($0.text(1) ?? "")|\($0.text(2) ?? "")|\($0.text(3) ?? "")"
             }
             XCTAssertEqual(rejects, ["1|subject|-|NUL character at offset 3 of the value; expected text"], "\(database.engine)")
-            let normalized = try NormalizeStage.run(database: database, context: harness.context)
+            let normalized = try NormalizeStage.run(database: database, context: harness.stagedContext)
             XCTAssertEqual(normalized.first?.filesFailed, 0, "\(database.engine): the file is staged")
             XCTAssertEqual(try database.rows("SELECT ticket_id FROM stg_ticket", []) { $0.text(0) ?? "" }, ["2"], "\(database.engine)")
         }

@@ -67,7 +67,7 @@ final class FixtureGoldenTests: XCTestCase {
         config.respondent = fixture.respondent
         harness.config.sources = [config]
         _ = try ExtractStage.run(database: harness.database, context: harness.context)
-        _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+        _ = try NormalizeStage.run(database: harness.database, context: harness.stagedContext)
 
         var out = "# \(fixture.path) as \(fixture.kind)" + (fixture.respondent.map { " (\($0) respondents)" } ?? "")
             + ", format \(config.format)\n"

@@ -20,8 +20,8 @@ final class NormalizeEngineTests: XCTestCase {
         let extracted = (try ExtractStage.run(database: harness.database, context: harness.context),
                          try ExtractStage.run(database: pg, context: harness.context))
         XCTAssertEqual(extracted.1, extracted.0, what)
-        let normalized = (try NormalizeStage.run(database: harness.database, context: harness.context),
-                          try NormalizeStage.run(database: pg, context: harness.context))
+        let normalized = (try NormalizeStage.run(database: harness.database, context: harness.stagedContext),
+                          try NormalizeStage.run(database: pg, context: harness.stagedContext))
         XCTAssertEqual(normalized.1, normalized.0, what)
         let left = try ExtractDump.dump(harness.database, sources: sources) + StagingDump.dump(harness.database)
         let right = try ExtractDump.dump(pg, sources: sources) + StagingDump.dump(pg)
@@ -69,7 +69,7 @@ final class NormalizeEngineTests: XCTestCase {
                 source.keepRaw = keepRaw
                 harness.config.sources = [source]
                 _ = try ExtractStage.run(database: harness.database, context: harness.context)
-                _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+                _ = try NormalizeStage.run(database: harness.database, context: harness.stagedContext)
                 let staged = try harness.rows("""
                     SELECT DISTINCT file_id, id FROM (SELECT file_id, first_assignee_id AS id FROM stg_ticket UNION ALL SELECT file_id, assignee_id FROM stg_ticket) AS a
                     WHERE id IS NOT NULL AND id <> '' ORDER BY 1, 2

@@ -60,7 +60,7 @@ final class RawLayerTests: XCTestCase {
         harness.config.sources = [source]
         harness.config.rejectThreshold = 1
         _ = try ExtractStage.run(database: harness.database, context: harness.context)
-        _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+        _ = try NormalizeStage.run(database: harness.database, context: harness.stagedContext)
         let table = CanonicalEntity.forKind(item.kind)?.table ?? ""
         let columns = try harness.database.columns(of: table).joined(separator: ", ")
         var state = try harness.rows("SELECT status, records, rejected, coalesce(error, '') FROM etl_source_file")
@@ -96,7 +96,7 @@ final class RawLayerTests: XCTestCase {
         XCTAssertEqual(try harness.rows("SELECT value FROM etl_file_metadata WHERE key = 'columns'"), [#"["Ticket ID","Created At","Status"]"#])
         try FileManager.default.removeItem(atPath: path)
 
-        let counts = try NormalizeStage.run(database: harness.database, context: harness.context)
+        let counts = try NormalizeStage.run(database: harness.database, context: harness.stagedContext)
         XCTAssertEqual(counts.first?.rowsWritten, 2)
         XCTAssertEqual(try harness.rows("SELECT record_no, ticket_id, status FROM stg_ticket ORDER BY record_no"), ["2|7|open", "3|8|solved"])
         XCTAssertEqual(try harness.rows("SELECT status FROM etl_source_file"), ["normalized"])
@@ -114,7 +114,7 @@ final class RawLayerTests: XCTestCase {
         try handle.truncate(atOffset: 0)
         try handle.write(contentsOf: Data("Ticket ID,Created At\n8,2026-01-02T10:00:00Z\n".utf8))
         try handle.close()
-        _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+        _ = try NormalizeStage.run(database: harness.database, context: harness.stagedContext)
         XCTAssertEqual(try harness.rows("SELECT ticket_id FROM stg_ticket"), ["7"])
     }
 
@@ -133,7 +133,7 @@ final class RawLayerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: harness.directory + "/archive"))
         TestSupport.write("Ticket ID,Created At\n8,2026-01-02T10:00:00Z\n", to: changed)
 
-        let counts = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.context).first)
+        let counts = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.stagedContext).first)
         XCTAssertEqual(counts.filesFailed, 1)
         XCTAssertEqual(counts.filesDone, 1)
         XCTAssertTrue(counts.dataFailure)
@@ -154,7 +154,7 @@ final class RawLayerTests: XCTestCase {
             ]}
             """, to: harness.directory + "/inbox/t.json")
         _ = try ExtractStage.run(database: harness.database, context: harness.context)
-        _ = try NormalizeStage.run(database: harness.database, context: harness.context)
+        _ = try NormalizeStage.run(database: harness.database, context: harness.stagedContext)
         XCTAssertEqual(try harness.rows("SELECT ticket_id, coalesce(priority, '-'), coalesce(channel, '-') FROM stg_ticket ORDER BY record_no"),
                        ["1|-|-", "2|high|email"])
         XCTAssertFalse(try harness.database.tableExists("raw_tickets"))
@@ -183,14 +183,14 @@ final class RawLayerTests: XCTestCase {
         TestSupport.write("ResponseId,RecipientEmail,Team,EndDate,Q1\nR_1,ann@example.com,T1,2026-01-07T10:00:00Z,4\n", to: path)
         _ = try ExtractStage.run(database: harness.database, context: harness.context)
         try FileManager.default.moveItem(atPath: path, toPath: harness.directory + "/away.csv")
-        let gone = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.context).first)
+        let gone = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.stagedContext).first)
         XCTAssertEqual(gone.filesFailed, 1)
         XCTAssertTrue(gone.dataFailure, "the run says so (exit 65)")
         let waiting = try harness.rows("SELECT status, error FROM etl_source_file")
         XCTAssertEqual(waiting.count, 1)
         XCTAssertTrue(waiting[0].hasPrefix("extracted|") && waiting[0].contains(path) && waiting[0].contains("no longer in the inbox"), waiting[0])
         try FileManager.default.moveItem(atPath: harness.directory + "/away.csv", toPath: path)
-        let back = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.context).first)
+        let back = try XCTUnwrap(NormalizeStage.run(database: harness.database, context: harness.stagedContext).first)
         XCTAssertEqual(back.filesDone, 1)
         XCTAssertEqual(try harness.rows("SELECT status FROM etl_source_file"), ["normalized"])
         XCTAssertEqual(try harness.rows("SELECT response_id, coalesce(respondent_id, '-'), team_id FROM stg_survey_response"), ["R_1|-|T1"])
@@ -216,7 +216,7 @@ final class RawLayerTests: XCTestCase {
         TestSupport.write("Employee ID,Name,Email,Team\nE1,Ann Lee,ann@example.com,T1\n", to: second.directory + "/hr/roster_2026-01-01.csv")
         _ = try ExtractStage.run(database: second.database, context: second.context)
         XCTAssertFalse(FileManager.default.fileExists(atPath: second.directory + "/archive"), "nothing archived under pseudonymisation")
-        let counts = try NormalizeStage.run(database: second.database, context: second.context)
+        let counts = try NormalizeStage.run(database: second.database, context: second.stagedContext)
         XCTAssertEqual(counts.first?.rowsWritten, 1)
         XCTAssertEqual(try second.rows("SELECT count(*) FROM stg_employee WHERE name = 'Ann Lee' OR email LIKE '%example.com'"), ["0"])
     }

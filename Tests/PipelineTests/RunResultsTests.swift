@@ -19,7 +19,7 @@ final class RunResultsTests: XCTestCase {
         TestSupport.write("warehouse: w.sqlite\nreject_threshold: 1\nsources:\n  tickets: {kind: tickets, inbox: tickets/*.csv}\n", to: directory + "/p.yml")
         let config = try ConfigLoader(path: directory + "/p.yml").load()
         let runner = Runner(config: config, logger: Logger(label: "test"), progress: .silent)
-        let summary = try runner.run([.extract, .normalize], options: RunOptions(
+        let summary = try runner.run([.extract, .normalize, .load], options: RunOptions(
             command: "test", arguments: [], runDate: CivilDate(year: 2026, month: 2, day: 1) ?? CivilDate(daysSinceEpoch: 0),
             now: { "2026-02-01T00:00:00Z" }))
         let database = try Database(path: config.warehouse, readOnly: true)

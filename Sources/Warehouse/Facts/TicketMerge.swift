@@ -44,6 +44,13 @@ package enum TicketMerge {
     /// million tickets names a few hundred agents, and the per-row look-ups were the larger
     /// part of the merge.
     package static func mapAgents(_ ids: String, _ arguments: [SQLValue] = [], database: any WarehouseConnection) throws {
+        try startAgentMap(database: database)
+        try addAgents(ids, arguments, database: database)
+    }
+
+    /// Creates (or empties) `temp.agent_employee` and fills `temp.employee_name` from the
+    /// current history, for `addAgents`.
+    package static func startAgentMap(database: any WarehouseConnection) throws {
         let (temporary, clustered, text) = (database.engine.temporary, database.engine.withoutRowID, database.engine.text)
         // Names two employees share resolve to no one rather than to the wrong one.
         try database.execute("""
@@ -56,15 +63,22 @@ package enum TicketMerge {
             SELECT lower(trim(name)), min(employee_id) FROM dim_employee WHERE trim(coalesce(name, '')) <> ''
             GROUP BY lower(trim(name)) HAVING count(DISTINCT employee_id) = 1;
             """)
+    }
+
+    /// Adds to `temp.agent_employee` the agent ids `ids` yields that it does not hold yet,
+    /// each with its employee and that employee's latest version.
+    package static func addAgents(_ ids: String, _ arguments: [SQLValue] = [], database: any WarehouseConnection) throws {
+        let temporary = database.engine.temporary
         try database.run("""
             INSERT INTO \(temporary)agent_employee (external_id, employee_id)
             SELECT id, \(employee(of: "id", database.engine)) FROM (\(ids)) AS ids WHERE id IS NOT NULL
+            ON CONFLICT (external_id) DO NOTHING
             """, arguments)
         try database.run("""
             UPDATE \(temporary)agent_employee AS a SET (latest_from, latest_to, latest_team) =
                 (SELECT e.valid_from, e.valid_to, e.team_id FROM dim_employee e
                  WHERE e.employee_id = a.employee_id ORDER BY e.valid_from DESC LIMIT 1)
-            WHERE employee_id IS NOT NULL
+            WHERE employee_id IS NOT NULL AND latest_from IS NULL
             """, [])
     }
 
@@ -135,42 +149,95 @@ package enum TicketMerge {
             SELECT first_assignee_id AS id FROM stg_ticket s WHERE s.file_id = ?1 \(restriction)
             UNION SELECT assignee_id FROM stg_ticket s WHERE s.file_id = ?1 AND s.resolved_at IS NOT NULL \(restriction)
             """, [.integer(fileID)], database: database)
-        // The canonical ticket's fields as staged, then what the load derives: one list, so a
-        // field added to `CanonicalEntity.ticket` is copied and updated with the rest.
-        let staged = CanonicalEntity.ticket.fields.map(\.column)
-        let derived: [(column: String, value: String)] = [
-            ("first_assignee_employee_id", "first_employee"), ("resolver_employee_id", "resolver_employee"),
-            ("team_id", team(of: "first_employee", at: "created_at", latest: ("first_from", "first_to", "first_team"))),
-            ("attributed_version", "CAST(? AS BIGINT)"),
-            ("_file_id", "file_id"), ("_record_no", "record_no"),
-        ]
-        let columns = ["source"] + staged + derived.map(\.column)
-        let values = ["source"] + staged + derived.map(\.value)
-        let updates = columns.filter { $0 != "ticket_id" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         // SQLite upserts the file's rows in record order: a ticket the file holds twice keeps
         // the row with the latest updated_at, the later record on a tie. PostgreSQL may not
         // update a row twice in one statement, so it takes that same row once.
         let once = database.engine == .postgresql
+        let insert = factInsert(rows: "stg_ticket", version: "CAST(? AS BIGINT)", engine: database.engine, distinct: once, where: "WHERE s.file_id = ? \(restriction)",
+                                order: once ? "ORDER BY s.ticket_id, coalesce(s.updated_at, '') DESC, s.record_no DESC" : "")
         let written = try database.run("""
-            INSERT INTO fact_ticket (\(columns.joined(separator: ", ")))
-            SELECT \(values.joined(separator: ", "))
-            FROM (SELECT \(once ? "DISTINCT ON (s.ticket_id)" : "") s.*, first.employee_id AS first_employee,
-                         first.latest_from AS first_from, first.latest_to AS first_to, first.latest_team AS first_team,
-                         CASE WHEN s.resolved_at IS NULL THEN NULL ELSE resolver.employee_id END AS resolver_employee
-                  FROM stg_ticket s
-                  LEFT JOIN \(temporary)agent_employee first ON first.external_id = s.first_assignee_id
-                  LEFT JOIN \(temporary)agent_employee resolver ON resolver.external_id = s.assignee_id
-                  WHERE s.file_id = ? \(restriction)
-                  \(once ? "ORDER BY s.ticket_id, coalesce(s.updated_at, '') DESC, s.record_no DESC" : "")) AS staged
-            WHERE true
+            \(insert.sql)
             ORDER BY \(once ? "ticket_id" : "record_no")
             \(once && fresh && !onlyRetracted ? "" : """
-            ON CONFLICT (ticket_id) DO UPDATE SET \(updates)
+            ON CONFLICT (ticket_id) DO UPDATE SET \(insert.updates)
             WHERE coalesce(excluded.updated_at, '') >= coalesce(fact_ticket.updated_at, '') AND fact_ticket.source = excluded.source
             """)
             """, [.integer(version), .integer(fileID)])
         return written
     }
+
+    /// `INSERT INTO fact_ticket … SELECT … WHERE true` from staged rows `rows` (a table, as
+    /// `s`), each attributed through `temp.agent_employee` with the employee history `version`
+    /// (an SQL expression); `updates` sets every column but the key from `excluded`, for an
+    /// upsert.
+    private static func factInsert(rows: String, version: String, engine: WarehouseEngine, distinct: Bool = false, where filter: String = "",
+                                   order: String = "") -> (sql: String, updates: String) {
+        let (columns, values) = factColumns(
+            staged: { $0 }, first: (employee: "first_employee", from: "first_from", to: "first_to", team: "first_team"),
+            resolver: "resolver_employee", version: version, file: "file_id", record: "record_no")
+        let updates = columns.filter { $0 != "ticket_id" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let sql = """
+            INSERT INTO fact_ticket (\(columns.joined(separator: ", ")))
+            SELECT \(values.joined(separator: ", "))
+            FROM (SELECT \(distinct ? "DISTINCT ON (s.ticket_id)" : "") s.*, first.employee_id AS first_employee,
+                         first.latest_from AS first_from, first.latest_to AS first_to, first.latest_team AS first_team,
+                         CASE WHEN s.resolved_at IS NULL THEN NULL ELSE resolver.employee_id END AS resolver_employee
+                  FROM \(rows) s
+                  LEFT JOIN \(engine.temporary)agent_employee first ON first.external_id = s.first_assignee_id
+                  LEFT JOIN \(engine.temporary)agent_employee resolver ON resolver.external_id = s.assignee_id
+                  \(filter)
+                  \(order)) AS staged
+            WHERE true
+            """
+        return (sql, updates)
+    }
+
+    /// The columns of `fact_ticket` a merge writes and the SQL of each value: the canonical
+    /// ticket's fields (`staged` gives each one's expression), then what load derives — the
+    /// first assignee's employee (`first`: with its latest version) and team, the resolver,
+    /// the history version and the lineage. One list for the merge and for the one-pass
+    /// writer, so a field added to `CanonicalEntity.ticket` is written by both.
+    private static func factColumns(staged: (String) -> String, first: (employee: String, from: String, to: String, team: String),
+                                    resolver: String, version: String, file: String, record: String) -> (columns: [String], values: [String]) {
+        let fields = CanonicalEntity.ticket.fields.map(\.column)
+        let derived: [(column: String, value: String)] = [
+            ("first_assignee_employee_id", first.employee), ("resolver_employee_id", resolver),
+            ("team_id", team(of: first.employee, at: staged("created_at"), latest: (first.from, first.to, first.team))),
+            ("attributed_version", version),
+            ("_file_id", file), ("_record_no", record),
+        ]
+        return (["source"] + fields + derived.map(\.column), [staged("source")] + fields.map(staged) + derived.map(\.value))
+    }
+
+    /// The statement that writes one ticket row of a fresh file straight into `fact_ticket`
+    /// (SQLite; `TicketFactWriter`). Parameter 1 is the file id, 2 the record number, 3 the
+    /// source, 4 to 8 the first assignee's employee and latest version (from, to, team) and the
+    /// assignee's employee, as `temp.agent_employee` maps them; then one per field of `fields`
+    /// (canonical ticket columns, in that order; the others are NULL), then the employee
+    /// history version. A row whose ticket is held already changes nothing: the file is then
+    /// not fresh, and is merged the staged way.
+    ///
+    /// One row of `VALUES`: SQLite keeps a statement journal for an `INSERT … SELECT` (it may
+    /// write many rows), a copy of every page each row changes, which made the pass three
+    /// times slower than staging; and the agents are looked up by the writer (six look-ups a
+    /// row in `temp.agent_employee` were the larger part of what was left).
+    package static func directInsert(fields: [String]) -> String {
+        func value(_ column: String) -> String {
+            fields.firstIndex(of: column).map { "?\($0 + directFirstField)" } ?? "NULL"
+        }
+        let (columns, values) = factColumns(
+            staged: { $0 == "source" ? "?3" : value($0) }, first: (employee: "?4", from: "?5", to: "?6", team: "?7"),
+            resolver: "CASE WHEN \(value("resolved_at")) IS NULL THEN NULL ELSE ?8 END",
+            version: "CAST(?\(fields.count + directFirstField) AS BIGINT)", file: "?1", record: "?2")
+        return """
+            INSERT INTO fact_ticket (\(columns.joined(separator: ", ")))
+            VALUES (\(values.joined(separator: ", ")))
+            ON CONFLICT (ticket_id) DO NOTHING
+            """
+    }
+
+    /// The parameter of `directInsert`'s first field.
+    package static let directFirstField = 9
 
     /// Before `fileID` is merged (after its predecessors are taken back), in the caller's
     /// transaction, from one grouped pass over its staged tickets with one look-up each in the

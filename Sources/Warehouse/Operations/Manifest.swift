@@ -169,6 +169,11 @@ package struct Manifest {
                          [.integer(Int64(rejected)), .integer(file)])
     }
 
+    /// `file` back to extracted: normalize left it to load, which hands it back to be staged.
+    package func extractedAgain(_ file: Int64) throws {
+        try database.run("UPDATE etl_source_file SET status = \(FileState.extracted.sql) WHERE file_id = ?", [.integer(file)])
+    }
+
     /// `file` is not loaded, for `reason` (and, from normalize, with its reject count).
     package func fail(_ file: Int64, reason: String, rejected: Int? = nil) throws {
         if let rejected {

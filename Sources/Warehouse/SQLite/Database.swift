@@ -109,6 +109,9 @@ package final class Database {
         try Statement(database: self, sql: sql)
     }
 
+    /// Rows the last write statement of this connection changed (sqlite3_changes64).
+    package var changes: Int { Int(sqlite3_changes64(handle)) }
+
     /// Runs one write statement with bound values; returns the number of rows changed.
     @discardableResult
     package func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {

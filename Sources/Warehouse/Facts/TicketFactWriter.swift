@@ -1,0 +1,92 @@
+import AmbassadorCore
+
+/// Writes one ticket file's rows straight into `fact_ticket` as they are read (SQLite), with
+/// no staged copy: the one pass from file to fact. Each row is attributed as the merge
+/// attributes it: its agents' employees come from `temp.agent_employee`, filled by the same
+/// SQL (`TicketMerge.addAgents`), and its team by the same expression
+/// (`TicketMerge.directInsert`).
+///
+/// It holds only for a **fresh** file: none of its tickets is in `fact_ticket` yet and none is
+/// in two of its records. Then a plain insert per row is exactly what the merge would do. The
+/// first row whose ticket is held already changes nothing and throws `NotFresh`. The caller
+/// then rolls back its transaction and merges the file the staged way, which compares
+/// `updated_at`, keeps another source's tickets and notes tickets held twice
+/// (`TicketMerge.checkHolders`).
+package final class TicketFactWriter {
+    /// A row whose ticket `fact_ticket` holds already (or an earlier record of the file does).
+    package struct NotFresh: Error, CustomStringConvertible {
+        package let recordNo: Int64
+        package var description: String {
+            "record \(recordNo): its ticket is held already (in fact_ticket, or by an earlier record of the file); a file read in one pass must be fresh"
+        }
+    }
+
+    /// An agent id as mapped: its employee and that employee's latest version.
+    private struct Agent {
+        let id: [UInt8]
+        let employee: SQLValue, from: SQLValue, to: SQLValue, team: SQLValue
+    }
+
+    private let database: Database
+    private let statement: Statement
+    /// The parameter of the first field; the fields follow in the order given.
+    package let firstFieldParameter = Int32(TicketMerge.directFirstField)
+    /// The mapped agents by a hash of their id's bytes: a row's agent is found without a copy.
+    private var agents: [UInt64: [Agent]] = [:]
+    private static let unmapped = Agent(id: [], employee: .null, from: .null, to: .null, team: .null)
+    package private(set) var written = 0
+
+    /// A writer for `fields` (canonical ticket columns, in the order rows bind them) of file
+    /// `fileID` of `source`, attributing with employee history `version`; nil on an engine
+    /// other than SQLite, which stages its rows (PostgreSQL's COPY is its fast path).
+    package init?(database connection: any WarehouseConnection, fields: [String], fileID: Int64, source: String, version: Int64) throws {
+        guard let database = connection as? Database else { return nil }
+        self.database = database
+        try TicketMerge.startAgentMap(database: database)
+        statement = try database.prepare(TicketMerge.directInsert(fields: fields))
+        // Bindings are kept between rows: the file, source and version once, the rest per row.
+        try statement.bind(.integer(fileID), at: 1)
+        try statement.bind(.text(source), at: 3)
+        try statement.bind(.integer(version), at: firstFieldParameter + Int32(fields.count))
+    }
+
+    /// Maps agent ids not seen before (the caller sends each once, before the first row that
+    /// names it) to their employees.
+    package func addAgents(_ ids: [[UInt8]]) throws {
+        guard !ids.isEmpty else { return }
+        let texts = ids.map { String(decoding: $0, as: UTF8.self) }
+        let marks = Array(repeating: "SELECT ? AS id", count: ids.count).joined(separator: " UNION ALL ")
+        try TicketMerge.addAgents(marks, texts.map { .text($0) }, database: database)
+        let list = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        try database.forEach("""
+            SELECT external_id, employee_id, latest_from, latest_to, latest_team FROM temp.agent_employee WHERE external_id IN (\(list))
+            """, texts.map { .text($0) }) { row in
+            let id = Array((row.text(0) ?? "").utf8)
+            agents[FNV1a64.hash(id), default: []].append(Agent(id: id, employee: row.value(1), from: row.value(2), to: row.value(3), team: row.value(4)))
+        }
+    }
+
+    private func agent(_ id: UnsafeBufferPointer<UInt8>?) -> Agent {
+        guard let id, !id.isEmpty else { return TicketFactWriter.unmapped }
+        return agents[FNV1a64.hash(id)]?.first { $0.id.elementsEqual(id) } ?? TicketFactWriter.unmapped
+    }
+
+    /// Writes record `recordNo`, whose fields `bind` binds from `firstFieldParameter` on (all
+    /// of them: bindings are kept from the previous row); `firstAssignee` and `assignee` are
+    /// its agent ids. Throws `NotFresh` when its ticket is held already.
+    package func insert(recordNo: Int64, firstAssignee: UnsafeBufferPointer<UInt8>?, assignee: UnsafeBufferPointer<UInt8>?,
+                        binding bind: (Statement) throws -> Void) throws {
+        defer { statement.reset() }
+        try statement.bind(.integer(recordNo), at: 2)
+        let first = agent(firstAssignee)
+        try statement.bind(first.employee, at: 4)
+        try statement.bind(first.from, at: 5)
+        try statement.bind(first.to, at: 6)
+        try statement.bind(first.team, at: 7)
+        try statement.bind(agent(assignee).employee, at: 8)
+        try bind(statement)
+        try statement.step()
+        guard database.changes == 1 else { throw NotFresh(recordNo: recordNo) }
+        written += 1
+    }
+}
