@@ -324,10 +324,11 @@ struct Bench {
             ## Extract + normalize + load vs `.import`
 
             Generated (`realistic`, seed 3, 60 teams): \(counts.tickets) tickets in six monthly CSVs (\(inputBytes / 1_000_000) MB) with
-            their six roster snapshots (\(rosterBytes / 1000) kB), taken from inbox to `fact_ticket` — archived, read again in one
-            streaming pass, staged, merged with attribution to employees and teams, data checks — as `ambassador extract`,
-            `normalize` and `load` (three processes), against the yardstick: the `sqlite3` shell's `.import` of the same six
-            files into one table (`--skip 1` for each later file's header).
+            their six roster snapshots (\(rosterBytes / 1000) kB), taken from inbox to `fact_ticket` — archived; each ticket file
+            (fresh: new tickets) left by normalize to load, which reads it again in one streaming pass straight into
+            `fact_ticket`, attributed to employees and teams; data checks — as `ambassador extract`, `normalize` and `load`
+            (three processes), against the yardstick: the `sqlite3` shell's `.import` of the same six files into one table
+            (`--skip 1` for each later file's header).
 
             | step | median seconds |
             |---|---:|

@@ -1,4 +1,5 @@
 import AmbassadorCore
+import Foundation
 
 /// Writes one ticket file's rows straight into `fact_ticket` as they are read (SQLite), with
 /// no staged copy: the one pass from file to fact. Each row is attributed as the merge
@@ -21,10 +22,12 @@ package final class TicketFactWriter {
         }
     }
 
-    /// An agent id as mapped: its employee and that employee's latest version.
+    /// An agent id as mapped: its employee and that employee's latest version, as text that
+    /// stays put until the writer is gone (bound without a copy for each row).
     private struct Agent {
-        let id: [UInt8]
-        let employee: SQLValue, from: SQLValue, to: SQLValue, team: SQLValue
+        let id: UnsafeBufferPointer<UInt8>
+        let employee: UnsafeBufferPointer<UInt8>?, from: UnsafeBufferPointer<UInt8>?, to: UnsafeBufferPointer<UInt8>?,
+            team: UnsafeBufferPointer<UInt8>?
     }
 
     private let database: Database
@@ -33,7 +36,8 @@ package final class TicketFactWriter {
     package let firstFieldParameter = Int32(TicketMerge.directFirstField)
     /// The mapped agents by a hash of their id's bytes: a row's agent is found without a copy.
     private var agents: [UInt64: [Agent]] = [:]
-    private static let unmapped = Agent(id: [], employee: .null, from: .null, to: .null, team: .null)
+    /// The memory the agents' texts are kept in.
+    private var storage: [UnsafeMutableBufferPointer<UInt8>] = []
     package private(set) var written = 0
 
     /// A writer for `fields` (canonical ticket columns, in the order rows bind them) of file
@@ -50,6 +54,20 @@ package final class TicketFactWriter {
         try statement.bind(.integer(version), at: firstFieldParameter + Int32(fields.count))
     }
 
+    deinit {
+        for buffer in storage { buffer.deallocate() }
+    }
+
+    /// `text` copied into memory the writer keeps.
+    private func keep(_ text: String?) -> UnsafeBufferPointer<UInt8>? {
+        guard let text else { return nil }
+        let bytes = Array(text.utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        _ = buffer.initialize(from: bytes)
+        storage.append(buffer)
+        return UnsafeBufferPointer(rebasing: buffer[0 ..< bytes.count])
+    }
+
     /// Maps agent ids not seen before (the caller sends each once, before the first row that
     /// names it) to their employees.
     package func addAgents(_ ids: [[UInt8]]) throws {
@@ -61,14 +79,24 @@ package final class TicketFactWriter {
         try database.forEach("""
             SELECT external_id, employee_id, latest_from, latest_to, latest_team FROM temp.agent_employee WHERE external_id IN (\(list))
             """, texts.map { .text($0) }) { row in
-            let id = Array((row.text(0) ?? "").utf8)
-            agents[FNV1a64.hash(id), default: []].append(Agent(id: id, employee: row.value(1), from: row.value(2), to: row.value(3), team: row.value(4)))
+            guard let id = keep(row.text(0)) else { return }
+            agents[FNV1a64.hash(id), default: []].append(Agent(id: id, employee: keep(row.text(1)), from: keep(row.text(2)), to: keep(row.text(3)),
+                                                              team: keep(row.text(4))))
         }
     }
 
-    private func agent(_ id: UnsafeBufferPointer<UInt8>?) -> Agent {
-        guard let id, !id.isEmpty else { return TicketFactWriter.unmapped }
-        return agents[FNV1a64.hash(id)]?.first { $0.id.elementsEqual(id) } ?? TicketFactWriter.unmapped
+    private func agent(_ id: UnsafeBufferPointer<UInt8>?) -> Agent? {
+        guard let id, !id.isEmpty else { return nil }
+        return agents[FNV1a64.hash(id)]?.first { TicketFactWriter.same($0.id, id) }
+    }
+
+    private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count, let x = a.baseAddress, let y = b.baseAddress else { return a.count == b.count }
+        return memcmp(x, y, a.count) == 0
+    }
+
+    private func bindText(_ text: UnsafeBufferPointer<UInt8>?, at index: Int32) throws {
+        if let text { try statement.bindTextNoCopy(text, at: index) } else { try statement.bind(.null, at: index) }
     }
 
     /// Writes record `recordNo`, whose fields `bind` binds from `firstFieldParameter` on (all
@@ -79,11 +107,11 @@ package final class TicketFactWriter {
         defer { statement.reset() }
         try statement.bind(.integer(recordNo), at: 2)
         let first = agent(firstAssignee)
-        try statement.bind(first.employee, at: 4)
-        try statement.bind(first.from, at: 5)
-        try statement.bind(first.to, at: 6)
-        try statement.bind(first.team, at: 7)
-        try statement.bind(agent(assignee).employee, at: 8)
+        try bindText(first?.employee, at: 4)
+        try bindText(first?.from, at: 5)
+        try bindText(first?.to, at: 6)
+        try bindText(first?.team, at: 7)
+        try bindText(agent(assignee)?.employee, at: 8)
         try bind(statement)
         try statement.step()
         guard database.changes == 1 else { throw NotFresh(recordNo: recordNo) }
