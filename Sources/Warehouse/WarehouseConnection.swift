@@ -195,7 +195,7 @@ extension PostgresConnection: WarehouseConnection {
             defer { try? execute("CLOSE \(cursor)") }
             while true {
                 var fetched = 0
-                try query("FETCH FORWARD \(PostgresConnection.streamBatch) FROM \(cursor)") { row in
+                _ = try query("FETCH FORWARD \(PostgresConnection.streamBatch) FROM \(cursor)") { row in
                     fetched += 1
                     try body(row)
                 }

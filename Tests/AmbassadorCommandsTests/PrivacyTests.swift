@@ -42,7 +42,7 @@ final class PrivacyTests: XCTestCase {
         for folder in [home + "/var", home + "/out"] {
             for name in try FileManager.default.subpathsOfDirectory(atPath: folder) {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory)
                 if isDirectory.boolValue { folders.append(folder + "/" + name) } else { written.append(folder + "/" + name) }
             }
         }
