@@ -1,3 +1,5 @@
+import Foundation
+
 /// FNV-1a (Fowler–Noll–Vo, the "1a" order: xor the byte, then multiply), for hashes that
 /// are stored or compared across processes — a fingerprint kept in the warehouse, a lock key
 /// a server shows — where Swift's `Hasher`, seeded per process, cannot serve. Not for
@@ -25,9 +27,16 @@ package struct FNV1a64: Sendable {
     /// modules call directly (the generic one reached them unspecialized, a witness call per
     /// byte: about 5% of a one-pass load's writer thread).
     package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var value = offsetBasis
-        for byte in bytes { value = (value ^ UInt64(byte)) &* prime }
-        return value
+        var hasher = FNV1a64()
+        for byte in bytes { hasher.add(byte: byte) }
+        return hasher.value
+    }
+
+    /// Whether two keys hashed alike are the same bytes (a bucket's check after `hash`).
+    package static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
     }
 
     /// The hash of `bytes` alone.

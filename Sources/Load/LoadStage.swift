@@ -64,14 +64,16 @@ package enum LoadStage {
                 let keepStaged = try TicketMerge.keepsStagedRows(until: files, database: database)
                 onePass = { fileID in
                     guard try FileMetadata(database).value(fileID, NormalizeStage.leftToLoad) != nil else { return nil }
-                    // A file a correction follows stays staged for that correction's retraction.
-                    var reason = "a correction of this source is merged after it, whose retraction may need its rows staged"
+                    let reason: String
                     if database.isInTransaction {
                         // A backfill's one transaction: the pass would run in a savepoint, in
                         // which SQLite copies every page it changes (about twice as slow), and a
                         // backfilled file's tickets are mostly in the facts already.
                         reason = "a backfill loads its range in one transaction"
-                    } else if !keepStaged(fileID) {
+                    } else if keepStaged(fileID) {
+                        // A file a correction follows stays staged for that correction's retraction.
+                        reason = "a correction of this source is merged after it, whose retraction may need its rows staged"
+                    } else {
                         do {
                             let merged = try database.transaction { () throws -> (written: Int, rejected: Int) in
                                 let merged = try NormalizeStage.mergeInOnePass(fileID: fileID, source: source, version: version,

@@ -1,5 +1,4 @@
 import AmbassadorCore
-import Foundation
 import Warehouse
 
 /// The distinct agent ids (first assignee, assignee) of the ticket rows a file stages, gathered
@@ -22,17 +21,12 @@ struct AgentIDs {
             guard case .bytes(let id) = values[slot], !id.isEmpty else { continue }
             // Rows name the same agents over and over: look up before copying the bytes.
             let hash = FNV1a64.hash(id)
-            if seen[hash]?.contains(where: { known in known.count == id.count && known.withUnsafeBufferPointer { same($0, id) } }) != true {
+            if seen[hash]?.contains(where: { known in known.withUnsafeBufferPointer { FNV1a64.sameBytes($0, id) } }) != true {
                 let copy = Array(id)
                 seen[hash, default: []].append(copy)
                 new(copy)
             }
         }
-    }
-
-    private func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == b.count }
-        return memcmp(x, y, a.count) == 0
     }
 
     /// Writes the list. The staged values are text the file's reader already decoded (bytes

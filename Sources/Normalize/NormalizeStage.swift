@@ -311,15 +311,16 @@ package enum NormalizeStage {
                                      only: only, source: source, coercer: coercer, database: database, context: context)
         }
 
-        /// Whether `file` (of a ticket source, on SQLite) is left to load, to be read once
-        /// into the facts (`mergeInOnePass`): a plain ticket file read from the archive, not a
-        /// correction, whose extract rejects alone keep it under the threshold. Its plan is
-        /// made (a file missing a required column fails here, as when staged), its columns
-        /// listed, and it is marked in its metadata.
+        /// Whether `file` (of a ticket source, on SQLite, with no correction among the files
+        /// normalize takes: the caller checks) is left to load, to be read once into the facts
+        /// (`mergeInOnePass`): a plain ticket file read from the archive whose extract rejects
+        /// alone keep it under the threshold. Its plan is made (a file missing a required
+        /// column fails here, as when staged), its columns listed, and it is marked in its
+        /// metadata.
         func leaveToLoad(_ file: PendingFile) throws -> Bool {
             let input = try records(file, only: nil)
-            guard case .file(_, let columns) = input.origin, AuditNormalizer(source: source, columns: columns, coercer: coercer) == nil,
-                  try Manifest(database).superseded(by: file.id).isEmpty else { return false }
+            guard case .file(_, let columns) = input.origin, AuditNormalizer(source: source, columns: columns, coercer: coercer) == nil
+            else { return false }
             let total = file.extracted + file.extractRejects
             guard total == 0 || Double(file.extractRejects) / Double(total) <= context.config.rejectThreshold else { return false }
             _ = try plan(file, input: input, only: nil)

@@ -121,6 +121,31 @@ final class OnePassLoadTests: XCTestCase {
                        "its rejects once each (lines 3 and 4)")
     }
 
+    /// A file naming more agents than SQLite lets one compound SELECT list (500) in its first
+    /// rows is still read in one pass, and each of its agents is mapped to its employee.
+    func testAFileOfManyNewAgentsIsReadInOnePass() throws {
+        let harness = try StageHarness()
+        harness.config.sources = [SourceConfig(name: "roster", kind: .hrRoster, inbox: harness.directory + "/hr/*.csv"),
+                                  SourceConfig(name: "tickets", kind: .tickets, inbox: harness.directory + "/inbox/*.csv")]
+        let agents = 1_200
+        var roster = "Employee ID,Name,Team,Agent ID\n"
+        var tickets = "Ticket ID,Created At,Solved At,Assignee ID\n"
+        for agent in 0..<agents {
+            roster += "E\(agent),Agent \(agent),T\(agent % 7),A\(agent)\n"
+            tickets += "\(agent + 1),2026-01-02T10:00:00Z,2026-01-02T12:00:00Z,A\(agent)\n"
+        }
+        TestSupport.write(roster, to: harness.directory + "/hr/roster_2026-01-01.csv")
+        TestSupport.write(tickets, to: harness.directory + "/inbox/tickets_2026-01-02.csv")
+        for stage in [ExtractStage.run, NormalizeStage.run, LoadStage.run] { _ = try stage(harness.database, harness.context) }
+
+        XCTAssertEqual(try stagedTicketFiles(harness), 0, "read in one pass, not staged after a failed one")
+        XCTAssertEqual(try harness.database.count("SELECT count(*) FROM fact_ticket"), agents)
+        // Ticket n+1 was resolved by agent An, employee En, of team T(n mod 7).
+        XCTAssertEqual(try harness.database.count("""
+            SELECT count(*) FROM fact_ticket WHERE resolver_employee_id = 'E' || (CAST(ticket_id AS INTEGER) - 1)
+            """), agents, "every ticket's resolver is its agent's employee")
+    }
+
     /// A file whose bytes are not the registered ones when load reads it (read from the inbox:
     /// not archived under pseudonymisation) fails alone at load, in normalize's words.
     func testAFileChangedBeforeLoadFailsAloneAndLoadsNothing() throws {

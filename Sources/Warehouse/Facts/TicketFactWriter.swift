@@ -68,14 +68,23 @@ package final class TicketFactWriter {
         return UnsafeBufferPointer(rebasing: buffer[0 ..< bytes.count])
     }
 
+    /// Agent ids mapped in one statement: SQLite lists at most 500 terms in one compound
+    /// SELECT (SQLITE_MAX_COMPOUND_SELECT), and a batch of rows may name more new agents.
+    private static let agentsPerStatement = 500
+
     /// Maps agent ids not seen before (the caller sends each once, before the first row that
     /// names it) to their employees.
     package func addAgents(_ ids: [[UInt8]]) throws {
-        guard !ids.isEmpty else { return }
-        let texts = ids.map { String(decoding: $0, as: UTF8.self) }
-        let marks = Array(repeating: "SELECT ? AS id", count: ids.count).joined(separator: " UNION ALL ")
+        for start in stride(from: 0, to: ids.count, by: TicketFactWriter.agentsPerStatement) {
+            try addAgents(texts: ids[start ..< min(start + TicketFactWriter.agentsPerStatement, ids.count)]
+                .map { String(decoding: $0, as: UTF8.self) })
+        }
+    }
+
+    private func addAgents(texts: [String]) throws {
+        let marks = Array(repeating: "SELECT ? AS id", count: texts.count).joined(separator: " UNION ALL ")
         try TicketMerge.addAgents(marks, texts.map { .text($0) }, database: database)
-        let list = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let list = Array(repeating: "?", count: texts.count).joined(separator: ", ")
         try database.forEach("""
             SELECT external_id, employee_id, latest_from, latest_to, latest_team FROM temp.agent_employee WHERE external_id IN (\(list))
             """, texts.map { .text($0) }) { row in
@@ -87,12 +96,7 @@ package final class TicketFactWriter {
 
     private func agent(_ id: UnsafeBufferPointer<UInt8>?) -> Agent? {
         guard let id, !id.isEmpty else { return nil }
-        return agents[FNV1a64.hash(id)]?.first { TicketFactWriter.same($0.id, id) }
-    }
-
-    private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count, let x = a.baseAddress, let y = b.baseAddress else { return a.count == b.count }
-        return memcmp(x, y, a.count) == 0
+        return agents[FNV1a64.hash(id)]?.first { FNV1a64.sameBytes($0.id, id) }
     }
 
     private func bindText(_ text: UnsafeBufferPointer<UInt8>?, at index: Int32) throws {
